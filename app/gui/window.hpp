@@ -1,0 +1,70 @@
+// window.hpp: the OS window, the GL 3.3 core context and the Dear ImGui backends.
+//
+// Window owns everything platform-side: GLFW initialisation, the window, the glad loader, the
+// ImGui context with its GLFW and OpenGL3 backends, frame pacing and screenshots. App draws
+// between begin_frame() and end_frame() and never touches GLFW or GL itself.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+
+struct GLFWwindow;
+
+namespace cbsim::gui {
+
+struct WindowOptions {
+    int width = 1280;   ///< logical size; HiDPI scaling comes from the monitor's content scale
+    int height = 800;
+    int pos_x = -1;     ///< -1 = let the platform place it
+    int pos_y = -1;
+    int fps_cap = 60;   ///< frames per second at most (vsync is a no-op under Xvfb)
+    std::string title = "cbsim";
+};
+
+class Window {
+public:
+    /// Opens the window and initialises GL and ImGui; on failure fills `error` (a sentence
+    /// that says what to do) and returns false.
+    bool open(const WindowOptions& options, std::string& error);
+
+    Window() = default;
+    ~Window();
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+    /// Polls input and starts an ImGui frame. Returns false when the window should close.
+    bool begin_frame();
+    /// Renders the ImGui frame, takes a pending screenshot, swaps and sleeps out the frame cap.
+    void end_frame();
+
+    /// Asks the loop to end after the current frame (menu Quit, Ctrl+Q, SIGTERM).
+    void request_close();
+    bool close_requested() const;
+
+    /// Saves the next rendered frame as a PNG; the result is reported by take_screenshot_result().
+    void request_screenshot(std::string path);
+    /// The path and success of the last screenshot, once taken.
+    std::optional<std::pair<std::string, bool>> take_screenshot_result();
+
+    /// Window position in X root coordinates (for test reports of widget positions).
+    void position(int& x, int& y) const;
+    /// Content scale of the monitor (1 on ordinary displays, 2 on HiDPI).
+    float content_scale() const { return content_scale_; }
+    void set_fps_cap(int fps) { fps_cap_ = fps; }
+    void set_title(const std::string& title);
+    GLFWwindow* handle() const { return window_; }
+
+private:
+    void shutdown();
+
+    GLFWwindow* window_ = nullptr;
+    bool imgui_ready_ = false;
+    int fps_cap_ = 60;
+    double frame_start_ = 0.0;
+    float content_scale_ = 1.0f;
+    std::string pending_screenshot_;
+    std::optional<std::pair<std::string, bool>> screenshot_result_;
+};
+
+}  // namespace cbsim::gui

@@ -1,0 +1,13 @@
+# CBSIM_SANITIZE=address,undefined or =thread instruments every target of the build.
+if(CBSIM_SANITIZE)
+  if(CBSIM_SANITIZE MATCHES "thread" AND CBSIM_SANITIZE MATCHES "address")
+    message(FATAL_ERROR "CBSIM_SANITIZE: thread cannot be combined with address")
+  endif()
+  set(_cbsim_san_flags -fsanitize=${CBSIM_SANITIZE} -fno-omit-frame-pointer -g)
+  if(CBSIM_SANITIZE MATCHES "undefined")
+    list(APPEND _cbsim_san_flags -fno-sanitize-recover=undefined)
+  endif()
+  add_compile_options(${_cbsim_san_flags})
+  add_link_options(-fsanitize=${CBSIM_SANITIZE})
+  message(STATUS "cbsim: sanitizers ${CBSIM_SANITIZE}")
+endif()
