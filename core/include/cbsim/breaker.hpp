@@ -1,0 +1,171 @@
+// cbsim/breaker.hpp: the circuit-breaker state machine every preset implements.
+//
+// [SECTION] States, outcomes, permits
+// [SECTION] Transitions and their reasons
+// [SECTION] Counts and the window view
+// [SECTION] Breaker (the two-step interface)
+//
+// A breaker is a pure state machine: time is always a parameter (`now`, SimTime microseconds
+// from any fixed origin), nothing reads a clock. Two steps, because in a simulation an outcome
+// arrives after a latency:
+//
+//   if (auto a = breaker.acquire(now); a.allowed()) {
+//       ... call the service ...
+//       breaker.record(a.permit, Outcome::success, duration, later);
+//   } else {
+//       ... fail fast; a.rejection says why ...
+//   }
+//
+// Every state change is passed to the transition sink with its reason, e.g.
+// "opened: consecutive_failures 3 >= 3". Presets: gobreaker (exact), resilience4j, polly,
+// hystrix; make_breaker() in breaker_config.hpp builds one from a BreakerConfig.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "cbsim/time.hpp"
+
+namespace cbsim {
+
+struct BreakerConfig;
+
+// [SECTION] States, outcomes, permits ------------------------------------------------------
+
+enum class State : std::uint8_t {
+    closed,        ///< calls flow, outcomes are counted
+    open,          ///< calls fail fast
+    half_open,     ///< a few probe calls decide between closed and open
+    forced_open,   ///< held open by the operator (resilience4j FORCED_OPEN, hystrix force_open,
+                   ///< polly isolate)
+    disabled,      ///< always allows, counts nothing (resilience4j DISABLED, hystrix
+                   ///< force_closed)
+    metrics_only,  ///< always allows, counts, never transitions (resilience4j METRICS_ONLY)
+};
+
+/// "closed", "open", "half_open", "forced_open", "disabled", "metrics_only".
+const char* to_string(State state);
+
+/// The outcome of a call, as the caller reports it.
+enum class Outcome : std::uint8_t {
+    success,
+    failure,  ///< the call failed (an error the breaker counts)
+    timeout,  ///< the caller's timeout fired: a failure, weighted by `timeout_weight` if set
+    ignored,  ///< neither success nor failure (gobreaker IsExcluded, resilience4j ignored)
+};
+
+const char* to_string(Outcome outcome);
+
+/// Proof of admission, handed back to record(). A result whose generation is stale (the
+/// breaker changed state or rolled its window since) is dropped where the preset says so.
+struct Permit {
+    std::uint64_t generation = 0;
+    SimTime admitted_at = 0;
+};
+
+enum class Rejection : std::uint8_t {
+    none,               ///< admitted
+    open,               ///< the breaker is open (or forced open)
+    too_many_requests,  ///< half-open and the probe budget is spent
+    ramp_up,            ///< closed but still ramping up after recovery (extras.ramp_up_ms)
+};
+
+const char* to_string(Rejection rejection);
+
+struct Admission {
+    Rejection rejection = Rejection::none;
+    Permit permit;  ///< valid when allowed()
+    bool allowed() const { return rejection == Rejection::none; }
+};
+
+// [SECTION] Transitions and their reasons --------------------------------------------------
+
+/// Why a transition happened, in the terms of the rule that fired:
+/// `rule value comparison threshold`, e.g. {"consecutive_failures", 3, ">=", 3}.
+struct Reason {
+    const char* rule = "";        ///< counter or quantity the rule tested
+    double value = 0.0;           ///< its value when the rule fired
+    const char* comparison = "";  ///< ">=", ">", "<", "==" ...
+    double threshold = 0.0;       ///< what it was compared with
+};
+
+struct Transition {
+    SimTime at = 0;
+    State from = State::closed;
+    State to = State::closed;
+    Reason reason;
+
+    /// "opened: consecutive_failures 3 >= 3", "half-open: open_elapsed_ms 5001 > 5000", ...
+    std::string text() const;
+};
+
+using TransitionSink = std::function<void(const Transition&)>;
+
+// [SECTION] Counts and the window view -----------------------------------------------------
+
+/// gobreaker's Counts, kept by every preset for the calls of the current generation/window.
+struct Counts {
+    std::uint32_t requests = 0;
+    std::uint32_t total_successes = 0;
+    std::uint32_t total_failures = 0;
+    std::uint32_t consecutive_successes = 0;
+    std::uint32_t consecutive_failures = 0;
+    std::uint32_t total_exclusions = 0;
+    bool operator==(const Counts&) const = default;
+};
+
+/// What the GUI shows about the trip rule: the window's fill against the minimum number of
+/// calls, and the failure (and slow-call) rate against the thresholds. Rates are in [0, 1];
+/// a rate is negative when the preset does not define it yet (window below its minimum).
+struct WindowView {
+    std::uint64_t calls = 0;          ///< outcomes in the window
+    std::uint64_t minimum_calls = 0;  ///< calls needed before the rate can trip
+    double failure_rate = -1.0;
+    double failure_threshold = 1.0;
+    double slow_call_rate = -1.0;
+    double slow_call_threshold = 1.0;  ///< > 1 when the preset has no slow-call rule
+};
+
+// [SECTION] Breaker (the two-step interface) -----------------------------------------------
+
+class Breaker {
+public:
+    virtual ~Breaker() = default;
+
+    /// Asks to make a call at `now`. Observes time first (an open breaker whose wait is over
+    /// becomes half-open here). Rejections are counted nowhere in the breaker's counts.
+    virtual Admission acquire(SimTime now) = 0;
+
+    /// Reports the outcome of an admitted call at `now`; `duration` is its latency (used by
+    /// slow-call rules). Observes time first; a stale permit may be dropped (see Permit).
+    virtual void record(const Permit& permit, Outcome outcome, SimTime duration, SimTime now) = 0;
+
+    /// The state at `now` (observing time may change it, and emits that transition).
+    virtual State state(SimTime now) = 0;
+
+    /// The counts of the current generation / window.
+    virtual Counts counts() const = 0;
+
+    /// The trip rule's inputs at `now`, for display.
+    virtual WindowView window(SimTime now) = 0;
+
+    /// Applies new settings of the same preset at `now`, keeping state and counts where the
+    /// new settings allow. Returns false (and changes nothing) if `config` is another preset:
+    /// the caller then builds a new breaker.
+    virtual bool reconfigure(const BreakerConfig& config, SimTime now) = 0;
+
+    /// Where transitions go (at most one sink; an empty function removes it).
+    void set_transition_sink(TransitionSink sink) { sink_ = std::move(sink); }
+
+protected:
+    /// Emits a transition to the sink, if there is one.
+    void emit(const Transition& t) const {
+        if (sink_) sink_(t);
+    }
+
+private:
+    TransitionSink sink_;
+};
+
+}  // namespace cbsim

@@ -1,0 +1,166 @@
+// cbsim/breaker_config.hpp: breaker settings of each preset, their parameters by name, TOML
+// loading and saving, and make_breaker().
+//
+// [SECTION] Presets and their settings (library defaults)
+// [SECTION] Extras every preset offers (off by default)
+// [SECTION] BreakerConfig
+// [SECTION] Parameters by name (TOML keys, timeline paths, GUI sliders)
+// [SECTION] Files and factory
+//
+// Keys are the library's own names in snake_case; durations carry a `_ms` suffix and are
+// integer milliseconds. An omitted key takes that library's default.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "cbsim/breaker.hpp"
+
+namespace cbsim {
+
+// [SECTION] Presets and their settings (library defaults) ----------------------------------
+
+enum class Preset : std::uint8_t { gobreaker, resilience4j, polly, hystrix };
+
+const char* to_string(Preset preset);
+std::optional<Preset> preset_from_string(std::string_view name);
+
+/// sony/gobreaker v2 Settings. Normalisation (0 means 1, <= 0 means 60 s, ...) happens in the
+/// breaker, as in gobreaker's constructor, so a saved config keeps what the user wrote.
+struct GobreakerSettings {
+    std::int64_t max_requests = 0;      ///< half-open probes; 0 means 1
+    std::int64_t interval_ms = 0;       ///< closed-state count reset period; 0 = never
+    std::int64_t timeout_ms = 0;        ///< open -> half-open after this; 0 means 60000
+    std::int64_t bucket_period_ms = 0;  ///< v2 rolling window bucket; 0 = off
+
+    /// ReadyToTrip: exactly one form; `default_trip` = ConsecutiveFailures > 5.
+    enum class Trip : std::uint8_t { default_trip, consecutive_failures, failure_ratio, total_failures };
+    Trip trip = Trip::default_trip;
+    std::int64_t consecutive_failures = 5;  ///< trip when ConsecutiveFailures >= this
+    double failure_ratio = 0.6;             ///< trip when failures/requests >= this ...
+    std::int64_t min_requests = 3;          ///< ... and Requests >= this
+    std::int64_t total_failures = 5;        ///< trip when TotalFailures >= this
+    bool operator==(const GobreakerSettings&) const = default;
+};
+
+/// Resilience4j CircuitBreakerConfig.
+struct Resilience4jSettings {
+    enum class WindowType : std::uint8_t { count_based, time_based };
+    enum class Mode : std::uint8_t { normal, forced_open, disabled, metrics_only };
+    WindowType sliding_window_type = WindowType::count_based;
+    std::int64_t sliding_window_size = 100;  ///< calls (count) or seconds (time)
+    std::int64_t minimum_number_of_calls = 100;
+    double failure_rate_threshold = 50.0;     ///< percent
+    double slow_call_rate_threshold = 100.0;  ///< percent
+    std::int64_t slow_call_duration_threshold_ms = 60000;
+    std::int64_t wait_duration_in_open_state_ms = 60000;
+    double exponential_backoff_multiplier = 0.0;  ///< 0 = constant wait; else wait * m^(n-1)
+    std::int64_t exponential_max_wait_duration_in_open_state_ms = 0;  ///< 0 = no cap
+    std::int64_t permitted_number_of_calls_in_half_open_state = 10;
+    std::int64_t max_wait_duration_in_half_open_state_ms = 0;  ///< 0 = wait for the probes
+    Mode mode = Mode::normal;
+    bool operator==(const Resilience4jSettings&) const = default;
+};
+
+/// Polly v8 CircuitBreakerStrategyOptions.
+struct PollySettings {
+    double failure_ratio = 0.1;
+    std::int64_t minimum_throughput = 100;  ///< at least 2
+    std::int64_t sampling_duration_ms = 30000;
+    std::int64_t break_duration_ms = 5000;
+    double break_duration_backoff = 0.0;  ///< 0 = constant; else break * f^(half-open attempts)
+    std::int64_t max_break_duration_ms = 0;  ///< cap of the backoff; 0 = none
+    bool isolate = false;  ///< manual isolation (held open)
+    bool operator==(const PollySettings&) const = default;
+};
+
+/// Hystrix HystrixCommandProperties (circuitBreaker.* and metrics.rollingStats.*).
+struct HystrixSettings {
+    std::int64_t request_volume_threshold = 20;
+    std::int64_t error_threshold_percentage = 50;
+    std::int64_t sleep_window_ms = 5000;
+    std::int64_t rolling_window_ms = 10000;  ///< metrics.rollingStats.timeInMilliseconds
+    std::int64_t rolling_window_buckets = 10;
+    std::int64_t health_snapshot_interval_ms = 500;
+    bool force_open = false;
+    bool force_closed = false;
+    bool operator==(const HystrixSettings&) const = default;
+};
+
+// [SECTION] Extras every preset offers (off by default) ------------------------------------
+
+/// What none of the libraries has and users ask for. All off by default, so a preset with
+/// default extras behaves exactly as its library.
+struct BreakerExtras {
+    std::int64_t probe_timeout_ms = 0;  ///< a half-open probe silent this long counts as failed
+    double open_jitter = 0.0;           ///< open duration * (1 + u), u uniform in [-j, +j]
+    std::uint64_t jitter_seed = 1;      ///< seed of the jitter draws (deterministic)
+    std::int64_t ramp_up_ms = 0;        ///< after closing, admit a share growing to 1 over this
+    double ramp_up_start = 0.1;         ///< share admitted right after closing
+    double timeout_weight = 1.0;        ///< a timeout counts as this many failures
+    bool operator==(const BreakerExtras&) const = default;
+};
+
+// [SECTION] BreakerConfig ------------------------------------------------------------------
+
+struct BreakerConfig {
+    std::variant<GobreakerSettings, Resilience4jSettings, PollySettings, HystrixSettings> settings;
+    BreakerExtras extras;
+
+    Preset preset() const { return static_cast<Preset>(settings.index()); }
+    /// Default settings of `preset` (the library's defaults).
+    static BreakerConfig defaults(Preset preset);
+    bool operator==(const BreakerConfig&) const = default;
+};
+
+// [SECTION] Parameters by name (TOML keys, timeline paths, GUI sliders) --------------------
+
+enum class ParamKind : std::uint8_t { integer, real, boolean, choice };
+
+/// One tunable parameter of a preset. Values travel as double: integers exactly, booleans as
+/// 0/1, choices as the index into `choices`.
+struct ParamSpec {
+    const char* key;  ///< TOML key / timeline path below "breaker.", e.g. "timeout_ms",
+                      ///< "trip.consecutive_failures"
+    ParamKind kind;
+    double min;
+    double max;
+    std::span<const char* const> choices;  ///< for ParamKind::choice
+    const char* help;  ///< tooltip: what it does, and which library knob it mirrors
+};
+
+/// Every parameter of `preset`, then the extras, in display order.
+std::span<const ParamSpec> breaker_params(Preset preset);
+
+/// Looks a key up among `preset`'s parameters; nullptr if unknown.
+const ParamSpec* find_param(Preset preset, std::string_view key);
+
+/// Current value of a parameter; nullopt if the key is unknown for this preset.
+std::optional<double> get_param(const BreakerConfig& config, std::string_view key);
+
+/// Sets a parameter. Returns an empty string on success, else a message that names the
+/// allowed range or choices (the value is then left unchanged).
+std::string set_param(BreakerConfig& config, std::string_view key, double value);
+
+// [SECTION] Files and factory ----------------------------------------------------------------
+
+/// Loads a file holding a `[breaker]` table. Throws ConfigError (file, line, key, range).
+BreakerConfig load_breaker_file(const std::string& path);
+
+/// Parses TOML text holding a `[breaker]` table; `file` names it in errors.
+BreakerConfig parse_breaker_toml(std::string_view text, const std::string& file);
+
+/// The `[breaker]` table (with a `[breaker.trip]` subtable for gobreaker) as TOML text; keys
+/// equal to the library default are still written, so the file documents itself.
+/// parse_breaker_toml(to_toml(c)) == c.
+std::string to_toml(const BreakerConfig& config, std::string_view table = "breaker");
+
+/// Builds the preset's state machine.
+std::unique_ptr<Breaker> make_breaker(const BreakerConfig& config);
+
+}  // namespace cbsim
