@@ -1,8 +1,8 @@
 #include "app.hpp"
 
 #include <GLFW/glfw3.h>  // key codes only: ImGui 1.86 indexes KeysDown by GLFW key
-#include <cbsim/version.hpp>
 #include <imgui.h>
+#include <cbsim/version.hpp>
 
 #include <cstdio>
 

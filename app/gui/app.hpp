@@ -13,14 +13,14 @@
 namespace cbsim::gui {
 
 class App {
-public:
+  public:
     /// `stop_signal` is raised by the SIGTERM/SIGINT handler; the loop ends at the next frame.
     App(AppOptions options, const std::atomic<bool>& stop_signal);
 
     /// Opens the window and runs until it is closed. Returns the process exit code.
     int run();
 
-private:
+  private:
     void draw_frame();
     void draw_menu_bar();
     void draw_about();

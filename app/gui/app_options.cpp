@@ -73,7 +73,8 @@ std::optional<AppOptions> parse_app_options(const std::vector<std::string>& args
             options.pos_x = static_cast<int>(a);
             options.pos_y = static_cast<int>(b);
         } else if (arg == "--fps") {
-            if (!number("--fps", 10, 240, a)) return fail(exit_message.empty() ? "--fps needs N" : exit_message);
+            if (!number("--fps", 10, 240, a))
+                return fail(exit_message.empty() ? "--fps needs N" : exit_message);
             options.fps_cap = static_cast<int>(a);
         } else if (arg == "--frames") {
             if (!number("--frames", 1, 1L << 40, options.max_frames))

@@ -11,7 +11,9 @@
 
 namespace {
 std::atomic<bool> g_stop{false};  // the only state a signal handler may touch
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int) {
+    g_stop.store(true);
+}
 }  // namespace
 
 int main(int argc, char** argv) {

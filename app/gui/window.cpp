@@ -80,7 +80,9 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     return true;
 }
 
-Window::~Window() { shutdown(); }
+Window::~Window() {
+    shutdown();
+}
 
 void Window::shutdown() {
     if (imgui_ready_) {
@@ -125,8 +127,8 @@ void Window::end_frame() {
         glPixelStorei(GL_PACK_ALIGNMENT, 1);
         glReadPixels(0, 0, fb_w, fb_h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
         stbi_flip_vertically_on_write(1);
-        const bool ok =
-            stbi_write_png(pending_screenshot_.c_str(), fb_w, fb_h, 4, pixels.data(), fb_w * 4) != 0;
+        const bool ok = stbi_write_png(pending_screenshot_.c_str(), fb_w, fb_h, 4, pixels.data(),
+                                       fb_w * 4) != 0;
         screenshot_result_ = std::make_pair(pending_screenshot_, ok);
         pending_screenshot_.clear();
     }
@@ -140,11 +142,17 @@ void Window::end_frame() {
     }
 }
 
-void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+void Window::request_close() {
+    glfwSetWindowShouldClose(window_, GLFW_TRUE);
+}
 
-bool Window::close_requested() const { return glfwWindowShouldClose(window_) != 0; }
+bool Window::close_requested() const {
+    return glfwWindowShouldClose(window_) != 0;
+}
 
-void Window::request_screenshot(std::string path) { pending_screenshot_ = std::move(path); }
+void Window::request_screenshot(std::string path) {
+    pending_screenshot_ = std::move(path);
+}
 
 std::optional<std::pair<std::string, bool>> Window::take_screenshot_result() {
     auto result = std::move(screenshot_result_);
@@ -152,8 +160,12 @@ std::optional<std::pair<std::string, bool>> Window::take_screenshot_result() {
     return result;
 }
 
-void Window::position(int& x, int& y) const { glfwGetWindowPos(window_, &x, &y); }
+void Window::position(int& x, int& y) const {
+    glfwGetWindowPos(window_, &x, &y);
+}
 
-void Window::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
+void Window::set_title(const std::string& title) {
+    glfwSetWindowTitle(window_, title.c_str());
+}
 
 }  // namespace cbsim::gui

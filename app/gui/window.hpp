@@ -14,16 +14,16 @@ struct GLFWwindow;
 namespace cbsim::gui {
 
 struct WindowOptions {
-    int width = 1280;   ///< logical size; HiDPI scaling comes from the monitor's content scale
+    int width = 1280;  ///< logical size; HiDPI scaling comes from the monitor's content scale
     int height = 800;
-    int pos_x = -1;     ///< -1 = let the platform place it
+    int pos_x = -1;  ///< -1 = let the platform place it
     int pos_y = -1;
-    int fps_cap = 60;   ///< frames per second at most (vsync is a no-op under Xvfb)
+    int fps_cap = 60;  ///< frames per second at most (vsync is a no-op under Xvfb)
     std::string title = "cbsim";
 };
 
 class Window {
-public:
+  public:
     /// Opens the window and initialises GL and ImGui; on failure fills `error` (a sentence
     /// that says what to do) and returns false.
     bool open(const WindowOptions& options, std::string& error);
@@ -55,7 +55,7 @@ public:
     void set_title(const std::string& title);
     GLFWwindow* handle() const { return window_; }
 
-private:
+  private:
     void shutdown();
 
     GLFWwindow* window_ = nullptr;

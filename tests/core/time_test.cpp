@@ -1,5 +1,5 @@
-#include <cbsim/time.hpp>
 #include <gtest/gtest.h>
+#include <cbsim/time.hpp>
 
 namespace cbsim {
 namespace {

@@ -130,7 +130,7 @@ struct WindowView {
 // [SECTION] Breaker (the two-step interface) -----------------------------------------------
 
 class Breaker {
-public:
+  public:
     virtual ~Breaker() = default;
 
     /// Asks to make a call at `now`. Observes time first (an open breaker whose wait is over
@@ -158,13 +158,13 @@ public:
     /// Where transitions go (at most one sink; an empty function removes it).
     void set_transition_sink(TransitionSink sink) { sink_ = std::move(sink); }
 
-protected:
+  protected:
     /// Emits a transition to the sink, if there is one.
     void emit(const Transition& t) const {
         if (sink_) sink_(t);
     }
 
-private:
+  private:
     TransitionSink sink_;
 };
 

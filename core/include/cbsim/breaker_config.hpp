@@ -39,7 +39,12 @@ struct GobreakerSettings {
     std::int64_t bucket_period_ms = 0;  ///< v2 rolling window bucket; 0 = off
 
     /// ReadyToTrip: exactly one form; `default_trip` = ConsecutiveFailures > 5.
-    enum class Trip : std::uint8_t { default_trip, consecutive_failures, failure_ratio, total_failures };
+    enum class Trip : std::uint8_t {
+        default_trip,
+        consecutive_failures,
+        failure_ratio,
+        total_failures
+    };
     Trip trip = Trip::default_trip;
     std::int64_t consecutive_failures = 5;  ///< trip when ConsecutiveFailures >= this
     double failure_ratio = 0.6;             ///< trip when failures/requests >= this ...
@@ -73,9 +78,9 @@ struct PollySettings {
     std::int64_t minimum_throughput = 100;  ///< at least 2
     std::int64_t sampling_duration_ms = 30000;
     std::int64_t break_duration_ms = 5000;
-    double break_duration_backoff = 0.0;  ///< 0 = constant; else break * f^(half-open attempts)
+    double break_duration_backoff = 0.0;     ///< 0 = constant; else break * f^(half-open attempts)
     std::int64_t max_break_duration_ms = 0;  ///< cap of the backoff; 0 = none
-    bool isolate = false;  ///< manual isolation (held open)
+    bool isolate = false;                    ///< manual isolation (held open)
     bool operator==(const PollySettings&) const = default;
 };
 

@@ -10,7 +10,7 @@
 namespace cbsim {
 
 class ConfigError : public std::runtime_error {
-public:
+  public:
     /// `line` is 1-based; 0 when unknown (e.g. a missing key, reported at the table's line).
     ConfigError(std::string file, int line, std::string key, std::string message)
         : std::runtime_error(format(file, line, key, message)),
@@ -25,7 +25,7 @@ public:
     /// The message without the file/line/key prefix.
     const std::string& message() const { return message_; }
 
-private:
+  private:
     static std::string format(const std::string& file, int line, const std::string& key,
                               const std::string& message) {
         std::string out = file.empty() ? std::string("<input>") : file;

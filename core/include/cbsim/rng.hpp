@@ -31,12 +31,13 @@ constexpr std::uint64_t stream_id(std::string_view name) {
 }
 
 class Rng {
-public:
+  public:
     /// A stream of the run with `seed`, identified by `stream`. Equal inputs, equal draws.
     constexpr Rng(std::uint64_t seed, std::uint64_t stream) {
         std::uint64_t sm = seed ^ (stream * 0xD1B54A32D192ED03ull);
         splitmix64(sm);  // decorrelate neighbouring (seed, stream) pairs
-        for (auto& word : s_) word = splitmix64(sm);
+        for (auto& word : s_)
+            word = splitmix64(sm);
     }
 
     /// Next 64 random bits (xoshiro256**).
@@ -107,7 +108,7 @@ public:
         return std::exp(mu + sigma * normal());
     }
 
-private:
+  private:
     static constexpr std::uint64_t rotl(std::uint64_t x, int k) {
         return (x << k) | (x >> (64 - k));
     }

@@ -17,12 +17,20 @@ inline constexpr SimTime kMillisecond = 1000;
 inline constexpr SimTime kSecond = 1000 * kMillisecond;
 
 /// Milliseconds to SimTime.
-constexpr SimTime from_ms(std::int64_t ms) { return ms * kMillisecond; }
+constexpr SimTime from_ms(std::int64_t ms) {
+    return ms * kMillisecond;
+}
 /// Seconds to SimTime.
-constexpr SimTime from_s(std::int64_t s) { return s * kSecond; }
+constexpr SimTime from_s(std::int64_t s) {
+    return s * kSecond;
+}
 /// SimTime to (fractional) milliseconds, for display and export only.
-constexpr double to_ms(SimTime t) { return static_cast<double>(t) / static_cast<double>(kMillisecond); }
+constexpr double to_ms(SimTime t) {
+    return static_cast<double>(t) / static_cast<double>(kMillisecond);
+}
 /// SimTime to (fractional) seconds, for display and export only.
-constexpr double to_s(SimTime t) { return static_cast<double>(t) / static_cast<double>(kSecond); }
+constexpr double to_s(SimTime t) {
+    return static_cast<double>(t) / static_cast<double>(kSecond);
+}
 
 }  // namespace cbsim
