@@ -1,0 +1,252 @@
+// cbsim/recorder.hpp: what a run records, readable from another thread while the run advances.
+//
+// [SECTION] Rows (one per time bucket, per edge and per service)
+// [SECTION] Events (breaker transitions and applied changes)
+// [SECTION] Live breaker view (for the state diagram)
+// [SECTION] Column aggregates (for plots)
+// [SECTION] Recorder
+//
+// One writer (the thread running the Run) appends a row per series at the end of every time
+// bucket (Scenario::resolution_ms); any number of readers copy what they need. Every method is
+// thread-safe: a mutex guards the data, and the writer holds it only to append one bucket (or,
+// rarely, to merge rows, see below); readers hold it only while they copy or aggregate, and
+// aggregation costs O(columns asked for), not O(rows): each series keeps pre-aggregated
+// levels (min, max, first, last of every column over 16, 256, 4096 and 65536 rows).
+//
+// Memory stays bounded: when a series reaches `max_rows` rows, neighbouring rows are merged
+// pairwise and the resolution doubles (counts add up, gauges keep the later value, p50 is the
+// mean weighted by completed calls, p99 the larger). The default bound (2^18 rows, 7.3 h at
+// 100 ms) keeps a 24 h run of a 2-edge, 2-service scenario near 40 MB.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cbsim/breaker.hpp"
+#include "cbsim/breaker_config.hpp"
+#include "cbsim/time.hpp"
+
+namespace cbsim {
+
+// [SECTION] Rows (one per time bucket, per edge and per service) ---------------------------
+
+/// Columns of an edge row, in timeseries.csv order after t_s and edge (state comes first there).
+enum class EdgeColumn : std::uint8_t {
+    state,           ///< State at the bucket's end, as its enum value (see EdgeRow::state)
+    calls,           ///< attempts made (first tries + retries) = allowed + rejected +
+                     ///< bulkhead_rejected
+    allowed,         ///< attempts sent to the target
+    rejected,        ///< attempts the breaker refused (never reached the target)
+    successes,       ///< attempts answered with success in the bucket
+    failures,        ///< attempts that failed in the bucket (errors and timeouts)
+    timeouts,        ///< attempts whose timeout fired in the bucket
+    retries,         ///< attempts that were retries
+    fallbacks,       ///< logical calls answered by the fallback
+    failure_rate,    ///< failures / (successes + failures); 0 when none completed
+    latency_p50_ms,  ///< attempt latency (timeouts count as the timeout) of completions
+    latency_p99_ms,
+    inflight,           ///< attempts in flight at the bucket's end
+    bulkhead_rejected,  ///< attempts refused by a full bulkhead
+    open_instances,     ///< caller breakers open (or forced open) at the bucket's end
+    count_
+};
+inline constexpr std::size_t kEdgeColumns = static_cast<std::size_t>(EdgeColumn::count_);
+const char* to_string(EdgeColumn column);
+
+/// One bucket of one edge. The entry edge "client->A" counts client requests: calls = allowed
+/// = arrivals at the entry service, successes/failures = their answers, no breaker.
+struct EdgeRow {
+    std::uint32_t calls = 0;
+    std::uint32_t allowed = 0;
+    std::uint32_t rejected = 0;
+    std::uint32_t successes = 0;
+    std::uint32_t failures = 0;
+    std::uint32_t timeouts = 0;
+    std::uint32_t retries = 0;
+    std::uint32_t fallbacks = 0;
+    std::uint32_t bulkhead_rejected = 0;
+    std::uint32_t inflight = 0;
+    float latency_p50_ms = 0.0f;
+    float latency_p99_ms = 0.0f;
+    std::uint16_t open_instances = 0;
+    State state = State::closed;  ///< the most severe caller state: open/forced_open >
+                                  ///< half_open > closed (the edge's breaker when shared)
+
+    /// A column as a number (state as its enum value; failure_rate computed).
+    double value(EdgeColumn column) const;
+};
+
+enum class ServiceColumn : std::uint8_t {
+    arrivals,     ///< calls that reached the service in the bucket
+    served,       ///< calls whose work finished (answered, failed or hung) in the bucket
+    dropped,      ///< calls failed at once because the queue was full
+    queue,        ///< calls waiting for a worker at the bucket's end (all instances)
+    busy,         ///< mean calls in service over the bucket (time-weighted)
+    utilisation,  ///< busy / (capacity * instances); 0 when capacity is unbounded
+    count_
+};
+inline constexpr std::size_t kServiceColumns = static_cast<std::size_t>(ServiceColumn::count_);
+const char* to_string(ServiceColumn column);
+
+struct ServiceRow {
+    std::uint32_t arrivals = 0;
+    std::uint32_t served = 0;
+    std::uint32_t dropped = 0;
+    std::uint32_t queue = 0;
+    float busy = 0.0f;
+    float utilisation = 0.0f;
+
+    double value(ServiceColumn column) const;
+};
+
+/// Merges a later bucket into an earlier one (the rule of resolution halving).
+EdgeRow merge_rows(const EdgeRow& earlier, const EdgeRow& later);
+ServiceRow merge_rows(const ServiceRow& earlier, const ServiceRow& later);
+
+// [SECTION] Events (breaker transitions and applied changes) -------------------------------
+
+struct EventRecord {
+    enum class Kind : std::uint8_t { transition, change };
+    Kind kind = Kind::transition;
+    SimTime at = 0;
+    std::string edge;       ///< "A->B"; for a change, the path ("B.failure_rate")
+    std::int32_t instance;  ///< caller instance; -1 for a shared breaker and for changes
+    std::string from;       ///< state name, or the old value of a change
+    std::string to;         ///< state name, or the new value
+    std::string reason;     ///< Transition::text(), or "set B.failure_rate" / "timeline ..."
+};
+
+// [SECTION] Live breaker view (for the state diagram) --------------------------------------
+
+inline constexpr std::size_t kStates = 6;  ///< number of State values
+
+/// The breaker of one edge as of the last bucket end: caller instance 0's breaker, or the
+/// shared one. Published with every bucket.
+struct EdgeLive {
+    bool has_breaker = false;
+    Preset preset = Preset::gobreaker;
+    State state = State::closed;
+    Counts counts;
+    WindowView window;
+    std::uint32_t breakers = 0;       ///< breakers on the edge (caller instances, or 1 shared)
+    std::uint32_t open_breakers = 0;  ///< of them open or forced open
+    std::array<double, kStates> seconds_in_state{};  ///< this breaker, since the run start
+    std::array<std::array<std::uint32_t, kStates>, kStates> transitions{};  ///< [from][to]
+    std::string last_reason;  ///< text of the last transition; empty if none yet
+    SimTime last_transition_at = -1;
+};
+
+// [SECTION] Column aggregates (for plots) -------------------------------------------------
+
+/// The values of one column over a pixel column of a plot. `rows` = 0 means no data there.
+struct ColumnAgg {
+    double min = 0.0;
+    double max = 0.0;
+    double first = 0.0;
+    double last = 0.0;
+    std::uint32_t rows = 0;  ///< rows (or, from levels, rows covered) that contributed
+};
+
+// [SECTION] Recorder -----------------------------------------------------------------------
+
+class Recorder {
+  public:
+    static constexpr std::size_t kDefaultMaxRows = std::size_t{1} << 18;
+    static constexpr std::size_t kLevelFactor = 16;  ///< rows per entry of level 1, x16 per level
+    static constexpr std::size_t kLevels = 4;        ///< levels above the rows
+
+    /// `resolution`: the bucket length; `edges`, `services`: series names in display order.
+    /// `max_rows` >= 16 (even), the bound past which rows are merged pairwise.
+    Recorder(SimTime resolution, std::vector<std::string> edges, std::vector<std::string> services,
+             std::size_t max_rows = kDefaultMaxRows);
+    ~Recorder();
+    Recorder(const Recorder&) = delete;
+    Recorder& operator=(const Recorder&) = delete;
+
+    // -- writer side (the run's thread) --
+
+    /// Appends one bucket: one row per edge and per service, in construction order.
+    void append(std::span<const EdgeRow> edges, std::span<const ServiceRow> services);
+    void add_event(EventRecord event);
+    void publish_live(std::span<const EdgeLive> live);
+
+    // -- reader side (any thread) --
+
+    const std::vector<std::string>& edge_names() const { return edge_names_; }
+    const std::vector<std::string>& service_names() const { return service_names_; }
+    /// Index of a series by name; npos if none.
+    std::size_t edge_index(std::string_view name) const;
+    std::size_t service_index(std::string_view name) const;
+    static constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
+
+    /// Current row length (doubles each time rows are merged).
+    SimTime resolution() const;
+    /// Rows per series; row i covers [i * resolution(), (i + 1) * resolution()). The last row
+    /// may still be filling when rows have been merged (it then covers less time).
+    std::size_t row_count() const;
+    /// Buckets appended so far, at the scenario's resolution: the time recorded up to.
+    SimTime recorded_until() const;
+    /// Changes with every append and every event: readers skip work when it did not move.
+    /// Lock-free.
+    std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+
+    /// Copies rows [first, first + count) of a series (clipped to what exists).
+    std::vector<EdgeRow> edge_rows(std::size_t edge, std::size_t first = 0,
+                                   std::size_t count = npos) const;
+    std::vector<ServiceRow> service_rows(std::size_t service, std::size_t first = 0,
+                                         std::size_t count = npos) const;
+
+    /// `columns` aggregates of one column over [t0, t1), each covering (t1 - t0) / columns of
+    /// time, read from the coarsest level finer than a column, so the cost is O(columns * 16)
+    /// whatever the run length. A column whose rows are partly covered by a level entry also
+    /// sees that entry (edges blur by less than one column).
+    std::vector<ColumnAgg> edge_columns(std::size_t edge, EdgeColumn column, SimTime t0, SimTime t1,
+                                        std::size_t columns) const;
+    std::vector<ColumnAgg> service_columns(std::size_t service, ServiceColumn column, SimTime t0,
+                                           SimTime t1, std::size_t columns) const;
+
+    /// Copies events [first, first + count).
+    std::vector<EventRecord> events(std::size_t first = 0, std::size_t count = npos) const;
+    std::size_t event_count() const;
+    /// Events beyond kMaxEvents are counted here instead of stored.
+    std::uint64_t events_dropped() const;
+    static constexpr std::size_t kMaxEvents = std::size_t{1} << 20;
+
+    /// The live view of an edge's breaker (default-constructed before the first bucket).
+    EdgeLive live(std::size_t edge) const;
+
+    /// Bytes held by rows, levels and events (an estimate for tests and benchmarks).
+    std::size_t memory_bytes() const;
+
+  private:
+    template <typename Row>
+    struct Store;  // chunked rows + levels, in recorder.cpp
+    void merge_all_locked();
+
+    std::vector<std::string> edge_names_;
+    std::vector<std::string> service_names_;
+    std::size_t max_rows_;
+    SimTime base_resolution_;
+
+    mutable std::mutex mutex_;
+    std::atomic<std::uint64_t> version_{0};
+    SimTime resolution_;
+    std::size_t merge_factor_ = 1;  // base buckets per row
+    std::size_t filling_ = 0;       // base buckets in the last row (0 = last row complete)
+    std::uint64_t buckets_ = 0;     // base buckets appended
+    std::vector<std::unique_ptr<Store<EdgeRow>>> edges_;
+    std::vector<std::unique_ptr<Store<ServiceRow>>> services_;
+    std::vector<EventRecord> events_;
+    std::uint64_t events_dropped_ = 0;
+    std::vector<EdgeLive> live_;
+};
+
+}  // namespace cbsim

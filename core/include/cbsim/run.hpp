@@ -1,0 +1,81 @@
+// cbsim/run.hpp: a Scenario wired into a Simulator, advanced by the GUI or the CLI.
+//
+//   Run run(scenario);                    // throws ConfigError if validate() finds problems
+//   run.advance_to(from_s(10));
+//   run.apply("B.failure_rate", 0.9);      // now, live; recorded into run.scenario().timeline
+//   run.advance_to(from_s(60));
+//   write_run_folder(run, "out", scenario_to_toml(run.exported_scenario()));
+//
+// Threads: a Run is driven by one thread (advance_to, apply, summary). recorder() may be read
+// from any other thread at any time (see recorder.hpp); nothing else may.
+//
+// Reproducibility: apply(path, value) at now() == t appends {t, path, value} to the timeline
+// of scenario(); timeline entries apply before any other event of their instant, and
+// advance_to(t) runs only the events before t, so re-running exported_scenario() gives the
+// same events in the same order, and the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cbsim/recorder.hpp"
+#include "cbsim/scenario.hpp"
+#include "cbsim/summary.hpp"
+#include "cbsim/time.hpp"
+
+namespace cbsim {
+
+class Run {
+  public:
+    /// Builds the models. Throws ConfigError (key and message of the first problem found by
+    /// validate()) if the scenario cannot run. `max_rows`: see Recorder.
+    explicit Run(Scenario scenario, std::size_t max_rows = Recorder::kDefaultMaxRows);
+    ~Run();
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    SimTime now() const;
+
+    /// Runs every event before `t` (timeline entries included) and closes the time buckets
+    /// that end at or before `t`; then now() == t. Does nothing if t <= now().
+    void advance_to(SimTime t);
+
+    /// Sets a parameter at now(), live, and appends it to scenario().timeline. Returns an
+    /// empty string on success, else the message of apply_setting() (nothing changes).
+    std::string apply(std::string_view path, const SettingValue& value);
+
+    /// The scenario as loaded plus every change applied through apply().
+    const Scenario& scenario() const;
+    /// scenario() with duration_s = now(): re-running it reproduces this run's export.
+    Scenario exported_scenario() const;
+    /// The parameters in force now (initial values with every applied change).
+    const Scenario& live() const;
+
+    const Recorder& recorder() const;
+
+    /// The KPIs of the run so far (see summary.hpp).
+    Summary summary() const;
+
+    /// The rows of the bucket still open at now() (one per edge, then per service), as they
+    /// would be appended if the bucket ended now; empty if now() is on a bucket boundary.
+    /// Exports add them after the recorder's rows so an export covers [0, now()).
+    struct PartialBucket {
+        SimTime start = 0;
+        std::vector<EdgeRow> edges;
+        std::vector<ServiceRow> services;
+    };
+    PartialBucket partial_bucket() const;
+
+    /// Simulator events run so far, and client requests generated (for benchmarks).
+    std::uint64_t events_processed() const;
+    std::uint64_t requests() const;
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cbsim

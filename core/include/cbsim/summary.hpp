@@ -1,0 +1,80 @@
+// cbsim/summary.hpp: the KPIs of a run (summary.json beside the CSVs, and printed).
+//
+// Definitions (docs/SIMULATION.md has them with examples):
+// - availability: share of logical calls, finished in the run, that ended in success as the
+//   caller saw it (fallback answers count as success). For the entry edge client->A this is
+//   the availability the users saw.
+// - rejected: attempts the breaker refused; calls_saved: the same attempts seen from the
+//   target: calls it never had to serve.
+// - retry_amplification: attempts / first tries (1 = no retries).
+// - detection delay: from a fault on the edge's target (a timeline change that raises its
+//   failure_rate, hang_rate, every_nth-derived rate or latency, or lowers its capacity or
+//   instances) to the first transition to open after it, before the fault is cleared;
+//   recovery delay: from the change that clears it (back to or below the values before the
+//   fault) to the first transition to closed after it. Means over the episodes; absent if none.
+// - false trips: transitions to open while the target's configured failure probability
+//   (failure_rate, 1/every_nth, plus hangs) was below the breaker's failure-rate threshold
+//   (for presets whose trip rule has no rate, below any failure at all: 0).
+// - time in state: seconds per state, averaged over the edge's breakers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cbsim/recorder.hpp"
+
+namespace cbsim {
+
+struct EdgeSummary {
+    std::string edge;  ///< "A->B" or "client->A"
+    bool has_breaker = false;
+    std::uint64_t first_tries = 0;  ///< logical calls started
+    std::uint64_t finished = 0;     ///< logical calls finished (answered, failed or fell back)
+    std::uint64_t succeeded = 0;    ///< of them ending in success (fallbacks included)
+    std::uint64_t attempts = 0;     ///< first tries + retries
+    std::uint64_t retries = 0;
+    std::uint64_t allowed = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t bulkhead_rejected = 0;
+    std::uint64_t successes = 0;  ///< attempts
+    std::uint64_t failures = 0;   ///< attempts, timeouts included
+    std::uint64_t timeouts = 0;
+    std::uint64_t fallbacks = 0;
+    std::uint64_t calls_saved = 0;
+    double availability = 1.0;         ///< succeeded / finished (1 when none finished)
+    double retry_amplification = 1.0;  ///< attempts / first_tries (1 when none)
+    double latency_p50_ms = 0.0;       ///< attempt latency over the whole run
+    double latency_p99_ms = 0.0;
+    std::uint64_t transitions = 0;
+    std::uint64_t opens = 0;
+    std::uint64_t false_trips = 0;
+    std::uint64_t faults = 0;  ///< fault episodes on the target
+    std::uint64_t detections = 0;
+    std::optional<double> detection_delay_s;  ///< mean over detected episodes
+    std::uint64_t recoveries = 0;
+    std::optional<double> recovery_delay_s;
+    std::array<double, kStates> seconds_in_state{};
+};
+
+struct Summary {
+    std::string scenario;
+    std::uint64_t seed = 0;
+    double duration_s = 0.0;     ///< simulated time covered
+    std::uint64_t requests = 0;  ///< client requests (entry edge first tries)
+    double availability = 1.0;   ///< of the entry edge
+    std::uint64_t rejected = 0;  ///< over every edge
+    std::uint64_t calls_saved = 0;
+    std::uint64_t changes_applied = 0;  ///< timeline entries applied
+    std::uint64_t events_processed = 0;
+    std::vector<EdgeSummary> edges;  ///< entry edge first, then in scenario order
+};
+
+/// summary.json: fixed key order and number formatting (same bytes for the same run).
+std::string summary_json(const Summary& summary);
+/// A short human-readable table for the terminal.
+std::string summary_text(const Summary& summary);
+
+}  // namespace cbsim
