@@ -1,0 +1,263 @@
+// breaker_config.cpp: preset names and defaults, parameters by name with range checks, the
+// breaker file and make_breaker(). TOML reading and writing live in breaker_toml.cpp.
+#include "cbsim/breaker_config.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "breaker_toml.hpp"
+#include "cbsim/error.hpp"
+#include "presets/extras.hpp"
+#include "presets/gobreaker.hpp"
+
+namespace cbsim {
+
+// [SECTION] Presets --------------------------------------------------------------------------
+
+namespace {
+constexpr const char* kPresetNames[] = {"gobreaker", "resilience4j", "polly", "hystrix"};
+}
+
+const char* to_string(Preset preset) {
+    const auto i = static_cast<std::size_t>(preset);
+    return i < std::size(kPresetNames) ? kPresetNames[i] : "unknown";
+}
+
+std::optional<Preset> preset_from_string(std::string_view name) {
+    for (std::size_t i = 0; i < std::size(kPresetNames); ++i) {
+        if (name == kPresetNames[i]) return static_cast<Preset>(i);
+    }
+    return std::nullopt;
+}
+
+BreakerConfig BreakerConfig::defaults(Preset preset) {
+    BreakerConfig c;
+    switch (preset) {
+        case Preset::gobreaker:
+            c.settings = GobreakerSettings{};
+            break;
+        case Preset::resilience4j:
+            c.settings = Resilience4jSettings{};
+            break;
+        case Preset::polly:
+            c.settings = PollySettings{};
+            break;
+        case Preset::hystrix:
+            c.settings = HystrixSettings{};
+            break;
+    }
+    return c;
+}
+
+// [SECTION] Parameters -----------------------------------------------------------------------
+
+namespace {
+
+constexpr double kMaxMs = 1e9;
+
+const ParamSpec kExtrasParams[] = {
+    {"extras.probe_timeout_ms",
+     ParamKind::integer,
+     0,
+     kMaxMs,
+     {},
+     "cbsim extra: a half-open probe silent this long counts as failed; 0 = off (the "
+     "libraries wait forever)."},
+    {"extras.open_jitter",
+     ParamKind::real,
+     0,
+     1,
+     {},
+     "cbsim extra: each open duration is multiplied by 1 + u, u uniform in [-j, +j]; 0 = off."},
+    {"extras.jitter_seed",
+     ParamKind::integer,
+     0,
+     9007199254740992.0,
+     {},
+     "cbsim extra: seed of the jitter draws (same seed, same durations)."},
+    {"extras.ramp_up_ms",
+     ParamKind::integer,
+     0,
+     kMaxMs,
+     {},
+     "cbsim extra: after closing, admit a share of calls growing to all over this time; "
+     "0 = off."},
+    {"extras.ramp_up_start",
+     ParamKind::real,
+     0,
+     1,
+     {},
+     "cbsim extra: share of calls admitted right after closing (with ramp_up_ms)."},
+    {"extras.timeout_weight",
+     ParamKind::real,
+     0,
+     10,
+     {},
+     "cbsim extra: a timeout counts as this many failures; 1 = like any failure."},
+};
+
+std::span<const ParamSpec> preset_params(Preset preset) {
+    switch (preset) {
+        case Preset::gobreaker:
+            return detail::gobreaker_params();
+        default:
+            return {};
+    }
+}
+
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+bool set_extra(BreakerExtras& e, std::string_view key, double value) {
+    const auto integer = static_cast<std::int64_t>(value);
+    if (key == "extras.probe_timeout_ms")
+        e.probe_timeout_ms = integer;
+    else if (key == "extras.open_jitter")
+        e.open_jitter = value;
+    else if (key == "extras.jitter_seed")
+        e.jitter_seed = static_cast<std::uint64_t>(value);
+    else if (key == "extras.ramp_up_ms")
+        e.ramp_up_ms = integer;
+    else if (key == "extras.ramp_up_start")
+        e.ramp_up_start = value;
+    else if (key == "extras.timeout_weight")
+        e.timeout_weight = value;
+    else
+        return false;
+    return true;
+}
+
+std::optional<double> get_extra(const BreakerExtras& e, std::string_view key) {
+    if (key == "extras.probe_timeout_ms") return static_cast<double>(e.probe_timeout_ms);
+    if (key == "extras.open_jitter") return e.open_jitter;
+    if (key == "extras.jitter_seed") return static_cast<double>(e.jitter_seed);
+    if (key == "extras.ramp_up_ms") return static_cast<double>(e.ramp_up_ms);
+    if (key == "extras.ramp_up_start") return e.ramp_up_start;
+    if (key == "extras.timeout_weight") return e.timeout_weight;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::span<const ParamSpec> breaker_params(Preset preset) {
+    static const std::array<std::vector<ParamSpec>, 4> all = [] {
+        std::array<std::vector<ParamSpec>, 4> out;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const auto own = preset_params(static_cast<Preset>(i));
+            out[i].assign(own.begin(), own.end());
+            out[i].insert(out[i].end(), std::begin(kExtrasParams), std::end(kExtrasParams));
+        }
+        return out;
+    }();
+    return all[static_cast<std::size_t>(preset)];
+}
+
+const ParamSpec* find_param(Preset preset, std::string_view key) {
+    for (const ParamSpec& spec : breaker_params(preset)) {
+        if (key == spec.key) return &spec;
+    }
+    return nullptr;
+}
+
+std::optional<double> get_param(const BreakerConfig& config, std::string_view key) {
+    if (find_param(config.preset(), key) == nullptr) return std::nullopt;
+    if (key.starts_with("extras.")) return get_extra(config.extras, key);
+    return std::visit(
+        Overloaded{
+            [&](const GobreakerSettings& s) { return detail::get_gobreaker_param(s, key); },
+            [](const auto&) { return std::optional<double>(); },
+        },
+        config.settings);
+}
+
+std::string set_param(BreakerConfig& config, std::string_view key, double value) {
+    const ParamSpec* spec = find_param(config.preset(), key);
+    if (spec == nullptr) {
+        std::string known;
+        for (const ParamSpec& p : breaker_params(config.preset())) {
+            known += known.empty() ? "" : ", ";
+            known += p.key;
+        }
+        return "unknown key for preset '" + std::string(to_string(config.preset())) +
+               "'; known keys: " + known;
+    }
+    if (std::string error = detail::check_param_value(*spec, value); !error.empty()) return error;
+    if (key.starts_with("extras.")) {
+        set_extra(config.extras, key, value);
+        return {};
+    }
+    const bool known = std::visit(
+        Overloaded{
+            [&](GobreakerSettings& s) { return detail::set_gobreaker_param(s, key, value); },
+            [](auto&) { return false; },
+        },
+        config.settings);
+    return known ? std::string() : "key is listed but not settable (internal error)";
+}
+
+// [SECTION] Files and factory ------------------------------------------------------------------
+
+BreakerConfig load_breaker_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError(path, 0, "",
+                          std::string("cannot read the file: ") + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_breaker_toml(text.str(), path);
+}
+
+BreakerConfig parse_breaker_toml(std::string_view text, const std::string& file) {
+    toml::table root;
+    try {
+        root = toml::parse(text, file);
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(file, static_cast<int>(e.source().begin.line), "",
+                          std::string(e.description()));
+    }
+    for (const auto& [key, node] : root) {
+        if (key.str() != "breaker") {
+            throw ConfigError(file, static_cast<int>(node.source().begin.line),
+                              std::string(key.str()),
+                              "unknown top-level key; a breaker file holds one [breaker] table");
+        }
+    }
+    const toml::table* breaker = root["breaker"].as_table();
+    if (breaker == nullptr) {
+        const toml::node* node = root.get("breaker");
+        throw ConfigError(file, node ? static_cast<int>(node->source().begin.line) : 0, "breaker",
+                          node ? "expected a table: [breaker]" : "missing [breaker] table");
+    }
+    return detail::breaker_from_toml(*breaker, file, "breaker");
+}
+
+std::string to_toml(const BreakerConfig& config, std::string_view table) {
+    return detail::breaker_to_toml_text(config, table);
+}
+
+std::unique_ptr<Breaker> make_breaker(const BreakerConfig& config) {
+    const BreakerExtras for_preset = detail::preset_extras(config.extras);
+    std::unique_ptr<Breaker> inner =
+        std::visit(Overloaded{
+                       [&](const GobreakerSettings& s) {
+                           return detail::make_gobreaker_breaker(s, for_preset);
+                       },
+                       [&](const auto&) -> std::unique_ptr<Breaker> {
+                           throw ConfigError("", 0, "preset",
+                                             std::string("preset '") + to_string(config.preset()) +
+                                                 "' is not built into this cbsim");
+                       },
+                   },
+                   config.settings);
+    return std::make_unique<detail::ExtrasBreaker>(std::move(inner), config.extras);
+}
+
+}  // namespace cbsim
