@@ -23,10 +23,8 @@ namespace cbsim {
 /// Receives events. `payload` is whatever the scheduler passed (an index, a packed handle).
 class EventHandler {
   public:
+    virtual ~EventHandler() = default;
     virtual void on_event(std::uint32_t kind, std::uint64_t payload) = 0;
-
-  protected:
-    ~EventHandler() = default;
 };
 
 /// Names a scheduled event for cancel(). A default EventId names nothing.

@@ -1,0 +1,201 @@
+// Simulator kernel: ordering, FIFO ties, lazy cancel, run_until and period boundaries.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "cbsim/rng.hpp"
+#include "cbsim/simulator.hpp"
+
+namespace cbsim {
+namespace {
+
+struct Log : EventHandler {
+    Simulator* sim = nullptr;
+    std::vector<std::pair<SimTime, std::uint64_t>> seen;
+    void on_event(std::uint32_t, std::uint64_t payload) override {
+        seen.emplace_back(sim->now(), payload);
+    }
+};
+
+TEST(SimKernel, RunsEventsInTimeOrder) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    sim.schedule_at(30, &log, 0, 3);
+    sim.schedule_at(10, &log, 0, 1);
+    sim.schedule_at(20, &log, 0, 2);
+    sim.run_until(100);
+    ASSERT_EQ(log.seen.size(), 3u);
+    EXPECT_EQ(log.seen[0], std::make_pair(SimTime{10}, std::uint64_t{1}));
+    EXPECT_EQ(log.seen[1], std::make_pair(SimTime{20}, std::uint64_t{2}));
+    EXPECT_EQ(log.seen[2], std::make_pair(SimTime{30}, std::uint64_t{3}));
+    EXPECT_EQ(sim.now(), 100);
+    EXPECT_EQ(sim.processed(), 3u);
+}
+
+TEST(SimKernel, EqualTimesRunInInsertionOrder) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    for (std::uint64_t i = 0; i < 100; ++i)
+        sim.schedule_at(5, &log, 0, i);
+    sim.schedule_at(4, &log, 0, 1000);
+    sim.run_until(6);
+    ASSERT_EQ(log.seen.size(), 101u);
+    EXPECT_EQ(log.seen[0].second, 1000u);
+    for (std::uint64_t i = 0; i < 100; ++i)
+        EXPECT_EQ(log.seen[i + 1].second, i);
+}
+
+TEST(SimKernel, RunUntilLeavesClockAtTargetAndKeepsEventsAtTarget) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    sim.schedule_at(50, &log, 0, 1);
+    sim.run_until(50);
+    EXPECT_TRUE(log.seen.empty());  // events at exactly t stay pending
+    EXPECT_EQ(sim.now(), 50);
+    EXPECT_EQ(sim.pending(), 1u);
+    sim.run_until(51);
+    ASSERT_EQ(log.seen.size(), 1u);
+    EXPECT_EQ(log.seen[0].first, 50);
+    EXPECT_EQ(sim.now(), 51);
+    sim.run_until(10);  // never moves backwards
+    EXPECT_EQ(sim.now(), 51);
+}
+
+TEST(SimKernel, CancelIsLazyAndOneShot) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    const EventId a = sim.schedule_at(10, &log, 0, 1);
+    const EventId b = sim.schedule_at(20, &log, 0, 2);
+    EXPECT_EQ(sim.pending(), 2u);
+    EXPECT_TRUE(sim.cancel(a));
+    EXPECT_FALSE(sim.cancel(a));
+    EXPECT_EQ(sim.pending(), 1u);
+    EXPECT_EQ(sim.next_time(), 20);
+    sim.run_until(100);
+    ASSERT_EQ(log.seen.size(), 1u);
+    EXPECT_EQ(log.seen[0].second, 2u);
+    EXPECT_FALSE(sim.cancel(b));  // already ran
+    EXPECT_FALSE(sim.cancel(EventId{}));
+}
+
+TEST(SimKernel, ReusedSlotDoesNotHonourStaleId) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    const EventId a = sim.schedule_at(1, &log, 0, 1);
+    sim.run_until(2);
+    const EventId b = sim.schedule_at(5, &log, 0, 2);
+    EXPECT_EQ(a.slot, b.slot);    // the slot was reused ...
+    EXPECT_FALSE(sim.cancel(a));  // ... but the old id no longer names it
+    sim.run_until(10);
+    EXPECT_EQ(log.seen.size(), 2u);
+}
+
+TEST(SimKernel, SchedulingInThePastClampsToNow) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    sim.run_until(100);
+    sim.schedule_at(10, &log, 0, 1);
+    sim.schedule_in(-5, &log, 0, 2);
+    sim.run_until(101);
+    ASSERT_EQ(log.seen.size(), 2u);
+    EXPECT_EQ(log.seen[0].first, 100);
+    EXPECT_EQ(log.seen[1].first, 100);
+}
+
+struct Chain : EventHandler {
+    Simulator* sim = nullptr;
+    std::vector<SimTime> times;
+    void on_event(std::uint32_t kind, std::uint64_t) override {
+        times.push_back(sim->now());
+        if (kind == 0 && times.size() < 5) sim->schedule_in(7, this, 0);
+    }
+};
+
+TEST(SimKernel, HandlersScheduleFollowUps) {
+    Simulator sim;
+    Chain c;
+    c.sim = &sim;
+    sim.schedule_at(0, &c, 0);
+    sim.run_until(1000);
+    EXPECT_EQ(c.times, (std::vector<SimTime>{0, 7, 14, 21, 28}));
+    EXPECT_EQ(sim.pending(), 0u);
+}
+
+struct Mixed : EventHandler {
+    Simulator* sim = nullptr;
+    std::vector<std::pair<SimTime, std::uint32_t>> seen;  // kind 9 = boundary
+    void on_event(std::uint32_t kind, std::uint64_t payload) override {
+        if (kind == 9) EXPECT_EQ(static_cast<SimTime>(payload), sim->now());
+        seen.emplace_back(sim->now(), kind);
+    }
+};
+
+TEST(SimKernel, PeriodBoundariesFireBeforeEventsAtOrAfterThem) {
+    Simulator sim;
+    Mixed m;
+    m.sim = &sim;
+    sim.schedule_at(99, &m, 1);
+    sim.schedule_at(100, &m, 2);  // at the boundary: the boundary comes first
+    sim.schedule_at(350, &m, 3);
+    sim.set_period_hook(100, &m, 9);
+    sim.run_until(400);
+    const std::vector<std::pair<SimTime, std::uint32_t>> want = {
+        {99, 1}, {100, 9}, {100, 2}, {200, 9}, {300, 9}, {350, 3}, {400, 9}};
+    EXPECT_EQ(m.seen, want);
+    EXPECT_EQ(sim.now(), 400);
+}
+
+TEST(SimKernel, SteppedRunEqualsOneRun) {
+    // Advancing in many small steps gives the same sequence as one run_until.
+    auto run = [](const std::vector<SimTime>& stops) {
+        Simulator sim;
+        Mixed m;
+        m.sim = &sim;
+        sim.set_period_hook(10, &m, 9);
+        Rng rng(7, 1);
+        for (int i = 0; i < 200; ++i)
+            sim.schedule_at(static_cast<SimTime>(rng.below(300)), &m,
+                            static_cast<std::uint32_t>(i % 3));
+        for (SimTime t : stops)
+            sim.run_until(t);
+        return m.seen;
+    };
+    std::vector<SimTime> many;
+    for (SimTime t = 0; t <= 300; t += 3)
+        many.push_back(t);
+    many.push_back(301);
+    EXPECT_EQ(run({301}), run(many));
+}
+
+TEST(SimKernel, HeapOrderHoldsUnderRandomLoad) {
+    Simulator sim;
+    Log log;
+    log.sim = &sim;
+    Rng rng(3, 4);
+    std::vector<EventId> ids;
+    for (std::uint64_t i = 0; i < 5000; ++i)
+        ids.push_back(sim.schedule_at(static_cast<SimTime>(rng.below(1000)), &log, 0, i));
+    std::size_t cancelled = 0;
+    for (std::size_t i = 0; i < ids.size(); i += 3)
+        cancelled += sim.cancel(ids[i]) ? 1 : 0;
+    EXPECT_EQ(sim.pending(), 5000u - cancelled);
+    sim.run_until(2000);
+    ASSERT_EQ(log.seen.size(), 5000u - cancelled);
+    for (std::size_t i = 1; i < log.seen.size(); ++i) {
+        ASSERT_LE(log.seen[i - 1].first, log.seen[i].first);
+        if (log.seen[i - 1].first == log.seen[i].first)
+            ASSERT_LT(log.seen[i - 1].second, log.seen[i].second);  // FIFO on ties
+        ASSERT_NE(log.seen[i].second % 3, 0u);                      // cancelled ones never ran
+    }
+}
+
+}  // namespace
+}  // namespace cbsim
