@@ -133,7 +133,9 @@ struct Mixed : EventHandler {
     Simulator* sim = nullptr;
     std::vector<std::pair<SimTime, std::uint32_t>> seen;  // kind 9 = boundary
     void on_event(std::uint32_t kind, std::uint64_t payload) override {
-        if (kind == 9) EXPECT_EQ(static_cast<SimTime>(payload), sim->now());
+        if (kind == 9) {
+            EXPECT_EQ(static_cast<SimTime>(payload), sim->now());
+        }
         seen.emplace_back(sim->now(), kind);
     }
 };
@@ -185,15 +187,16 @@ TEST(SimKernel, HeapOrderHoldsUnderRandomLoad) {
         ids.push_back(sim.schedule_at(static_cast<SimTime>(rng.below(1000)), &log, 0, i));
     std::size_t cancelled = 0;
     for (std::size_t i = 0; i < ids.size(); i += 3)
-        cancelled += sim.cancel(ids[i]) ? 1 : 0;
+        cancelled += sim.cancel(ids[i]) ? 1u : 0u;
     EXPECT_EQ(sim.pending(), 5000u - cancelled);
     sim.run_until(2000);
     ASSERT_EQ(log.seen.size(), 5000u - cancelled);
     for (std::size_t i = 1; i < log.seen.size(); ++i) {
         ASSERT_LE(log.seen[i - 1].first, log.seen[i].first);
-        if (log.seen[i - 1].first == log.seen[i].first)
+        if (log.seen[i - 1].first == log.seen[i].first) {
             ASSERT_LT(log.seen[i - 1].second, log.seen[i].second);  // FIFO on ties
-        ASSERT_NE(log.seen[i].second % 3, 0u);                      // cancelled ones never ran
+        }
+        ASSERT_NE(log.seen[i].second % 3, 0u);  // cancelled ones never ran
     }
 }
 
