@@ -1,0 +1,150 @@
+// presets/resilience4j.hpp: Resilience4j CircuitBreaker (CircuitBreakerStateMachine) on
+// explicit time (internal to cbsim_core).
+//
+// What is reproduced (see BREAKER_SEMANTICS.md):
+// - Sliding windows: COUNT_BASED, a ring of the last `sliding_window_size` outcomes; TIME_BASED,
+//   `sliding_window_size` one-second buckets keyed by the epoch second floor(now / 1 s) (a
+//   bucket is cleared when the window moves past its second).
+// - Rates are float percentages as in the library (failed * 100f / total); below the minimum
+//   number of calls (min(minimum_number_of_calls, size) for COUNT_BASED, the plain minimum for
+//   TIME_BASED) they are undefined and never trip. Checked after every recorded outcome:
+//   failure_rate >= failure_rate_threshold, else slow_call_rate >= slow_call_rate_threshold.
+//   A call is slow when its duration is strictly above slow_call_duration_threshold_ms; a slow
+//   failure counts as a failure and as a slow call.
+// - Open for wait_duration_in_open_state_ms, or wait * exponential_backoff_multiplier^(n - 1)
+//   capped by exponential_max_wait_duration_in_open_state_ms (cap only with a multiplier), n =
+//   the attempt: 1 on the first open after closed, + 1 on each reopen from half-open, reset on
+//   close. Open -> half-open when now is strictly after the retry time.
+// - Half-open: permitted_number_of_calls_in_half_open_state permits and a fresh COUNT_BASED
+//   window of that size; the decision comes once min(minimum_number_of_calls, permitted)
+//   outcomes are in (rate at/above a threshold -> open, else closed). With
+//   max_wait_duration_in_half_open_state_ms > 0, half-open -> open once that much time has
+//   passed in half-open (>=, the library's timer fires at that instant).
+// - Modes (operator states): forced_open rejects everything and counts nothing, disabled
+//   admits everything and counts nothing, metrics_only admits everything, counts, and never
+//   transitions. Changing the mode (reconfigure) moves to that state with a fresh window;
+//   going back to normal closes.
+// - No generations: a late result counts in the state it arrives in (in open it is recorded
+//   into the window that tripped, without a check). Outcome::ignored is not counted; in
+//   half-open an ignored result of a permit of this half-open period gives its permit back
+//   (the library's releasePermission; cbsim does not release permits of earlier states).
+//   Outcome::timeout counts as a failure.
+// - Time is observed at every acquire, record, state and window call, so a GUI polling
+//   state() never changes what happens (the library moves open -> half-open only on the next
+//   permission request; in cbsim a late result after the wait also sees half-open).
+// - Extras: open durations go through OpenJitter (open_jitter, jitter_seed).
+//
+// counts(): requests, consecutive_* and total_exclusions since the last transition;
+// total_successes / total_failures = the outcomes in the current window.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "presets/extras.hpp"
+#include "presets/preset.hpp"
+
+namespace cbsim::detail {
+
+std::span<const ParamSpec> resilience4j_params();
+std::optional<double> get_resilience4j_param(const Resilience4jSettings& s, std::string_view key);
+/// Unknown key -> false. Values arrive range-checked (integers and choice indices exact).
+bool set_resilience4j_param(Resilience4jSettings& s, std::string_view key, double value);
+std::unique_ptr<Breaker> make_resilience4j_breaker(const Resilience4jSettings& s,
+                                                   const BreakerExtras& extras);
+
+/// Outcomes in a window: calls, failures among them, slow calls among them.
+struct R4jTotals {
+    std::uint64_t calls = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t slow = 0;
+};
+
+/// The sliding window: a ring of outcomes (COUNT_BASED) or epoch-second buckets (TIME_BASED).
+class R4jWindow {
+  public:
+    using Type = Resilience4jSettings::WindowType;
+
+    /// Sets type and size. Same type: keeps the newest outcomes that fit (count) or the
+    /// buckets whose seconds are still inside the window (time). Other type: empties it.
+    void configure(Type type, std::size_t size);
+    void clear();
+    /// Records one outcome at `now` (the time window first moves to now's second).
+    void record(SimTime now, bool failure, bool slow);
+    /// Moves a time window to now's second (drops expired buckets); count windows ignore it.
+    void advance(SimTime now);
+    const R4jTotals& totals() const { return totals_; }
+    Type type() const { return type_; }
+    std::size_t size() const { return size_; }
+
+  private:
+    struct Bucket {
+        std::int64_t second = 0;
+        std::uint32_t calls = 0;
+        std::uint32_t failures = 0;
+        std::uint32_t slow = 0;
+    };
+    void rebuild_totals();
+
+    Type type_ = Type::count_based;
+    std::size_t size_ = 1;
+    R4jTotals totals_;
+    // count based: slots_ holds bit 0 = failure, bit 1 = slow; next_ = next write; used_ <= size_
+    std::vector<std::uint8_t> slots_;
+    std::size_t next_ = 0;
+    std::size_t used_ = 0;
+    // time based: buckets_[floor_mod(second, size_)]
+    std::vector<Bucket> buckets_;
+    std::int64_t head_second_ = 0;
+    bool started_ = false;
+};
+
+/// The Resilience4j state machine. Public so that tests can inspect the retry time and attempt.
+class Resilience4jBreaker final : public Breaker {
+  public:
+    Resilience4jBreaker(const Resilience4jSettings& settings, const BreakerExtras& extras);
+
+    Admission acquire(SimTime now) override;
+    void record(const Permit& permit, Outcome outcome, SimTime duration, SimTime now) override;
+    State state(SimTime now) override;
+    Counts counts() const override;
+    WindowView window(SimTime now) override;
+    bool reconfigure(const BreakerConfig& config, SimTime now) override;
+
+    /// Opens since the last close (the backoff's attempt number).
+    std::int64_t attempt() const { return attempt_; }
+    /// Open: the instant after which the breaker goes half-open.
+    SimTime retry_at() const { return opened_at_ + open_duration_; }
+    /// Half-open permits not handed out yet.
+    std::int64_t half_open_permits() const { return permits_; }
+    /// The open wait of `attempt` before jitter (backoff and cap applied).
+    SimTime open_wait(std::int64_t attempt) const;
+
+  private:
+    void observe(SimTime now);
+    void enter(State to, SimTime now, const Reason& reason);
+    void configure_window();
+    std::uint64_t minimum_calls() const;
+    /// true when the rates are defined; `above` says whether a threshold is reached and
+    /// `reason` names the rule (or the failure rate below its threshold).
+    bool evaluate(bool& above, Reason& reason) const;
+
+    Resilience4jSettings settings_;
+    BreakerExtras preset_extras_;
+    OpenJitter jitter_;
+    State state_ = State::closed;
+    R4jWindow window_;
+    Counts counts_;
+    std::uint64_t generation_ = 1;
+    std::int64_t attempt_ = 0;
+    SimTime opened_at_ = 0;
+    SimTime open_duration_ = 0;
+    SimTime half_open_at_ = 0;
+    std::int64_t permits_ = 0;
+};
+
+}  // namespace cbsim::detail
