@@ -13,6 +13,9 @@
 #include "cbsim/error.hpp"
 #include "presets/extras.hpp"
 #include "presets/gobreaker.hpp"
+#include "presets/hystrix.hpp"
+#include "presets/polly.hpp"
+#include "presets/resilience4j.hpp"
 
 namespace cbsim {
 
@@ -104,9 +107,14 @@ std::span<const ParamSpec> preset_params(Preset preset) {
     switch (preset) {
         case Preset::gobreaker:
             return detail::gobreaker_params();
-        default:
-            return {};
+        case Preset::resilience4j:
+            return detail::resilience4j_params();
+        case Preset::polly:
+            return detail::polly_params();
+        case Preset::hystrix:
+            return detail::hystrix_params();
     }
+    return {};
 }
 
 template <class... F>
@@ -173,7 +181,9 @@ std::optional<double> get_param(const BreakerConfig& config, std::string_view ke
     return std::visit(
         Overloaded{
             [&](const GobreakerSettings& s) { return detail::get_gobreaker_param(s, key); },
-            [](const auto&) { return std::optional<double>(); },
+            [&](const Resilience4jSettings& s) { return detail::get_resilience4j_param(s, key); },
+            [&](const PollySettings& s) { return detail::get_polly_param(s, key); },
+            [&](const HystrixSettings& s) { return detail::get_hystrix_param(s, key); },
         },
         config.settings);
 }
@@ -197,7 +207,9 @@ std::string set_param(BreakerConfig& config, std::string_view key, double value)
     const bool known = std::visit(
         Overloaded{
             [&](GobreakerSettings& s) { return detail::set_gobreaker_param(s, key, value); },
-            [](auto&) { return false; },
+            [&](Resilience4jSettings& s) { return detail::set_resilience4j_param(s, key, value); },
+            [&](PollySettings& s) { return detail::set_polly_param(s, key, value); },
+            [&](HystrixSettings& s) { return detail::set_hystrix_param(s, key, value); },
         },
         config.settings);
     return known ? std::string() : "key is listed but not settable (internal error)";
@@ -245,18 +257,18 @@ std::string to_toml(const BreakerConfig& config, std::string_view table) {
 
 std::unique_ptr<Breaker> make_breaker(const BreakerConfig& config) {
     const BreakerExtras for_preset = detail::preset_extras(config.extras);
-    std::unique_ptr<Breaker> inner =
-        std::visit(Overloaded{
-                       [&](const GobreakerSettings& s) {
-                           return detail::make_gobreaker_breaker(s, for_preset);
-                       },
-                       [&](const auto&) -> std::unique_ptr<Breaker> {
-                           throw ConfigError("", 0, "preset",
-                                             std::string("preset '") + to_string(config.preset()) +
-                                                 "' is not built into this cbsim");
-                       },
-                   },
-                   config.settings);
+    std::unique_ptr<Breaker> inner = std::visit(
+        Overloaded{
+            [&](const GobreakerSettings& s) {
+                return detail::make_gobreaker_breaker(s, for_preset);
+            },
+            [&](const Resilience4jSettings& s) {
+                return detail::make_resilience4j_breaker(s, for_preset);
+            },
+            [&](const PollySettings& s) { return detail::make_polly_breaker(s, for_preset); },
+            [&](const HystrixSettings& s) { return detail::make_hystrix_breaker(s, for_preset); },
+        },
+        config.settings);
     return std::make_unique<detail::ExtrasBreaker>(std::move(inner), config.extras);
 }
 

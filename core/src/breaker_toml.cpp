@@ -167,7 +167,8 @@ class Reader {
         config_ = BreakerConfig::defaults(preset);
         for (const auto& [key, node] : table) {
             if (key.str() == "preset") continue;
-            if (const toml::table* sub = node.as_table(); sub != nullptr && !is_param(key.str())) {
+            const toml::table* sub = node.as_table();
+            if (sub != nullptr && (has_subtable(key.str()) || !is_param(key.str()))) {
                 if (!has_subtable(key.str()))
                     fail(node, key.str(),
                          "unknown table for preset '" + std::string(to_string(preset)) + "'; " +
