@@ -3,17 +3,35 @@
 #include <cbsim/version.hpp>
 
 #include <cstdio>
+#include <iostream>
+
+#include "replay_command.hpp"
+#include "validate_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"cbsim-cli: headless circuit-breaker simulator"};
     app.set_version_flag("--version", std::string("cbsim-cli ") + cbsim::version_string);
     app.require_subcommand(0, 1);
+
+    cbsim::cli::ReplayOptions replay;
+    CLI::App* replay_cmd =
+        app.add_subcommand("replay", "Replay a call trace through a breaker: decisions.csv");
+    replay_cmd->add_option("--config", replay.config, "breaker file ([breaker] table)")->required();
+    replay_cmd->add_option("--trace", replay.trace, "trace.csv: t_ms,outcome[,duration_ms]")
+        ->required();
+    replay_cmd->add_option("--out", replay.out, "decisions.csv to write (default: stdout)");
+
+    cbsim::cli::ValidateOptions validate;
+    CLI::App* validate_cmd = app.add_subcommand("validate", "Check a breaker file");
+    validate_cmd->add_option("FILE", validate.file, "file to check")->required();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
+    if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
+    if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
     if (app.get_subcommands().empty()) {
         std::fputs(app.help().c_str(), stdout);
     }

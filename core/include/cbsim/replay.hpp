@@ -1,0 +1,71 @@
+// cbsim/replay.hpp: replaying a recorded call trace through a breaker (`cbsim-cli replay`).
+//
+// Trace (trace.csv), RFC 4180 without quoting:
+//   t_ms,outcome[,duration_ms]
+//   0,success
+//   12.5,failure
+// `t_ms` is non-decreasing, >= 0, in milliseconds with at most 3 decimals (microseconds);
+// `outcome` is success | failure | timeout | ignored; the optional `duration_ms` (same number
+// form) is the call's latency. Blank lines are skipped; CRLF is accepted.
+//
+// Semantics. The breaker is created at t_ms = 0.
+// - Without durations, each row is one call at t_ms that completes at once: acquire and record
+//   at the same instant, and the state is read right after.
+// - With durations, a call is acquired at t_ms and recorded at t_ms + duration_ms. At one
+//   instant, completions are processed before new calls, completions in start (row) order.
+//   A row's state is read right after its record (at t_ms + duration_ms), or right after its
+//   rejection (at t_ms). This makes half-open admission limits and stale results replayable.
+// Output rows (decisions.csv) stay in input order:
+//   t_ms,outcome,decision,state[,duration_ms]   decision allowed | rejected
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cbsim/breaker.hpp"
+#include "cbsim/breaker_config.hpp"
+
+namespace cbsim {
+
+struct TraceRow {
+    SimTime at = 0;  ///< t_ms as SimTime
+    Outcome outcome = Outcome::success;
+    SimTime duration = 0;  ///< 0 without a duration column
+    int line = 0;          ///< 1-based line in the file
+};
+
+struct Trace {
+    std::vector<TraceRow> rows;
+    bool has_duration = false;  ///< the file had the duration_ms column
+};
+
+/// Parses trace text; `file` names it in errors. Throws ConfigError with the file, the line
+/// and the column name (header, number, outcome, decreasing time, extra fields).
+Trace parse_trace(std::string_view text, const std::string& file);
+
+/// Reads and parses a trace file (ConfigError if unreadable or invalid).
+Trace load_trace(const std::string& path);
+
+struct Decision {
+    bool allowed = false;
+    Rejection rejection = Rejection::none;
+    State state = State::closed;  ///< right after the record, or the rejection
+    SimTime state_at = 0;         ///< when that state was read
+};
+
+/// Replays `trace` through `breaker` (fresh, created at 0) with the semantics above. One
+/// decision per row, in input order.
+std::vector<Decision> replay(Breaker& breaker, const Trace& trace);
+
+/// Builds the preset's breaker and replays.
+std::vector<Decision> replay(const BreakerConfig& config, const Trace& trace);
+
+/// decisions.csv text: header and one row per trace row (durations echoed when the trace had
+/// them). Times in ms without trailing zeros.
+std::string decisions_csv(const Trace& trace, const std::vector<Decision>& decisions);
+
+/// SimTime as a millisecond number: "12", "12.5", "0.001".
+std::string format_ms(SimTime t);
+
+}  // namespace cbsim
