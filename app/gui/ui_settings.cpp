@@ -1,0 +1,94 @@
+#include "ui_settings.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <cbsim/atomic_file.hpp>
+
+namespace cbsim::gui {
+namespace {
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return "";
+    const auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+bool to_int(const std::string& v, int lo, int hi, int& out) {
+    char* end = nullptr;
+    const long x = std::strtol(v.c_str(), &end, 10);
+    if (end == v.c_str() || *end != '\0' || x < lo || x > hi) return false;
+    out = static_cast<int>(x);
+    return true;
+}
+
+}  // namespace
+
+std::string config_dir() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    if (xdg && *xdg) return (std::filesystem::path(xdg) / "cbsim").string();
+    const char* home = std::getenv("HOME");
+    if (home && *home) return (std::filesystem::path(home) / ".config" / "cbsim").string();
+    return "";
+}
+
+UiSettings parse_ui_settings(const std::string& text) {
+    UiSettings s;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        line = trim(line);
+        if (line.empty() || line[0] == '#') continue;
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) continue;
+        const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+        int i = 0;
+        if (key == "width" && to_int(value, 320, 16384, i)) {
+            s.width = i;
+        } else if (key == "height" && to_int(value, 240, 16384, i)) {
+            s.height = i;
+        } else if (key == "plot_span_s" && to_int(value, 1, 86400 * 30, i)) {
+            s.plot_span_s = i;
+        } else if (key == "show_help" && (value == "0" || value == "1")) {
+            s.show_help = value == "1";
+        } else if (key.rfind("panel.", 0) == 0 && (value == "0" || value == "1")) {
+            s.panels[key.substr(6)] = value == "1";
+        }
+    }
+    return s;
+}
+
+std::string to_text(const UiSettings& s) {
+    std::ostringstream out;
+    out << "# cbsim UI settings (window, panels); scenarios are saved elsewhere\n";
+    out << "width = " << s.width << "\nheight = " << s.height << "\n";
+    out << "plot_span_s = " << static_cast<long long>(s.plot_span_s) << "\n";
+    out << "show_help = " << (s.show_help ? 1 : 0) << "\n";
+    for (const auto& [id, open] : s.panels)
+        out << "panel." << id << " = " << (open ? 1 : 0) << "\n";
+    return out.str();
+}
+
+UiSettings load_ui_settings(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return {};
+    std::string text, line;
+    while (std::getline(in, line))
+        text.append(line).push_back('\n');
+    return parse_ui_settings(text);
+}
+
+std::string save_ui_settings(const UiSettings& settings, const std::string& path) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    if (ec)
+        return "cannot create " + std::filesystem::path(path).parent_path().string() + ": " +
+               ec.message();
+    return write_file_atomic(path, to_text(settings));
+}
+
+}  // namespace cbsim::gui

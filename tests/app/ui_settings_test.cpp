@@ -1,0 +1,81 @@
+#include "ui_settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace cbsim::gui {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+  public:
+    TempDir() {
+        path_ = fs::temp_directory_path() /
+                ("cbsim_ui_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
+        fs::create_directories(path_);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    const fs::path& path() const { return path_; }
+
+  private:
+    static inline int counter_ = 0;
+    fs::path path_;
+};
+
+TEST(UiSettings, RoundTripsThroughText) {
+    UiSettings s;
+    s.width = 1600;
+    s.height = 900;
+    s.plot_span_s = 300;
+    s.show_help = false;
+    s.panels = {{"plots", true}, {"events", false}};
+    EXPECT_EQ(parse_ui_settings(to_text(s)), s);
+}
+
+TEST(UiSettings, BadOrMissingValuesKeepTheDefaults) {
+    const UiSettings s = parse_ui_settings(
+        "width = abc\nheight = 10\nplot_span_s = -5\n"
+        "panel.plots = maybe\nnonsense\nshow_help = 0\n");
+    const UiSettings d;
+    EXPECT_EQ(s.width, d.width);
+    EXPECT_EQ(s.height, d.height);  // 10 is below the minimum 240
+    EXPECT_EQ(s.plot_span_s, d.plot_span_s);
+    EXPECT_TRUE(s.panels.empty());
+    EXPECT_FALSE(s.show_help);
+    EXPECT_EQ(load_ui_settings("/nonexistent/cbsim/ui.ini"), UiSettings{});
+}
+
+TEST(UiSettings, LivesInTheXdgConfigDirectory) {
+    TempDir dir;
+    const char* old_xdg = std::getenv("XDG_CONFIG_HOME");
+    const std::string saved = old_xdg ? old_xdg : "";
+    ::setenv("XDG_CONFIG_HOME", dir.path().c_str(), 1);
+    EXPECT_EQ(config_dir(), (dir.path() / "cbsim").string());
+    ::unsetenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    if (home) {
+        EXPECT_EQ(config_dir(), (fs::path(home) / ".config" / "cbsim").string());
+    }
+    if (old_xdg) ::setenv("XDG_CONFIG_HOME", saved.c_str(), 1);
+
+    UiSettings s;
+    s.width = 1000;
+    s.panels["summary"] = false;
+    const std::string path = (dir.path() / "cbsim" / "ui.ini").string();
+    ASSERT_EQ(save_ui_settings(s, path), "");  // creates the directory
+    EXPECT_EQ(load_ui_settings(path), s);
+}
+
+TEST(UiSettings, AnUnwritableDirectoryIsAnErrorNotACrash) {
+    const std::string err = save_ui_settings(UiSettings{}, "/proc/cbsim-no/ui.ini");
+    EXPECT_FALSE(err.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui
