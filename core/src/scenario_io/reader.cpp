@@ -1,0 +1,441 @@
+// reader.cpp: scenario TOML text -> Scenario, with the line of every key kept for errors.
+//
+// [SECTION] Nodes, lines and types
+// [SECTION] Reader (tables, typed values)
+// [SECTION] Scenario tables
+// [SECTION] Entry points
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "breaker_toml.hpp"
+#include "cbsim/scenario_io.hpp"
+#include "scenario_io/throw_error.hpp"
+
+namespace cbsim {
+
+// [SECTION] Nodes, lines and types -------------------------------------------------------------
+
+namespace {
+
+int line_of(const toml::source_region& region) {
+    return static_cast<int>(std::min<toml::source_index>(region.begin.line, 1u << 30));
+}
+
+const char* type_name(const toml::node& node) {
+    switch (node.type()) {
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a float";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        default:
+            return "a date or time";
+    }
+}
+
+std::string real_text(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+/// "key 'a', 'b' or 'c'" style list of the keys a table knows.
+std::string key_list(std::initializer_list<std::string_view> keys) {
+    std::string out;
+    std::size_t i = 0;
+    for (std::string_view k : keys) {
+        if (i > 0) out += (i + 1 == keys.size()) ? " and " : ", ";
+        out += k;
+        ++i;
+    }
+    return out;
+}
+
+std::string child(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string item(const std::string& path, std::size_t i) {
+    return path + "[" + std::to_string(i) + "]";
+}
+
+/// Records the line of every node under `node`, keyed by its path in file terms
+/// ("service[0].latency_ms.p99"), so problems found later (by validate()) name a line.
+void collect_lines(const toml::node& node, const std::string& path,
+                   std::map<std::string, int>& lines) {
+    lines.emplace(path, line_of(node.source()));
+    if (const toml::table* t = node.as_table()) {
+        for (const auto& [key, value] : *t)
+            collect_lines(value, child(path, key.str()), lines);
+    } else if (const toml::array* a = node.as_array()) {
+        for (std::size_t i = 0; i < a->size(); ++i)
+            collect_lines((*a)[i], item(path, i), lines);
+    }
+}
+
+// [SECTION] Reader (tables, typed values) ------------------------------------------------------
+
+class Reader {
+  public:
+    explicit Reader(const std::string& file) : file_(file) {}
+
+    Scenario read(const toml::table& root);
+
+  private:
+    [[noreturn]] void fail(int line, const std::string& key, std::string message) const {
+        detail::throw_config_error(file_, line, key, std::move(message));
+    }
+    [[noreturn]] void fail(const toml::node& node, const std::string& key,
+                           std::string message) const {
+        fail(line_of(node.source()), key, std::move(message));
+    }
+
+    /// The line of `key`, or of the nearest enclosing table or array that has one.
+    int line_for(std::string key) const {
+        while (!key.empty()) {
+            if (const auto it = lines_.find(key); it != lines_.end()) return it->second;
+            const auto cut = key.find_last_of(".[");
+            if (cut == std::string::npos) break;
+            key.resize(cut);
+        }
+        return 0;
+    }
+
+    /// Fails on the first key (by line) of `table` that is not in `known`.
+    void check_keys(const toml::table& table, const std::string& path,
+                    std::initializer_list<std::string_view> known) const {
+        const toml::key* first = nullptr;
+        for (const auto& [key, value] : table) {
+            if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+            if (first == nullptr || key.source().begin.line < first->source().begin.line)
+                first = &key;
+        }
+        if (first != nullptr) {
+            const std::string where = path.empty() ? "the top level" : "'" + path + "'";
+            fail(line_of(first->source()), child(path, first->str()),
+                 "unknown key in " + where + "; known keys: " + key_list(known));
+        }
+    }
+
+    const toml::table& as_table(const toml::node& node, const std::string& key,
+                                std::string_view example) const {
+        if (const toml::table* t = node.as_table()) return *t;
+        fail(node, key,
+             std::string("expected a table, e.g. ") + std::string(example) + "; got " +
+                 type_name(node));
+    }
+
+    /// An array of tables (`[[name]]` or `name = [{...}, ...]`) of at most `max` entries.
+    std::vector<const toml::table*> tables(const toml::node& node, const std::string& key,
+                                           std::size_t max, std::string_view example) const {
+        const toml::array* a = node.as_array();
+        if (a == nullptr)
+            fail(node, key,
+                 std::string("expected an array of tables, e.g. ") + std::string(example) +
+                     "; got " + type_name(node));
+        if (a->size() > max)
+            fail(node, key,
+                 std::to_string(a->size()) + " entries are too many; at most " +
+                     std::to_string(max));
+        std::vector<const toml::table*> out;
+        for (std::size_t i = 0; i < a->size(); ++i)
+            out.push_back(&as_table((*a)[i], item(key, i), example));
+        return out;
+    }
+
+    const toml::node* required(const toml::table& table, const std::string& path,
+                               std::string_view key, int table_line) const {
+        const toml::node* node = table.get(key);
+        if (node == nullptr) fail(table_line, child(path, key), "is missing (required)");
+        return node;
+    }
+
+    std::string text(const toml::node& node, const std::string& key,
+                     std::size_t max_length = kMaxNameLength) const {
+        const auto* s = node.as_string();
+        if (s == nullptr) fail(node, key, std::string("expected a string, got ") + type_name(node));
+        if (s->get().size() > max_length)
+            fail(node, key,
+                 "is " + std::to_string(s->get().size()) + " bytes long; at most " +
+                     std::to_string(max_length));
+        return s->get();
+    }
+
+    std::int64_t integer(const toml::node& node, const std::string& key) const {
+        if (const auto* v = node.as_integer()) return v->get();
+        if (const auto* f = node.as_floating_point())
+            fail(node, key, real_text(f->get()) + " is not an integer; expected an integer");
+        fail(node, key, std::string("expected an integer, got ") + type_name(node));
+    }
+
+    double real(const toml::node& node, const std::string& key) const {
+        if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
+        if (const auto* f = node.as_floating_point()) {
+            if (!std::isfinite(f->get()))
+                fail(node, key, real_text(f->get()) + " is not allowed; expected a finite number");
+            return f->get();
+        }
+        fail(node, key, std::string("expected a number, got ") + type_name(node));
+    }
+
+    bool boolean(const toml::node& node, const std::string& key) const {
+        if (const auto* v = node.as_boolean()) return v->get();
+        fail(node, key, std::string("expected true or false, got ") + type_name(node));
+    }
+
+    /// A choice by name, checked with the enum's from_string.
+    template <typename E, typename From>
+    E choice(const toml::node& node, const std::string& key, From from,
+             std::string_view choices) const {
+        const auto* s = node.as_string();
+        if (s == nullptr)
+            fail(node, key,
+                 std::string("expected a string, one of: ") + std::string(choices) + "; got " +
+                     type_name(node));
+        const std::optional<E> v = from(s->get());
+        if (!v)
+            fail(node, key,
+                 "\"" + s->get() + "\" is not allowed; expected one of: " + std::string(choices));
+        return *v;
+    }
+
+    /// Seconds with microsecond precision, in [0, kMaxTimeSeconds].
+    SimTime seconds(const toml::node& node, const std::string& key) const {
+        const double s = real(node, key);
+        if (!(s >= 0 && s <= kMaxTimeSeconds))
+            fail(node, key,
+                 real_text(s) + " is out of range; expected seconds in [0, " +
+                     std::to_string(static_cast<std::int64_t>(kMaxTimeSeconds)) + "]");
+        return std::llround(s * 1e6);
+    }
+
+    std::uint64_t seed(const toml::node& node, const std::string& key) const {
+        const char* allowed = "expected an integer in [0, 18446744073709551615]";
+        if (const auto* v = node.as_integer()) {
+            if (v->get() < 0)
+                fail(node, key, std::to_string(v->get()) + " is negative; " + allowed);
+            return static_cast<std::uint64_t>(v->get());
+        }
+        if (const auto* s = node.as_string()) {
+            // Seeds past the TOML integer range are written as decimal strings.
+            const std::string& t = s->get();
+            std::uint64_t out = 0;
+            const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+            if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size())
+                fail(node, key, "\"" + t + "\" is not a seed; " + allowed);
+            return out;
+        }
+        fail(node, key, std::string(allowed) + ", got " + type_name(node));
+    }
+
+    void read_traffic(const toml::table& t, Traffic& out);
+    void read_latency(const toml::table& t, const std::string& path, Latency& out);
+    void read_retry(const toml::table& t, const std::string& path, RetryPolicy& out);
+    Dependency read_dependency(const toml::table& t, const std::string& path);
+    Service read_service(const toml::table& t, const std::string& path);
+    TimelineEntry read_timeline_entry(const toml::table& t, const std::string& path);
+
+    const std::string& file_;
+    std::map<std::string, int> lines_;
+};
+
+// [SECTION] Scenario tables --------------------------------------------------------------------
+
+Scenario Reader::read(const toml::table& root) {
+    collect_lines(root, "", lines_);
+    check_keys(root, "",
+               {"name", "seed", "duration_s", "resolution_ms", "traffic", "service", "timeline"});
+    Scenario sc;
+    if (const auto* n = root.get("name")) sc.name = text(*n, "name", kMaxNameLength);
+    if (const auto* n = root.get("seed")) sc.seed = seed(*n, "seed");
+    if (const auto* n = root.get("duration_s")) sc.duration_s = real(*n, "duration_s");
+    if (const auto* n = root.get("resolution_ms")) sc.resolution_ms = integer(*n, "resolution_ms");
+    if (const auto* n = root.get("traffic"))
+        read_traffic(as_table(*n, "traffic", "[traffic]"), sc.traffic);
+    if (const auto* n = root.get("service")) {
+        std::size_t i = 0;
+        for (const toml::table* t : tables(*n, "service", kMaxServices, "[[service]]"))
+            sc.services.push_back(read_service(*t, item("service", i++)));
+    }
+    if (const auto* n = root.get("timeline")) {
+        std::size_t i = 0;
+        for (const toml::table* t : tables(*n, "timeline", kMaxTimelineEntries, "[[timeline]]"))
+            sc.timeline.push_back(read_timeline_entry(*t, item("timeline", i++)));
+    }
+    const std::vector<ScenarioProblem> problems = validate(sc);
+    if (!problems.empty()) fail(line_for(problems[0].key), problems[0].key, problems[0].message);
+    return sc;
+}
+
+void Reader::read_traffic(const toml::table& t, Traffic& out) {
+    const std::string path = "traffic";
+    check_keys(t, path, {"target", "rate_rps", "arrival", "phases"});
+    if (const auto* n = t.get("target")) out.target = text(*n, "traffic.target");
+    if (const auto* n = t.get("rate_rps")) out.rate_rps = real(*n, "traffic.rate_rps");
+    if (const auto* n = t.get("arrival"))
+        out.arrival =
+            choice<Arrival>(*n, "traffic.arrival", arrival_from_string, "poisson, constant");
+    if (const auto* n = t.get("phases")) {
+        const std::string key = "traffic.phases";
+        std::size_t i = 0;
+        for (const toml::table* p :
+             tables(*n, key, kMaxTrafficPhases,
+                    "phases = [{ at_s = 60, rate_rps = 200, ramp_s = 10 }]")) {
+            const std::string ppath = item(key, i++);
+            check_keys(*p, ppath, {"at_s", "rate_rps", "ramp_s"});
+            const int line = line_of(p->source());
+            TrafficPhase phase;
+            phase.at = seconds(*required(*p, ppath, "at_s", line), ppath + ".at_s");
+            phase.rate_rps = real(*required(*p, ppath, "rate_rps", line), ppath + ".rate_rps");
+            if (const auto* r = p->get("ramp_s")) phase.ramp = seconds(*r, ppath + ".ramp_s");
+            out.phases.push_back(phase);
+        }
+    }
+}
+
+void Reader::read_latency(const toml::table& t, const std::string& path, Latency& out) {
+    check_keys(t, path, {"p50", "p99", "mean", "constant", "dist"});
+    if (const auto* n = t.get("p50")) out.p50_ms = real(*n, path + ".p50");
+    if (const auto* n = t.get("p99")) out.p99_ms = real(*n, path + ".p99");
+    if (const auto* n = t.get("mean")) out.mean_ms = real(*n, path + ".mean");
+    if (const auto* n = t.get("constant")) out.constant_ms = real(*n, path + ".constant");
+    // Without `dist`, the keys given tell the distribution: p50/p99 lognormal, constant, mean.
+    if (const auto* n = t.get("dist")) {
+        out.dist = choice<LatencyDist>(*n, path + ".dist", latency_dist_from_string,
+                                       "lognormal, exponential, constant");
+    } else if (t.contains("p50") || t.contains("p99")) {
+        out.dist = LatencyDist::lognormal;
+    } else if (t.contains("constant")) {
+        out.dist = LatencyDist::constant;
+    } else if (t.contains("mean")) {
+        out.dist = LatencyDist::exponential;
+    }
+}
+
+void Reader::read_retry(const toml::table& t, const std::string& path, RetryPolicy& out) {
+    check_keys(t, path,
+               {"max_attempts", "backoff_base_ms", "backoff_cap_ms", "jitter", "budget_rps",
+                "budget_burst"});
+    if (const auto* n = t.get("max_attempts"))
+        out.max_attempts = integer(*n, path + ".max_attempts");
+    if (const auto* n = t.get("backoff_base_ms"))
+        out.backoff_base_ms = integer(*n, path + ".backoff_base_ms");
+    if (const auto* n = t.get("backoff_cap_ms"))
+        out.backoff_cap_ms = integer(*n, path + ".backoff_cap_ms");
+    if (const auto* n = t.get("jitter"))
+        out.jitter = choice<Jitter>(*n, path + ".jitter", jitter_from_string,
+                                    "none, full, equal, decorrelated");
+    if (const auto* n = t.get("budget_rps")) out.budget_rps = real(*n, path + ".budget_rps");
+    if (const auto* n = t.get("budget_burst")) out.budget_burst = real(*n, path + ".budget_burst");
+}
+
+Dependency Reader::read_dependency(const toml::table& t, const std::string& path) {
+    check_keys(t, path,
+               {"target", "timeout_ms", "retry", "max_in_flight", "fallback", "breaker",
+                "breaker_scope", "store_sync_ms"});
+    Dependency d;
+    d.target = text(*required(t, path, "target", line_of(t.source())), path + ".target");
+    if (const auto* n = t.get("timeout_ms")) d.timeout_ms = integer(*n, path + ".timeout_ms");
+    if (const auto* n = t.get("retry"))
+        read_retry(as_table(*n, path + ".retry", "retry = { max_attempts = 3 }"), path + ".retry",
+                   d.retry);
+    if (const auto* n = t.get("max_in_flight"))
+        d.max_in_flight = integer(*n, path + ".max_in_flight");
+    if (const auto* n = t.get("fallback")) d.fallback = boolean(*n, path + ".fallback");
+    if (const auto* n = t.get("breaker_scope"))
+        d.breaker_scope = choice<BreakerScope>(*n, path + ".breaker_scope",
+                                               breaker_scope_from_string, "instance, shared");
+    if (const auto* n = t.get("store_sync_ms"))
+        d.store_sync_ms = integer(*n, path + ".store_sync_ms");
+    if (const auto* n = t.get("breaker")) {
+        const std::string key = path + ".breaker";
+        d.breaker = detail::breaker_from_toml(
+            as_table(*n, key, "[service.dependency.breaker] with preset = \"gobreaker\""), file_,
+            key);
+    }
+    return d;
+}
+
+Service Reader::read_service(const toml::table& t, const std::string& path) {
+    check_keys(t, path,
+               {"name", "instances", "capacity", "queue_limit", "latency_ms", "failure_rate",
+                "failure_pattern", "every_nth", "failure_latency_ms", "hang_rate", "dependency"});
+    Service s;
+    s.name = text(*required(t, path, "name", line_of(t.source())), path + ".name");
+    if (const auto* n = t.get("instances")) s.instances = integer(*n, path + ".instances");
+    if (const auto* n = t.get("capacity")) s.capacity = integer(*n, path + ".capacity");
+    if (const auto* n = t.get("queue_limit")) s.queue_limit = integer(*n, path + ".queue_limit");
+    if (const auto* n = t.get("latency_ms")) {
+        const std::string key = path + ".latency_ms";
+        read_latency(as_table(*n, key, "latency_ms = { p50 = 20, p99 = 80 }"), key, s.latency);
+    }
+    if (const auto* n = t.get("failure_rate")) s.failure_rate = real(*n, path + ".failure_rate");
+    if (const auto* n = t.get("failure_pattern"))
+        s.failure_pattern = choice<FailurePattern>(
+            *n, path + ".failure_pattern", failure_pattern_from_string, "random, every_nth");
+    if (const auto* n = t.get("every_nth")) s.every_nth = integer(*n, path + ".every_nth");
+    if (const auto* n = t.get("failure_latency_ms"))
+        s.failure_latency_ms = real(*n, path + ".failure_latency_ms");
+    if (const auto* n = t.get("hang_rate")) s.hang_rate = real(*n, path + ".hang_rate");
+    if (const auto* n = t.get("dependency")) {
+        const std::string key = path + ".dependency";
+        std::size_t i = 0;
+        for (const toml::table* d : tables(*n, key, kMaxDependencies, "[[service.dependency]]"))
+            s.dependencies.push_back(read_dependency(*d, item(key, i++)));
+    }
+    return s;
+}
+
+TimelineEntry Reader::read_timeline_entry(const toml::table& t, const std::string& path) {
+    check_keys(t, path, {"at_s", "set", "value"});
+    const int line = line_of(t.source());
+    TimelineEntry e;
+    e.at = seconds(*required(t, path, "at_s", line), path + ".at_s");
+    e.path = text(*required(t, path, "set", line), path + ".set", 1024);
+    const toml::node& value = *required(t, path, "value", line);
+    const std::string key = path + ".value";
+    if (value.is_string()) {
+        e.value = text(value, key, 1024);
+    } else if (const auto* b = value.as_boolean()) {
+        e.value = b->get() ? 1.0 : 0.0;
+    } else if (value.is_number()) {
+        e.value = real(value, key);
+    } else {
+        fail(
+            value, key,
+            std::string("expected a number, true/false or a choice name, got ") + type_name(value));
+    }
+    return e;
+}
+
+}  // namespace
+
+// [SECTION] Entry points -----------------------------------------------------------------------
+
+Scenario parse_scenario_toml(std::string_view text, const std::string& file) {
+    toml::table root;
+    try {
+        root = toml::parse(text, std::string_view(file));
+    } catch (const toml::parse_error& e) {
+        detail::throw_config_error(file, line_of(e.source()), std::string(),
+                                   "not valid TOML: " + std::string(e.description()));
+    }
+    return Reader(file).read(root);
+}
+
+}  // namespace cbsim
