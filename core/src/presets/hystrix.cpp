@@ -14,61 +14,31 @@ namespace {
 
 constexpr double kMaxMs = 86400000.0;  // one day
 
+// clang-format off
 const ParamSpec kParams[] = {
-    {"request_volume_threshold",
-     ParamKind::integer,
-     0,
-     1000000,
-     {},
+    {"request_volume_threshold", ParamKind::integer, 0, 1000000, {},
      "Hystrix circuitBreaker.requestVolumeThreshold: calls in the rolling window needed before "
      "the error percentage can trip."},
-    {"error_threshold_percentage",
-     ParamKind::integer,
-     1,
-     100,
-     {},
+    {"error_threshold_percentage", ParamKind::integer, 1, 100, {},
      "Hystrix circuitBreaker.errorThresholdPercentage: trip when the integer error percentage "
      "of the health snapshot is at or above this."},
-    {"sleep_window_ms",
-     ParamKind::integer,
-     1,
-     kMaxMs,
-     {},
+    {"sleep_window_ms", ParamKind::integer, 1, kMaxMs, {},
      "Hystrix circuitBreaker.sleepWindowInMilliseconds: open this long, then one probe once "
      "strictly more has passed."},
-    {"rolling_window_ms",
-     ParamKind::integer,
-     100,
-     600000,
-     {},
+    {"rolling_window_ms", ParamKind::integer, 100, 600000, {},
      "Hystrix metrics.rollingStats.timeInMilliseconds: the window the health snapshot sums."},
-    {"rolling_window_buckets",
-     ParamKind::integer,
-     1,
-     1000,
-     {},
+    {"rolling_window_buckets", ParamKind::integer, 1, 1000, {},
      "Hystrix metrics.rollingStats.numBuckets: buckets of the rolling statistics shown as "
      "counts."},
-    {"health_snapshot_interval_ms",
-     ParamKind::integer,
-     10,
-     60000,
-     {},
+    {"health_snapshot_interval_ms", ParamKind::integer, 10, 60000, {},
      "Hystrix metrics.healthSnapshot.intervalInMilliseconds: trip decisions are taken only at "
      "this period, from completed buckets of this width."},
-    {"force_open",
-     ParamKind::boolean,
-     0,
-     1,
-     {},
+    {"force_open", ParamKind::boolean, 0, 1, {},
      "Hystrix circuitBreaker.forceOpen: reject every call."},
-    {"force_closed",
-     ParamKind::boolean,
-     0,
-     1,
-     {},
+    {"force_closed", ParamKind::boolean, 0, 1, {},
      "Hystrix circuitBreaker.forceClosed: admit every call, still counting (force_open wins)."},
 };
+// clang-format on
 
 }  // namespace
 

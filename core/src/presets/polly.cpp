@@ -16,56 +16,30 @@ constexpr double kMaxMs = 86400000.0;  // one day (Polly's upper bound for both 
 constexpr double kMaxBreakMs = 1e12;   // backoff ceiling without a cap
 constexpr std::int64_t kSubWindows = 10;
 
+// clang-format off
 const ParamSpec kParams[] = {
-    {"failure_ratio",
-     ParamKind::real,
-     0,
-     1,
-     {},
+    {"failure_ratio", ParamKind::real, 0, 1, {},
      "Polly FailureRatio: break when failures / throughput in the sampling duration is at or "
      "above this."},
-    {"minimum_throughput",
-     ParamKind::integer,
-     2,
-     1000000,
-     {},
+    {"minimum_throughput", ParamKind::integer, 2, 1000000, {},
      "Polly MinimumThroughput: calls in the sampling duration needed before the ratio can "
      "break (at least 2)."},
-    {"sampling_duration_ms",
-     ParamKind::integer,
-     500,
-     kMaxMs,
-     {},
+    {"sampling_duration_ms", ParamKind::integer, 500, kMaxMs, {},
      "Polly SamplingDuration: the health window, kept in 10 sub-windows that start lazily and "
      "expire one by one."},
-    {"break_duration_ms",
-     ParamKind::integer,
-     500,
-     kMaxMs,
-     {},
+    {"break_duration_ms", ParamKind::integer, 500, kMaxMs, {},
      "Polly BreakDuration: how long the circuit stays open; half-open once at least this has "
      "passed."},
-    {"break_duration_backoff",
-     ParamKind::real,
-     0,
-     10,
-     {},
+    {"break_duration_backoff", ParamKind::real, 0, 10, {},
      "Polly BreakDurationGenerator as a backoff: break * this^(half-open attempts since the "
      "last close); 0 = constant break."},
-    {"max_break_duration_ms",
-     ParamKind::integer,
-     0,
-     kMaxMs,
-     {},
-     "Cap of the BreakDurationGenerator backoff; 0 = no cap."},
-    {"isolate",
-     ParamKind::boolean,
-     0,
-     1,
-     {},
+    {"max_break_duration_ms", ParamKind::integer, 0, kMaxMs, {},
+     "Polly BreakDurationGenerator backoff cap: the longest break it returns; 0 = no cap."},
+    {"isolate", ParamKind::boolean, 0, 1, {},
      "Polly CircuitBreakerManualControl.IsolateAsync: hold the circuit open; clearing it "
      "closes the circuit (CloseAsync)."},
 };
+// clang-format on
 
 }  // namespace
 

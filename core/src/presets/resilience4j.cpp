@@ -1,6 +1,10 @@
 // presets/resilience4j.cpp: Resilience4j's CircuitBreakerStateMachine on explicit time.
 // ClosedState/OpenState/HalfOpenState become State values; CircuitBreakerMetrics becomes
 // R4jWindow; the wait interval function becomes open_wait().
+//
+// [SECTION] Parameters
+// [SECTION] Sliding window
+// [SECTION] State machine
 #include "presets/resilience4j.hpp"
 
 #include <algorithm>
@@ -22,82 +26,44 @@ constexpr double kMaxWaitMs = 1e12;  // backoff ceiling without a cap (about 31 
 constexpr const char* kWindowTypes[] = {"count_based", "time_based"};
 constexpr const char* kModes[] = {"normal", "forced_open", "disabled", "metrics_only"};
 
+// clang-format off
 const ParamSpec kParams[] = {
     {"sliding_window_type", ParamKind::choice, 0, 1, kWindowTypes,
      "Resilience4j slidingWindowType: count_based keeps the last N outcomes, time_based the "
      "outcomes of the last N seconds."},
-    {"sliding_window_size",
-     ParamKind::integer,
-     1,
-     kMaxCalls,
-     {},
+    {"sliding_window_size", ParamKind::integer, 1, kMaxCalls, {},
      "Resilience4j slidingWindowSize: N calls (count_based) or N one-second buckets "
      "(time_based)."},
-    {"minimum_number_of_calls",
-     ParamKind::integer,
-     1,
-     kMaxCalls,
-     {},
+    {"minimum_number_of_calls", ParamKind::integer, 1, kMaxCalls, {},
      "Resilience4j minimumNumberOfCalls: outcomes needed before the rates can trip (capped at "
      "the window size when count_based)."},
-    {"failure_rate_threshold",
-     ParamKind::real,
-     0.1,
-     100,
-     {},
+    {"failure_rate_threshold", ParamKind::real, 0.1, 100, {},
      "Resilience4j failureRateThreshold: open when the failure rate (percent) is at or above "
      "this."},
-    {"slow_call_rate_threshold",
-     ParamKind::real,
-     0.1,
-     100,
-     {},
+    {"slow_call_rate_threshold", ParamKind::real, 0.1, 100, {},
      "Resilience4j slowCallRateThreshold: open when the share of slow calls (percent) is at or "
      "above this."},
-    {"slow_call_duration_threshold_ms",
-     ParamKind::integer,
-     1,
-     kMaxMs,
-     {},
+    {"slow_call_duration_threshold_ms", ParamKind::integer, 1, kMaxMs, {},
      "Resilience4j slowCallDurationThreshold: a call is slow when it takes strictly longer."},
-    {"wait_duration_in_open_state_ms",
-     ParamKind::integer,
-     1,
-     kMaxMs,
-     {},
+    {"wait_duration_in_open_state_ms", ParamKind::integer, 1, kMaxMs, {},
      "Resilience4j waitDurationInOpenState: open -> half-open once strictly more than this has "
      "passed (the first wait of a backoff)."},
-    {"exponential_backoff_multiplier",
-     ParamKind::real,
-     0,
-     10,
-     {},
+    {"exponential_backoff_multiplier", ParamKind::real, 0, 10, {},
      "Resilience4j IntervalFunction.ofExponentialBackoff multiplier: the n-th open since the "
      "last close waits wait * m^(n-1); 0 = constant wait."},
-    {"exponential_max_wait_duration_in_open_state_ms",
-     ParamKind::integer,
-     0,
-     kMaxMs,
-     {},
+    {"exponential_max_wait_duration_in_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j exponential backoff maxWaitDuration: cap of the backoff wait; 0 = no cap."},
-    {"permitted_number_of_calls_in_half_open_state",
-     ParamKind::integer,
-     1,
-     kMaxCalls,
-     {},
+    {"permitted_number_of_calls_in_half_open_state", ParamKind::integer, 1, kMaxCalls, {},
      "Resilience4j permittedNumberOfCallsInHalfOpenState: probes admitted in half-open; the "
      "decision comes after min(minimum calls, this) outcomes."},
-    {"max_wait_duration_in_half_open_state_ms",
-     ParamKind::integer,
-     0,
-     kMaxMs,
-     {},
+    {"max_wait_duration_in_half_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j maxWaitDurationInHalfOpenState: half-open -> open after this long without a "
      "decision; 0 = wait for the probes."},
     {"mode", ParamKind::choice, 0, 3, kModes,
      "Resilience4j state override: normal, forced_open (transitionToForcedOpenState), disabled "
      "(transitionToDisabledState) or metrics_only (transitionToMetricsOnlyState)."},
 };
+// clang-format on
 
 std::int64_t to_integer(double value) {
     return static_cast<std::int64_t>(std::llround(value));
