@@ -10,7 +10,7 @@
 
 #include "cbsim/atomic_file.hpp"
 #include "cbsim/scenario_io.hpp"
-#include "scenario_io/throw_error.hpp"
+#include "scenario_io/internal.hpp"
 
 namespace cbsim {
 
@@ -51,6 +51,7 @@ std::string save_scenario_file(const Scenario& scenario, const std::string& path
 
 ConfigFileKind detect_config_file_kind(const std::string& path) {
     const std::string text = read_config_file(path);
+    detail::check_nesting(text, path);
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(path));

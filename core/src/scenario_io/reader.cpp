@@ -15,7 +15,7 @@
 
 #include "breaker_toml.hpp"
 #include "cbsim/scenario_io.hpp"
-#include "scenario_io/throw_error.hpp"
+#include "scenario_io/internal.hpp"
 
 namespace cbsim {
 
@@ -257,7 +257,6 @@ class Reader {
 // [SECTION] Scenario tables --------------------------------------------------------------------
 
 Scenario Reader::read(const toml::table& root) {
-    collect_lines(root, "", lines_);
     check_keys(root, "",
                {"name", "seed", "duration_s", "resolution_ms", "traffic", "service", "timeline"});
     Scenario sc;
@@ -278,7 +277,11 @@ Scenario Reader::read(const toml::table& root) {
             sc.timeline.push_back(read_timeline_entry(*t, item("timeline", i++)));
     }
     const std::vector<ScenarioProblem> problems = validate(sc);
-    if (!problems.empty()) fail(line_for(problems[0].key), problems[0].key, problems[0].message);
+    if (!problems.empty()) {
+        // Only now, with every table's keys known, is the tree shallow enough to index.
+        collect_lines(root, "", lines_);
+        fail(line_for(problems[0].key), problems[0].key, problems[0].message);
+    }
     return sc;
 }
 
@@ -428,6 +431,7 @@ TimelineEntry Reader::read_timeline_entry(const toml::table& t, const std::strin
 // [SECTION] Entry points -----------------------------------------------------------------------
 
 Scenario parse_scenario_toml(std::string_view text, const std::string& file) {
+    detail::check_nesting(text, file);
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(file));

@@ -1,5 +1,5 @@
 // throw_error.cpp: the one place the scenario loaders build a ConfigError (see the header).
-#include "scenario_io/throw_error.hpp"
+#include "scenario_io/internal.hpp"
 
 #include "cbsim/error.hpp"
 
