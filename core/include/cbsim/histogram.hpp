@@ -45,7 +45,7 @@ class LogHistogram {
   private:
     std::array<std::uint32_t, kBuckets> counts_{};
     std::uint64_t count_ = 0;
-    long double sum_ = 0;
+    std::int64_t sum_ = 0;  // microseconds: overflows after ~2.9e5 years of summed samples
     std::int64_t min_ = 0;
     std::int64_t max_ = 0;
     int lo_used_ = kBuckets;

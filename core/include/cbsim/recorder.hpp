@@ -192,6 +192,9 @@ class Recorder {
     /// Rows per series; row i covers [i * resolution(), (i + 1) * resolution()). The last row
     /// may still be filling when rows have been merged (it then covers less time).
     std::size_t row_count() const;
+    /// Buckets of the scenario's resolution merged into the last row while it is still
+    /// filling (rows have been merged and the last one is incomplete); 0 when it is complete.
+    std::size_t last_row_buckets() const;
     /// Buckets appended so far, at the scenario's resolution: the time recorded up to.
     SimTime recorded_until() const;
     /// Changes with every append and every event: readers skip work when it did not move.

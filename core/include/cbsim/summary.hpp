@@ -46,7 +46,8 @@ struct EdgeSummary {
     std::uint64_t calls_saved = 0;
     double availability = 1.0;         ///< succeeded / finished (1 when none finished)
     double retry_amplification = 1.0;  ///< attempts / first_tries (1 when none)
-    double latency_p50_ms = 0.0;       ///< attempt latency over the whole run
+    double latency_mean_ms = 0.0;      ///< attempt latency over the whole run (exact mean)
+    double latency_p50_ms = 0.0;       ///< (log-bucket quantiles: <= 0.8 % relative error)
     double latency_p99_ms = 0.0;
     std::uint64_t transitions = 0;
     std::uint64_t opens = 0;

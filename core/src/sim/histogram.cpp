@@ -44,7 +44,7 @@ void LogHistogram::add(std::int64_t value, std::uint32_t count) {
         max_ = std::max(max_, value);
     }
     count_ += count;
-    sum_ += static_cast<long double>(value) * count;
+    sum_ += value * static_cast<std::int64_t>(count);
     lo_used_ = std::min(lo_used_, b);
     hi_used_ = std::max(hi_used_, b);
 }
@@ -90,7 +90,7 @@ void LogHistogram::clear() {
 }
 
 double LogHistogram::mean() const {
-    return count_ ? static_cast<double>(sum_ / static_cast<long double>(count_)) : 0.0;
+    return count_ ? static_cast<double>(sum_) / static_cast<double>(count_) : 0.0;
 }
 
 }  // namespace cbsim

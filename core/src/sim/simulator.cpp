@@ -98,9 +98,11 @@ void Simulator::fire_boundaries_before(SimTime t) {
 bool Simulator::step() {
     drop_dead_top();
     if (heap_.empty()) return false;
-    fire_boundaries_before(heap_.front().time);
-    drop_dead_top();  // a boundary hook may cancel events
-    if (heap_.empty()) return false;
+    if (heap_.front().time >= next_boundary_) {
+        fire_boundaries_before(heap_.front().time);
+        drop_dead_top();  // a boundary hook may cancel events
+        if (heap_.empty()) return false;
+    }
     const Entry e = pop();
     Slot& s = slots_[e.slot];
     EventHandler* handler = s.handler;

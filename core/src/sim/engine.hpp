@@ -1,0 +1,306 @@
+// sim/engine.hpp: the models behind Run (internal to cbsim_core).
+//
+// [SECTION] Pooled objects (jobs at services, logical calls on edges)
+// [SECTION] Models (traffic, service, edge)
+// [SECTION] Run::Impl
+//
+// Flow of one request: the traffic model makes a client request arrive at the entry service;
+// a service instance takes it on a worker or queues it (FIFO, bounded); when its work ends it
+// fails, hangs, or calls every dependency in parallel (one logical Call per edge, retried per
+// the edge's policy) and answers when all of them are done. Objects live in deques (stable
+// addresses) with free lists, so steady runs allocate nothing per call.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cbsim/breaker.hpp"
+#include "cbsim/breaker_config.hpp"
+#include "cbsim/histogram.hpp"
+#include "cbsim/recorder.hpp"
+#include "cbsim/rng.hpp"
+#include "cbsim/run.hpp"
+#include "cbsim/scenario.hpp"
+#include "cbsim/simulator.hpp"
+
+namespace cbsim {
+
+namespace sim {
+
+inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+enum Kind : std::uint32_t {
+    kArrival,     // next client request
+    kWorkDone,    // payload: job
+    kTimeout,     // payload: edge (its earliest pending timeout is due)
+    kRetry,       // payload: call << 32 | token
+    kStoreWrite,  // payload: pending store write
+    kPhase,       // payload: traffic phase index
+    kRampTick,    // payload: ramp generation
+    kBoundary,    // payload: bucket end time
+};
+
+// [SECTION] Pooled objects (jobs at services, logical calls on edges) ---------------------------
+
+/// A call being served by a service instance.
+struct Job {
+    std::uint32_t service = 0;
+    std::uint32_t instance = 0;
+    std::uint32_t call = kNone;  // the caller's Call, kNone for a client request
+    std::uint32_t token = 0;     // the caller's attempt token
+    SimTime arrived = 0;
+    std::uint32_t pending = 0;  // dependencies still running
+    bool failed = false;        // own work failed
+    bool hang = false;          // never answers
+    bool dep_failed = false;    // a dependency finally failed
+};
+
+/// A logical call on an edge: first try plus retries, one attempt outstanding at a time.
+struct Call {
+    std::uint32_t edge = 0;
+    std::uint32_t job = 0;       // the caller's job
+    std::uint32_t instance = 0;  // the caller's instance
+    std::uint32_t attempt = 0;   // attempts made
+    std::uint32_t token = 0;     // unique per attempt: stale answers and timeouts are dropped
+    bool waiting = false;
+    bool has_permit = false;
+    std::uint32_t breaker = 0;
+    std::uint64_t epoch = 0;  // breaker set the permit came from
+    Permit permit;
+    SimTime attempt_start = 0;
+    SimTime prev_sleep = 0;  // decorrelated jitter
+};
+
+/// Objects in chunks of 4096 (stable addresses, index = chunk << 12 | slot) with a free list.
+template <typename T>
+struct Pool {
+    static constexpr std::uint32_t kShift = 12;
+    static constexpr std::uint32_t kMask = (1u << kShift) - 1;
+    std::vector<std::unique_ptr<T[]>> chunks;
+    std::uint32_t size = 0;
+    std::vector<std::uint32_t> free;
+    std::uint32_t alloc() {
+        std::uint32_t i = 0;
+        if (!free.empty()) {
+            i = free.back();
+            free.pop_back();
+        } else {
+            if ((size >> kShift) >= chunks.size())
+                chunks.push_back(std::make_unique<T[]>(std::size_t{1} << kShift));
+            i = size++;
+        }
+        (*this)[i] = T{};
+        return i;
+    }
+    void release(std::uint32_t i) { free.push_back(i); }
+    T& operator[](std::uint32_t i) { return chunks[i >> kShift][i & kMask]; }
+    const T& operator[](std::uint32_t i) const { return chunks[i >> kShift][i & kMask]; }
+    std::size_t live() const { return size - free.size(); }
+};
+
+// [SECTION] Models (traffic, service, edge) -----------------------------------------------------
+
+struct TrafficModel {
+    Rng rng{0, 0};
+    double rate = 0.0;
+    EventId next;
+    SimTime last_arrival = 0;
+    std::uint64_t requests = 0;
+    // a ramp in progress
+    std::uint64_t ramp_gen = 0;
+    bool ramping = false;
+    SimTime ramp_start = 0, ramp_end = 0;
+    double ramp_from = 0.0, ramp_to = 0.0;
+};
+
+struct Instance {
+    std::uint32_t busy = 0;
+    std::deque<std::uint32_t> queue;
+};
+
+struct ServiceModel {
+    const Service* cfg = nullptr;
+    Rng rng{0, 0};
+    std::vector<Instance> instances;  // grows with cfg->instances, never shrinks
+    std::uint32_t rr = 0;
+    std::uint64_t started = 0;     // every_nth counter
+    double mu = 0.0, sigma = 0.0;  // lognormal parameters of the service time (ms)
+    std::vector<std::uint32_t> out_edges;
+    std::vector<std::uint32_t> in_edges;
+    // bucket accumulators
+    std::uint32_t arrivals = 0, served = 0, dropped = 0;
+    std::uint32_t queued = 0;  // over all instances
+    std::int64_t busy = 0;     // over all instances
+    SimTime busy_since = 0;
+    double busy_integral = 0.0;  // busy * microseconds since the bucket start
+};
+
+/// Per-edge counters of the current bucket (EdgeRow's counters) and the logical totals.
+struct EdgeCounters {
+    std::uint64_t calls = 0, allowed = 0, rejected = 0, successes = 0, failures = 0, timeouts = 0,
+                  retries = 0, fallbacks = 0, bulkhead_rejected = 0;
+    void add(const EdgeCounters& o) {
+        calls += o.calls;
+        allowed += o.allowed;
+        rejected += o.rejected;
+        successes += o.successes;
+        failures += o.failures;
+        timeouts += o.timeouts;
+        retries += o.retries;
+        fallbacks += o.fallbacks;
+        bulkhead_rejected += o.bulkhead_rejected;
+    }
+};
+
+struct Budget {
+    double tokens = 0.0;
+    SimTime last = 0;
+};
+
+/// An attempt's timeout. Timeouts of an edge are kept sorted by expiry in a FIFO (they are
+/// scheduled in expiry order while timeout_ms does not shrink); answered attempts leave their
+/// entry behind and it is skipped, so the kernel sees one timer per edge, armed only while a
+/// live attempt waits, instead of an event per attempt.
+struct PendingTimeout {
+    SimTime at = 0;
+    std::uint32_t call = 0;
+    std::uint32_t token = 0;
+};
+
+struct EdgeModel {
+    std::string name;
+    const Dependency* cfg = nullptr;  // nullptr for the entry edge
+    std::uint32_t caller = kNone;     // service index, kNone for the client
+    std::uint32_t target = 0;
+    Rng rng{0, 0};
+    std::vector<std::uint32_t> inflight;  // per caller instance
+    std::vector<Budget> budget;           // per caller instance
+    std::uint32_t inflight_total = 0;
+    std::deque<PendingTimeout> timeouts;
+    EventId timer;
+    SimTime timer_at = 0;  // when `timer` fires; meaningful while timer is pending
+    bool timer_armed = false;
+    // breakers (one per caller instance, or one shared) and what we track of them
+    std::vector<std::unique_ptr<Breaker>> breakers;
+    std::uint64_t epoch = 0;
+    bool shared = false;
+    std::vector<State> state;
+    std::vector<SimTime> since;
+    std::vector<std::array<SimTime, kStates>> time_in_state;
+    std::array<std::array<std::uint32_t, kStates>, kStates> transitions0{};
+    std::string last_reason0;
+    SimTime last_transition0 = -1;
+    std::uint32_t open_count = 0;  // breakers open or forced open
+    std::uint32_t notclosed = 0;   // breakers not closed
+    // bucket
+    EdgeCounters acc;
+    LogHistogram hist;
+    // totals (completed buckets) and logical calls
+    EdgeCounters total;
+    LogHistogram total_hist;
+    std::uint64_t first_tries = 0, finished = 0, succeeded = 0;
+    // KPIs
+    std::uint64_t transitions = 0, opens = 0, false_trips = 0, faults = 0;
+    std::optional<SimTime> fault_at, clear_at;
+    std::uint64_t detections = 0, recoveries = 0;
+    SimTime detect_sum = 0, recover_sum = 0;
+};
+
+struct StoreWrite {
+    std::uint32_t edge = 0;
+    std::uint64_t epoch = 0;
+    Permit permit;
+    Outcome outcome = Outcome::success;
+    SimTime duration = 0;
+};
+
+}  // namespace sim
+
+// [SECTION] Run::Impl ---------------------------------------------------------------------------
+
+struct Run::Impl final : EventHandler {
+    Impl(Scenario scenario, std::size_t max_rows);
+
+    void on_event(std::uint32_t kind, std::uint64_t payload) override;
+
+    // timeline and changes (run.cpp)
+    void advance_to(SimTime t);
+    void flush_timeline_at_or_before(SimTime t);
+    std::string apply_change(std::string_view path, const SettingValue& value);
+    void react_to_change(std::string_view path, const Service* before_copy);
+
+    // traffic (models.cpp)
+    void set_rate(double rate);
+    void schedule_arrival();
+    void on_arrival();
+    void on_phase(std::uint32_t index);
+    void on_ramp_tick(std::uint64_t gen);
+
+    // services
+    void arrive(std::uint32_t service, std::uint32_t call, std::uint32_t token);
+    void start(std::uint32_t job);
+    void on_work_done(std::uint32_t job);
+    void release_worker(std::uint32_t service, std::uint32_t instance);
+    void finish(std::uint32_t job, bool ok);
+    void set_busy(sim::ServiceModel& s, std::int64_t delta);
+    void refresh_service(std::uint32_t service);
+
+    // edges
+    void start_call(std::uint32_t edge, std::uint32_t job);
+    void try_attempt(std::uint32_t call);
+    void on_answer(std::uint32_t call, std::uint32_t token, bool ok);
+    void on_timeout(std::uint32_t call, std::uint32_t token);
+    void add_timeout(std::uint32_t edge, SimTime at, std::uint32_t call, std::uint32_t token);
+    void arm_timer(std::uint32_t edge);
+    void on_timer(std::uint32_t edge);
+    void complete_attempt(std::uint32_t call, Outcome outcome, SimTime duration);
+    void attempt_failed(std::uint32_t call);
+    void call_done(std::uint32_t call, bool ok);
+    SimTime backoff(sim::EdgeModel& e, sim::Call& c);
+    bool take_retry_token(sim::EdgeModel& e, std::uint32_t instance);
+    void on_store_write(std::uint32_t write);
+    void build_breakers(std::uint32_t edge);
+    void grow_caller_instances(std::uint32_t edge);
+    void on_transition(std::uint32_t edge, std::uint32_t breaker, const Transition& t);
+    void mark_fault_or_clear(std::uint32_t service, const Service& before);
+
+    // buckets and KPIs (run.cpp)
+    void on_boundary(SimTime b);
+    void fill_rows(SimTime end, bool observe, std::vector<EdgeRow>& edges,
+                   std::vector<ServiceRow>& services) const;
+    EdgeLive live_view(std::uint32_t edge, SimTime now) const;
+    Summary summary() const;
+
+    Scenario scenario;  // as loaded + applied changes
+    Scenario live;      // parameters in force
+    Simulator sim;
+    SimTime resolution = 0;
+    std::vector<std::size_t> timeline_order;
+    std::size_t next_timeline = 0;
+    std::uint64_t changes_applied = 0;
+    std::uint32_t attempt_seq = 0;  // source of attempt tokens
+
+    sim::TrafficModel traffic;
+    std::vector<sim::ServiceModel> services;
+    std::deque<sim::EdgeModel> edges;  // [0] = client -> entry (a deque: never relocates)
+    sim::Pool<sim::Job> jobs;
+    sim::Pool<sim::Call> calls;
+    sim::Pool<sim::StoreWrite> writes;
+    std::unique_ptr<Recorder> recorder;
+    SimTime bucket_start = 0;
+    std::vector<EdgeRow> row_edges;  // scratch
+    std::vector<ServiceRow> row_services;
+    std::vector<EdgeLive> live_views;
+};
+
+/// The configured failure probability of a service as its callers see it (failures + hangs).
+double true_failure_probability(const Service& s);
+/// The failure-rate threshold of a breaker's trip rule; 0 when the rule has none.
+double failure_threshold(const BreakerConfig& config);
+
+}  // namespace cbsim

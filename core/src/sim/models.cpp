@@ -1,0 +1,587 @@
+// models.cpp: traffic, services and the caller side of edges (timeouts, retries, bulkhead,
+// fallback, breakers per instance or shared through a store).
+//
+// [SECTION] Traffic
+// [SECTION] Services
+// [SECTION] Edges: attempts and their outcomes
+// [SECTION] Edges: retries, budget, fallback
+// [SECTION] Edges: breakers and their transitions
+#include <algorithm>
+#include <cmath>
+
+#include "sim/engine.hpp"
+
+namespace cbsim {
+
+using sim::kNone;
+
+namespace {
+std::uint64_t pack(std::uint32_t call, std::uint32_t token) {
+    return (std::uint64_t{call} << 32) | token;
+}
+bool severe(State s) {
+    return s == State::open || s == State::forced_open;
+}
+SimTime ms_to_us(double ms) {
+    return std::max<SimTime>(0, std::llround(ms * 1000.0));
+}
+}  // namespace
+
+// [SECTION] Traffic --------------------------------------------------------------------------
+
+void Run::Impl::schedule_arrival() {
+    sim.cancel(traffic.next);
+    traffic.next = EventId{};
+    if (traffic.rate <= 0.0) return;
+    const double mean_gap_us = 1e6 / traffic.rate;
+    if (live.traffic.arrival == Arrival::poisson) {
+        traffic.next = sim.schedule_in(std::llround(traffic.rng.exponential(mean_gap_us)), this,
+                                       sim::kArrival);
+    } else {
+        const SimTime gap = std::max<SimTime>(1, std::llround(mean_gap_us));
+        const SimTime at =
+            traffic.requests ? std::max(sim.now(), traffic.last_arrival + gap) : sim.now() + gap;
+        traffic.next = sim.schedule_at(at, this, sim::kArrival);
+    }
+}
+
+void Run::Impl::set_rate(double rate) {
+    traffic.rate = std::max(0.0, rate);
+    schedule_arrival();
+}
+
+void Run::Impl::on_arrival() {
+    traffic.next = EventId{};
+    traffic.last_arrival = sim.now();
+    ++traffic.requests;
+    sim::EdgeModel& entry = edges[0];
+    ++entry.acc.calls;
+    ++entry.acc.allowed;
+    ++entry.first_tries;
+    ++entry.inflight_total;
+    schedule_arrival();
+    arrive(entry.target, kNone, 0);
+}
+
+void Run::Impl::on_phase(std::uint32_t index) {
+    const TrafficPhase& p = live.traffic.phases[index];
+    ++traffic.ramp_gen;
+    traffic.ramping = false;
+    if (p.ramp <= 0) {
+        set_rate(p.rate_rps);
+        return;
+    }
+    traffic.ramping = true;
+    traffic.ramp_start = sim.now();
+    traffic.ramp_end = sim.now() + p.ramp;
+    traffic.ramp_from = traffic.rate;
+    traffic.ramp_to = p.rate_rps;
+    on_ramp_tick(traffic.ramp_gen);
+}
+
+void Run::Impl::on_ramp_tick(std::uint64_t gen) {
+    if (!traffic.ramping || gen != traffic.ramp_gen) return;
+    const SimTime now = sim.now();
+    if (now >= traffic.ramp_end) {
+        traffic.ramping = false;
+        set_rate(traffic.ramp_to);
+        return;
+    }
+    const double f = static_cast<double>(now - traffic.ramp_start) /
+                     static_cast<double>(traffic.ramp_end - traffic.ramp_start);
+    set_rate(traffic.ramp_from + (traffic.ramp_to - traffic.ramp_from) * f);
+    constexpr SimTime kStep = 100 * kMillisecond;  // ramps move in 100 ms steps
+    sim.schedule_at(std::min(now + kStep, traffic.ramp_end), this, sim::kRampTick, gen);
+}
+
+// [SECTION] Services -------------------------------------------------------------------------
+
+void Run::Impl::refresh_service(std::uint32_t index) {
+    sim::ServiceModel& s = services[index];
+    const Latency& l = s.cfg->latency;
+    s.mu = std::log(std::max(l.p50_ms, 1e-9));
+    constexpr double kZ99 = 2.3263478740408408;
+    s.sigma = l.p99_ms > l.p50_ms ? (std::log(l.p99_ms) - s.mu) / kZ99 : 0.0;
+    const auto n = static_cast<std::size_t>(std::max<std::int64_t>(1, s.cfg->instances));
+    if (s.instances.size() < n) s.instances.resize(n);
+    for (std::uint32_t e : s.out_edges)
+        grow_caller_instances(e);
+    // More capacity: start queued calls.
+    for (std::uint32_t i = 0; i < s.instances.size(); ++i) {
+        const auto cap = static_cast<std::uint32_t>(s.cfg->capacity);
+        while (!s.instances[i].queue.empty() && (cap == 0 || s.instances[i].busy < cap)) {
+            const std::uint32_t job = s.instances[i].queue.front();
+            s.instances[i].queue.pop_front();
+            --s.queued;
+            start(job);
+        }
+    }
+}
+
+void Run::Impl::set_busy(sim::ServiceModel& s, std::int64_t delta) {
+    const SimTime now = sim.now();
+    s.busy_integral += static_cast<double>(s.busy) * static_cast<double>(now - s.busy_since);
+    s.busy_since = now;
+    s.busy += delta;
+}
+
+void Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t token) {
+    sim::ServiceModel& s = services[service];
+    ++s.arrivals;
+    const auto active = static_cast<std::uint32_t>(std::max<std::int64_t>(1, s.cfg->instances));
+    if (s.rr >= active) s.rr = 0;
+    const std::uint32_t inst = s.rr;
+    s.rr = (s.rr + 1) % active;
+    const std::uint32_t j = jobs.alloc();
+    sim::Job& job = jobs[j];
+    job.service = service;
+    job.instance = inst;
+    job.call = call;
+    job.token = token;
+    job.arrived = sim.now();
+    sim::Instance& in = s.instances[inst];
+    const auto cap = static_cast<std::uint32_t>(s.cfg->capacity);
+    if (cap == 0 || in.busy < cap) {
+        start(j);
+    } else if (in.queue.size() < static_cast<std::size_t>(s.cfg->queue_limit)) {
+        in.queue.push_back(j);
+        ++s.queued;
+    } else {
+        ++s.dropped;
+        job.failed = true;
+        finish(j, false);  // fails at once, no worker held
+    }
+}
+
+void Run::Impl::start(std::uint32_t j) {
+    sim::Job& job = jobs[j];
+    sim::ServiceModel& s = services[job.service];
+    const Service& cfg = *s.cfg;
+    ++s.instances[job.instance].busy;
+    set_busy(s, +1);
+    // Fixed draw order per call: failure, hang, service time.
+    bool fail = false;
+    if (cfg.failure_pattern == FailurePattern::random) {
+        fail = s.rng.bernoulli(cfg.failure_rate);
+    } else {
+        const std::uint64_t k = ++s.started;
+        if (cfg.every_nth > 0) {
+            fail = k % static_cast<std::uint64_t>(cfg.every_nth) == 0;
+        } else {
+            fail = std::floor(static_cast<double>(k) * cfg.failure_rate) >
+                   std::floor(static_cast<double>(k - 1) * cfg.failure_rate);
+        }
+    }
+    const bool hang = s.rng.bernoulli(cfg.hang_rate);
+    double ms = 0.0;
+    switch (cfg.latency.dist) {
+        case LatencyDist::lognormal:
+            ms = std::exp(s.mu + s.sigma * s.rng.normal());
+            break;
+        case LatencyDist::exponential:
+            ms = s.rng.exponential(cfg.latency.mean_ms);
+            break;
+        case LatencyDist::constant:
+            ms = cfg.latency.constant_ms;
+            break;
+    }
+    if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
+    job.failed = fail;
+    job.hang = hang;
+    sim.schedule_in(ms_to_us(ms), this, sim::kWorkDone, j);
+}
+
+void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
+    sim::ServiceModel& s = services[service];
+    sim::Instance& in = s.instances[instance];
+    --in.busy;
+    set_busy(s, -1);
+    const auto cap = static_cast<std::uint32_t>(s.cfg->capacity);
+    while (!in.queue.empty() && (cap == 0 || in.busy < cap)) {
+        const std::uint32_t next = in.queue.front();
+        in.queue.pop_front();
+        --s.queued;
+        start(next);
+    }
+}
+
+void Run::Impl::on_work_done(std::uint32_t j) {
+    sim::Job& job = jobs[j];
+    sim::ServiceModel& s = services[job.service];
+    ++s.served;
+    if (job.hang || job.failed || s.out_edges.empty()) {
+        release_worker(job.service, job.instance);
+        finish(j, !job.failed && !job.hang);
+        return;
+    }
+    job.pending = static_cast<std::uint32_t>(s.out_edges.size());
+    for (std::uint32_t e : s.out_edges)
+        start_call(e, j);  // the job may finish in here
+}
+
+void Run::Impl::finish(std::uint32_t j, bool ok) {
+    const sim::Job job = jobs[j];
+    jobs.release(j);
+    if (job.call == kNone) {  // a client request: the entry edge records it
+        sim::EdgeModel& entry = edges[0];
+        --entry.inflight_total;
+        ++entry.finished;
+        if (ok) {
+            ++entry.acc.successes;
+            ++entry.succeeded;
+        } else {
+            ++entry.acc.failures;
+            if (job.hang) ++entry.acc.timeouts;  // the client never hears back
+        }
+        entry.hist.add(sim.now() - job.arrived);
+        return;
+    }
+    if (job.hang) return;  // never answers: the caller's timeout decides
+    on_answer(job.call, job.token, ok);
+}
+
+// [SECTION] Edges: attempts and their outcomes -----------------------------------------------
+
+void Run::Impl::start_call(std::uint32_t edge, std::uint32_t j) {
+    const std::uint32_t ci = calls.alloc();
+    sim::Call& c = calls[ci];
+    c.edge = edge;
+    c.job = j;
+    c.instance = jobs[j].instance;
+    c.prev_sleep = ms_to_us(static_cast<double>(edges[edge].cfg->retry.backoff_base_ms));
+    ++edges[edge].first_tries;
+    try_attempt(ci);
+}
+
+void Run::Impl::try_attempt(std::uint32_t ci) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    const Dependency& cfg = *e.cfg;
+    ++c.attempt;
+    ++e.acc.calls;
+    if (c.attempt > 1) ++e.acc.retries;
+    if (cfg.max_in_flight > 0 &&
+        e.inflight[c.instance] >= static_cast<std::uint64_t>(cfg.max_in_flight)) {
+        ++e.acc.bulkhead_rejected;
+        call_done(ci, false);  // rejections are not retried: they fail fast
+        return;
+    }
+    if (!e.breakers.empty()) {
+        const std::uint32_t b = e.shared ? 0 : c.instance;
+        const Admission a = e.breakers[b]->acquire(sim.now());
+        if (!a.allowed()) {
+            ++e.acc.rejected;
+            call_done(ci, false);
+            return;
+        }
+        c.has_permit = true;
+        c.permit = a.permit;
+        c.breaker = b;
+        c.epoch = e.epoch;
+    }
+    ++e.acc.allowed;
+    ++e.inflight[c.instance];
+    ++e.inflight_total;
+    c.token = ++attempt_seq;
+    c.waiting = true;
+    c.attempt_start = sim.now();
+    if (cfg.timeout_ms > 0)
+        add_timeout(c.edge, sim.now() + cfg.timeout_ms * kMillisecond, ci, c.token);
+    arrive(e.target, ci, c.token);  // last: the call may complete in here
+}
+
+void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
+    sim::Call& c = calls[ci];
+    if (!c.waiting || c.token != token) return;  // answered after its timeout
+    c.waiting = false;
+    complete_attempt(ci, ok ? Outcome::success : Outcome::failure, sim.now() - c.attempt_start);
+}
+
+void Run::Impl::on_timeout(std::uint32_t ci, std::uint32_t token) {
+    sim::Call& c = calls[ci];
+    if (!c.waiting || c.token != token) return;
+    c.waiting = false;
+    complete_attempt(ci, Outcome::timeout, sim.now() - c.attempt_start);
+}
+
+void Run::Impl::add_timeout(std::uint32_t edge, SimTime at, std::uint32_t call,
+                            std::uint32_t token) {
+    sim::EdgeModel& e = edges[edge];
+    const sim::PendingTimeout t{at, call, token};
+    if (e.timeouts.empty() || e.timeouts.back().at <= at) {
+        e.timeouts.push_back(t);
+    } else {  // timeout_ms shrank: keep the FIFO sorted
+        auto it =
+            std::upper_bound(e.timeouts.begin(), e.timeouts.end(), at,
+                             [](SimTime v, const sim::PendingTimeout& p) { return v < p.at; });
+        e.timeouts.insert(it, t);
+    }
+    if (!e.timer_armed || at < e.timer_at) {
+        sim.cancel(e.timer);
+        e.timer = sim.schedule_at(at, this, sim::kTimeout, edge);
+        e.timer_at = at;
+        e.timer_armed = true;
+    }
+}
+
+void Run::Impl::arm_timer(std::uint32_t edge) {
+    sim::EdgeModel& e = edges[edge];
+    while (!e.timeouts.empty()) {
+        const sim::PendingTimeout& f = e.timeouts.front();
+        const sim::Call& c = calls[f.call];
+        if (c.waiting && c.token == f.token) break;
+        e.timeouts.pop_front();  // answered already
+    }
+    if (e.timeouts.empty()) return;
+    e.timer = sim.schedule_at(e.timeouts.front().at, this, sim::kTimeout, edge);
+    e.timer_at = e.timeouts.front().at;
+    e.timer_armed = true;
+}
+
+void Run::Impl::on_timer(std::uint32_t edge) {
+    sim::EdgeModel& e = edges[edge];
+    e.timer_armed = false;
+    while (!e.timeouts.empty() && e.timeouts.front().at <= sim.now()) {
+        const sim::PendingTimeout t = e.timeouts.front();
+        e.timeouts.pop_front();
+        on_timeout(t.call, t.token);
+    }
+    if (!e.timer_armed) arm_timer(edge);
+}
+
+void Run::Impl::complete_attempt(std::uint32_t ci, Outcome outcome, SimTime duration) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    --e.inflight[c.instance];
+    --e.inflight_total;
+    if (outcome == Outcome::success) {
+        ++e.acc.successes;
+    } else {
+        ++e.acc.failures;
+        if (outcome == Outcome::timeout) ++e.acc.timeouts;
+    }
+    e.hist.add(duration);
+    if (c.has_permit) {
+        c.has_permit = false;
+        if (e.shared && e.cfg->store_sync_ms > 0) {
+            const std::uint32_t w = writes.alloc();
+            writes[w] = sim::StoreWrite{c.edge, c.epoch, c.permit, outcome, duration};
+            sim.schedule_in(e.cfg->store_sync_ms * kMillisecond, this, sim::kStoreWrite, w);
+        } else if (c.epoch == e.epoch && c.breaker < e.breakers.size()) {
+            e.breakers[c.breaker]->record(c.permit, outcome, duration, sim.now());
+        }
+    }
+    if (outcome == Outcome::success)
+        call_done(ci, true);
+    else
+        attempt_failed(ci);
+}
+
+void Run::Impl::on_store_write(std::uint32_t w) {
+    const sim::StoreWrite write = writes[w];
+    writes.release(w);
+    sim::EdgeModel& e = edges[write.edge];
+    if (write.epoch != e.epoch || e.breakers.empty()) return;  // the breaker was rebuilt
+    e.breakers[0]->record(write.permit, write.outcome, write.duration, sim.now());
+}
+
+// [SECTION] Edges: retries, budget, fallback -------------------------------------------------
+
+bool Run::Impl::take_retry_token(sim::EdgeModel& e, std::uint32_t instance) {
+    const RetryPolicy& r = e.cfg->retry;
+    if (r.budget_rps <= 0.0) return true;
+    sim::Budget& b = e.budget[instance];
+    const SimTime now = sim.now();
+    b.tokens =
+        std::min(r.budget_burst, b.tokens + static_cast<double>(now - b.last) * r.budget_rps / 1e6);
+    b.last = now;
+    if (b.tokens < 1.0) return false;
+    b.tokens -= 1.0;
+    return true;
+}
+
+SimTime Run::Impl::backoff(sim::EdgeModel& e, sim::Call& c) {
+    const RetryPolicy& r = e.cfg->retry;
+    const double base = static_cast<double>(r.backoff_base_ms) * 1000.0;
+    const double cap = static_cast<double>(r.backoff_cap_ms) * 1000.0;
+    const int n = static_cast<int>(std::min<std::uint32_t>(c.attempt, 62));  // retry number
+    const double expo = std::min(cap, base * std::ldexp(1.0, n - 1));
+    double sleep = expo;
+    switch (r.jitter) {
+        case Jitter::none:
+            break;
+        case Jitter::full:
+            sleep = e.rng.uniform(0.0, expo);
+            break;
+        case Jitter::equal:
+            sleep = expo / 2.0 + e.rng.uniform(0.0, expo / 2.0);
+            break;
+        case Jitter::decorrelated: {
+            const double prev = static_cast<double>(c.prev_sleep);
+            sleep = std::min(cap, e.rng.uniform(base, std::max(base, prev * 3.0)));
+            break;
+        }
+    }
+    c.prev_sleep = std::llround(sleep);
+    return std::llround(sleep);
+}
+
+void Run::Impl::attempt_failed(std::uint32_t ci) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    if (c.attempt < static_cast<std::uint64_t>(e.cfg->retry.max_attempts) &&
+        take_retry_token(e, c.instance)) {
+        sim.schedule_in(backoff(e, c), this, sim::kRetry, pack(ci, c.token));
+        return;
+    }
+    call_done(ci, false);
+}
+
+void Run::Impl::call_done(std::uint32_t ci, bool ok) {
+    const sim::Call c = calls[ci];
+    calls.release(ci);
+    sim::EdgeModel& e = edges[c.edge];
+    if (!ok && e.cfg->fallback) {
+        ok = true;
+        ++e.acc.fallbacks;
+    }
+    ++e.finished;
+    if (ok) ++e.succeeded;
+    sim::Job& job = jobs[c.job];
+    if (!ok) job.dep_failed = true;
+    if (--job.pending == 0) {
+        const bool job_ok = !job.dep_failed;
+        release_worker(job.service, job.instance);
+        finish(c.job, job_ok);
+    }
+}
+
+// [SECTION] Edges: breakers and their transitions --------------------------------------------
+
+void Run::Impl::grow_caller_instances(std::uint32_t edge) {
+    sim::EdgeModel& e = edges[edge];
+    const auto n = services[e.caller].instances.size();
+    if (e.inflight.size() < n) e.inflight.resize(n, 0);
+    if (e.budget.size() < n) e.budget.resize(n, sim::Budget{e.cfg->retry.budget_burst, sim.now()});
+    if (e.cfg->breaker && !e.shared && e.breakers.size() < n) build_breakers(edge);
+}
+
+void Run::Impl::build_breakers(std::uint32_t edge) {
+    sim::EdgeModel& e = edges[edge];
+    const SimTime now = sim.now();
+    for (std::size_t b = 0; b < e.breakers.size(); ++b)
+        e.time_in_state[b][static_cast<std::size_t>(e.state[b])] += now - e.since[b];
+    e.breakers.clear();
+    ++e.epoch;
+    e.open_count = 0;
+    e.notclosed = 0;
+    if (!e.cfg->breaker) return;
+    e.shared = e.cfg->breaker_scope == BreakerScope::shared;
+    const std::size_t n = e.shared ? 1 : services[e.caller].instances.size();
+    e.state.assign(n, State::closed);
+    e.since.assign(n, now);
+    if (e.time_in_state.size() < n) e.time_in_state.resize(n, {});
+    for (std::size_t b = 0; b < n; ++b) {
+        e.breakers.push_back(make_breaker(*e.cfg->breaker));
+        const auto bi = static_cast<std::uint32_t>(b);
+        e.breakers.back()->set_transition_sink(
+            [this, edge, bi](const Transition& t) { on_transition(edge, bi, t); });
+    }
+}
+
+void Run::Impl::on_transition(std::uint32_t edge, std::uint32_t b, const Transition& t) {
+    sim::EdgeModel& e = edges[edge];
+    const auto from = static_cast<std::size_t>(t.from);
+    const auto to = static_cast<std::size_t>(t.to);
+    e.time_in_state[b][static_cast<std::size_t>(e.state[b])] += t.at - e.since[b];
+    e.since[b] = t.at;
+    if (severe(e.state[b])) --e.open_count;
+    if (e.state[b] != State::closed) --e.notclosed;
+    e.state[b] = t.to;
+    if (severe(t.to)) ++e.open_count;
+    if (t.to != State::closed) ++e.notclosed;
+    ++e.transitions;
+    std::string reason = t.text();
+    if (b == 0) {
+        ++e.transitions0[from][to];
+        e.last_reason0 = reason;
+        e.last_transition0 = t.at;
+    }
+    if (severe(t.to)) {
+        ++e.opens;
+        const double p = true_failure_probability(*services[e.target].cfg);
+        const double threshold = failure_threshold(*e.cfg->breaker);
+        if (threshold > 0 ? p < threshold : p <= 0.0) ++e.false_trips;
+        if (e.fault_at) {
+            e.detect_sum += t.at - *e.fault_at;
+            ++e.detections;
+            e.fault_at.reset();
+        }
+    }
+    if (e.notclosed == 0 && e.clear_at) {
+        e.recover_sum += t.at - *e.clear_at;
+        ++e.recoveries;
+        e.clear_at.reset();
+    }
+    recorder->add_event(EventRecord{EventRecord::Kind::transition, t.at, e.name,
+                                    e.shared ? -1 : static_cast<std::int32_t>(b), to_string(t.from),
+                                    to_string(t.to), std::move(reason)});
+}
+
+double true_failure_probability(const Service& s) {
+    double f = s.failure_rate;
+    if (s.failure_pattern == FailurePattern::every_nth && s.every_nth > 0)
+        f = 1.0 / static_cast<double>(s.every_nth);
+    return f + (1.0 - f) * s.hang_rate;
+}
+
+double failure_threshold(const BreakerConfig& config) {
+    if (const auto* g = std::get_if<GobreakerSettings>(&config.settings))
+        return g->trip == GobreakerSettings::Trip::failure_ratio ? g->failure_ratio : 0.0;
+    if (const auto* r = std::get_if<Resilience4jSettings>(&config.settings))
+        return r->failure_rate_threshold / 100.0;
+    if (const auto* p = std::get_if<PollySettings>(&config.settings)) return p->failure_ratio;
+    if (const auto* h = std::get_if<HystrixSettings>(&config.settings))
+        return static_cast<double>(h->error_threshold_percentage) / 100.0;
+    return 0.0;
+}
+
+void Run::Impl::mark_fault_or_clear(std::uint32_t service, const Service& before) {
+    const Service& after = *services[service].cfg;
+    auto tail_ms = [](const Service& s) {
+        switch (s.latency.dist) {
+            case LatencyDist::lognormal:
+                return s.latency.p99_ms;
+            case LatencyDist::exponential:
+                return s.latency.mean_ms * 4.605170185988091;  // p99 of an exponential
+            case LatencyDist::constant:
+                return s.latency.constant_ms;
+        }
+        return 0.0;
+    };
+    auto workers = [](const Service& s) {
+        return s.capacity == 0 ? 1e300 : static_cast<double>(s.capacity * s.instances);
+    };
+    const double p0 = true_failure_probability(before), p1 = true_failure_probability(after);
+    const double l0 = tail_ms(before), l1 = tail_ms(after);
+    const double w0 = workers(before), w1 = workers(after);
+    const bool worse = p1 > p0 || l1 > l0 || w1 < w0;
+    const bool better = p1 < p0 || l1 < l0 || w1 > w0;
+    if (worse == better) return;
+    for (std::uint32_t ei : services[service].in_edges) {
+        sim::EdgeModel& e = edges[ei];
+        if (e.breakers.empty()) continue;
+        if (worse) {
+            if (!e.fault_at && e.open_count == 0) {
+                e.fault_at = sim.now();
+                ++e.faults;
+            }
+            e.clear_at.reset();
+        } else {
+            e.fault_at.reset();
+            if (e.notclosed > 0 && !e.clear_at) e.clear_at = sim.now();
+        }
+    }
+}
+
+}  // namespace cbsim

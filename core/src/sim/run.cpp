@@ -1,0 +1,415 @@
+// run.cpp: Run and Run::Impl wiring: construction, the timeline, live changes, time buckets,
+// the live breaker view and the KPIs.
+//
+// [SECTION] Construction
+// [SECTION] Events and time
+// [SECTION] Timeline and changes
+// [SECTION] Buckets
+// [SECTION] Summary
+// [SECTION] Run (public API)
+#include <algorithm>
+#include <map>
+
+#include "cbsim/error.hpp"
+#include "sim/engine.hpp"
+
+namespace cbsim {
+
+using sim::kNone;
+
+// [SECTION] Construction ---------------------------------------------------------------------
+
+namespace {
+Scenario checked(Scenario s) {
+    const auto problems = validate(s);
+    if (!problems.empty()) throw ConfigError("", 0, problems.front().key, problems.front().message);
+    return s;
+}
+}  // namespace
+
+Run::Impl::Impl(Scenario sc, std::size_t max_rows)
+    : scenario(checked(std::move(sc))), live(scenario), sim(4096) {
+    resolution = scenario.resolution_ms * kMillisecond;
+    const std::uint64_t seed = scenario.seed;
+
+    timeline_order.resize(scenario.timeline.size());
+    for (std::size_t i = 0; i < timeline_order.size(); ++i)
+        timeline_order[i] = i;
+    std::stable_sort(timeline_order.begin(), timeline_order.end(),
+                     [&](std::size_t a, std::size_t b) {
+                         return scenario.timeline[a].at < scenario.timeline[b].at;
+                     });
+
+    std::map<std::string, std::uint32_t> index;
+    services.resize(live.services.size());
+    for (std::uint32_t i = 0; i < services.size(); ++i) {
+        services[i].cfg = &live.services[i];
+        services[i].rng = Rng(seed, stream_id("service:" + live.services[i].name));
+        index[live.services[i].name] = i;
+    }
+    sim::EdgeModel entry;
+    entry.name = "client->" + live.traffic.target;
+    entry.target = index.at(live.traffic.target);
+    edges.push_back(std::move(entry));
+    for (std::uint32_t i = 0; i < services.size(); ++i) {
+        for (const Dependency& d : live.services[i].dependencies) {
+            sim::EdgeModel e;
+            e.name = live.services[i].name + "->" + d.target;
+            e.cfg = &d;
+            e.caller = i;
+            e.target = index.at(d.target);
+            e.rng = Rng(seed, stream_id("edge:" + e.name));
+            edges.push_back(std::move(e));
+        }
+    }
+    services[edges[0].target].in_edges.push_back(0);
+    for (std::uint32_t ei = 1; ei < edges.size(); ++ei) {
+        services[edges[ei].caller].out_edges.push_back(ei);
+        services[edges[ei].target].in_edges.push_back(ei);
+    }
+    for (std::uint32_t i = 0; i < services.size(); ++i)
+        refresh_service(i);
+    for (std::uint32_t ei = 1; ei < edges.size(); ++ei)
+        build_breakers(ei);
+
+    std::vector<std::string> edge_names, service_names;
+    for (const auto& e : edges)
+        edge_names.push_back(e.name);
+    for (const auto& s : live.services)
+        service_names.push_back(s.name);
+    recorder = std::make_unique<Recorder>(resolution, edge_names, service_names, max_rows);
+    row_edges.resize(edges.size());
+    row_services.resize(services.size());
+    live_views.resize(edges.size());
+    sim.set_period_hook(resolution, this, sim::kBoundary);
+
+    traffic.rng = Rng(seed, stream_id("traffic"));
+    for (std::uint32_t p = 0; p < live.traffic.phases.size(); ++p)
+        sim.schedule_at(live.traffic.phases[p].at, this, sim::kPhase, p);
+    set_rate(live.traffic.rate_rps);
+}
+
+// [SECTION] Events and time ------------------------------------------------------------------
+
+void Run::Impl::on_event(std::uint32_t kind, std::uint64_t payload) {
+    const auto lo = static_cast<std::uint32_t>(payload);
+    const auto hi = static_cast<std::uint32_t>(payload >> 32);
+    switch (kind) {
+        case sim::kArrival:
+            on_arrival();
+            break;
+        case sim::kWorkDone:
+            on_work_done(lo);
+            break;
+        case sim::kTimeout:
+            on_timer(lo);
+            break;
+        case sim::kRetry:
+            if (calls[hi].token == lo && !calls[hi].waiting) try_attempt(hi);
+            break;
+        case sim::kStoreWrite:
+            on_store_write(lo);
+            break;
+        case sim::kPhase:
+            on_phase(lo);
+            break;
+        case sim::kRampTick:
+            on_ramp_tick(payload);
+            break;
+        case sim::kBoundary:
+            on_boundary(static_cast<SimTime>(payload));
+            break;
+        default:
+            break;
+    }
+}
+
+void Run::Impl::advance_to(SimTime t) {
+    while (next_timeline < timeline_order.size()) {
+        const TimelineEntry& e = scenario.timeline[timeline_order[next_timeline]];
+        if (e.at >= t) break;
+        sim.run_until(e.at);
+        ++next_timeline;
+        apply_change(e.path, e.value);  // validated when the run was built
+    }
+    sim.run_until(t);
+}
+
+// [SECTION] Timeline and changes -------------------------------------------------------------
+
+void Run::Impl::flush_timeline_at_or_before(SimTime t) {
+    while (next_timeline < timeline_order.size()) {
+        const TimelineEntry& e = scenario.timeline[timeline_order[next_timeline]];
+        if (e.at > t) break;
+        ++next_timeline;
+        apply_change(e.path, e.value);
+    }
+}
+
+std::string Run::Impl::apply_change(std::string_view path, const SettingValue& value) {
+    const auto before = get_setting(live, path);
+    const std::string head(path.substr(0, path.find('.')));
+    std::optional<Service> service_before;
+    if (const Service* s = live.find_service(head)) service_before = *s;
+    std::string error = apply_setting(live, path, value);
+    if (!error.empty()) return error;
+    ++changes_applied;
+    react_to_change(path, service_before ? &*service_before : nullptr);
+    const auto after = get_setting(live, path);
+    recorder->add_event(EventRecord{EventRecord::Kind::change, sim.now(), std::string(path), -1,
+                                    before ? to_string(*before) : "",
+                                    after ? to_string(*after) : "", "set " + std::string(path)});
+    return {};
+}
+
+void Run::Impl::react_to_change(std::string_view path, const Service* before) {
+    const std::string_view head = path.substr(0, path.find('.'));
+    const std::string_view key = path.substr(head.size() + 1);
+    if (head == "traffic") {
+        traffic.ramping = false;  // the latest change wins over a ramp in progress
+        ++traffic.ramp_gen;
+        set_rate(live.traffic.rate_rps);
+        return;
+    }
+    const auto arrow = head.find("->");
+    if (arrow == std::string_view::npos) {
+        for (std::uint32_t i = 0; i < services.size(); ++i) {
+            if (live.services[i].name != head) continue;
+            refresh_service(i);
+            if (before) mark_fault_or_clear(i, *before);
+        }
+        return;
+    }
+    for (std::uint32_t ei = 1; ei < edges.size(); ++ei) {
+        sim::EdgeModel& e = edges[ei];
+        if (e.name != head) continue;
+        if (key == "breaker_scope" || key == "breaker.preset") {
+            const bool same_preset = e.cfg->breaker && !e.breakers.empty() &&
+                                     (e.cfg->breaker_scope == BreakerScope::shared) == e.shared;
+            if (key == "breaker_scope" || !same_preset || !e.cfg->breaker) build_breakers(ei);
+        } else if (key.starts_with("breaker.")) {
+            bool ok = true;
+            for (auto& b : e.breakers)
+                ok = ok && b->reconfigure(*e.cfg->breaker, sim.now());
+            if (!ok) build_breakers(ei);
+        } else if (key == "retry.budget_burst") {
+            for (auto& b : e.budget)
+                b.tokens = std::min(b.tokens, e.cfg->retry.budget_burst);
+        }
+    }
+}
+
+// [SECTION] Buckets --------------------------------------------------------------------------
+
+void Run::Impl::fill_rows(SimTime end, bool observe, std::vector<EdgeRow>& out_edges,
+                          std::vector<ServiceRow>& out_services) const {
+    const SimTime length = std::max<SimTime>(1, end - bucket_start);
+    for (std::size_t ei = 0; ei < edges.size(); ++ei) {
+        const sim::EdgeModel& e = edges[ei];
+        if (observe) {
+            for (const auto& b : e.breakers)
+                b->state(end);  // time-driven transitions
+        }
+        EdgeRow& r = out_edges[ei];
+        r.calls = static_cast<std::uint32_t>(e.acc.calls);
+        r.allowed = static_cast<std::uint32_t>(e.acc.allowed);
+        r.rejected = static_cast<std::uint32_t>(e.acc.rejected);
+        r.successes = static_cast<std::uint32_t>(e.acc.successes);
+        r.failures = static_cast<std::uint32_t>(e.acc.failures);
+        r.timeouts = static_cast<std::uint32_t>(e.acc.timeouts);
+        r.retries = static_cast<std::uint32_t>(e.acc.retries);
+        r.fallbacks = static_cast<std::uint32_t>(e.acc.fallbacks);
+        r.bulkhead_rejected = static_cast<std::uint32_t>(e.acc.bulkhead_rejected);
+        r.inflight = e.inflight_total;
+        r.latency_p50_ms = static_cast<float>(e.hist.quantile(0.5) / 1000.0);
+        r.latency_p99_ms = static_cast<float>(e.hist.quantile(0.99) / 1000.0);
+        r.open_instances = static_cast<std::uint16_t>(std::min<std::uint32_t>(e.open_count, 65535));
+        State worst = State::closed;
+        for (State s : e.state) {
+            if (s == State::open || s == State::forced_open)
+                worst = s;
+            else if (s == State::half_open && worst != State::open && worst != State::forced_open)
+                worst = s;
+        }
+        r.state = e.breakers.empty() ? State::closed : worst;
+    }
+    for (std::size_t si = 0; si < services.size(); ++si) {
+        const sim::ServiceModel& s = services[si];
+        ServiceRow& r = out_services[si];
+        r.arrivals = s.arrivals;
+        r.served = s.served;
+        r.dropped = s.dropped;
+        r.queue = s.queued;
+        const double integral =
+            s.busy_integral + static_cast<double>(s.busy) * static_cast<double>(end - s.busy_since);
+        const double busy = integral / static_cast<double>(length);
+        r.busy = static_cast<float>(busy);
+        const double workers = static_cast<double>(s.cfg->capacity) *
+                               static_cast<double>(std::max<std::int64_t>(1, s.cfg->instances));
+        r.utilisation = workers > 0 ? static_cast<float>(busy / workers) : 0.0f;
+    }
+}
+
+void Run::Impl::on_boundary(SimTime b) {
+    fill_rows(b, true, row_edges, row_services);
+    recorder->append(row_edges, row_services);
+    for (std::uint32_t ei = 0; ei < edges.size(); ++ei) {
+        sim::EdgeModel& e = edges[ei];
+        e.total.add(e.acc);
+        e.acc = sim::EdgeCounters{};
+        e.total_hist.merge(e.hist);
+        e.hist.clear();
+        live_views[ei] = live_view(ei, b);
+    }
+    recorder->publish_live(live_views);
+    for (sim::ServiceModel& s : services) {
+        s.arrivals = s.served = s.dropped = 0;
+        s.busy_integral = 0.0;
+        s.busy_since = b;
+    }
+    bucket_start = b;
+}
+
+EdgeLive Run::Impl::live_view(std::uint32_t ei, SimTime now) const {
+    const sim::EdgeModel& e = edges[ei];
+    EdgeLive v;
+    v.has_breaker = !e.breakers.empty();
+    if (!v.has_breaker) return v;
+    v.preset = e.cfg->breaker->preset();
+    v.state = e.state[0];
+    v.counts = e.breakers[0]->counts();
+    v.window = e.breakers[0]->window(now);
+    v.breakers = static_cast<std::uint32_t>(e.breakers.size());
+    v.open_breakers = e.open_count;
+    for (std::size_t s = 0; s < kStates; ++s)
+        v.seconds_in_state[s] = to_s(e.time_in_state[0][s]);
+    v.seconds_in_state[static_cast<std::size_t>(e.state[0])] += to_s(now - e.since[0]);
+    v.transitions = e.transitions0;
+    v.last_reason = e.last_reason0;
+    v.last_transition_at = e.last_transition0;
+    return v;
+}
+
+// [SECTION] Summary --------------------------------------------------------------------------
+
+Summary Run::Impl::summary() const {
+    Summary out;
+    out.scenario = scenario.name;
+    out.seed = scenario.seed;
+    const SimTime now = sim.now();
+    out.duration_s = to_s(now);
+    out.changes_applied = changes_applied;
+    out.events_processed = sim.processed();
+    for (const sim::EdgeModel& e : edges) {
+        EdgeSummary s;
+        sim::EdgeCounters t = e.total;
+        t.add(e.acc);
+        LogHistogram h = e.total_hist;
+        h.merge(e.hist);
+        s.edge = e.name;
+        s.has_breaker = e.cfg && e.cfg->breaker.has_value();
+        s.first_tries = e.first_tries;
+        s.finished = e.finished;
+        s.succeeded = e.succeeded;
+        s.attempts = t.calls;
+        s.retries = t.retries;
+        s.allowed = t.allowed;
+        s.rejected = t.rejected;
+        s.bulkhead_rejected = t.bulkhead_rejected;
+        s.successes = t.successes;
+        s.failures = t.failures;
+        s.timeouts = t.timeouts;
+        s.fallbacks = t.fallbacks;
+        s.calls_saved = t.rejected;
+        s.availability =
+            e.finished ? static_cast<double>(e.succeeded) / static_cast<double>(e.finished) : 1.0;
+        s.retry_amplification =
+            e.first_tries ? static_cast<double>(t.calls) / static_cast<double>(e.first_tries) : 1.0;
+        s.latency_mean_ms = h.mean() / 1000.0;
+        s.latency_p50_ms = h.quantile(0.5) / 1000.0;
+        s.latency_p99_ms = h.quantile(0.99) / 1000.0;
+        s.transitions = e.transitions;
+        s.opens = e.opens;
+        s.false_trips = e.false_trips;
+        s.faults = e.faults;
+        s.detections = e.detections;
+        if (e.detections)
+            s.detection_delay_s = to_s(e.detect_sum) / static_cast<double>(e.detections);
+        s.recoveries = e.recoveries;
+        if (e.recoveries)
+            s.recovery_delay_s = to_s(e.recover_sum) / static_cast<double>(e.recoveries);
+        if (!e.state.empty()) {
+            for (std::size_t b = 0; b < e.state.size(); ++b) {
+                for (std::size_t st = 0; st < kStates; ++st) {
+                    SimTime secs = e.time_in_state[b][st];
+                    if (static_cast<std::size_t>(e.state[b]) == st) secs += now - e.since[b];
+                    s.seconds_in_state[st] += to_s(secs) / static_cast<double>(e.state.size());
+                }
+            }
+        }
+        out.rejected += s.rejected;
+        out.calls_saved += s.calls_saved;
+        out.edges.push_back(std::move(s));
+    }
+    out.requests = edges[0].first_tries;
+    out.availability = out.edges[0].availability;
+    return out;
+}
+
+// [SECTION] Run (public API) -----------------------------------------------------------------
+
+Run::Run(Scenario scenario, std::size_t max_rows)
+    : impl_(std::make_unique<Impl>(std::move(scenario), max_rows)) {}
+Run::~Run() = default;
+
+SimTime Run::now() const {
+    return impl_->sim.now();
+}
+void Run::advance_to(SimTime t) {
+    if (t > impl_->sim.now()) impl_->advance_to(t);
+}
+
+std::string Run::apply(std::string_view path, const SettingValue& value) {
+    Impl& m = *impl_;
+    m.flush_timeline_at_or_before(m.sim.now());
+    std::string error = m.apply_change(path, value);
+    if (error.empty()) m.scenario.timeline.push_back({m.sim.now(), std::string(path), value});
+    return error;
+}
+
+const Scenario& Run::scenario() const {
+    return impl_->scenario;
+}
+Scenario Run::exported_scenario() const {
+    Scenario s = impl_->scenario;
+    if (now() > 0) s.duration_s = to_s(now());
+    return s;
+}
+const Scenario& Run::live() const {
+    return impl_->live;
+}
+const Recorder& Run::recorder() const {
+    return *impl_->recorder;
+}
+Summary Run::summary() const {
+    return impl_->summary();
+}
+
+Run::PartialBucket Run::partial_bucket() const {
+    PartialBucket p;
+    p.start = impl_->bucket_start;
+    if (now() <= impl_->bucket_start) return p;
+    p.edges.resize(impl_->edges.size());
+    p.services.resize(impl_->services.size());
+    impl_->fill_rows(now(), false, p.edges, p.services);
+    return p;
+}
+
+std::uint64_t Run::events_processed() const {
+    return impl_->sim.processed();
+}
+std::uint64_t Run::requests() const {
+    return impl_->traffic.requests;
+}
+
+}  // namespace cbsim

@@ -1,0 +1,166 @@
+// summary.cpp: summary.json and the terminal table.
+#include "cbsim/summary.hpp"
+
+#include "sim/format.hpp"
+
+namespace cbsim {
+
+namespace {
+
+struct Json {
+    std::string out;
+    int depth = 0;
+    bool first = true;
+
+    void newline() {
+        out += '\n';
+        out.append(static_cast<std::size_t>(depth) * 2, ' ');
+    }
+    void key(std::string_view k) {
+        if (!first) out += ',';
+        first = false;
+        newline();
+        fmt::json_string(out, k);
+        out += ": ";
+    }
+    void open(char c) {
+        out += c;
+        ++depth;
+        first = true;
+    }
+    void close(char c) {
+        --depth;
+        if (!first) newline();
+        out += c;
+        first = false;
+    }
+    void item() {
+        if (!first) out += ',';
+        first = false;
+        newline();
+    }
+    void str(std::string_view k, std::string_view v) {
+        key(k);
+        fmt::json_string(out, v);
+    }
+    void num(std::string_view k, std::uint64_t v) {
+        key(k);
+        fmt::integer(out, v);
+    }
+    void real(std::string_view k, double v, int decimals = 6) {
+        key(k);
+        fmt::fixed(out, v, decimals);
+    }
+    void opt(std::string_view k, const std::optional<double>& v) {
+        key(k);
+        if (v)
+            fmt::fixed(out, *v, 6);
+        else
+            out += "null";
+    }
+    void boolean(std::string_view k, bool v) {
+        key(k);
+        out += v ? "true" : "false";
+    }
+};
+
+}  // namespace
+
+std::string summary_json(const Summary& s) {
+    Json j;
+    j.open('{');
+    j.str("scenario", s.scenario);
+    j.num("seed", s.seed);
+    j.real("duration_s", s.duration_s);
+    j.num("requests", s.requests);
+    j.real("availability", s.availability);
+    j.num("rejected", s.rejected);
+    j.num("calls_saved", s.calls_saved);
+    j.num("changes_applied", s.changes_applied);
+    j.num("events_processed", s.events_processed);
+    j.key("edges");
+    j.open('[');
+    for (const EdgeSummary& e : s.edges) {
+        j.item();
+        j.open('{');
+        j.str("edge", e.edge);
+        j.boolean("has_breaker", e.has_breaker);
+        j.num("first_tries", e.first_tries);
+        j.num("finished", e.finished);
+        j.num("succeeded", e.succeeded);
+        j.real("availability", e.availability);
+        j.num("attempts", e.attempts);
+        j.num("retries", e.retries);
+        j.real("retry_amplification", e.retry_amplification);
+        j.num("allowed", e.allowed);
+        j.num("rejected", e.rejected);
+        j.num("bulkhead_rejected", e.bulkhead_rejected);
+        j.num("calls_saved", e.calls_saved);
+        j.num("successes", e.successes);
+        j.num("failures", e.failures);
+        j.num("timeouts", e.timeouts);
+        j.num("fallbacks", e.fallbacks);
+        j.real("latency_mean_ms", e.latency_mean_ms, 3);
+        j.real("latency_p50_ms", e.latency_p50_ms, 3);
+        j.real("latency_p99_ms", e.latency_p99_ms, 3);
+        j.num("transitions", e.transitions);
+        j.num("opens", e.opens);
+        j.num("false_trips", e.false_trips);
+        j.num("faults", e.faults);
+        j.num("detections", e.detections);
+        j.opt("detection_delay_s", e.detection_delay_s);
+        j.num("recoveries", e.recoveries);
+        j.opt("recovery_delay_s", e.recovery_delay_s);
+        j.key("seconds_in_state");
+        j.open('{');
+        for (std::size_t st = 0; st < kStates; ++st) {
+            if (st >= 3 && e.seconds_in_state[st] == 0.0) continue;  // presets without them
+            j.real(to_string(static_cast<State>(st)), e.seconds_in_state[st]);
+        }
+        j.close('}');
+        j.close('}');
+    }
+    j.close(']');
+    j.close('}');
+    j.out += '\n';
+    return j.out;
+}
+
+std::string summary_text(const Summary& s) {
+    std::string out;
+    out += "scenario      " + s.scenario + "\n";
+    out += "seed          " + std::to_string(s.seed) + "\n";
+    out += "simulated     " + fmt::fixed(s.duration_s, 3) + " s, " + std::to_string(s.requests) +
+           " requests, " + std::to_string(s.events_processed) + " events\n";
+    out += "availability  " + fmt::fixed(100.0 * s.availability, 3) + " % (seen by clients)\n";
+    out += "rejected      " + std::to_string(s.rejected) +
+           " (calls saved downstream: " + std::to_string(s.calls_saved) + ")\n";
+    out += "changes       " + std::to_string(s.changes_applied) + " applied\n";
+    for (const EdgeSummary& e : s.edges) {
+        out += "\n" + e.edge + "\n";
+        out += "  availability " + fmt::fixed(100.0 * e.availability, 3) + " %, attempts " +
+               std::to_string(e.attempts) + ", retry amplification " +
+               fmt::fixed(e.retry_amplification, 3) + "\n";
+        out += "  successes " + std::to_string(e.successes) + ", failures " +
+               std::to_string(e.failures) + " (timeouts " + std::to_string(e.timeouts) +
+               "), fallbacks " + std::to_string(e.fallbacks) + "\n";
+        out += "  latency mean " + fmt::fixed(e.latency_mean_ms, 3) + " ms, p50 " +
+               fmt::fixed(e.latency_p50_ms, 3) + " ms, p99 " + fmt::fixed(e.latency_p99_ms, 3) +
+               " ms\n";
+        if (!e.has_breaker) continue;
+        out += "  breaker: rejected " + std::to_string(e.rejected) + ", opens " +
+               std::to_string(e.opens) + ", false trips " + std::to_string(e.false_trips) +
+               ", transitions " + std::to_string(e.transitions) + "\n";
+        out += "  detection delay " +
+               (e.detection_delay_s ? fmt::fixed(*e.detection_delay_s, 3) + " s" : "-") + " (" +
+               std::to_string(e.detections) + "/" + std::to_string(e.faults) +
+               " faults), recovery delay " +
+               (e.recovery_delay_s ? fmt::fixed(*e.recovery_delay_s, 3) + " s" : "-") + "\n";
+        out += "  time in state: closed " + fmt::fixed(e.seconds_in_state[0], 3) + " s, open " +
+               fmt::fixed(e.seconds_in_state[1], 3) + " s, half_open " +
+               fmt::fixed(e.seconds_in_state[2], 3) + " s\n";
+    }
+    return out;
+}
+
+}  // namespace cbsim

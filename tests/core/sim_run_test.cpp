@@ -1,0 +1,428 @@
+// Run: the models' behaviour (timeouts, retries, bulkhead, fallback, queues, breakers, shared
+// store) on scenarios built in code.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "cbsim/error.hpp"
+#include "cbsim/run.hpp"
+#include "sim_test_util.hpp"
+
+namespace cbsim {
+namespace {
+
+using namespace cbsim::test;
+
+EdgeSummary edge(const cbsim::Run& run, const std::string& name) {
+    for (const EdgeSummary& e : run.summary().edges)
+        if (e.edge == name) return e;
+    ADD_FAILURE() << "no edge " << name;
+    return {};
+}
+
+TEST(SimRun, HealthyDefaultScenarioServesEverything) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(30));
+    const Summary s = run.summary();
+    EXPECT_NEAR(static_cast<double>(s.requests), 1500.0, 3 * std::sqrt(1500.0));
+    EXPECT_EQ(s.availability, 1.0);
+    EXPECT_EQ(s.rejected, 0u);
+    ASSERT_EQ(s.edges.size(), 2u);
+    EXPECT_EQ(s.edges[0].edge, "client->A");
+    EXPECT_EQ(s.edges[1].edge, "A->B");
+    EXPECT_EQ(s.edges[1].transitions, 0u);
+    EXPECT_EQ(run.now(), from_s(30));
+    EXPECT_EQ(run.recorder().row_count(), 300u);
+}
+
+TEST(SimRun, InvalidScenarioThrowsConfigError) {
+    Scenario sc = default_scenario();
+    sc.services[0].dependencies[0].target = "nope";
+    EXPECT_THROW(cbsim::Run run(sc), ConfigError);
+}
+
+TEST(SimRun, TimeoutDoesNotCancelServerWork) {
+    Service b = service("B", 1, 0, constant_ms(100));
+    Scenario sc = a_calls_b(10, b);
+    sc.services[0].dependencies[0].timeout_ms = 50;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(20));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_GT(e.allowed, 150u);
+    EXPECT_EQ(e.timeouts, e.finished);  // every attempt timed out ...
+    EXPECT_EQ(e.successes, 0u);
+    std::uint64_t served = 0;
+    for (const ServiceRow& r : run.recorder().service_rows(1))
+        served += r.served;
+    EXPECT_GE(served + 3, e.allowed);  // ... but B did the work (bar the last 100 ms)
+    EXPECT_NEAR(e.latency_p50_ms, 50.0, 0.5);
+}
+
+TEST(SimRun, HangingCallsAreDecidedByTheTimeout) {
+    Service b = service("B", 1, 0, constant_ms(5));
+    b.hang_rate = 1.0;
+    Scenario sc = a_calls_b(20, b);
+    sc.services[0].dependencies[0].timeout_ms = 200;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_GT(e.timeouts, 150u);
+    EXPECT_EQ(e.timeouts, e.failures);
+    EXPECT_EQ(e.successes, 0u);
+}
+
+TEST(SimRun, RetriesMultiplyAttemptsUpToMaxAttempts) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(50, b);
+    sc.services[0].dependencies[0].retry.max_attempts = 4;
+    sc.services[0].dependencies[0].retry.backoff_base_ms = 10;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(20));
+    const EdgeSummary e = edge(run, "A->B");
+    ASSERT_GT(e.finished, 500u);
+    EXPECT_NEAR(e.retry_amplification, 4.0, 0.01);
+    EXPECT_EQ(e.retries, e.attempts - e.first_tries);
+    EXPECT_EQ(e.availability, 0.0);
+}
+
+TEST(SimRun, RetryBudgetCapsRetries) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(100, b);
+    Dependency& d = sc.services[0].dependencies[0];
+    d.retry.max_attempts = 5;
+    d.retry.backoff_base_ms = 1;
+    d.retry.budget_rps = 10;
+    d.retry.budget_burst = 5;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(50));
+    const EdgeSummary e = edge(run, "A->B");
+    // At most burst + 50 s * 10/s retries.
+    EXPECT_LE(e.retries, 5u + 500u);
+    EXPECT_GE(e.retries, 450u);
+}
+
+TEST(SimRun, BackoffJitterStaysWithinItsBounds) {
+    for (Jitter j : {Jitter::none, Jitter::full, Jitter::equal, Jitter::decorrelated}) {
+        Service b = service("B", 1, 0, constant_ms(0));
+        b.failure_rate = 1.0;
+        Scenario sc = a_calls_b(1, b);
+        sc.traffic.arrival = Arrival::constant;
+        Dependency& d = sc.services[0].dependencies[0];
+        d.retry.max_attempts = 2;
+        d.retry.backoff_base_ms = 100;
+        d.retry.backoff_cap_ms = 1000;
+        d.retry.jitter = j;
+        sc.services[0].latency = constant_ms(0);
+        cbsim::Run run(sc);
+        run.advance_to(from_s(101));  // requests at 1 s ... 100 s, all finished
+        // Client latency = the one backoff (everything else takes 0 ms).
+        const EdgeSummary c = edge(run, "client->A");
+        ASSERT_EQ(c.finished, 100u);
+        const double lo = j == Jitter::none || j == Jitter::decorrelated ? 100
+                          : j == Jitter::equal                           ? 50
+                                                                         : 0;
+        EXPECT_GE(c.latency_p50_ms, lo * 0.99) << to_string(j);
+        EXPECT_LE(c.latency_p99_ms, (j == Jitter::decorrelated ? 300 : 100) * 1.01) << to_string(j);
+        if (j == Jitter::none) {
+            EXPECT_NEAR(c.latency_mean_ms, 100.0, 0.01);
+        }
+    }
+}
+
+TEST(SimRun, BulkheadLimitsCallsInFlight) {
+    Service b = service("B", 1, 0, constant_ms(100));
+    Scenario sc = a_calls_b(100, b);
+    sc.services[0].dependencies[0].max_in_flight = 3;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(20));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_GT(e.bulkhead_rejected, 1000u);
+    for (const EdgeRow& r : run.recorder().edge_rows(1))
+        ASSERT_LE(r.inflight, 3u);
+    EXPECT_EQ(e.attempts, e.allowed + e.bulkhead_rejected + e.rejected);
+}
+
+TEST(SimRun, FallbackTurnsFailuresIntoAnswers) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(50, b);
+    sc.services[0].dependencies[0].fallback = true;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_EQ(e.fallbacks, e.finished);
+    EXPECT_EQ(e.availability, 1.0);
+    EXPECT_EQ(run.summary().availability, 1.0);
+}
+
+TEST(SimRun, FullQueueFailsCallsAtOnce) {
+    Service b = service("B", 1, 1, constant_ms(100));
+    b.queue_limit = 2;
+    Scenario sc = a_calls_b(50, b);
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    std::uint64_t dropped = 0, served = 0;
+    for (const ServiceRow& r : run.recorder().service_rows(1)) {
+        dropped += r.dropped;
+        served += r.served;
+        ASSERT_LE(r.queue, 2u);
+        ASSERT_LE(r.utilisation, 1.0f + 1e-6f);
+    }
+    EXPECT_NEAR(static_cast<double>(served), 100.0, 2.0);  // one at a time, 100 ms each
+    EXPECT_GT(dropped, 300u);
+    EXPECT_GT(edge(run, "A->B").failures, 300u);
+}
+
+TEST(SimRun, AlwaysFailingServiceBehindThreeConsecutiveFailures) {
+    // The seeds' demo: the first 3 calls reach it, the 4th onwards are rejected.
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(10, b);
+    sc.traffic.arrival = Arrival::constant;
+    sc.services[0].dependencies[0].breaker = gobreaker_consecutive(3, 60000);
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_EQ(e.allowed, 3u);
+    EXPECT_EQ(e.rejected, e.attempts - 3);
+    EXPECT_EQ(e.opens, 1u);
+    const auto events = run.recorder().events();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].from, "closed");
+    EXPECT_EQ(events[0].to, "open");
+    EXPECT_EQ(events[0].reason, "opened: consecutive_failures 3 >= 3");
+    EXPECT_EQ(events[0].at, from_ms(300) + from_ms(1) + from_ms(1));
+}
+
+TEST(SimRun, RetryStormAmplificationWithoutAndWithBreaker) {
+    Service b = service("B", 2, 20, lognormal_ms(20, 80));
+    b.failure_rate = 0.95;
+    Scenario sc = a_calls_b(200, b, 2);
+    Dependency& d = sc.services[0].dependencies[0];
+    d.retry.max_attempts = 3;
+    d.retry.backoff_base_ms = 20;
+    d.retry.jitter = Jitter::full;
+    {
+        cbsim::Run run(sc);
+        run.advance_to(from_s(60));
+        EXPECT_GE(edge(run, "A->B").retry_amplification, 2.5);
+    }
+    d.breaker = gobreaker_consecutive(5, 5000);
+    {
+        cbsim::Run run(sc);
+        run.advance_to(from_s(60));
+        const EdgeSummary e = edge(run, "A->B");
+        EXPECT_LT(e.retry_amplification, 1.3);
+        EXPECT_GT(e.calls_saved, 10000u);
+    }
+}
+
+TEST(SimRun, EveryThirdFailureNeverTripsRatioBreaker) {
+    // The seeds' demo: ratio 1/3 < 0.6 never trips; two instances share the state.
+    Service b = service("B", 1, 0, constant_ms(5));
+    b.failure_pattern = FailurePattern::every_nth;
+    b.every_nth = 3;
+    Scenario sc = a_calls_b(20, b, 2);
+    GobreakerSettings g;
+    g.max_requests = 3;
+    g.interval_ms = 5000;
+    g.timeout_ms = 10000;
+    g.trip = GobreakerSettings::Trip::failure_ratio;
+    g.failure_ratio = 0.6;
+    g.min_requests = 3;
+    BreakerConfig c;
+    c.settings = g;
+    Dependency& d = sc.services[0].dependencies[0];
+    d.breaker = c;
+    d.breaker_scope = BreakerScope::shared;
+    d.store_sync_ms = 20;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(120));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_EQ(e.transitions, 0u);
+    EXPECT_NEAR(static_cast<double>(e.failures) / static_cast<double>(e.allowed), 1.0 / 3, 0.01);
+    EXPECT_EQ(run.recorder().live(1).breakers, 1u);
+}
+
+TEST(SimRun, SharedBreakerOpensOnceForAllInstances) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(50, b, 3);
+    Dependency& d = sc.services[0].dependencies[0];
+    d.breaker = gobreaker_consecutive(3, 60000);
+    d.breaker_scope = BreakerScope::instance;
+    cbsim::Run per_instance(sc);
+    per_instance.advance_to(from_s(5));
+    EXPECT_EQ(edge(per_instance, "A->B").opens, 3u);
+    EXPECT_EQ(edge(per_instance, "A->B").allowed, 9u);
+    d.breaker_scope = BreakerScope::shared;
+    cbsim::Run shared(sc);
+    shared.advance_to(from_s(5));
+    EXPECT_EQ(edge(shared, "A->B").opens, 1u);
+    EXPECT_EQ(edge(shared, "A->B").allowed, 3u);
+    const auto ev = shared.recorder().events();
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_EQ(ev[0].instance, -1);
+}
+
+TEST(SimRun, StoreSyncDelayLetsMoreCallsThroughBeforeOpening) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(200, b, 2);
+    Dependency& d = sc.services[0].dependencies[0];
+    d.breaker = gobreaker_consecutive(3, 60000);
+    d.breaker_scope = BreakerScope::shared;
+    d.store_sync_ms = 0;
+    cbsim::Run fast(sc);
+    fast.advance_to(from_s(5));
+    d.store_sync_ms = 200;
+    cbsim::Run slow(sc);
+    slow.advance_to(from_s(5));
+    EXPECT_EQ(edge(fast, "A->B").allowed, 3u);
+    EXPECT_GT(edge(slow, "A->B").allowed, 20u);  // ~200 ms of calls pass before the store knows
+    EXPECT_EQ(edge(slow, "A->B").opens, 1u);
+}
+
+TEST(SimRun, DetectionAndRecoveryDelays) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(20));
+    ASSERT_EQ(run.apply("B.failure_rate", 1.0), "");
+    run.advance_to(from_s(40));
+    ASSERT_EQ(run.apply("B.failure_rate", 0.0), "");
+    run.advance_to(from_s(60));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_EQ(e.faults, 1u);
+    ASSERT_EQ(e.detections, 1u);
+    ASSERT_TRUE(e.detection_delay_s.has_value());
+    EXPECT_GT(*e.detection_delay_s, 0.0);
+    EXPECT_LT(*e.detection_delay_s, 1.0);  // 3 failures at ~25 calls/s per instance
+    ASSERT_EQ(e.recoveries, 1u);
+    EXPECT_LE(*e.recovery_delay_s, 5.5);  // open 5 s, then a successful probe
+    EXPECT_EQ(e.false_trips, 0u);
+    EXPECT_GT(e.seconds_in_state[1], 15.0);
+    EXPECT_NEAR(e.seconds_in_state[0] + e.seconds_in_state[1] + e.seconds_in_state[2], 60.0, 1e-6);
+    const EdgeLive live = run.recorder().live(1);
+    EXPECT_TRUE(live.has_breaker);
+    EXPECT_EQ(live.state, State::closed);
+    EXPECT_GE(live.transitions[0][1], 1u);
+    EXPECT_FALSE(live.last_reason.empty());
+}
+
+TEST(SimRun, FalseTripIsCountedWhenHealthyServiceOpensBreaker) {
+    // B never fails by configuration, but its tail latency exceeds the timeout.
+    Service b = service("B", 1, 0, lognormal_ms(20, 400));
+    Scenario sc = a_calls_b(100, b);
+    sc.services[0].dependencies[0].timeout_ms = 50;
+    sc.services[0].dependencies[0].breaker = gobreaker_consecutive(2, 1000);
+    cbsim::Run run(sc);
+    run.advance_to(from_s(30));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_GT(e.opens, 0u);
+    EXPECT_EQ(e.false_trips, e.opens);
+}
+
+TEST(SimRun, ChainCascadesAndFanOutCallsEveryDependency) {
+    Scenario sc;
+    sc.traffic.target = "A";
+    sc.traffic.rate_rps = 50;
+    Service a = service("A", 1, 0, constant_ms(1));
+    a.dependencies = {edge_to("B", 500), edge_to("D", 500)};
+    Service b = service("B", 1, 0, constant_ms(2));
+    b.dependencies = {edge_to("C", 500)};
+    Service c = service("C", 1, 0, constant_ms(3));
+    Service d = service("D", 1, 0, constant_ms(4));
+    sc.services = {a, b, c, d};
+    cbsim::Run run(sc);
+    run.advance_to(from_s(20));
+    const EdgeSummary ab = edge(run, "A->B"), ad = edge(run, "A->D"), bc = edge(run, "B->C");
+    EXPECT_EQ(ab.first_tries, ad.first_tries);
+    EXPECT_EQ(ab.first_tries, bc.first_tries);
+    EXPECT_NEAR(ab.latency_mean_ms, 5.0, 0.01);                            // B's 2 ms + C's 3 ms
+    EXPECT_NEAR(edge(run, "client->A").latency_mean_ms, 1.0 + 5.0, 0.01);  // max(5, 4) after A
+    // C hangs: B's calls time out, so does A's call to B; D is unaffected.
+    ASSERT_EQ(run.apply("C.hang_rate", 1.0), "");
+    run.advance_to(from_s(40));
+    EXPECT_GT(edge(run, "B->C").timeouts, 500u);
+    EXPECT_GT(edge(run, "A->B").failures, 500u);
+    EXPECT_EQ(edge(run, "A->D").failures, 0u);
+    EXPECT_LT(run.summary().availability, 0.6);
+}
+
+TEST(SimRun, LiveChangesApplyAndAreRecorded) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(5) + 123);
+    EXPECT_EQ(run.apply("traffic.rate_rps", 200.0), "");
+    EXPECT_NE(run.apply("B.failure_rate", 1.5).find("[0, 1]"), std::string::npos);
+    EXPECT_EQ(run.apply("A->B.breaker.timeout_ms", 1000.0), "");
+    EXPECT_EQ(run.apply("A->B.retry.jitter", std::string("full")), "");
+    run.advance_to(from_s(10));
+    ASSERT_EQ(run.scenario().timeline.size(), 3u);
+    EXPECT_EQ(run.scenario().timeline[0].at, from_s(5) + 123);
+    EXPECT_EQ(run.scenario().timeline[0].path, "traffic.rate_rps");
+    EXPECT_EQ(run.live().traffic.rate_rps, 200.0);
+    EXPECT_EQ(run.scenario().traffic.rate_rps, 50.0);  // initial values stay
+    const auto rows = run.recorder().edge_rows(0);
+    std::uint64_t after = 0;
+    for (std::size_t i = 60; i < rows.size(); ++i)
+        after += rows[i].calls;
+    EXPECT_NEAR(static_cast<double>(after), 800.0, 3 * std::sqrt(800.0));
+    const auto ev = run.recorder().events();
+    ASSERT_EQ(ev.size(), 3u);
+    EXPECT_EQ(ev[0].edge, "traffic.rate_rps");
+    EXPECT_EQ(ev[0].from, "50");
+    EXPECT_EQ(ev[0].to, "200");
+    EXPECT_EQ(ev[2].to, "full");
+}
+
+TEST(SimRun, PhasesStepAndRampTheRate) {
+    Scenario sc = default_scenario();
+    sc.traffic.arrival = Arrival::constant;
+    sc.traffic.rate_rps = 10;
+    sc.traffic.phases = {{from_s(10), 100, 0}, {from_s(20), 0, from_s(10)}};
+    cbsim::Run run(sc);
+    run.advance_to(from_s(40));
+    const auto rows = run.recorder().edge_rows(0);
+    auto count = [&](int from_s_, int to_s_) {
+        std::uint64_t n = 0;
+        for (int i = from_s_ * 10; i < to_s_ * 10; ++i)
+            n += rows[static_cast<std::size_t>(i)].calls;
+        return n;
+    };
+    EXPECT_NEAR(static_cast<double>(count(0, 10)), 100, 1);
+    EXPECT_NEAR(static_cast<double>(count(10, 20)), 1000, 2);
+    // Linear ramp 100 -> 0 over 10 s: about 500 calls.
+    EXPECT_NEAR(static_cast<double>(count(20, 30)), 500, 30);
+    EXPECT_EQ(count(31, 40), 0u);
+}
+
+TEST(SimRun, BreakerPresetCanBeSwitchedOffAndOnLive) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(1));
+    EXPECT_EQ(run.apply("A->B.breaker.preset", std::string("none")), "");
+    EXPECT_EQ(run.apply("B.failure_rate", 1.0), "");
+    run.advance_to(from_s(3));
+    EXPECT_EQ(run.summary().edges[1].rejected, 0u);
+    EXPECT_EQ(run.apply("A->B.breaker.preset", std::string("gobreaker")), "");
+    EXPECT_NE(run.apply("A->B.breaker.no_such_key", 1.0), "");
+    run.advance_to(from_s(5));
+    EXPECT_GT(run.summary().edges[1].rejected, 0u);  // default trip: > 5 consecutive failures
+}
+
+TEST(SimRun, InstancesAndCapacityChangeLive) {
+    Service b = service("B", 1, 1, constant_ms(50));
+    Scenario sc = a_calls_b(40, b);
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    std::uint32_t queued_before = run.recorder().service_rows(1).back().queue;
+    EXPECT_GT(queued_before, 50u);  // 40/s offered, 20/s served
+    EXPECT_EQ(run.apply("B.instances", 2.0), "");
+    EXPECT_EQ(run.apply("B.capacity", 4.0), "");
+    run.advance_to(from_s(20));
+    EXPECT_EQ(run.recorder().service_rows(1).back().queue, 0u);
+}
+
+}  // namespace
+}  // namespace cbsim
