@@ -13,10 +13,13 @@
 // [SECTION] Modes
 // [SECTION] Late results, ignored and timeouts
 // [SECTION] Counts, window view, reconfigure, jitter
+// [SECTION] Longer runs against the rule
 #include <gtest/gtest.h>
 
 #include <cbsim/breaker.hpp>
 #include <cbsim/breaker_config.hpp>
+#include <cbsim/error.hpp>
+#include <cbsim/rng.hpp>
 
 #include <algorithm>
 #include <initializer_list>
@@ -970,6 +973,168 @@ TEST(Resilience4jJitter, OpenDurationIsJitteredAndReproducible) {
     trip(second, 0);
     EXPECT_EQ(second.state(wait), State::open);
     EXPECT_EQ(second.state(wait + 1), State::half_open);
+}
+
+TEST(Resilience4jParams, ChoicesAreWrittenAndReadByName) {
+    const BreakerConfig c = small({{"sliding_window_type", 1}, {"mode", 3}});
+    const std::string text = to_toml(c);
+    EXPECT_NE(text.find("sliding_window_type = \"time_based\""), std::string::npos) << text;
+    EXPECT_NE(text.find("mode = \"metrics_only\""), std::string::npos) << text;
+    const BreakerConfig parsed = parse_breaker_toml(
+        "[breaker]\npreset = \"resilience4j\"\nmode = \"forced_open\"\n", "mode.toml");
+    EXPECT_EQ(std::get<Resilience4jSettings>(parsed.settings).mode,
+              Resilience4jSettings::Mode::forced_open);
+}
+
+TEST(Resilience4jParams, AnUnknownChoiceNamesTheKeyAndTheChoices) {
+    try {
+        parse_breaker_toml(
+            "[breaker]\npreset = \"resilience4j\"\nsliding_window_type = \"sliding\"\n",
+            "bad.toml");
+        FAIL() << "expected a ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.line(), 3);
+        EXPECT_NE(e.key().find("sliding_window_type"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("count_based"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("time_based"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Resilience4jParams, OmittedKeysTakeTheLibraryDefaults) {
+    const BreakerConfig c = parse_breaker_toml(
+        "[breaker]\npreset = \"resilience4j\"\nfailure_rate_threshold = 25\n", "partial.toml");
+    Resilience4jSettings expected;
+    expected.failure_rate_threshold = 25;
+    EXPECT_EQ(std::get<Resilience4jSettings>(c.settings), expected);
+}
+
+TEST(Resilience4jTime, HalfOpenCountsItsProbesAndClosingReturnsToSeconds) {
+    Rig rig(r4j({{"sliding_window_type", 1},
+                 {"sliding_window_size", 2},
+                 {"minimum_number_of_calls", 2},
+                 {"wait_duration_in_open_state_ms", 1000},
+                 {"permitted_number_of_calls_in_half_open_state", 3}}));
+    rig.fail(ms(100));
+    rig.fail(ms(200));
+    ASSERT_EQ(rig.state(ms(200)), State::open);
+    // half-open: a count window of 3 probes; the decision after min(2, 3) = 2 outcomes,
+    // whatever seconds they fall in
+    EXPECT_TRUE(rig.ok(ms(1201)));
+    EXPECT_TRUE(rig.ok(ms(5000)));
+    ASSERT_EQ(rig.state(ms(5000)), State::closed);
+    // closed again: seconds; one failure per 2 s never gathers 2 calls in the window
+    for (int i = 0; i < 5; ++i)
+        rig.fail(ms(6000 + 2000 * i));
+    EXPECT_EQ(rig.state(ms(20000)), State::closed);
+    rig.fail(ms(20500));  // seconds 19 and 20 hold this failure only
+    EXPECT_EQ(rig.state(ms(20500)), State::closed);
+    rig.fail(ms(20600));  // two failures in second 20
+    EXPECT_EQ(rig.state(ms(20600)), State::open);
+}
+
+TEST(Resilience4jSlow, SlowProbesReopenTheHalfOpenCircuit) {
+    Rig rig(small({{"slow_call_rate_threshold", 50}, {"slow_call_duration_threshold_ms", 100}}));
+    const SimTime t = trip(rig, 0) + ms(1001);
+    EXPECT_TRUE(rig.call(t, Outcome::success, ms(150)));
+    EXPECT_TRUE(rig.call(t, Outcome::success, ms(10)));  // 1 slow of 2 = 50 %
+    EXPECT_EQ(rig.state(t), State::open);
+    EXPECT_EQ(rig.last_text(), "opened: slow_call_rate_percent 50 >= 50");
+}
+
+TEST(Resilience4jWindow, OpenShowsTheWindowThatTripped) {
+    Rig rig(small());
+    rig.ok(ms(0));
+    rig.fail(ms(1));
+    rig.fail(ms(2));
+    rig.ok(ms(3));
+    ASSERT_EQ(rig.state(ms(3)), State::open);
+    const WindowView v = rig.breaker->window(ms(500));
+    EXPECT_EQ(v.calls, 4u);
+    EXPECT_DOUBLE_EQ(v.failure_rate, 0.5);
+}
+
+TEST(Resilience4jReconfigure, MetricsOnlyKeepsItsWindowWhenResized) {
+    Rig rig(small({{"mode", 3}}));
+    rig.fail(ms(0));
+    rig.ok(ms(1));
+    rig.fail(ms(2));
+    ASSERT_TRUE(rig.breaker->reconfigure(small({{"mode", 3}, {"sliding_window_size", 2}}), ms(3)));
+    EXPECT_EQ(rig.state(ms(3)), State::metrics_only);
+    const WindowView v = rig.breaker->window(ms(3));
+    EXPECT_EQ(v.calls, 2u);  // S F
+    EXPECT_DOUBLE_EQ(v.failure_rate, 0.5);
+}
+
+TEST(Resilience4jLate, ALateProbeResultCountsInTheClosedPeriodAfterIt) {
+    Rig rig(single({}));
+    rig.fail(ms(0));
+    const Admission first_probe = rig.breaker->acquire(ms(1001));
+    ASSERT_TRUE(first_probe.allowed());
+    // the probe is slow; the operator forces open and back (a new closed period) ...
+    ASSERT_TRUE(rig.breaker->reconfigure(single({{"mode", 1}}), ms(1100)));
+    ASSERT_TRUE(rig.breaker->reconfigure(single({}), ms(1200)));
+    ASSERT_EQ(rig.state(ms(1200)), State::closed);
+    // ... and its failure lands in the new closed window, where it trips
+    rig.breaker->record(first_probe.permit, Outcome::failure, 0, ms(1300));
+    EXPECT_EQ(rig.state(ms(1300)), State::open);
+}
+
+// [SECTION] Longer runs against the rule ----------------------------------------------------
+
+/// Replays `n` outcomes (one per millisecond, failure with probability p) into a count-based
+/// breaker of window `size` and minimum `minimum` that never leaves closed by itself before
+/// the trip; returns the index of the call whose outcome tripped it, or -1.
+int first_trip(std::uint64_t seed, double p, int size, int minimum, double threshold) {
+    Rig rig(r4j({{"sliding_window_size", static_cast<double>(size)},
+                 {"minimum_number_of_calls", static_cast<double>(minimum)},
+                 {"failure_rate_threshold", threshold}}));
+    Rng rng(seed, stream_id("r4j-test"));
+    for (int i = 0; i < 2000; ++i) {
+        rig.call(ms(i), rng.bernoulli(p) ? Outcome::failure : Outcome::success);
+        if (rig.state(ms(i)) == State::open) return i;
+    }
+    return -1;
+}
+
+/// The same rule computed directly: the last min(i + 1, size) outcomes, once there are at
+/// least min(minimum, size) of them, trip when failures * 100 / n >= threshold.
+int expected_trip(std::uint64_t seed, double p, int size, int minimum, double threshold) {
+    Rng rng(seed, stream_id("r4j-test"));
+    std::vector<bool> outcomes;
+    const int needed = std::min(minimum, size);
+    for (int i = 0; i < 2000; ++i) {
+        outcomes.push_back(rng.bernoulli(p));
+        const int n = std::min<int>(static_cast<int>(outcomes.size()), size);
+        if (n < needed) continue;
+        int failures = 0;
+        for (int k = static_cast<int>(outcomes.size()) - n; k < static_cast<int>(outcomes.size());
+             ++k)
+            failures += outcomes[static_cast<std::size_t>(k)] ? 1 : 0;
+        const float rate = static_cast<float>(failures) * 100.0f / static_cast<float>(n);
+        if (rate >= static_cast<float>(threshold)) return i;
+    }
+    return -1;
+}
+
+TEST(Resilience4jRule, RandomRunsTripWhereTheRuleSays) {
+    struct Case {
+        std::uint64_t seed;
+        double p;
+        int size;
+        int minimum;
+        double threshold;
+    };
+    const Case cases[] = {{1, 0.2, 10, 10, 50},  {2, 0.3, 20, 5, 60},  {3, 0.1, 5, 3, 60},
+                          {4, 0.25, 50, 50, 40}, {5, 0.4, 7, 100, 75}, {6, 0.05, 3, 3, 100},
+                          {7, 0.3, 100, 20, 45}, {8, 0.5, 4, 4, 100},  {9, 0.15, 12, 6, 33.3}};
+    int tripped = 0;
+    for (const Case& c : cases) {
+        const int expected = expected_trip(c.seed, c.p, c.size, c.minimum, c.threshold);
+        EXPECT_EQ(first_trip(c.seed, c.p, c.size, c.minimum, c.threshold), expected)
+            << "seed " << c.seed;
+        tripped += expected >= 0 ? 1 : 0;
+    }
+    EXPECT_GE(tripped, 6);  // the cases exercise trips, not just quiet runs
 }
 
 }  // namespace
