@@ -287,12 +287,37 @@ TEST(HystrixSnapshots, LibraryDefaultsDecideEveryHalfSecond) {
     EXPECT_TRUE(rig.breaker->acquire(ms(6001)).allowed());
 }
 
-TEST(HystrixSnapshots, TheGridStartsAtTheFirstObservation) {
-    Rig rig(small(), ms(37));  // snapshots at 137, 237, ...
+TEST(HystrixSnapshots, TheGridIsAnchoredAtTimeZeroNotAtTheFirstObservation) {
+    Rig rig(small(), ms(37));  // first observed at 37 ms: snapshots still at 100, 200, ...
     for (int i = 0; i < 4; ++i)
         rig.fail(ms(40 + i));
-    EXPECT_EQ(rig.state(ms(136)), State::closed);
-    EXPECT_EQ(rig.state(ms(137)), State::open);
+    EXPECT_EQ(rig.state(ms(99)), State::closed);
+    EXPECT_EQ(rig.state(ms(100)), State::open);
+}
+
+TEST(HystrixSnapshots, PollingTheStateChangesNoDecision) {
+    // The same calls, one breaker polled every millisecond and one only at its calls: the
+    // same admissions, and the trip at the same snapshot instant.
+    const auto drive = [](Rig& rig, bool poll) {
+        std::vector<int> admitted;
+        for (int t = 1; t < 2500; ++t) {
+            if (poll) rig.state(ms(t));
+            if (t % 7 == 0)
+                admitted.push_back(
+                    rig.call(ms(t), t % 21 == 0 ? Outcome::success : Outcome::failure) ? 1 : 0);
+        }
+        return admitted;
+    };
+    Rig polled(small(), ms(1));
+    Rig quiet(small(), ms(7));
+    const std::vector<int> a = drive(polled, true);
+    const std::vector<int> b = drive(quiet, false);
+    EXPECT_EQ(a, b);
+    EXPECT_GT(std::count(a.begin(), a.end(), 0), 100);  // the run does reject calls
+    ASSERT_FALSE(polled.log.empty());
+    ASSERT_FALSE(quiet.log.empty());
+    EXPECT_EQ(polled.log[0].at, ms(100));
+    EXPECT_EQ(quiet.log[0].at, ms(100));
 }
 
 TEST(HystrixSnapshots, ALongQuietGapKeepsTheGrid) {

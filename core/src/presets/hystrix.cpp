@@ -153,7 +153,9 @@ void HystrixBuckets::add(bool error) {
 // [SECTION] State machine -------------------------------------------------------------------
 
 HystrixBreaker::HystrixBreaker(const HystrixSettings& settings, const BreakerExtras& extras)
-    : settings_(settings), preset_extras_(preset_extras(extras)), jitter_(preset_extras_) {}
+    : settings_(settings), preset_extras_(preset_extras(extras)), jitter_(preset_extras_) {
+    restart_streams(0);
+}
 
 State HystrixBreaker::reported() const {
     if (settings_.force_open) return State::forced_open;
@@ -187,10 +189,6 @@ void HystrixBreaker::open(SimTime now, const Reason& reason) {
 }
 
 void HystrixBreaker::observe(SimTime now) {
-    if (!started_) {
-        started_ = true;
-        restart_streams(now);
-    }
     health_.advance(now, [this](SimTime at) {
         const std::uint64_t total = health_.total();
         const std::uint64_t errors = health_.errors();

@@ -2,9 +2,10 @@
 // HealthCountsStream) on explicit time (internal to cbsim_core).
 //
 // What is reproduced (see BREAKER_SEMANTICS.md):
-// - Health stream: buckets of health_snapshot_interval_ms on a grid anchored where the stream
-//   starts (the breaker's first observation, and again when it closes from half-open, as
-//   Hystrix's resetStream() does). At every grid instant a snapshot of the completed buckets
+// - Health stream: buckets of health_snapshot_interval_ms on a grid anchored at time 0 (the
+//   origin of SimTime; not at the first observation, so polling state() changes nothing) and
+//   re-anchored when the breaker closes from half-open, as Hystrix's resetStream() restarts
+//   the stream. At every grid instant a snapshot of the completed buckets
 //   of the last rolling_window_ms (rolling_window_ms / interval buckets, at least 1) is taken;
 //   an outcome at exactly a grid instant belongs to the bucket that starts there.
 // - Trip, only at a snapshot instant and only while closed: total >= request_volume_threshold
@@ -15,8 +16,8 @@
 //   and restarts the streams (empty window, new grid); any failure while half-open reopens
 //   with a new sleep window from now. No generations: late results count when they arrive.
 // - Errors = Outcome::failure and Outcome::timeout; Outcome::ignored is a bad request: not
-//   counted. cbsim releases the half-open probe when the probe's own result is ignored
-//   (Hystrix would leave a bad-request probe undecided).
+//   counted and decides nothing; cbsim then frees the half-open probe slot when it was the
+//   probe's own result, so that another call can probe.
 // - force_open -> State::forced_open (every call rejected). force_closed ->
 //   State::metrics_only, not disabled: Hystrix keeps counting and its health stream keeps
 //   running while force-closed, and the underlying circuit may even open; calls are admitted
@@ -125,7 +126,6 @@ class HystrixBreaker final : public Breaker {
     BreakerExtras preset_extras_;
     OpenJitter jitter_;
     State core_ = State::closed;
-    bool started_ = false;
     HystrixBuckets health_;
     HystrixBuckets stats_;
     Snapshot snapshot_;
