@@ -2,16 +2,26 @@
 #include <CLI/CLI.hpp>
 #include <cbsim/version.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 
 #include "replay_command.hpp"
+#include "run_command.hpp"
 #include "validate_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"cbsim-cli: headless circuit-breaker simulator"};
     app.set_version_flag("--version", std::string("cbsim-cli ") + cbsim::version_string);
     app.require_subcommand(0, 1);
+
+    cbsim::cli::RunOptions run;
+    CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario headless: KPIs, run folder");
+    run_cmd->add_option("SCENARIO", run.scenario, "scenario TOML file")->required();
+    run_cmd->add_option("--duration", run.duration_s, "simulated seconds (overrides duration_s)");
+    run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)");
+    run_cmd->add_option("--out", run.out, "run folder to write (must not be a file)");
 
     cbsim::cli::ReplayOptions replay;
     CLI::App* replay_cmd =
@@ -29,6 +39,10 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
+    }
+    if (run_cmd->parsed()) {
+        run.progress = isatty(STDERR_FILENO) != 0;
+        return cbsim::cli::run_run(run, std::cout, std::cerr);
     }
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);

@@ -1,0 +1,104 @@
+// run_command.cpp: the headless run.
+#include "run_command.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+
+#include "cbsim/error.hpp"
+#include "cbsim/export.hpp"
+#include "cbsim/run.hpp"
+#include "cbsim/scenario_io.hpp"
+
+namespace cbsim::cli {
+
+namespace {
+
+/// Why `dir` cannot receive a run folder; empty if it can.
+std::string check_out_dir(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path target(dir);
+    if (fs::exists(target, ec)) {
+        if (!fs::is_directory(target, ec)) return dir + ": exists and is not a directory";
+        if (::access(dir.c_str(), W_OK) != 0) return dir + ": directory is not writable";
+        return {};
+    }
+    fs::path parent = target.parent_path();
+    if (parent.empty()) parent = ".";
+    if (!fs::is_directory(parent, ec))
+        return dir + ": parent directory " + parent.string() + " does not exist";
+    if (::access(parent.c_str(), W_OK) != 0)
+        return dir + ": parent directory " + parent.string() + " is not writable";
+    return {};
+}
+
+void draw_progress(std::ostream& err, SimTime now, SimTime total) {
+    constexpr int kWidth = 30;
+    const double f = total > 0 ? static_cast<double>(now) / static_cast<double>(total) : 1.0;
+    const int filled = static_cast<int>(f * kWidth);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, ' ');
+    char text[96];
+    std::snprintf(text, sizeof text, "\r[%s] %3d%% %.1f/%.1f s", bar.c_str(),
+                  static_cast<int>(f * 100.0), to_s(now), to_s(total));
+    err << text << std::flush;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
+    Scenario scenario;
+    try {
+        scenario = load_scenario_file(options.scenario);
+    } catch (const ConfigError& e) {
+        err << "cbsim-cli run: " << e.what() << "\n";
+        return 2;
+    }
+    if (options.duration_s) {
+        if (!(*options.duration_s > 0 && *options.duration_s <= 1e7)) {
+            err << "cbsim-cli run: --duration " << *options.duration_s
+                << " is out of range (0, 1e7] seconds\n";
+            return 2;
+        }
+        scenario.duration_s = *options.duration_s;
+    }
+    if (options.seed) scenario.seed = *options.seed;
+    if (!options.out.empty()) {
+        if (const std::string problem = check_out_dir(options.out); !problem.empty()) {
+            err << "cbsim-cli run: --out " << problem << "\n";
+            return 2;
+        }
+    }
+    try {
+        Run run(scenario);
+        const SimTime total = scenario.duration();
+        constexpr int kSteps = 200;
+        for (int i = 1; i <= kSteps; ++i) {
+            run.advance_to(total * i / kSteps);
+            if (options.progress) draw_progress(err, run.now(), total);
+        }
+        if (options.progress) err << "\n";
+        if (!options.out.empty()) {
+            const std::string toml = scenario_to_toml(run.exported_scenario());
+            if (const std::string e = write_run_folder(run, options.out, toml); !e.empty()) {
+                err << "cbsim-cli run: cannot write the run folder: " << e << "\n";
+                return 1;
+            }
+        }
+        out << summary_text(run.summary());
+        if (!options.out.empty()) out << "\nrun folder: " << options.out << "\n";
+        return 0;
+    } catch (const ConfigError& e) {
+        err << "cbsim-cli run: " << options.scenario << ": " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        err << "cbsim-cli run: error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace cbsim::cli

@@ -1,0 +1,26 @@
+// run_command.hpp: `cbsim-cli run SCENARIO [--duration S] [--seed N] [--out DIR]`.
+//
+// Loads and validates the scenario, runs it headless for its duration (or --duration), prints
+// the KPIs and, with --out, writes the run folder (timeseries.csv, services.csv, events.csv,
+// scenario.toml, summary.json) atomically. A progress bar goes to stderr when it is a terminal.
+// Exit codes: 0 ok, 2 bad input (scenario, option values, unwritable DIR), 1 runtime error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+
+namespace cbsim::cli {
+
+struct RunOptions {
+    std::string scenario;               ///< scenario TOML file
+    std::optional<double> duration_s;   ///< overrides the scenario's duration_s
+    std::optional<std::uint64_t> seed;  ///< overrides the scenario's seed
+    std::string out;                    ///< run folder to write; empty = print only
+    bool progress = false;              ///< draw the progress bar (main: stderr is a TTY)
+};
+
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace cbsim::cli
