@@ -642,3 +642,68 @@ TEST(Gobreaker, WindowViewShowsTheRatioRule) {
 
 }  // namespace
 }  // namespace cbsim::test
+
+// [SECTION] The shipped preset files -------------------------------------------------------
+
+namespace cbsim::test {
+namespace {
+
+BreakerConfig asset(const std::string& name) {
+    return load_breaker_file(std::string(CBSIM_ASSET_DIR) + "/presets/" + name);
+}
+
+TEST(GobreakerAssets, LibraryDefaults) {
+    EXPECT_EQ(asset("gobreaker.toml"), BreakerConfig::defaults(Preset::gobreaker));
+}
+
+TEST(GobreakerAssets, ConsecutiveThreeLetsThreeCallsThrough) {
+    Harness h(asset("gobreaker_consecutive_3.toml"));
+    int reached = 0;
+    for (int i = 0; i < 50; ++i)
+        reached += h.fail(ms(100 * i)) ? 1 : 0;
+    EXPECT_EQ(reached, 3);
+}
+
+TEST(GobreakerAssets, GrpcOpensHalfOpensAfterFiveSecondsAndCloses) {
+    Harness h(asset("gobreaker_grpc.toml"));
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(h.fail(ms(i)));
+    EXPECT_FALSE(h.ok(ms(5002)));
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(h.ok(ms(5003 + i)));
+    EXPECT_THAT(h.moves(), ElementsAre("closed->open", "open->half_open", "half_open->closed"));
+}
+
+TEST(GobreakerAssets, EveryThirdNeverTrips) {
+    Harness h(asset("gobreaker_every_third.toml"));
+    for (int i = 0; i < 1000; ++i)
+        ASSERT_TRUE(h.call(ms(37 * i), i % 3 == 2 ? Outcome::failure : Outcome::success));
+    EXPECT_TRUE(h.log.empty());
+}
+
+TEST(GobreakerAssets, MaxFailuresResetTimeoutSuccessThreshold) {
+    Harness h(asset("gobreaker_max_failures.toml"));
+    for (int i = 0; i < 4; ++i)
+        ASSERT_TRUE(h.fail(ms(i)));
+    EXPECT_EQ(h.state(ms(4)), State::closed);
+    ASSERT_TRUE(h.fail(ms(4)));  // the 5th failure in a row
+    EXPECT_EQ(h.state(ms(10004)), State::open);
+    EXPECT_TRUE(h.ok(ms(10005)));
+    EXPECT_EQ(h.state(ms(10005)), State::half_open);
+    EXPECT_TRUE(h.ok(ms(10006)));
+    EXPECT_EQ(h.state(ms(10006)), State::closed);
+}
+
+TEST(GobreakerAssets, EveryShippedGobreakerFileLoadsAndRoundTrips) {
+    for (const char* name :
+         {"gobreaker.toml", "gobreaker_consecutive_3.toml", "gobreaker_grpc.toml",
+          "gobreaker_every_third.toml", "gobreaker_max_failures.toml", "gobreaker_rolling.toml",
+          "gobreaker_probe_timeout.toml"}) {
+        const BreakerConfig c = asset(name);
+        EXPECT_EQ(c.preset(), Preset::gobreaker) << name;
+        EXPECT_EQ(parse_breaker_toml(to_toml(c), name), c) << name;
+    }
+}
+
+}  // namespace
+}  // namespace cbsim::test
