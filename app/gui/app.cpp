@@ -2,14 +2,93 @@
 
 #include <GLFW/glfw3.h>  // key codes only: ImGui 1.86 indexes KeysDown by GLFW key
 #include <imgui.h>
+#include <cbsim/scenario_io.hpp>
 #include <cbsim/version.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#include "theme.hpp"
 
 namespace cbsim::gui {
+namespace fs = std::filesystem;
 
 App::App(AppOptions options, const std::atomic<bool>& stop_signal)
-    : options_(std::move(options)), stop_signal_(stop_signal) {}
+    : options_(std::move(options)), stop_signal_(stop_signal) {
+    const std::string dir = config_dir();
+    if (!dir.empty()) {
+        settings_path_ = (fs::path(dir) / "ui.ini").string();
+        settings_ = load_ui_settings(settings_path_);
+    }
+    if (!options_.size_given) {
+        options_.width = settings_.width;
+        options_.height = settings_.height;
+    }
+    time_view_.live_span = settings_.plot_span_s;
+    report_.enabled = options_.test_report;
+
+    auto run = std::make_unique<RunPanel>((fs::path(asset_dir()) / "scenarios").string());
+    auto services = std::make_unique<ServicesPanel>();
+    auto breaker = std::make_unique<BreakerPanel>();
+    auto plots = std::make_unique<PlotsPanel>(time_view_, events_);
+    auto events = std::make_unique<EventsPanel>(time_view_, events_);
+    auto summary = std::make_unique<SummaryPanel>();
+    run_panel_ = run.get();
+    services_panel_ = services.get();
+    breaker_panel_ = breaker.get();
+    plots_panel_ = plots.get();
+    events_panel_ = events.get();
+    summary_panel_ = summary.get();
+    panels_.push_back(std::move(run));
+    panels_.push_back(std::move(services));
+    panels_.push_back(std::move(breaker));
+    panels_.push_back(std::move(plots));
+    panels_.push_back(std::move(events));
+    panels_.push_back(std::move(summary));
+    for (auto& p : panels_) {
+        if (auto it = settings_.panels.find(p->id()); it != settings_.panels.end()) {
+            p->open() = it->second;
+        }
+        p->set_report(&report_);
+    }
+    show_help_ = settings_.show_help && !options_.test_report;
+}
+
+App::~App() {
+    worker_.reset();  // stop the simulation thread before the window goes
+}
+
+Scenario App::initial_scenario(std::string& source) {
+    std::string path = options_.scenario_path;
+    if (path.empty()) {
+        const fs::path preset = fs::path(asset_dir()) / "scenarios" / "default.toml";
+        std::error_code ec;
+        if (fs::exists(preset, ec)) path = preset.string();
+    }
+    if (!path.empty()) {
+        try {
+            Scenario s = load_scenario_file(path);
+            source = path;
+            return s;
+        } catch (const std::exception& e) {
+            set_status(
+                std::string("could not open the scenario, using the built-in one: ") + e.what(),
+                true);
+            std::fprintf(stderr, "cbsim: %s\n", e.what());
+        }
+    }
+    source.clear();
+    return default_scenario();
+}
+
+std::string App::export_base() const {
+    if (!options_.export_dir.empty()) return options_.export_dir;
+    const char* home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : ".") / "cbsim-runs").string();
+}
 
 int App::run() {
     WindowOptions wo;
@@ -24,77 +103,371 @@ int App::run() {
         std::fprintf(stderr, "cbsim: %s\n", error.c_str());
         return 2;
     }
-    ImGui::StyleColorsDark();
+    const float scale = window_.content_scale();
+    std::string font_error;
+    if (!theme::load_fonts(CBSIM_FONT_DIR, scale, font_error)) {
+        std::fprintf(stderr, "cbsim: %s\n", font_error.c_str());
+    }
+    theme::apply(scale);
+
+    std::string source;
+    Scenario scenario = initial_scenario(source);
+    SimWorker::Options wopt;
+    wopt.speed = options_.speed;
+    wopt.playing = !options_.paused;
+    worker_ = std::make_unique<SimWorker>(std::move(scenario), source, wopt);
+
     while (!stop_signal_.load() && window_.begin_frame()) {
         if (!options_.screenshot_path.empty() && frame_ == options_.screenshot_frame) {
             window_.request_screenshot(options_.screenshot_path);
         }
-        draw_frame();
+        const std::shared_ptr<const Snapshot> snap = worker_->snapshot();
+        events_.update(*snap);
+        draw_frame(*snap);
+        // Nothing moves while paused: sleep until input instead of drawing at the cap.
+        window_.set_idle(!snap->playing && !export_prompt_ && !show_about_);
         window_.end_frame();
         if (auto shot = window_.take_screenshot_result()) {
             std::printf("SCREENSHOT %s %s\n", shot->first.c_str(), shot->second ? "ok" : "failed");
+            if (shot->first == pending_png_) {
+                if (shot->second) {
+                    set_status("Saved the plots to " + shot->first, false);
+                } else {
+                    set_status("PNG export failed: " + window_.screenshot_error(), true);
+                }
+                pending_png_.clear();
+            }
         }
+        process_notices();
         ++frame_;
         if (options_.max_frames > 0 && frame_ >= options_.max_frames) break;
     }
+    // Keep UI state for the next session.
+    if (!settings_path_.empty()) {
+        if (!options_.size_given) {
+            int w = 0, h = 0;
+            glfwGetWindowSize(window_.handle(), &w, &h);
+            if (w > 0 && h > 0) {
+                settings_.width = w;
+                settings_.height = h;
+            }
+        }
+        settings_.plot_span_s = time_view_.live_span;
+        for (auto& p : panels_)
+            settings_.panels[p->id()] = p->is_open();
+        const std::string err = save_ui_settings(settings_, settings_path_);
+        if (!err.empty())
+            std::fprintf(stderr, "cbsim: could not save UI settings: %s\n", err.c_str());
+    }
+    worker_.reset();
     std::printf("EXIT frames=%ld\n", frame_);
     return 0;
 }
 
-void App::handle_shortcuts() {
-    const ImGuiIO& io = ImGui::GetIO();
-    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) window_.request_close();
+void App::set_status(std::string text, bool error) {
+    status_ = std::move(text);
+    status_error_ = error;
 }
 
-void App::draw_frame() {
-    handle_shortcuts();
-    draw_menu_bar();
+void App::process_notices() {
+    if (!worker_) return;
+    for (Notice& n : worker_->take_notices()) {
+        switch (n.kind) {
+            case Notice::Kind::exported:
+                std::printf("EXPORTED %s\n", n.path.c_str());
+                set_status(n.text, false);
+                break;
+            case Notice::Kind::saved:
+                std::printf("SAVED %s\n", n.path.c_str());
+                set_status(n.text, false);
+                break;
+            case Notice::Kind::error:
+                std::printf("ERROR %s\n", n.text.c_str());
+                set_status(n.text, true);
+                break;
+            case Notice::Kind::info:
+                set_status(n.text, false);
+                break;
+        }
+    }
+}
+
+void App::export_run(std::string dir) {
+    std::error_code ec;
+    const fs::path parent = fs::path(dir).parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) {
+        set_status("Export failed: cannot create " + parent.string() + ": " + ec.message(), true);
+        std::printf("ERROR %s\n", status_.c_str());
+        return;
+    }
+    set_status("Exporting to " + dir + " ...", false);
+    worker_->send(ExportRun{std::move(dir)});
+}
+
+void App::export_png(const Snapshot& snap) {
+    if (!plots_panel_->is_open()) {
+        set_status("Open the Plots panel to export it as PNG", true);
+        return;
+    }
+    std::error_code ec;
+    fs::create_directories(export_base(), ec);
+    const std::string path = default_export_path(export_base(), snap.live.name) + "-plots.png";
+    const ImVec4 r = plots_panel_->window_rect();
+    pending_png_ = path;
+    window_.request_screenshot(path, r.x, r.y, r.z, r.w);
+}
+
+void App::save_scenario(const Snapshot& snap) {
+    // A file the user opened or saved before is saved in place; presets are never overwritten.
+    const std::string assets = fs::weakly_canonical(asset_dir()).string();
+    const bool is_preset =
+        !snap.source.empty() && fs::weakly_canonical(snap.source).string().rfind(assets, 0) == 0;
+    if (!snap.source.empty() && !is_preset) {
+        worker_->send(SaveScenario{snap.source});
+    } else {
+        run_panel_->prompt_save(
+            (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string());
+    }
+}
+
+void App::handle_shortcuts(const Snapshot& snap) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+    if (io.KeyCtrl) {
+        if (pressed(GLFW_KEY_Q)) window_.request_close();
+        if (pressed(GLFW_KEY_E)) export_run(default_export_path(export_base(), snap.live.name));
+        if (pressed(GLFW_KEY_P)) export_png(snap);
+        if (pressed(GLFW_KEY_S)) save_scenario(snap);
+        if (pressed(GLFW_KEY_O)) run_panel_->prompt_open();
+        for (std::size_t i = 0; i < panels_.size() && i < 9; ++i) {
+            if (pressed(GLFW_KEY_1 + static_cast<int>(i)))
+                panels_[i]->open() = !panels_[i]->is_open();
+        }
+        return;
+    }
+    if (pressed(GLFW_KEY_SPACE)) worker_->send(TogglePlaying{});
+    if (pressed(GLFW_KEY_R)) worker_->send(Reset{});
+    if (pressed(GLFW_KEY_F1)) show_help_ = !show_help_;
+}
+
+void App::layout() {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGui::Begin("##main", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
-    ImGui::Text("cbsim %s", version_string);
-    ImGui::TextDisabled("%.0f fps", static_cast<double>(ImGui::GetIO().Framerate));
-    ImGui::End();
+    const float fs = ImGui::GetFontSize();
+    const float status_h = ImGui::GetFrameHeight() + 4.0f;
+    const ImVec2 o = vp->WorkPos;
+    const float W = vp->WorkSize.x, H = vp->WorkSize.y - status_h;
+    const float left_w = std::clamp(W * 0.27f, fs * 20.0f, fs * 28.0f);
+    const float right_w = std::clamp(W * 0.27f, fs * 20.0f, fs * 28.0f);
+    const float centre_w = std::max(W - left_w - right_w, fs * 10.0f);
+    auto column = [&](float x, float w, Panel* top, Panel* bottom, float top_share) {
+        const bool a = top->is_open(), b = bottom->is_open();
+        const float top_h = a && b ? std::floor(H * top_share) : (a ? H : 0.0f);
+        if (a) top->place(ImVec2(o.x + x, o.y), ImVec2(w, top_h));
+        if (b) bottom->place(ImVec2(o.x + x, o.y + top_h), ImVec2(w, H - top_h));
+    };
+    const float run_share = std::min(0.45f, (fs * 13.5f) / H);
+    column(0.0f, left_w, run_panel_, services_panel_, run_share);
+    column(left_w, centre_w, plots_panel_, events_panel_, 0.72f);
+    column(left_w + centre_w, right_w, breaker_panel_, summary_panel_, 0.64f);
+}
+
+void App::draw_frame(const Snapshot& snap) {
+    handle_shortcuts(snap);
+    draw_menu_bar(snap);
+    layout();
+    plots_panel_->set_edge(breaker_panel_->edge());
+    time_view_.update(snap.now_s());
+    for (auto& panel : panels_)
+        panel->draw(snap, *worker_);
+    draw_status_bar(snap);
+    draw_export_prompt();
     if (show_about_) draw_about();
+    if (show_help_) draw_help_overlay();
     if (options_.test_report) report_ready();
 }
 
-void App::draw_menu_bar() {
+void App::draw_menu_bar(const Snapshot& snap) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open scenario...", "Ctrl+O")) run_panel_->prompt_open();
+        if (ImGui::MenuItem("Save scenario", "Ctrl+S")) save_scenario(snap);
+        if (ImGui::MenuItem("Save scenario as...")) {
+            run_panel_->prompt_save(
+                (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string());
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem("Export run", "Ctrl+E")) {
+            export_run(default_export_path(export_base(), snap.live.name));
+        }
+        if (ImGui::MenuItem("Export run to...")) {
+            std::snprintf(export_path_, sizeof export_path_, "%s",
+                          default_export_path(export_base(), snap.live.name).c_str());
+            export_prompt_ = true;
+        }
+        if (ImGui::MenuItem("Export plots PNG", "Ctrl+P")) export_png(snap);
+        ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) window_.request_close();
         ImGui::EndMenu();
     }
+    if (ImGui::BeginMenu("Run")) {
+        if (ImGui::MenuItem(snap.playing ? "Pause" : "Play", "Space"))
+            worker_->send(TogglePlaying{});
+        if (ImGui::MenuItem("Step 1 s", nullptr, false, !snap.playing))
+            worker_->send(Step{kSecond});
+        if (ImGui::MenuItem("Reset", "R")) worker_->send(Reset{});
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        for (auto& p : panels_)
+            ImGui::MenuItem(p->title().c_str(), p->shortcut().c_str(), &p->open());
+        ImGui::Separator();
+        ImGui::MenuItem("Follow live time", nullptr, &time_view_.follow_live);
+        ImGui::EndMenu();
+    }
     if (ImGui::BeginMenu("Help")) {
+        if (ImGui::MenuItem("How to read this", "F1")) show_help_ = true;
         if (ImGui::MenuItem("About cbsim")) show_about_ = true;
         ImGui::EndMenu();
     }
     ImGui::EndMainMenuBar();
 }
 
+void App::draw_status_bar(const Snapshot& snap) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float h = ImGui::GetFrameHeight() + 4.0f;
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - h));
+    ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, h));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 2));
+    ImGui::Begin("##status", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(snap.playing ? ImVec4(0.4f, 0.8f, 0.45f, 1) : ImVec4(0.95f, 0.7f, 0.2f, 1),
+                       "%s", snap.playing ? "running" : "paused");
+    ImGui::SameLine();
+    ImGui::Text("%s  t = %s  %.1fx", snap.live.name.c_str(),
+                plot::format_time(snap.now_s(), 0.1).c_str(), snap.speed);
+    if (!status_.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("|");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            status_error_ ? ImVec4(0.95f, 0.35f, 0.3f, 1) : ImVec4(0.75f, 0.85f, 1, 1), "%s",
+            status_.c_str());
+    }
+    const std::string fps = std::to_string(static_cast<int>(ImGui::GetIO().Framerate)) + " fps";
+    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(fps.c_str()).x - 10.0f);
+    ImGui::TextDisabled("%s", fps.c_str());
+    ImGui::End();
+    ImGui::PopStyleVar();
+}
+
+void App::draw_export_prompt() {
+    if (export_prompt_) {
+        ImGui::OpenPopup("Export run");
+        export_prompt_ = false;
+    }
+    if (ImGui::BeginPopupModal("Export run", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextUnformatted(
+            "Write timeseries.csv, events.csv, scenario.toml and summary.json to:");
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 32.0f);
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        const bool enter = ImGui::InputText("##dir", export_path_, sizeof export_path_,
+                                            ImGuiInputTextFlags_EnterReturnsTrue);
+        if ((ImGui::Button("Export") || enter) && export_path_[0] != '\0') {
+            export_run(export_path_);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+}
+
 void App::draw_about() {
-    ImGui::SetNextWindowSize(ImVec2(420, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 28.0f, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("About cbsim", &show_about_, ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::Text("cbsim %s", version_string);
         ImGui::TextWrapped(
             "An interactive circuit-breaker simulator: see how a breaker behaves before you "
-            "trust it with production traffic.");
+            "trust it with production traffic. Breakers mirror gobreaker, Resilience4j, Polly "
+            "and Hystrix.");
         ImGui::Separator();
         ImGui::Text("Dear ImGui %s", IMGUI_VERSION);
         ImGui::Text("GLFW %s", glfwGetVersionString());
+        ImGui::Text("UI settings: %s",
+                    settings_path_.empty() ? "(not saved)" : settings_path_.c_str());
+        ImGui::Text("Exports: %s", export_base().c_str());
     }
     ImGui::End();
 }
 
+void App::draw_help_overlay() {
+    const ImVec4 r = plots_panel_->window_rect();
+    const float w = ImGui::GetFontSize() * 30.0f;
+    ImGui::SetNextWindowPos(ImVec2((r.x + r.z) * 0.5f, r.y + ImGui::GetFontSize() * 5.0f),
+                            ImGuiCond_Always, ImVec2(0.5f, 0.0f));
+    ImGui::SetNextWindowSize(ImVec2(w, 0));
+    ImGui::SetNextWindowBgAlpha(0.95f);
+    if (ImGui::Begin("How to read this", &show_help_,
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoResize)) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted("Service A calls service B through a circuit breaker.");
+        ImGui::Spacing();
+        ImGui::TextUnformatted("Colours:");
+        ImGui::SameLine();
+        ImGui::TextColored(theme::state_color_vec(State::closed), "closed");
+        ImGui::SameLine();
+        ImGui::TextColored(theme::state_color_vec(State::open), "open");
+        ImGui::SameLine();
+        ImGui::TextColored(theme::state_color_vec(State::half_open), "half-open");
+        ImGui::Spacing();
+        ImGui::BulletText("%s",
+                          "Drag service B's failure rate up (left). Within seconds the "
+                          "breaker opens: the state band turns red and calls are rejected "
+                          "at once instead of waiting on B.");
+        ImGui::BulletText("%s",
+                          "After its open timeout it lets a few probe calls through "
+                          "(half-open, amber). Drag the failure rate back down and the "
+                          "probes succeed: it closes again (green).");
+        ImGui::BulletText("%s",
+                          "Right: the breaker's settings (hover any for what it does) and "
+                          "its state diagram with transition counts and time in state.");
+        ImGui::BulletText("%s",
+                          "Plots: wheel zooms, drag pans, double-click follows live time, "
+                          "click a legend entry to hide it. Click an event to jump there.");
+        ImGui::BulletText("%s",
+                          "Space pauses, R restarts, Ctrl+E exports the run as CSV, Ctrl+S "
+                          "saves the scenario with your changes.");
+        ImGui::PopTextWrapPos();
+        if (ImGui::Button("Got it")) {
+            show_help_ = false;
+            settings_.show_help = false;
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("F1 shows this again");
+    }
+    ImGui::End();
+    if (!show_help_) settings_.show_help = false;
+}
+
 void App::report_ready() {
     // ImGui lays windows out over the first frames; report once the layout has settled.
-    if (ready_reported_ || frame_ < 3) return;
+    if (ready_reported_ || frame_ < 5) return;
     int wx = 0, wy = 0;
     window_.position(wx, wy);
     std::printf("WINDOW %d %d\n", wx, wy);
+    for (const auto& [name, r] : report_.rects) {
+        std::printf("RECT %s %d %d %d %d\n", name.c_str(), wx + static_cast<int>(r.x),
+                    wy + static_cast<int>(r.y), wx + static_cast<int>(r.z),
+                    wy + static_cast<int>(r.w));
+    }
     std::printf("READY\n");
     ready_reported_ = true;
 }

@@ -1,13 +1,30 @@
 // app.hpp: the desktop application: one window, its menus and panels, the frame loop.
 //
-// main() builds one App and calls run(). App owns the Window; it reads key shortcuts, draws
-// the menu bar and the panels each frame, and reports widget positions on stdout when the
-// end-to-end tests ask for it (--test-report).
+// main() builds one App and calls run(). App owns the Window, the SimWorker (the run on its own
+// thread) and the panels; each frame it takes the latest Snapshot, lays the open panels out,
+// draws them (they send Commands to the worker), handles shortcuts and shows the results of
+// commands (exports, saves, errors). UI-only state (window size, open panels, plot span) lives
+// in the XDG config directory. Under --test-report it prints READY and widget positions on
+// stdout for the end-to-end tests.
 #pragma once
 
 #include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "app_options.hpp"
+#include "event_cache.hpp"
+#include "panels/breaker_panel.hpp"
+#include "panels/events_panel.hpp"
+#include "panels/plots_panel.hpp"
+#include "panels/run_panel.hpp"
+#include "panels/services_panel.hpp"
+#include "panels/summary_panel.hpp"
+#include "paths.hpp"
+#include "sim_worker.hpp"
+#include "ui_settings.hpp"
+#include "widgets/time_plot.hpp"
 #include "window.hpp"
 
 namespace cbsim::gui {
@@ -16,23 +33,56 @@ class App {
   public:
     /// `stop_signal` is raised by the SIGTERM/SIGINT handler; the loop ends at the next frame.
     App(AppOptions options, const std::atomic<bool>& stop_signal);
+    ~App();
 
     /// Opens the window and runs until it is closed. Returns the process exit code.
     int run();
 
   private:
-    void draw_frame();
-    void draw_menu_bar();
+    void draw_frame(const Snapshot& snap);
+    void draw_menu_bar(const Snapshot& snap);
+    void draw_status_bar(const Snapshot& snap);
     void draw_about();
-    void handle_shortcuts();
+    void draw_help_overlay();
+    void draw_export_prompt();
+    void handle_shortcuts(const Snapshot& snap);
+    void layout();
+    void export_run(std::string dir);
+    void export_png(const Snapshot& snap);
+    void save_scenario(const Snapshot& snap);
+    void process_notices();
     void report_ready();
+    void set_status(std::string text, bool error);
+    Scenario initial_scenario(std::string& source);
+    std::string export_base() const;
 
     AppOptions options_;
     const std::atomic<bool>& stop_signal_;
     Window window_;
+    UiSettings settings_;
+    std::string settings_path_;
+    std::unique_ptr<SimWorker> worker_;
+    TimeView time_view_;
+    EventCache events_;
+    WidgetRects report_;
+
+    RunPanel* run_panel_ = nullptr;
+    ServicesPanel* services_panel_ = nullptr;
+    BreakerPanel* breaker_panel_ = nullptr;
+    PlotsPanel* plots_panel_ = nullptr;
+    EventsPanel* events_panel_ = nullptr;
+    SummaryPanel* summary_panel_ = nullptr;
+    std::vector<std::unique_ptr<Panel>> panels_;  ///< every panel, in View-menu order
+
     long frame_ = 0;
     bool show_about_ = false;
+    bool show_help_ = false;
+    bool export_prompt_ = false;
+    char export_path_[1024] = {};
+    std::string status_;
+    bool status_error_ = false;
     bool ready_reported_ = false;
+    std::string pending_png_;
 };
 
 }  // namespace cbsim::gui

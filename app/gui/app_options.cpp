@@ -3,6 +3,7 @@
 #include <cbsim/version.hpp>
 
 #include <charconv>
+#include <cstdlib>
 
 namespace cbsim::gui {
 namespace {
@@ -17,6 +18,10 @@ constexpr const char* kUsage =
     "  --pos X Y             window position\n"
     "  --fps N               frame-rate cap, 10..240 (default 60)\n"
     "  --frames N            exit after N frames\n"
+    "  --scenario FILE       open this scenario (default: the default preset)\n"
+    "  --export-dir DIR      where File > Export run (Ctrl+E) writes (default ~/cbsim-runs)\n"
+    "  --speed X             simulated seconds per real second, 0.1..1000 (default 1)\n"
+    "  --paused              start paused\n"
     "  --screenshot PNG      save a screenshot of frame --screenshot-frame (default 5)\n"
     "  --screenshot-frame N  which frame to save\n"
     "  --test-report         print READY and widget positions on stdout (end-to-end tests)\n"
@@ -67,6 +72,7 @@ std::optional<AppOptions> parse_app_options(const std::vector<std::string>& args
                 return fail(exit_message.empty() ? "--size needs W H" : exit_message);
             options.width = static_cast<int>(a);
             options.height = static_cast<int>(b);
+            options.size_given = true;
         } else if (arg == "--pos") {
             if (!number("--pos X", 0, 16384, a) || !number("--pos Y", 0, 16384, b))
                 return fail(exit_message.empty() ? "--pos needs X Y" : exit_message);
@@ -85,6 +91,22 @@ std::optional<AppOptions> parse_app_options(const std::vector<std::string>& args
         } else if (arg == "--screenshot") {
             if (i + 1 >= args.size()) return fail("--screenshot needs a PNG path");
             options.screenshot_path = args[++i];
+        } else if (arg == "--scenario") {
+            if (i + 1 >= args.size()) return fail("--scenario needs a file");
+            options.scenario_path = args[++i];
+        } else if (arg == "--export-dir") {
+            if (i + 1 >= args.size()) return fail("--export-dir needs a directory");
+            options.export_dir = args[++i];
+        } else if (arg == "--speed") {
+            if (i + 1 >= args.size()) return fail("--speed needs a number");
+            const std::string& text = args[++i];
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || !(v >= 0.1 && v <= 1000.0))
+                return fail("--speed must be a number in [0.1, 1000], got '" + text + "'");
+            options.speed = v;
+        } else if (arg == "--paused") {
+            options.paused = true;
         } else if (arg == "--test-report") {
             options.test_report = true;
         } else {

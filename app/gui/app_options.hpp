@@ -17,6 +17,11 @@ struct AppOptions {
     bool test_report = false;     ///< print READY and widget positions on stdout (for tests)
     std::string screenshot_path;  ///< save a PNG of frame `screenshot_frame`
     long screenshot_frame = 5;
+    bool size_given = false;    ///< --size was on the command line (else the saved size)
+    std::string scenario_path;  ///< scenario file to open (default: assets/scenarios/default.toml)
+    std::string export_dir;     ///< where Ctrl+E exports go (default: ~/cbsim-runs)
+    double speed = 1.0;         ///< initial speed, 0.1..1000
+    bool paused = false;        ///< start paused
 };
 
 /// Parses argv. On --help / --version fills `exit_message` and returns nullopt with exit code

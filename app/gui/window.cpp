@@ -8,9 +8,14 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -99,8 +104,16 @@ void Window::shutdown() {
 }
 
 bool Window::begin_frame() {
+    if (idle_ && busy_frames_ <= 0) {
+        const double t0 = now_seconds();
+        glfwWaitEventsTimeout(idle_timeout_);
+        // Woken by input rather than the timeout: ImGui needs a few frames to settle.
+        if (now_seconds() - t0 < idle_timeout_ * 0.9) busy_frames_ = 3;
+    } else {
+        glfwPollEvents();
+        if (busy_frames_ > 0) --busy_frames_;
+    }
     frame_start_ = now_seconds();
-    glfwPollEvents();
     // While iconified there is nothing to draw: wait for events instead of spinning.
     while (glfwGetWindowAttrib(window_, GLFW_ICONIFIED) && !glfwWindowShouldClose(window_)) {
         glfwWaitEventsTimeout(0.1);
@@ -120,18 +133,7 @@ void Window::end_frame() {
     glClearColor(0.08f, 0.09f, 0.10f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (!pending_screenshot_.empty() && fb_w > 0 && fb_h > 0) {
-        // Read the back buffer before the swap; PNG rows go top-down, GL's bottom-up.
-        std::vector<unsigned char> pixels(static_cast<std::size_t>(fb_w) *
-                                          static_cast<std::size_t>(fb_h) * 4);
-        glPixelStorei(GL_PACK_ALIGNMENT, 1);
-        glReadPixels(0, 0, fb_w, fb_h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-        stbi_flip_vertically_on_write(1);
-        const bool ok = stbi_write_png(pending_screenshot_.c_str(), fb_w, fb_h, 4, pixels.data(),
-                                       fb_w * 4) != 0;
-        screenshot_result_ = std::make_pair(pending_screenshot_, ok);
-        pending_screenshot_.clear();
-    }
+    if (!pending_screenshot_.empty() && fb_w > 0 && fb_h > 0) save_screenshot(fb_w, fb_h);
     glfwSwapBuffers(window_);
     if (fps_cap_ > 0) {
         const double budget = 1.0 / fps_cap_;
@@ -150,8 +152,53 @@ bool Window::close_requested() const {
     return glfwWindowShouldClose(window_) != 0;
 }
 
-void Window::request_screenshot(std::string path) {
+void Window::request_screenshot(std::string path, float crop_x0, float crop_y0, float crop_x1,
+                                float crop_y1) {
     pending_screenshot_ = std::move(path);
+    crop_[0] = crop_x0;
+    crop_[1] = crop_y0;
+    crop_[2] = crop_x1;
+    crop_[3] = crop_y1;
+}
+
+void Window::save_screenshot(int fb_w, int fb_h) {
+    // Window coordinates to framebuffer pixels (they differ on HiDPI displays).
+    int win_w = 0, win_h = 0;
+    glfwGetWindowSize(window_, &win_w, &win_h);
+    const float sx = win_w > 0 ? static_cast<float>(fb_w) / static_cast<float>(win_w) : 1.0f;
+    const float sy = win_h > 0 ? static_cast<float>(fb_h) / static_cast<float>(win_h) : 1.0f;
+    int x0 = 0, y0 = 0, x1 = fb_w, y1 = fb_h;
+    if (crop_[2] > crop_[0] && crop_[3] > crop_[1]) {
+        x0 = std::clamp(static_cast<int>(crop_[0] * sx), 0, fb_w);
+        y0 = std::clamp(static_cast<int>(crop_[1] * sy), 0, fb_h);
+        x1 = std::clamp(static_cast<int>(crop_[2] * sx), x0, fb_w);
+        y1 = std::clamp(static_cast<int>(crop_[3] * sy), y0, fb_h);
+    }
+    const int w = x1 - x0, h = y1 - y0;
+    bool ok = w > 0 && h > 0;
+    screenshot_error_.clear();
+    if (ok) {
+        // Read the back buffer before the swap; GL rows go bottom-up, PNG rows top-down.
+        std::vector<unsigned char> pixels(static_cast<std::size_t>(w) *
+                                          static_cast<std::size_t>(h) * 4);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        glReadPixels(x0, fb_h - y1, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+        stbi_flip_vertically_on_write(1);
+        const std::string tmp = pending_screenshot_ + ".tmp" + std::to_string(::getpid());
+        ok = stbi_write_png(tmp.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+        if (!ok) {
+            screenshot_error_ = "cannot write " + tmp + ": " + std::strerror(errno);
+        } else if (std::rename(tmp.c_str(), pending_screenshot_.c_str()) != 0) {
+            screenshot_error_ =
+                "cannot rename " + tmp + " to " + pending_screenshot_ + ": " + std::strerror(errno);
+            std::remove(tmp.c_str());
+            ok = false;
+        }
+    } else {
+        screenshot_error_ = "empty screenshot region";
+    }
+    screenshot_result_ = std::make_pair(pending_screenshot_, ok);
+    pending_screenshot_.clear();
 }
 
 std::optional<std::pair<std::string, bool>> Window::take_screenshot_result() {

@@ -43,7 +43,20 @@ class Window {
     bool close_requested() const;
 
     /// Saves the next rendered frame as a PNG; the result is reported by take_screenshot_result().
-    void request_screenshot(std::string path);
+    /// `crop` (x0, y0, x1, y1 in window coordinates) limits it to a region; all zero = whole
+    /// frame. The PNG is written to a temporary file in the same directory, then renamed.
+    void request_screenshot(std::string path, float crop_x0 = 0, float crop_y0 = 0,
+                            float crop_x1 = 0, float crop_y1 = 0);
+    /// The error of the last failed screenshot ("" after success).
+    const std::string& screenshot_error() const { return screenshot_error_; }
+
+    /// While idle (nothing animates), begin_frame() sleeps until input arrives or
+    /// `timeout_s` passes instead of running at the frame cap; a few frames run back to back
+    /// after each input so ImGui can settle.
+    void set_idle(bool idle, double timeout_s = 0.5) {
+        idle_ = idle;
+        idle_timeout_ = timeout_s;
+    }
     /// The path and success of the last screenshot, once taken.
     std::optional<std::pair<std::string, bool>> take_screenshot_result();
 
@@ -57,6 +70,7 @@ class Window {
 
   private:
     void shutdown();
+    void save_screenshot(int fb_w, int fb_h);
 
     GLFWwindow* window_ = nullptr;
     bool imgui_ready_ = false;
@@ -64,6 +78,11 @@ class Window {
     double frame_start_ = 0.0;
     float content_scale_ = 1.0f;
     std::string pending_screenshot_;
+    float crop_[4] = {0, 0, 0, 0};
+    std::string screenshot_error_;
+    bool idle_ = false;
+    double idle_timeout_ = 0.5;
+    int busy_frames_ = 5;
     std::optional<std::pair<std::string, bool>> screenshot_result_;
 };
 

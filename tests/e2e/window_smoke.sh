@@ -6,6 +6,7 @@ app=$1 out=$2
 mkdir -p "$out"
 : "${DISPLAY:?run me under xvfb-run}"
 log=$out/app.log
+export XDG_CONFIG_HOME=$out/config  # keep UI settings out of the user's home
 "$app" --test-report --pos 0 0 --fps 30 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

@@ -282,7 +282,7 @@ void TimePlot::draw_grid(ImDrawList* dl) {
         const std::string label = plot::format_time(t, xt.step);
         dl->AddText(ImVec2(x + 3, p1_.y - ImGui::GetFontSize() - 1), text, label.c_str());
     }
-    const int rows = std::max(2, static_cast<int>((p1_.y - p0_.y) / (ImGui::GetFontSize() * 2.2f)));
+    const int rows = std::max(3, static_cast<int>((p1_.y - p0_.y) / (ImGui::GetFontSize() * 1.6f)));
     const plot::Ticks yt = plot::nice_ticks(y_range_, rows);
     for (const double v : yt.values) {
         const float y = y_px(v);

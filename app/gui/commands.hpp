@@ -1,0 +1,108 @@
+// commands.hpp: what the UI asks of the simulation, and what it reads back.
+//
+// The UI thread never touches the Run. Panels send Commands through a CommandSink; the
+// SimWorker applies them on its own thread between two advances and publishes Snapshots, small
+// read-only copies the UI draws from. The plot data is not copied: a Snapshot holds the run's
+// Recorder, which any thread may read (recorder.hpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <cbsim/recorder.hpp>
+#include <cbsim/scenario.hpp>
+#include <cbsim/summary.hpp>
+#include <cbsim/time.hpp>
+
+namespace cbsim::gui {
+
+// [SECTION] Commands -------------------------------------------------------------------------
+
+/// Sets a parameter by path ("B.failure_rate", "A->B.breaker.timeout_ms") at the run's now;
+/// recorded into the scenario's timeline.
+struct SetSetting {
+    std::string path;
+    SettingValue value;
+};
+struct SetPlaying {
+    bool playing = true;
+};
+struct TogglePlaying {};
+/// Advances a paused run by `dt`.
+struct Step {
+    SimTime dt = kSecond;
+};
+/// Restarts at t = 0 with the settings in force now (and the scheduled changes still ahead).
+struct Reset {};
+/// Simulated seconds per real second, [0.1, 1000].
+struct SetSpeed {
+    double speed = 1.0;
+};
+/// A new seed restarts the run (as Reset) with that seed.
+struct SetSeed {
+    std::uint64_t seed = 1;
+};
+/// Replaces the run with a new one of `scenario`; `source` is the file it came from.
+struct LoadScenario {
+    Scenario scenario;
+    std::string source;
+};
+/// Writes the run folder (timeseries.csv, events.csv, scenario.toml, ...) to `dir`.
+struct ExportRun {
+    std::string dir;
+};
+/// Writes the scenario with every applied change to `path` (TOML).
+struct SaveScenario {
+    std::string path;
+};
+
+using Command = std::variant<SetSetting, SetPlaying, TogglePlaying, Step, Reset, SetSpeed, SetSeed,
+                             LoadScenario, ExportRun, SaveScenario>;
+
+/// Where panels send commands. The app forwards them to the SimWorker; tests record them.
+class CommandSink {
+  public:
+    virtual ~CommandSink() = default;
+    virtual void send(Command command) = 0;
+};
+
+/// A CommandSink that keeps what it receives (tests, and batching in the app).
+class CommandLog : public CommandSink {
+  public:
+    void send(Command command) override { commands.push_back(std::move(command)); }
+    std::vector<Command> commands;
+};
+
+// [SECTION] Notices (results the UI shows) ---------------------------------------------------
+
+struct Notice {
+    enum class Kind : std::uint8_t { info, error, exported, saved };
+    Kind kind = Kind::info;
+    std::string text;  ///< a sentence for people
+    std::string path;  ///< the file or folder written, for exported/saved
+};
+
+// [SECTION] Snapshot -------------------------------------------------------------------------
+
+/// What the UI draws in one frame. Immutable once published; shared between frames.
+struct Snapshot {
+    std::uint64_t generation = 0;  ///< changes when the run is replaced (reset, load, seed)
+    std::shared_ptr<const Recorder> recorder;  ///< keeps the run's recorder alive; may be null
+    Scenario live;                             ///< the parameters in force now
+    std::size_t changes = 0;                   ///< entries in the run's timeline
+    std::string source;                        ///< the file the scenario came from ("" = built in)
+    SimTime now = 0;
+    bool playing = false;
+    double speed = 1.0;
+    bool behind = false;          ///< the worker could not keep up with the requested speed
+    std::vector<EdgeLive> edges;  ///< per recorder edge, in recorder order
+    Summary summary;
+    std::string error;  ///< why there is no run (a scenario failed to load), else empty
+
+    double now_s() const { return to_s(now); }
+};
+
+}  // namespace cbsim::gui

@@ -1,0 +1,36 @@
+// breaker_panel.hpp: the breaker of one edge: preset selector and every parameter of the
+// preset (live), a state diagram (closed, open, half-open; the current state lit, transition
+// counts, time in state), window fill against minimum calls, failure rate against the
+// threshold, and the last transition's reason in words.
+#pragma once
+
+#include <string>
+
+#include "panels/panel.hpp"
+#include "widgets/setting_input.hpp"
+
+namespace cbsim::gui {
+
+class BreakerPanel : public Panel {
+  public:
+    BreakerPanel();
+
+    /// The edge shown ("A->B"); the first edge with a breaker when empty or gone.
+    const std::string& edge() const { return edge_; }
+
+    /// Every edge of `scenario` that has a breaker, "Caller->target".
+    static std::vector<std::string> breaker_edges(const Scenario& scenario);
+
+  protected:
+    void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
+
+  private:
+    void draw_diagram(const EdgeLive& live);
+    void draw_window(const EdgeLive& live, const Scenario& scenario);
+
+    std::string edge_;
+    SettingInputs inputs_;
+    std::uint64_t generation_ = 0;
+};
+
+}  // namespace cbsim::gui

@@ -1,0 +1,263 @@
+#include "panels/plots_panel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "theme.hpp"
+
+namespace cbsim::gui {
+namespace {
+
+constexpr std::array<double, 8> kSpans = {10, 30, 60, 300, 900, 3600, 21600, 86400};
+constexpr std::array<const char*, 8> kSpanNames = {"10 s",   "30 s", "1 min", "5 min",
+                                                   "15 min", "1 h",  "6 h",   "24 h"};
+
+std::optional<State> state_from_name(const std::string& name) {
+    for (std::size_t i = 0; i < kStates; ++i) {
+        const auto s = static_cast<State>(i);
+        if (name == to_string(s)) return s;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+PlotsPanel::PlotsPanel(TimeView& view, const EventCache& events)
+    : Panel("plots", "Plots", "Ctrl+4"), view_(view), events_(events), buffers_(12) {}
+
+std::span<const plot::Column> PlotsPanel::fetch(const Recorder& rec, std::size_t edge,
+                                                EdgeColumn col, std::size_t slot, double scale) {
+    agg_ =
+        rec.edge_columns(edge, col, static_cast<SimTime>(range_.lo * 1e6),
+                         static_cast<SimTime>(range_.hi * 1e6), static_cast<std::size_t>(columns_));
+    auto& out = buffers_[slot];
+    out.assign(agg_.size(), plot::Column{});
+    for (std::size_t i = 0; i < agg_.size(); ++i) {
+        const ColumnAgg& a = agg_[i];
+        if (a.rows == 0) continue;
+        plot::Column& c = out[i];
+        c.min = static_cast<float>(a.min * scale);
+        c.max = static_cast<float>(a.max * scale);
+        c.first = static_cast<float>(a.first * scale);
+        c.last = static_cast<float>(a.last * scale);
+        c.sum = (a.min + a.max) * 0.5 * scale;  // the column's mid-range stands for its mean
+        c.n = 1;
+    }
+    return out;
+}
+
+std::span<const plot::Column> PlotsPanel::fetch_service(const Recorder& rec, std::size_t service,
+                                                        ServiceColumn col, std::size_t slot) {
+    agg_ = rec.service_columns(service, col, static_cast<SimTime>(range_.lo * 1e6),
+                               static_cast<SimTime>(range_.hi * 1e6),
+                               static_cast<std::size_t>(columns_));
+    auto& out = buffers_[slot];
+    out.assign(agg_.size(), plot::Column{});
+    for (std::size_t i = 0; i < agg_.size(); ++i) {
+        const ColumnAgg& a = agg_[i];
+        if (a.rows == 0) continue;
+        out[i] = plot::Column{static_cast<float>(a.min),   static_cast<float>(a.max),
+                              static_cast<float>(a.first), static_cast<float>(a.last),
+                              (a.min + a.max) * 0.5,       1};
+    }
+    return out;
+}
+
+void PlotsPanel::collect_markers() {
+    markers_.clear();
+    const auto& ev = events_.events();
+    const auto t0 = static_cast<SimTime>(range_.lo * 1e6),
+               t1 = static_cast<SimTime>(range_.hi * 1e6);
+    auto it = std::lower_bound(ev.begin(), ev.end(), t0,
+                               [](const EventRecord& e, SimTime t) { return e.at < t; });
+    for (; it != ev.end() && it->at <= t1 && markers_.size() < 400; ++it) {
+        PlotMarker m;
+        m.t = to_s(it->at);
+        if (it->kind == EventRecord::Kind::change) {
+            m.color = theme::kChange;
+            m.text = it->reason.empty() ? ("set " + it->edge + " = " + it->to) : it->reason;
+            if (m.text.find(it->to) == std::string::npos) m.text += " = " + it->to;
+        } else {
+            if (it->edge != edge_) continue;
+            const auto to = state_from_name(it->to);
+            m.color = to ? theme::state_color(*to) : theme::kMuted;
+            m.text = it->edge + ": " + it->from + " -> " + it->to + "\n" + it->reason;
+        }
+        markers_.push_back(std::move(m));
+    }
+}
+
+void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
+    (void)sink;
+    const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+    window_rect_ = ImVec4(wp.x, wp.y, wp.x + ws.x, wp.y + ws.y);
+    if (!snap.recorder) {
+        ImGui::TextDisabled("No run.");
+        return;
+    }
+    const Recorder& rec = *snap.recorder;
+    std::size_t ei = rec.edge_index(edge_);
+    if (ei == Recorder::npos) ei = rec.edge_names().size() > 1 ? 1 : 0;
+    if (ei >= rec.edge_names().size()) return;
+    const std::string& edge = rec.edge_names()[ei];
+    const std::string target = edge.substr(edge.find("->") + 2);
+    const std::size_t si = rec.service_index(target);
+
+    // Header: edge, follow live, span.
+    ImGui::Text("edge %s", edge.c_str());
+    ImGui::SameLine();
+    if (ImGui::Checkbox("follow live", &view_.follow_live) && view_.follow_live) {
+        view_.update(snap.now_s());
+    }
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Slide with simulated time. Wheel zooms, drag pans, double-click "
+            "returns to live.");
+    }
+    ImGui::SameLine();
+    int span_index = 0;
+    for (std::size_t i = 0; i < kSpans.size(); ++i) {
+        if (view_.live_span >= kSpans[i]) span_index = static_cast<int>(i);
+    }
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
+    if (ImGui::Combo("span", &span_index, kSpanNames.data(), static_cast<int>(kSpanNames.size()))) {
+        view_.live_span = kSpans[static_cast<std::size_t>(span_index)];
+        if (view_.follow_live) {
+            view_.update(snap.now_s());
+        } else {
+            view_.range = plot::centre_on((view_.range.lo + view_.range.hi) / 2, view_.live_span);
+        }
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Seconds of history shown while following");
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s .. %s", plot::format_time(view_.range.lo, 1).c_str(),
+                        plot::format_time(view_.range.hi, 1).c_str());
+
+    range_ = view_.range;
+    collect_markers();
+    const double per_s = 1.0 / std::max(to_s(rec.resolution()), 1e-6);
+    const float fs = ImGui::GetFontSize();
+    const float avail = ImGui::GetContentRegionAvail().y;
+    const float band_h = fs * 1.6f;
+    const float title_h = ImGui::GetTextLineHeightWithSpacing();
+    const float plot_h = std::max(
+        (avail - band_h - 6 * title_h - 6 * ImGui::GetStyle().ItemSpacing.y) / 5.0f, fs * 3.0f);
+    const double now_s = snap.now_s();
+    view_.hover_t = -1.0;
+
+    // 1. State band.
+    ImGui::TextUnformatted("breaker state");
+    TimePlot::YAxis fixed{false, true, {0.0, 1.0}, ""};
+    if (plots_[0].begin("##state", view_, now_s, band_h, fixed)) {
+        columns_ = plots_[0].columns();
+        // Severity per column: any open breaker > half-open > closed (decimation never hides
+        // an open moment).
+        const auto open = fetch(rec, ei, EdgeColumn::open_instances, 0, 1.0);
+        const auto state = fetch(rec, ei, EdgeColumn::state, 1, 1.0);
+        auto& sev = buffers_[2];
+        sev.assign(open.size(), plot::Column{});
+        for (std::size_t i = 0; i < open.size() && i < state.size(); ++i) {
+            if (state[i].empty()) continue;
+            const auto hi = static_cast<State>(static_cast<int>(state[i].max));
+            const auto lo = static_cast<State>(static_cast<int>(state[i].min));
+            float v = 0.0f;
+            if (open[i].max > 0.0f || hi == State::open || lo == State::open ||
+                hi == State::forced_open) {
+                v = 2.0f;
+            } else if (hi == State::half_open || lo == State::half_open) {
+                v = 1.0f;
+            } else if (hi == State::disabled || hi == State::metrics_only) {
+                v = 3.0f;
+            }
+            sev[i] = plot::Column{v, v, v, v, v, 1};
+        }
+        static constexpr std::array<ImU32, 4> colors = {theme::kClosed, theme::kHalfOpen,
+                                                        theme::kOpen, theme::kOtherState};
+        plots_[0].band("##state", std::span<const plot::Column>(sev), colors, 0.9f);
+        plots_[0].markers(markers_);
+        plots_[0].end();
+    }
+    columns_ = std::max(columns_, 1);
+
+    // 2. Calls stacked by outcome.
+    ImGui::TextUnformatted("calls /s by outcome");
+    TimePlot::YAxis counts{true, false, {0, 1}, "/s"};
+    if (plots_[1].begin("##calls", view_, now_s, plot_h, counts)) {
+        columns_ = plots_[1].columns();
+        auto succ = fetch(rec, ei, EdgeColumn::successes, 3, per_s);
+        auto fail = fetch(rec, ei, EdgeColumn::failures, 4, per_s);
+        auto tmo = fetch(rec, ei, EdgeColumn::timeouts, 5, per_s);
+        auto rej = fetch(rec, ei, EdgeColumn::rejected, 6, per_s);
+        // failures include timeouts: plot errors = failures - timeouts.
+        auto& errors = buffers_[7];
+        errors.assign(fail.begin(), fail.end());
+        for (std::size_t i = 0; i < errors.size() && i < tmo.size(); ++i) {
+            if (errors[i].empty()) continue;
+            errors[i].sum = std::max(errors[i].sum - tmo[i].sum, 0.0);
+        }
+        static constexpr std::array<const char*, 4> labels = {"success", "error", "timeout",
+                                                              "rejected"};
+        static constexpr std::array<ImU32, 4> colors = {theme::kSuccess, theme::kFailure,
+                                                        theme::kTimeout, theme::kRejected};
+        const std::array<std::span<const plot::Column>, 4> series = {
+            succ, std::span<const plot::Column>(errors), tmo, rej};
+        plots_[1].stacked(labels, series, colors);
+        plots_[1].markers(markers_);
+        plots_[1].end();
+    }
+
+    // 3. Rejected calls.
+    ImGui::TextUnformatted("rejected calls /s (the breaker failing fast)");
+    if (plots_[2].begin("##rejected", view_, now_s, plot_h, counts)) {
+        columns_ = plots_[2].columns();
+        plots_[2].line("rejected", fetch(rec, ei, EdgeColumn::rejected, 8, per_s),
+                       theme::kRejected);
+        plots_[2].markers(markers_);
+        plots_[2].end();
+    }
+
+    // 4. Failure rate with the trip threshold.
+    ImGui::TextUnformatted("failure rate");
+    TimePlot::YAxis rate{true, true, {0.0, 1.05}, ""};
+    if (plots_[3].begin("##rate", view_, now_s, plot_h, rate)) {
+        columns_ = plots_[3].columns();
+        plots_[3].line("failure rate", fetch(rec, ei, EdgeColumn::failure_rate, 9, 1.0),
+                       theme::kFailure);
+        if (ei < snap.edges.size() && snap.edges[ei].has_breaker &&
+            snap.edges[ei].window.failure_threshold <= 1.0) {
+            plots_[3].threshold("trip threshold", snap.edges[ei].window.failure_threshold,
+                                IM_COL32(240, 240, 240, 200));
+        }
+        plots_[3].markers(markers_);
+        plots_[3].end();
+    }
+
+    // 5. Latency.
+    ImGui::TextUnformatted("latency ms");
+    TimePlot::YAxis ms{true, false, {0, 1}, " ms"};
+    if (plots_[4].begin("##latency", view_, now_s, plot_h, ms)) {
+        columns_ = plots_[4].columns();
+        plots_[4].line("p50", fetch(rec, ei, EdgeColumn::latency_p50_ms, 10, 1.0),
+                       IM_COL32(120, 200, 255, 255));
+        plots_[4].line("p99", fetch(rec, ei, EdgeColumn::latency_p99_ms, 11, 1.0),
+                       IM_COL32(255, 150, 90, 255));
+        plots_[4].markers(markers_);
+        plots_[4].end();
+    }
+
+    // 6. Downstream in flight and queue.
+    ImGui::Text("%s in flight / queue", target.c_str());
+    if (plots_[5].begin("##inflight", view_, now_s, plot_h, TimePlot::YAxis{})) {
+        columns_ = plots_[5].columns();
+        plots_[5].stairs("in flight", fetch(rec, ei, EdgeColumn::inflight, 0, 1.0),
+                         IM_COL32(160, 220, 120, 255));
+        if (si != Recorder::npos) {
+            plots_[5].stairs("queue", fetch_service(rec, si, ServiceColumn::queue, 1),
+                             IM_COL32(230, 120, 200, 255));
+        }
+        plots_[5].markers(markers_);
+        plots_[5].end();
+    }
+}
+
+}  // namespace cbsim::gui

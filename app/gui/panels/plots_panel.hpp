@@ -1,0 +1,50 @@
+// plots_panel.hpp: the time series of one edge, on a shared time axis: the breaker state band;
+// calls per second stacked by outcome (success, error, timeout, rejected); rejected calls;
+// failure rate with the trip threshold; latency p50/p99; downstream in-flight and queue.
+// Markers show transitions and applied changes.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "event_cache.hpp"
+#include "panels/panel.hpp"
+#include "widgets/time_plot.hpp"
+
+namespace cbsim::gui {
+
+class PlotsPanel : public Panel {
+  public:
+    PlotsPanel(TimeView& view, const EventCache& events);
+
+    /// The edge plotted ("A->B"); the App keeps it in step with the breaker panel.
+    void set_edge(std::string edge) { edge_ = std::move(edge); }
+    const std::string& edge() const { return edge_; }
+
+    /// Screen rectangle of the panel's window last frame (x0, y0, x1, y1), for PNG export.
+    ImVec4 window_rect() const { return window_rect_; }
+
+  protected:
+    void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
+
+  private:
+    std::span<const plot::Column> fetch(const Recorder& rec, std::size_t edge, EdgeColumn col,
+                                        std::size_t slot, double scale);
+    std::span<const plot::Column> fetch_service(const Recorder& rec, std::size_t service,
+                                                ServiceColumn col, std::size_t slot);
+    void collect_markers();
+
+    TimeView& view_;
+    const EventCache& events_;
+    std::string edge_;
+    std::array<TimePlot, 6> plots_;
+    std::vector<std::vector<plot::Column>> buffers_;
+    std::vector<ColumnAgg> agg_;
+    std::vector<PlotMarker> markers_;
+    plot::Range range_{};
+    int columns_ = 0;
+    ImVec4 window_rect_{0, 0, 0, 0};
+};
+
+}  // namespace cbsim::gui

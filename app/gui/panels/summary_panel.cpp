@@ -1,0 +1,100 @@
+#include "panels/summary_panel.hpp"
+
+#include <cstdio>
+
+#include "theme.hpp"
+
+namespace cbsim::gui {
+namespace {
+
+enum class Unit { percent, count, ms };
+
+void kpi(const char* name, const char* help, Unit unit, double value) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(name);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+    ImGui::TableNextColumn();
+    switch (unit) {
+        case Unit::percent:
+            ImGui::Text("%.2f %%", value);
+            break;
+        case Unit::count:
+            ImGui::Text("%.0f", value);
+            break;
+        case Unit::ms:
+            ImGui::Text("%.1f ms", value);
+            break;
+    }
+}
+
+void kpi_text(const char* name, const char* help, const std::string& value) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(name);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(value.c_str());
+}
+
+std::string delay_text(const std::optional<double>& delay, std::uint64_t episodes,
+                       std::uint64_t found) {
+    char buf[96];
+    if (!delay) {
+        std::snprintf(buf, sizeof buf, "- (%llu of %llu)", static_cast<unsigned long long>(found),
+                      static_cast<unsigned long long>(episodes));
+    } else {
+        std::snprintf(buf, sizeof buf, "%.2f s (%llu of %llu)", *delay,
+                      static_cast<unsigned long long>(found),
+                      static_cast<unsigned long long>(episodes));
+    }
+    return buf;
+}
+
+}  // namespace
+
+SummaryPanel::SummaryPanel() : Panel("summary", "Summary", "Ctrl+6") {}
+
+void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
+    (void)sink;
+    const Summary& s = snap.summary;
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("##overall", 2, flags)) {
+        kpi("availability", "Share of client requests that ended in success, as users saw it",
+            Unit::percent, s.availability * 100.0);
+        kpi("requests", "Client requests so far", Unit::count, static_cast<double>(s.requests));
+        kpi("rejected", "Attempts refused by a breaker (every edge)", Unit::count,
+            static_cast<double>(s.rejected));
+        kpi("calls saved", "Calls the downstream services never had to serve", Unit::count,
+            static_cast<double>(s.calls_saved));
+        kpi("changes", "Setting changes applied so far", Unit::count,
+            static_cast<double>(s.changes_applied));
+        ImGui::EndTable();
+    }
+    for (const EdgeSummary& e : s.edges) {
+        if (!e.has_breaker) continue;
+        ImGui::Separator();
+        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s", e.edge.c_str());
+        if (!ImGui::BeginTable(e.edge.c_str(), 2, flags)) continue;
+        const double rejected_pct =
+            e.attempts ? 100.0 * static_cast<double>(e.rejected) / static_cast<double>(e.attempts)
+                       : 0.0;
+        kpi("availability", "Logical calls on this edge that ended in success (fallbacks count)",
+            Unit::percent, e.availability * 100.0);
+        kpi("rejected", "Share of attempts the breaker refused", Unit::percent, rejected_pct);
+        kpi("calls saved", "Attempts the target never had to serve", Unit::count,
+            static_cast<double>(e.calls_saved));
+        kpi("opens", "Transitions to open", Unit::count, static_cast<double>(e.opens));
+        kpi("false trips", "Opens while the target's real failure rate was under the threshold",
+            Unit::count, static_cast<double>(e.false_trips));
+        kpi_text("detection delay", "From a fault on the target to the breaker opening (mean)",
+                 delay_text(e.detection_delay_s, e.faults, e.detections));
+        kpi_text("recovery delay", "From the fault cleared to the breaker closed again (mean)",
+                 delay_text(e.recovery_delay_s, e.faults, e.recoveries));
+        kpi("p99 latency", "99th percentile attempt latency over the run", Unit::ms,
+            e.latency_p99_ms);
+        ImGui::EndTable();
+    }
+}
+
+}  // namespace cbsim::gui

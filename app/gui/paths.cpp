@@ -1,0 +1,42 @@
+#include "paths.hpp"
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+namespace cbsim::gui {
+namespace fs = std::filesystem;
+
+std::string asset_dir() {
+    const char* env = std::getenv("CBSIM_ASSET_DIR");
+    if (env && *env) return env;
+    return CBSIM_ASSET_DIR;
+}
+
+std::string file_stem(const std::string& scenario_name) {
+    std::string name;
+    for (const char c : scenario_name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
+        name += ok ? c : '-';
+    }
+    if (name.empty()) name = "run";
+    return name;
+}
+
+std::string default_export_path(const std::string& base, const std::string& scenario_name) {
+    const std::string name = file_stem(scenario_name);
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    const std::string first = (fs::path(base) / (name + "-" + stamp)).string();
+    std::string path = first;
+    std::error_code ec;
+    for (int n = 2; fs::exists(path, ec); ++n)
+        path = first + "-" + std::to_string(n);
+    return path;
+}
+
+}  // namespace cbsim::gui

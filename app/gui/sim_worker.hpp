@@ -1,0 +1,93 @@
+// sim_worker.hpp: the simulation's own thread.
+//
+// SimWorker owns the Run. Its thread advances the run at `speed` x real time while playing,
+// applies the Commands the UI queued since the last tick, and publishes a fresh Snapshot after
+// each tick. The UI side (send, snapshot, take_notices) only ever locks a mutex to copy a
+// pointer or swap a small vector, so neither thread waits for the other beyond a copy. While
+// paused the thread sleeps on a condition variable until a command arrives.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <cbsim/run.hpp>
+
+#include "commands.hpp"
+
+namespace cbsim::gui {
+
+class SimWorker : public CommandSink {
+  public:
+    struct Options {
+        double speed = 1.0;
+        bool playing = true;
+        /// Longest real time one tick may spend advancing; beyond it the run falls behind
+        /// (the lag is dropped, not accumulated) and the snapshot says so.
+        std::chrono::milliseconds max_tick_work{25};
+        std::chrono::milliseconds tick{10};  ///< sleep between ticks while playing
+        /// The recorder's row bound (see Recorder); smaller in tests.
+        std::size_t max_rows = Recorder::kDefaultMaxRows;
+    };
+
+    static constexpr double kMinSpeed = 0.1;
+    static constexpr double kMaxSpeed = 1000.0;
+
+    /// Starts the thread on a run of `scenario` (if it cannot run, the snapshot's `error`
+    /// says why and the thread waits for a LoadScenario).
+    SimWorker(Scenario scenario, std::string source, Options options);
+    ~SimWorker() override;
+    SimWorker(const SimWorker&) = delete;
+    SimWorker& operator=(const SimWorker&) = delete;
+
+    /// Queues a command; the worker applies it at its next tick (wakes it when paused).
+    void send(Command command) override;
+
+    /// The latest snapshot (never null).
+    std::shared_ptr<const Snapshot> snapshot() const;
+
+    /// Results of commands since the last call (export paths, errors).
+    std::vector<Notice> take_notices();
+
+    /// Blocks until every command sent before this call has been applied and a snapshot
+    /// published after them (tests, and Export before quitting).
+    void sync();
+
+  private:
+    void loop();
+    void handle(Command& command);
+    void restart(Scenario scenario, std::string source);
+    void advance(double real_seconds);
+    void publish(bool with_summary);
+    void notify(Notice notice);
+
+    Options options_;
+    std::shared_ptr<Run> run_;  // worker thread only; shared so snapshots keep the recorder
+    std::string source_;
+    std::string error_;
+    std::uint64_t generation_ = 0;
+    double speed_;
+    bool playing_;
+    bool behind_ = false;
+    double carry_us_ = 0.0;  // fraction of a microsecond owed to the next tick
+    Summary summary_;
+    std::chrono::steady_clock::time_point last_summary_{};
+
+    mutable std::mutex mutex_;  // guards everything below
+    std::condition_variable wake_;
+    std::condition_variable synced_;
+    std::vector<Command> queue_;
+    std::uint64_t sent_ = 0;
+    std::uint64_t applied_ = 0;
+    std::shared_ptr<const Snapshot> snapshot_;
+    std::vector<Notice> notices_;
+    bool stop_ = false;
+
+    std::thread thread_;  // last: starts after every member above exists
+};
+
+}  // namespace cbsim::gui

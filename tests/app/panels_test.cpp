@@ -1,0 +1,214 @@
+// Panels driven by a windowless ImGui context: real mouse and key input through ImGuiIO, the
+// commands they send recorded by a CommandLog.
+#include <gtest/gtest.h>
+
+#include <cbsim/scenario.hpp>
+
+#include "imgui_harness.hpp"
+#include "panels/breaker_panel.hpp"
+#include "panels/events_panel.hpp"
+#include "panels/plots_panel.hpp"
+#include "panels/run_panel.hpp"
+#include "panels/services_panel.hpp"
+#include "panels/summary_panel.hpp"
+
+namespace cbsim::gui {
+namespace {
+
+using testing::ImGuiHarness;
+
+Snapshot make_snapshot() {
+    Snapshot s;
+    s.generation = 1;
+    s.live = default_scenario();
+    s.playing = true;
+    s.speed = 1.0;
+    return s;
+}
+
+const SetSetting* last_setting(const CommandLog& log, const std::string& path) {
+    const SetSetting* found = nullptr;
+    for (const Command& c : log.commands) {
+        if (const auto* s = std::get_if<SetSetting>(&c); s && s->path == path) found = s;
+    }
+    return found;
+}
+
+// Drags from the left of a reported rectangle to `frac` of its width, frame by frame.
+void drag(ImGuiHarness& ui, const ImVec4& r, float frac, const std::function<void()>& draw) {
+    const float y = (r.y + r.w) * 0.5f;
+    ui.mouse(r.x + 2.0f, y, false);
+    ui.frame(draw);
+    ui.mouse(r.x + 2.0f, y, true);
+    ui.frame(draw);
+    for (int step = 1; step <= 8; ++step) {
+        ui.mouse(r.x + (r.z - r.x) * frac * static_cast<float>(step) / 8.0f, y, true);
+        ui.frame(draw);
+    }
+    ui.mouse(r.x + (r.z - r.x) * frac, y, false);
+    ui.frame(draw);
+}
+
+TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
+    ImGuiHarness ui;
+    ServicesPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(420, 700));
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("B.failure_rate")) << "no slider for B's failure rate";
+    EXPECT_TRUE(log.commands.empty()) << "drawing alone must not send commands";
+    drag(ui, rects.rects["B.failure_rate"], 0.99f, draw);
+    const SetSetting* s = last_setting(log, "B.failure_rate");
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(std::holds_alternative<double>(s->value));
+    EXPECT_GE(std::get<double>(s->value), 0.9);
+    EXPECT_LE(std::get<double>(s->value), 1.0);
+    // Only that setting was touched.
+    for (const Command& c : log.commands) {
+        ASSERT_TRUE(std::holds_alternative<SetSetting>(c));
+        EXPECT_EQ(std::get<SetSetting>(c).path, "B.failure_rate");
+    }
+}
+
+TEST(ServicesPanel, ShowsEveryServiceKnobWithItsRange) {
+    ImGuiHarness ui;
+    ServicesPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(420, 780));
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    ui.frame([&] { panel.draw(snap, log); });
+    for (const Service& s : snap.live.services) {
+        for (const std::string& key : ServicesPanel::keys_for(s)) {
+            EXPECT_TRUE(rects.rects.count(s.name + "." + key)) << s.name << "." << key;
+        }
+    }
+}
+
+TEST(ServicesPanel, TypedValueOutOfRangeIsClampedWithAHint) {
+    ImGuiHarness ui;
+    ServicesPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(420, 700));
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    const ImVec4 r = rects.rects.at("B.failure_rate");
+    // The typed entry sits right of the slider.
+    const float x = r.z + 30.0f, y = (r.y + r.w) * 0.5f;
+    ui.mouse(x, y, false);
+    ui.frame(draw);
+    ui.mouse(x, y, true);
+    ui.frame(draw);
+    ui.mouse(x, y, false);
+    ui.frame(draw);
+    // Select all, type 7, press Enter.
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyCtrl = true;
+    ui.key(65, true);
+    ui.frame(draw);
+    ui.key(65, false);
+    io.KeyCtrl = false;
+    ui.frame(draw);
+    io.AddInputCharacter('7');
+    ui.frame(draw);
+    ui.key(257, true);
+    ui.frame(draw);
+    ui.key(257, false);
+    ui.frame(draw);
+    const SetSetting* s = last_setting(log, "B.failure_rate");
+    ASSERT_NE(s, nullptr) << "typing a value and Enter must send it";
+    EXPECT_DOUBLE_EQ(std::get<double>(s->value), 1.0) << "7 is clamped to the range [0, 1]";
+}
+
+TEST(RunPanel, PlayButtonAndSpeedSendCommands) {
+    ImGuiHarness ui;
+    RunPanel panel(std::string(CBSIM_ASSET_DIR) + "/scenarios");
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(420, 300));
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    const ImVec4 r = rects.rects.at("run.play");
+    const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
+    ui.mouse(x, y, false);
+    ui.frame(draw);
+    ui.mouse(x, y, true);
+    ui.frame(draw);
+    ui.mouse(x, y, false);
+    ui.frame(draw);
+    ASSERT_EQ(log.commands.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<TogglePlaying>(log.commands[0]));
+}
+
+TEST(RunPanel, ABadScenarioFileIsReportedAndSendsNothing) {
+    ImGuiHarness ui;
+    RunPanel panel(std::string(CBSIM_ASSET_DIR) + "/scenarios");
+    CommandLog log;
+    const std::string err = panel.open_file("/nonexistent/cbsim/scenario.toml", log);
+    EXPECT_FALSE(err.empty());
+    EXPECT_NE(err.find("/nonexistent/cbsim/scenario.toml"), std::string::npos) << err;
+    EXPECT_TRUE(log.commands.empty());
+}
+
+TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
+    ImGuiHarness ui;
+    BreakerPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(460, 780));
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_EQ(panel.edge(), "A->B");
+    // Every numeric breaker parameter of the edge has a slider.
+    std::size_t numeric = 0;
+    for (const SettingSpec& spec : setting_specs(snap.live)) {
+        if (spec.path.rfind("A->B.breaker.", 0) != 0) continue;
+        if (spec.kind != ParamKind::integer && spec.kind != ParamKind::real) continue;
+        ++numeric;
+        EXPECT_TRUE(rects.rects.count(spec.path)) << spec.path;
+    }
+    EXPECT_GT(numeric, 2u);
+    ASSERT_TRUE(rects.rects.count("A->B.breaker.timeout_ms"));
+    drag(ui, rects.rects["A->B.breaker.timeout_ms"], 0.5f, draw);
+    const SetSetting* s = last_setting(log, "A->B.breaker.timeout_ms");
+    ASSERT_NE(s, nullptr);
+    const auto spec = find_setting(snap.live, "A->B.breaker.timeout_ms");
+    ASSERT_TRUE(spec);
+    EXPECT_GE(std::get<double>(s->value), spec->min);
+    EXPECT_LE(std::get<double>(s->value), spec->max);
+    EXPECT_NE(std::get<double>(s->value), std::get<double>(*get_setting(snap.live, spec->path)));
+}
+
+TEST(EventsAndPlots, DrawWithoutARunAndSendNothing) {
+    ImGuiHarness ui;
+    TimeView view;
+    EventCache cache;
+    PlotsPanel plots(view, cache);
+    EventsPanel events(view, cache);
+    SummaryPanel summary;
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    ui.frame([&] {
+        plots.draw(snap, log);
+        events.draw(snap, log);
+        summary.draw(snap, log);
+    });
+    EXPECT_TRUE(log.commands.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui

@@ -1,0 +1,149 @@
+// SimWorker: commands reach the run on the worker thread, snapshots reflect them after sync().
+#include "sim_worker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace cbsim::gui {
+namespace {
+
+namespace fs = std::filesystem;
+
+SimWorker::Options paused() {
+    SimWorker::Options o;
+    o.playing = false;
+    return o;
+}
+
+double failure_rate(const Snapshot& s, const std::string& service) {
+    return s.live.find_service(service)->failure_rate;
+}
+
+TEST(SimWorker, StartsOnTheScenarioAtTimeZero) {
+    SimWorker worker(default_scenario(), "", paused());
+    const auto snap = worker.snapshot();
+    ASSERT_TRUE(snap);
+    EXPECT_EQ(snap->now, 0);
+    EXPECT_FALSE(snap->playing);
+    EXPECT_TRUE(snap->recorder);
+    EXPECT_TRUE(snap->error.empty());
+    EXPECT_EQ(snap->live.name, default_scenario().name);
+}
+
+TEST(SimWorker, StepAdvancesExactlyAndSettingsApplyAtNow) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(3)});
+    worker.send(SetSetting{"B.failure_rate", 0.9});
+    worker.sync();
+    auto snap = worker.snapshot();
+    EXPECT_EQ(snap->now, from_s(3));
+    EXPECT_DOUBLE_EQ(failure_rate(*snap, "B"), 0.9);
+    EXPECT_EQ(snap->changes, 1u);
+    // Paused: a second sync leaves the clock where it was.
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->now, from_s(3));
+}
+
+TEST(SimWorker, ARefusedSettingIsANoticeAndChangesNothing) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(SetSetting{"B.failure_rate", 3.0});
+    worker.sync();
+    const auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::error);
+    EXPECT_NE(notices[0].text.find("B.failure_rate"), std::string::npos) << notices[0].text;
+    EXPECT_DOUBLE_EQ(failure_rate(*worker.snapshot(), "B"),
+                     default_scenario().find_service("B")->failure_rate);
+    EXPECT_TRUE(worker.take_notices().empty());
+}
+
+TEST(SimWorker, ResetKeepsTheSettingsAndRestartsTheClock) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(2)});
+    worker.send(SetSetting{"B.failure_rate", 0.5});
+    worker.sync();
+    const auto before = worker.snapshot();
+    worker.send(Reset{});
+    worker.sync();
+    const auto after = worker.snapshot();
+    EXPECT_EQ(after->now, 0);
+    EXPECT_NE(after->generation, before->generation);
+    EXPECT_DOUBLE_EQ(failure_rate(*after, "B"), 0.5);
+    EXPECT_EQ(after->changes, 0u);
+    worker.send(SetSeed{42});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->live.seed, 42u);
+}
+
+TEST(SimWorker, PlaysAndPausesAndClampsTheSpeed) {
+    SimWorker::Options o;
+    o.playing = true;
+    o.speed = 1000.0;
+    SimWorker worker(default_scenario(), "", o);
+    worker.send(SetSpeed{5000.0});
+    worker.sync();
+    EXPECT_DOUBLE_EQ(worker.snapshot()->speed, SimWorker::kMaxSpeed);
+    // Wait (bounded) until simulated time moved: the worker advances on its own.
+    for (int i = 0; i < 500 && worker.snapshot()->now == 0; ++i)
+        worker.sync();
+    worker.send(SetPlaying{false});
+    worker.sync();
+    const SimTime stopped = worker.snapshot()->now;
+    EXPECT_GT(stopped, 0);
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->now, stopped);
+    EXPECT_FALSE(worker.snapshot()->playing);
+}
+
+TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("cbsim_worker_export_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(2)});
+    worker.send(SetSetting{"B.failure_rate", 1.0});
+    worker.send(Step{from_s(3)});
+    worker.send(ExportRun{dir.string()});
+    worker.sync();
+    auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::exported) << notices[0].text;
+    EXPECT_EQ(notices[0].path, dir.string());
+    for (const char* f : {"timeseries.csv", "events.csv", "scenario.toml", "summary.json"}) {
+        EXPECT_TRUE(fs::exists(dir / f)) << f;
+    }
+    std::ifstream toml(dir / "scenario.toml");
+    std::string text, line;
+    while (std::getline(toml, line))
+        text.append(line).push_back('\n');
+    EXPECT_NE(text.find("B.failure_rate"), std::string::npos) << "the change is in the timeline";
+
+    worker.send(ExportRun{"/proc/cbsim-cannot-write/run"});
+    worker.send(SaveScenario{"/proc/cbsim-cannot-write/s.toml"});
+    worker.sync();
+    notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 2u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::error);
+    EXPECT_EQ(notices[1].kind, Notice::Kind::error);
+    // The run is intact after the failures.
+    EXPECT_EQ(worker.snapshot()->now, from_s(5));
+    fs::remove_all(dir);
+}
+
+TEST(SimWorker, ABadScenarioKeepsTheCurrentRun) {
+    SimWorker worker(default_scenario(), "", paused());
+    Scenario bad = default_scenario();
+    bad.traffic.target = "nobody";
+    worker.send(LoadScenario{bad, "bad.toml"});
+    worker.sync();
+    const auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::error);
+    EXPECT_EQ(worker.snapshot()->live.traffic.target, default_scenario().traffic.target);
+    EXPECT_TRUE(worker.snapshot()->error.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui
