@@ -269,6 +269,10 @@ std::unique_ptr<Breaker> make_breaker(const BreakerConfig& config) {
             [&](const HystrixSettings& s) { return detail::make_hystrix_breaker(s, for_preset); },
         },
         config.settings);
+    // A gobreaker without decorator extras runs bare (its hot path is the benchmark's); it
+    // refuses a reconfiguration that needs the decorator, so the caller rebuilds it.
+    if (config.preset() == Preset::gobreaker && !detail::needs_decorator(config.extras))
+        return inner;
     return std::make_unique<detail::ExtrasBreaker>(std::move(inner), config.extras);
 }
 

@@ -300,8 +300,25 @@ TEST(ExtrasTimeoutWeight, WeightsFailureRatesOfOtherPresets) {
 
 // [SECTION] Switching extras at run time ---------------------------------------------------
 
-TEST(Extras, ReconfigureTurnsThemOnAndOff) {
+TEST(Extras, BareGobreakerAsksToBeRebuiltForDecoratorExtras) {
+    // Without decorator extras make_breaker returns gobreaker bare (hot path); turning on a
+    // decorator extra then needs a new breaker, like a change of preset.
     BreakerConfig c = gobreaker({{"trip.consecutive_failures", 1}, {"timeout_ms", 1000}});
+    Harness h(c);
+    ASSERT_TRUE(h.fail(0));
+    BreakerConfig with_probe = c;
+    ASSERT_EQ(set_param(with_probe, "extras.probe_timeout_ms", 100), "");
+    EXPECT_FALSE(h.breaker->reconfigure(with_probe, ms(1)));
+    EXPECT_EQ(h.state(ms(1)), State::open);  // unchanged
+    BreakerConfig with_jitter = c;
+    ASSERT_EQ(set_param(with_jitter, "extras.open_jitter", 0.1), "");
+    EXPECT_TRUE(h.breaker->reconfigure(with_jitter, ms(2)));  // the preset draws the jitter
+}
+
+TEST(Extras, ReconfigureTurnsThemOnAndOff) {
+    // Built with a decorator extra (timeout weight), the breaker takes others at run time.
+    BreakerConfig c = gobreaker(
+        {{"trip.consecutive_failures", 1}, {"timeout_ms", 1000}, {"extras.timeout_weight", 2}});
     Harness h(c);
     ASSERT_TRUE(h.fail(0));
     ASSERT_TRUE(h.breaker->acquire(ms(1001)).allowed());  // silent probe, no timeout yet
@@ -309,20 +326,25 @@ TEST(Extras, ReconfigureTurnsThemOnAndOff) {
     ASSERT_TRUE(h.breaker->reconfigure(c, ms(1002)));
     EXPECT_EQ(h.state(ms(5000)), State::half_open);  // that probe predates the timeout
     ASSERT_EQ(h.rejection(ms(5000)), Rejection::too_many_requests);
-    // Turning it off again leaves a plain gobreaker
     ASSERT_EQ(set_param(c, "extras.probe_timeout_ms", 0), "");
-    ASSERT_TRUE(h.breaker->reconfigure(c, ms(5001)));
+    ASSERT_EQ(set_param(c, "extras.timeout_weight", 1), "");
+    ASSERT_TRUE(h.breaker->reconfigure(c, ms(5001)));  // all extras off: a plain gobreaker
     EXPECT_EQ(h.state(ms(9000)), State::half_open);
 }
 
 TEST(Extras, ReconfiguredProbeTimeoutAppliesToNewProbes) {
-    BreakerConfig c = gobreaker({{"trip.consecutive_failures", 1}, {"timeout_ms", 1000}});
-    Harness h(c);
-    ASSERT_EQ(set_param(c, "extras.probe_timeout_ms", 100), "");
-    ASSERT_TRUE(h.breaker->reconfigure(c, 0));
-    ASSERT_TRUE(h.fail(0));
-    ASSERT_TRUE(h.breaker->acquire(ms(1001)).allowed());
-    EXPECT_EQ(h.state(ms(1101)), State::open);
+    for (Preset p : kPresets) {
+        SCOPED_TRACE(to_string(p));
+        BreakerConfig c = quick_trip(p);
+        ASSERT_EQ(set_param(c, "extras.timeout_weight", 1.5), "");
+        Harness h(c);
+        ASSERT_EQ(set_param(c, "extras.probe_timeout_ms", 100), "");
+        ASSERT_TRUE(h.breaker->reconfigure(c, 0));
+        SimTime t = drive_open(h, 0);
+        ASSERT_TRUE(first_admitted(h, t).allowed());
+        EXPECT_EQ(h.state(t + ms(100) - 1), State::half_open);
+        EXPECT_EQ(h.state(t + ms(100)), State::open);
+    }
 }
 
 }  // namespace

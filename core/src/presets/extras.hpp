@@ -7,6 +7,9 @@
 // - probe_timeout_ms, ramp_up_ms / ramp_up_start, timeout_weight: ExtrasBreaker, a decorator
 //   that make_breaker() puts around every preset. A preset never sees them, so it cannot apply
 //   them twice. With the default extras the decorator forwards every call unchanged.
+//   Exception, for the hot path: a gobreaker whose extras need no decorator is returned bare,
+//   and its reconfigure() returns false for a config that needs the decorator (the caller
+//   then builds a new breaker, as for a change of preset).
 //
 //   probe timeout: a call admitted while the inner breaker is half-open and still unreported
 //     `probe_timeout_ms` after its admission is recorded as a failure at admitted_at +

@@ -409,7 +409,7 @@ WindowView GobreakerBreaker::window(SimTime now) {
 
 bool GobreakerBreaker::reconfigure(const BreakerConfig& config, SimTime now) {
     const auto* s = std::get_if<GobreakerSettings>(&config.settings);
-    if (s == nullptr) return false;
+    if (s == nullptr || needs_decorator(config.extras)) return false;  // see make_breaker()
     observe(now);
     const SimTime old_interval = interval_;
     const SimTime old_period = bucket_period_;
