@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# export_e2e.sh APP CLI WORKDIR: the user's story end to end, with real input under Xvfb.
+# Launches the app on the default scenario (A calls B behind gobreaker), drags B's failure-rate
+# slider to >= 0.9 with real mouse moves, waits, drags it back to 0, waits, presses Ctrl+E, then
+# checks the exported run: no transition to open before the drag, one after it, rejected calls
+# after it, recovery through half-open to closed after the slider went back down; and
+# `CLI run <export>/scenario.toml` gives a byte-identical timeseries.csv.
+# Artifacts in WORKDIR: app.log, before/after/recovered.png (look at them), the export, the re-run.
+set -euo pipefail
+app=$1 cli=$2 work=$3
+: "${DISPLAY:?run me under xvfb-run}"
+rm -rf "$work"
+mkdir -p "$work"
+export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
+log=$work/app.log
+fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
+
+"$app" --test-report --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+
+timeout 30 xdotool search --sync --onlyvisible --name '^cbsim' >/dev/null || fail "no window"
+for _ in $(seq 300); do grep -q '^READY' "$log" && break; sleep 0.1; done
+grep -q '^READY' "$log" || fail "app never became READY"
+read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
+cy=$(((y0 + y1) / 2))
+echo "B.failure_rate slider: x $x0..$x1 y $y0..$y1"
+
+# Let the healthy run go on for a while: the breaker must stay closed.
+sleep 3
+import -window root "$work/before.png"
+
+# Drag with real mouse moves; each step waits more than two frames (the app caps at 30 fps,
+# and llvmpipe frames can take 100 ms on a loaded machine).
+drag() {  # drag FROM_X TO_X STEP
+    xdotool mousemove --sync "$1" "$cy"
+    sleep 0.3
+    xdotool mousedown 1
+    sleep 0.3
+    for x in $(seq "$1" "$3" "$2") "$2"; do
+        xdotool mousemove --sync "$x" "$cy"
+        sleep 0.1
+    done
+    sleep 0.3
+    xdotool mouseup 1
+    sleep 0.3
+    xdotool mousemove --sync $((x1 + 200)) $((cy + 300))  # away, so no tooltip covers the view
+}
+drag $((x0 + 3)) $((x1 - 2)) 20
+
+# The breaker opens within seconds; give it time to reject calls and show it.
+sleep 5
+import -window root "$work/after.png"
+
+# Back down: after its open timeout (5 s) the breaker probes (half-open) and closes.
+drag $((x1 - 3)) $((x0 - 10)) -20
+sleep 8
+import -window root "$work/recovered.png"
+
+# Ctrl+E, keys held longer than a frame (ImGui 1.86 polls key state once per frame).
+xdotool keydown ctrl
+sleep 0.3
+xdotool keydown e
+sleep 0.3
+xdotool keyup e
+sleep 0.1
+xdotool keyup ctrl
+for _ in $(seq 300); do grep -q '^EXPORTED ' "$log" && break; sleep 0.1; done
+grep -q '^EXPORTED ' "$log" || fail "no EXPORTED line after Ctrl+E"
+export_dir=$(grep '^EXPORTED ' "$log" | head -1 | cut -d' ' -f2-)
+echo "export: $export_dir"
+case "$export_dir" in "$work/exports/"*) ;; *) fail "export went to $export_dir, not under --export-dir" ;; esac
+for f in timeseries.csv events.csv scenario.toml summary.json; do
+    [ -s "$export_dir/$f" ] || fail "missing $export_dir/$f"
+done
+
+# events.csv: t_s,edge,instance,from,to,reason; a change row has the path in `edge`.
+events=$export_dir/events.csv
+head -1 "$events" | grep -q '^t_s,edge,instance,from,to,reason' || fail "events.csv header"
+t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { print $1; exit }' "$events")
+[ -n "$t_drag" ] || fail "no B.failure_rate change in events.csv"
+max_rate=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" && $5 + 0 > m { m = $5 + 0 } END { print m + 0 }' "$events")
+opens_before=$(awk -F, -v t="$t_drag" 'NR > 1 && $5 == "open" && $1 + 0 < t + 0' "$events" | wc -l)
+opens_after=$(awk -F, -v t="$t_drag" 'NR > 1 && $5 == "open" && $1 + 0 >= t + 0' "$events" | wc -l)
+echo "drag at t=$t_drag s, B.failure_rate up to $max_rate; opens before $opens_before, after $opens_after"
+awk -v m="$max_rate" 'BEGIN { exit !(m >= 0.9) }' || fail "the slider reached only $max_rate"
+[ "$opens_before" -eq 0 ] || fail "the breaker opened before the drag"
+[ "$opens_after" -ge 1 ] || fail "the breaker did not open after the drag"
+t_down=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" && $5 + 0 == 0 { print $1 }' "$events" | tail -1)
+[ -n "$t_down" ] || fail "the slider never went back to 0"
+closes=$(awk -F, -v t="$t_down" 'NR > 1 && $4 == "half_open" && $5 == "closed" && $1 + 0 >= t + 0' "$events" | wc -l)
+echo "slider back to 0 at t=$t_down s; half_open -> closed after it: $closes"
+[ "$closes" -ge 1 ] || fail "no recovery through half-open after the slider went back down"
+
+# timeseries.csv: rejected calls on A->B after the drag, none before.
+ts=$export_dir/timeseries.csv
+col() { head -1 "$ts" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+c_edge=$(col edge) c_rej=$(col rejected)
+[ -n "$c_edge" ] && [ -n "$c_rej" ] || fail "timeseries.csv header lacks edge/rejected"
+rej_before=$(awk -F, -v t="$t_drag" -v e="$c_edge" -v r="$c_rej" 'NR > 1 && $e == "A->B" && $1 + 0 < t + 0 { s += $r } END { print s + 0 }' "$ts")
+rej_after=$(awk -F, -v t="$t_drag" -v e="$c_edge" -v r="$c_rej" 'NR > 1 && $e == "A->B" && $1 + 0 >= t + 0 { s += $r } END { print s + 0 }' "$ts")
+echo "rejected on A->B: before $rej_before, after $rej_after"
+[ "$rej_before" -eq 0 ] || fail "calls rejected before the drag"
+[ "$rej_after" -gt 0 ] || fail "no rejected calls after the drag"
+
+# The exported scenario reproduces the run headless, byte for byte.
+"$cli" run "$export_dir/scenario.toml" --out "$work/rerun" >"$work/cli.log" 2>&1 || {
+    cat "$work/cli.log"
+    fail "cbsim-cli run failed"
+}
+cmp "$export_dir/timeseries.csv" "$work/rerun/timeseries.csv" || fail "re-run timeseries.csv differs"
+cmp "$export_dir/events.csv" "$work/rerun/events.csv" || fail "re-run events.csv differs"
+echo "cbsim-cli re-run: identical timeseries.csv ($(wc -l <"$ts") lines) and events.csv"
+
+# Quit with a real Ctrl+Q.
+xdotool keydown ctrl
+sleep 0.2
+xdotool keydown q
+sleep 0.2
+xdotool keyup q
+sleep 0.1
+xdotool keyup ctrl
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not close the app"
+rc=0
+wait "$pid" || rc=$?
+trap - EXIT
+[ "$rc" -eq 0 ] || fail "exit code $rc"
+echo "screenshots: $work/before.png $work/after.png $work/recovered.png"
+echo "E2E: PASS"
