@@ -1,0 +1,117 @@
+// Export: CSV headers and fixed formatting, the partial last bucket, events, the run
+// folder written atomically.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cbsim/export.hpp"
+#include "cbsim/run.hpp"
+
+namespace cbsim {
+namespace {
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        out.push_back(l);
+    return out;
+}
+
+std::size_t fields(const std::string& line) {
+    return static_cast<std::size_t>(std::count(line.begin(), line.end(), ',')) + 1;
+}
+
+TEST(SimExport, TimeseriesHasHeaderFixedFormatAndOneRowPerBucketAndEdge) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(3));
+    const auto l = lines(timeseries_csv(run));
+    ASSERT_EQ(l.size(), 1u + 30u * 2u);
+    EXPECT_EQ(l[0],
+              "t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,"
+              "fallbacks,failure_rate,latency_p50_ms,latency_p99_ms,inflight,bulkhead_rejected,"
+              "open_instances");
+    for (std::size_t i = 1; i < l.size(); ++i)
+        ASSERT_EQ(fields(l[i]), 17u) << l[i];
+    EXPECT_EQ(l[1].rfind("0.000,client->A,closed,", 0), 0u) << l[1];
+    EXPECT_EQ(l[2].rfind("0.000,A->B,closed,", 0), 0u) << l[2];
+    EXPECT_EQ(l[59].rfind("2.900,client->A,", 0), 0u) << l[59];
+    // failure_rate with 4 decimals, latencies with 3.
+    std::istringstream row(l[3]);
+    std::vector<std::string> f;
+    for (std::string x; std::getline(row, x, ',');)
+        f.push_back(x);
+    EXPECT_EQ(f[11].size(), 6u) << f[11];  // "0.0000"
+    EXPECT_EQ(f[12].find('.') + 4, f[12].size()) << f[12];
+}
+
+TEST(SimExport, PartialLastBucketIsExported) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_ms(1250));
+    const auto l = lines(timeseries_csv(run));
+    ASSERT_EQ(l.size(), 1u + 13u * 2u);
+    EXPECT_EQ(l.back().rfind("1.200,A->B,", 0), 0u) << l.back();
+    const auto s = lines(services_csv(run));
+    EXPECT_EQ(s[0], "t_s,service,arrivals,served,dropped,queue,busy,utilisation");
+    EXPECT_EQ(s.size(), 1u + 13u * 2u);
+}
+
+TEST(SimExport, EventsListChangesAndTransitionsWithReasons) {
+    Scenario sc = default_scenario();
+    sc.timeline = {{from_s(1), "B.failure_rate", 1.0}};
+    cbsim::Run run(sc);
+    run.advance_to(from_s(3));
+    const auto l = lines(events_csv(run));
+    ASSERT_GE(l.size(), 3u);
+    EXPECT_EQ(l[0], "t_s,edge,instance,from,to,reason");
+    EXPECT_EQ(l[1], "1.000000,B.failure_rate,,0,1,set B.failure_rate");
+    EXPECT_NE(l[2].find(",A->B,"), std::string::npos);
+    EXPECT_NE(l[2].find(",closed,open,opened: consecutive_failures 3 >= 3"), std::string::npos);
+}
+
+TEST(SimExport, SummaryJsonHasTheKpis) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(2));
+    const std::string j = summary_json(run.summary());
+    for (const char* k :
+         {"\"availability\"", "\"rejected\"", "\"calls_saved\"", "\"retry_amplification\"",
+          "\"detection_delay_s\": null", "\"recovery_delay_s\"", "\"false_trips\"",
+          "\"seconds_in_state\"", "\"edge\": \"A->B\""})
+        EXPECT_NE(j.find(k), std::string::npos) << k;
+}
+
+TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {
+    namespace fs = std::filesystem;
+    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_test";
+    fs::remove_all(base);
+    fs::create_directories(base);
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(1));
+    const std::string dir = (base / "run1").string();
+    EXPECT_EQ(write_run_folder(run, dir, "name = \"x\"\n"), "");
+    for (const char* f :
+         {"timeseries.csv", "services.csv", "events.csv", "scenario.toml", "summary.json"})
+        EXPECT_TRUE(fs::exists(base / "run1" / f)) << f;
+    std::ifstream toml(base / "run1" / "scenario.toml");
+    std::string first;
+    std::getline(toml, first);
+    EXPECT_EQ(first, "name = \"x\"");
+    // Into an existing directory: files are replaced.
+    EXPECT_EQ(write_run_folder(run, dir, "name = \"y\"\n"), "");
+    // A missing parent or a file in the way: an error, nothing written.
+    EXPECT_NE(write_run_folder(run, (base / "no" / "run").string(), ""), "");
+    std::ofstream(base / "file") << "x";
+    EXPECT_NE(write_run_folder(run, (base / "file").string(), ""), "");
+    std::size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(base)) {
+        (void)e;
+        ++entries;
+    }
+    EXPECT_EQ(entries, 2u);  // run1 and file: no staging directory left
+    fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace cbsim

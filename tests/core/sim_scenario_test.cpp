@@ -1,0 +1,138 @@
+// Scenario: settable paths with their ranges, apply_setting, get_setting, validate().
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "cbsim/scenario.hpp"
+
+namespace cbsim {
+namespace {
+
+bool has_path(const std::vector<SettingSpec>& specs, const std::string& path) {
+    return std::any_of(specs.begin(), specs.end(),
+                       [&](const SettingSpec& s) { return s.path == path; });
+}
+
+TEST(SimScenario, DefaultScenarioIsValid) {
+    EXPECT_TRUE(validate(default_scenario()).empty());
+    EXPECT_EQ(default_scenario().duration(), from_s(120));
+}
+
+TEST(SimScenario, SpecsListTrafficServiceEdgeAndBreakerPaths) {
+    const auto specs = setting_specs(default_scenario());
+    for (const char* p :
+         {"traffic.rate_rps", "traffic.arrival", "B.failure_rate", "B.hang_rate",
+          "B.latency_p50_ms", "A.instances", "A->B.timeout_ms", "A->B.retry.max_attempts",
+          "A->B.retry.jitter", "A->B.max_in_flight", "A->B.fallback", "A->B.breaker.preset",
+          "A->B.breaker.timeout_ms", "A->B.breaker.trip.consecutive_failures"})
+        EXPECT_TRUE(has_path(specs, p)) << p;
+    const auto rate = find_setting(default_scenario(), "B.failure_rate");
+    ASSERT_TRUE(rate);
+    EXPECT_EQ(rate->min, 0.0);
+    EXPECT_EQ(rate->max, 1.0);
+    EXPECT_FALSE(rate->help.empty());
+    const auto jitter = find_setting(default_scenario(), "A->B.retry.jitter");
+    ASSERT_TRUE(jitter);
+    EXPECT_EQ(jitter->kind, ParamKind::choice);
+    EXPECT_EQ(jitter->choices.size(), 4u);
+    EXPECT_FALSE(find_setting(default_scenario(), "C.failure_rate"));
+    EXPECT_FALSE(find_setting(default_scenario(), "B->A.timeout_ms"));
+    EXPECT_FALSE(find_setting(default_scenario(), "B.nope"));
+}
+
+TEST(SimScenario, ApplySettingValidatesAndNamesTheRange) {
+    Scenario sc = default_scenario();
+    EXPECT_EQ(apply_setting(sc, "B.failure_rate", 0.25), "");
+    EXPECT_EQ(sc.services[1].failure_rate, 0.25);
+    const std::string e = apply_setting(sc, "B.failure_rate", 1.5);
+    EXPECT_NE(e.find("B.failure_rate"), std::string::npos) << e;
+    EXPECT_NE(e.find("[0, 1]"), std::string::npos) << e;
+    EXPECT_EQ(sc.services[1].failure_rate, 0.25);
+    EXPECT_NE(apply_setting(sc, "A.instances", 2.5).find("integer"), std::string::npos);
+    EXPECT_NE(apply_setting(sc, "A->B.retry.jitter", std::string("wild")).find("\"full\""),
+              std::string::npos);
+    EXPECT_EQ(apply_setting(sc, "A->B.retry.jitter", std::string("equal")), "");
+    EXPECT_EQ(sc.services[0].dependencies[0].retry.jitter, Jitter::equal);
+    EXPECT_EQ(apply_setting(sc, "A->B.fallback", std::string("true")), "");
+    EXPECT_TRUE(sc.services[0].dependencies[0].fallback);
+    EXPECT_NE(apply_setting(sc, "nothing", 1.0).find("not a settable path"), std::string::npos);
+    // p50 <= p99: the ranges follow the other value.
+    EXPECT_NE(apply_setting(sc, "B.latency_p50_ms", 500.0), "");
+    EXPECT_EQ(find_setting(sc, "B.latency_p50_ms")->max, 80.0);
+}
+
+TEST(SimScenario, BreakerPresetAndParametersByPath) {
+    Scenario sc = default_scenario();
+    EXPECT_EQ(std::get<std::string>(*get_setting(sc, "A->B.breaker.preset")), "gobreaker");
+    EXPECT_EQ(std::get<double>(*get_setting(sc, "A->B.breaker.trip.consecutive_failures")), 3.0);
+    EXPECT_EQ(apply_setting(sc, "A->B.breaker.timeout_ms", 2500.0), "");
+    EXPECT_EQ(std::get<double>(*get_setting(sc, "A->B.breaker.timeout_ms")), 2500.0);
+    EXPECT_EQ(apply_setting(sc, "A->B.breaker.preset", std::string("none")), "");
+    EXPECT_FALSE(sc.services[0].dependencies[0].breaker);
+    EXPECT_FALSE(find_setting(sc, "A->B.breaker.timeout_ms"));
+    EXPECT_EQ(apply_setting(sc, "A->B.breaker.preset", 1.0), "");  // by index: gobreaker
+    EXPECT_EQ(sc.services[0].dependencies[0].breaker, BreakerConfig::defaults(Preset::gobreaker));
+}
+
+TEST(SimScenario, ValidateFindsStructuralProblems) {
+    Scenario sc = default_scenario();
+    sc.services[0].dependencies[0].target = "Z";
+    auto p = validate(sc);
+    ASSERT_FALSE(p.empty());
+    EXPECT_EQ(p[0].key, "service[0].dependency[0].target");
+
+    sc = default_scenario();
+    sc.services[1].dependencies.push_back(Dependency{});
+    sc.services[1].dependencies[0].target = "A";
+    p = validate(sc);
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_NE(p[0].message.find("cycle"), std::string::npos);
+
+    sc = default_scenario();
+    sc.services[1].name = "A";
+    EXPECT_FALSE(validate(sc).empty());
+
+    sc = default_scenario();
+    sc.services[1].latency.p99_ms = 10;  // below p50 = 20
+    p = validate(sc);
+    ASSERT_FALSE(p.empty());
+    EXPECT_EQ(p[0].key, "service[1].latency_ms.p99");
+
+    sc = default_scenario();
+    sc.services[1].hang_rate = 2;
+    p = validate(sc);
+    ASSERT_FALSE(p.empty());
+    EXPECT_EQ(p[0].key, "service[1].hang_rate");
+
+    sc = default_scenario();
+    sc.timeline.push_back({from_s(1), "B.failure_rate", 3.0});
+    p = validate(sc);
+    ASSERT_FALSE(p.empty());
+    EXPECT_EQ(p[0].key, "timeline[0].value");
+    sc.timeline[0].path = "B.nope";
+    EXPECT_EQ(validate(sc)[0].key, "timeline[0].set");
+
+    sc = default_scenario();
+    sc.traffic.target = "Q";
+    EXPECT_EQ(validate(sc)[0].key, "traffic.target");
+}
+
+TEST(SimScenario, TimelineIsCheckedAgainstTheScenarioAsItIsThen) {
+    // The breaker parameter is valid only after the preset entry that precedes it in time.
+    Scenario sc = default_scenario();
+    sc.services[0].dependencies[0].breaker.reset();
+    sc.timeline = {{from_s(2), "A->B.breaker.timeout_ms", 1000.0},
+                   {from_s(1), "A->B.breaker.preset", std::string("gobreaker")}};
+    EXPECT_TRUE(validate(sc).empty());
+    sc.timeline[1].at = from_s(3);
+    EXPECT_FALSE(validate(sc).empty());
+}
+
+TEST(SimScenario, SettingValuesPrintShortest) {
+    EXPECT_EQ(to_string(SettingValue(0.1)), "0.1");
+    EXPECT_EQ(to_string(SettingValue(200.0)), "200");
+    EXPECT_EQ(to_string(SettingValue(std::string("full"))), "full");
+}
+
+}  // namespace
+}  // namespace cbsim
