@@ -3,16 +3,47 @@
 
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
+#include <cbsim/scenario_io.hpp>
 
 #include <exception>
 #include <ostream>
 
 namespace cbsim::cli {
 
+namespace {
+
+/// "scenario "Retry storm": 2 services, 1 dependency (1 with a breaker), 2 timeline
+/// entries, 60 s".
+void describe(const Scenario& s, std::ostream& out) {
+    std::size_t dependencies = 0, breakers = 0;
+    for (const Service& service : s.services) {
+        dependencies += service.dependencies.size();
+        for (const Dependency& d : service.dependencies) {
+            if (d.breaker) ++breakers;
+        }
+    }
+    const auto count = [](std::size_t n, const char* one, const char* many) {
+        return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    out << "scenario \"" << s.name << "\": " << count(s.services.size(), "service", "services")
+        << ", " << count(dependencies, "dependency", "dependencies") << " (" << breakers
+        << " with a breaker), " << count(s.timeline.size(), "timeline entry", "timeline entries")
+        << ", " << s.duration_s << " s";
+}
+
+}  // namespace
+
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
     try {
-        const BreakerConfig config = load_breaker_file(options.file);
-        out << options.file << ": ok, breaker preset " << to_string(config.preset()) << '\n';
+        if (detect_config_file_kind(options.file) == ConfigFileKind::breaker) {
+            const BreakerConfig config = load_breaker_file(options.file);
+            out << options.file << ": ok, breaker preset " << to_string(config.preset()) << '\n';
+            return 0;
+        }
+        const Scenario scenario = load_scenario_file(options.file);
+        out << options.file << ": ok, ";
+        describe(scenario, out);
+        out << '\n';
         return 0;
     } catch (const ConfigError& e) {
         err << "cbsim-cli validate: " << e.what() << '\n';
