@@ -1,0 +1,71 @@
+// Simulator and engine throughput: kernel events/s at 16, 1k and 100k pending events (hold
+// model: each event schedules one more), and simulated calls/s of a 1000 calls/s A->B run.
+#include <benchmark/benchmark.h>
+
+#include "cbsim/rng.hpp"
+#include "cbsim/run.hpp"
+#include "cbsim/simulator.hpp"
+
+namespace {
+
+struct Hold final : cbsim::EventHandler {
+    cbsim::Simulator* sim = nullptr;
+    cbsim::Rng rng{1, 1};
+    void on_event(std::uint32_t, std::uint64_t payload) override {
+        sim->schedule_in(1 + static_cast<cbsim::SimTime>(rng.below(1000000)), this, 0, payload);
+    }
+};
+
+void BM_SimulatorEvents(benchmark::State& state) {
+    const auto pending = static_cast<std::size_t>(state.range(0));
+    cbsim::Simulator sim(pending + 16);
+    Hold hold;
+    hold.sim = &sim;
+    for (std::size_t i = 0; i < pending; ++i)
+        sim.schedule_at(static_cast<cbsim::SimTime>(hold.rng.below(1000000)), &hold, 0, i);
+    for (auto _ : state)
+        sim.step();
+    state.SetItemsProcessed(state.iterations());
+    state.counters["pending"] = static_cast<double>(sim.pending());
+}
+BENCHMARK(BM_SimulatorEvents)->Name("simulator/events")->Arg(16)->Arg(1024)->Arg(100000);
+
+/// client -> A -> B at 1000 requests/s: A (2 instances) calls B behind a gobreaker breaker
+/// with a 1 s timeout; B answers in a lognormal 20/80 ms and fails 1 % of calls.
+cbsim::Scenario thousand_per_second() {
+    cbsim::Scenario sc = cbsim::default_scenario();
+    sc.traffic.rate_rps = 1000;
+    sc.services[1].capacity = 0;
+    sc.services[1].failure_rate = 0.01;
+    return sc;
+}
+
+void BM_RunCalls(benchmark::State& state) {
+    // Each iteration simulates one more minute of the same run; items = A->B calls.
+    cbsim::Run run(thousand_per_second());
+    std::uint64_t calls = 0;
+    for (auto _ : state) {
+        const std::uint64_t before = run.requests();
+        run.advance_to(run.now() + cbsim::from_s(60));
+        calls += run.requests() - before;
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(calls));
+    state.counters["events_per_call"] =
+        static_cast<double>(run.events_processed()) / static_cast<double>(run.requests());
+}
+BENCHMARK(BM_RunCalls)->Name("run/calls")->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_RunOneHour(benchmark::State& state) {
+    // The goal as stated: one simulated hour at 1000 calls/s (target: under 0.75 s).
+    for (auto _ : state) {
+        cbsim::Run run(thousand_per_second());
+        run.advance_to(cbsim::from_s(3600));
+        benchmark::DoNotOptimize(run.requests());
+    }
+}
+BENCHMARK(BM_RunOneHour)
+    ->Name("run/one_hour_1000rps")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
+
+}  // namespace
