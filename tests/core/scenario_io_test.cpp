@@ -1,6 +1,13 @@
 // Scenario TOML: lossless round trips (every asset, the default, every settable parameter at
 // random values), the format's conveniences, and every kind of error with its exact
 // file:line:key. Plus a mutation fuzz: no input may do anything but load or throw ConfigError.
+//
+// [SECTION] Helpers
+// [SECTION] Round trips
+// [SECTION] Conveniences of the format
+// [SECTION] Errors: file:line:key and the allowed range
+// [SECTION] Files
+// [SECTION] Fuzz: nothing but a scenario or a ConfigError
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

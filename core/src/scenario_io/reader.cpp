@@ -54,7 +54,7 @@ std::string real_text(double v) {
     return std::string(buf, r.ptr);
 }
 
-/// "key 'a', 'b' or 'c'" style list of the keys a table knows.
+/// "a, b and c": the keys a table knows, for messages.
 std::string key_list(std::initializer_list<std::string_view> keys) {
     std::string out;
     std::size_t i = 0;
