@@ -258,8 +258,8 @@ void App::layout() {
     const float status_h = ImGui::GetFrameHeight() + 4.0f;
     const ImVec2 o = vp->WorkPos;
     const float W = vp->WorkSize.x, H = vp->WorkSize.y - status_h;
-    const float left_w = std::clamp(W * 0.27f, fs * 20.0f, fs * 28.0f);
-    const float right_w = std::clamp(W * 0.27f, fs * 20.0f, fs * 28.0f);
+    const float left_w = std::clamp(W * 0.26f, fs * 20.0f, fs * 28.0f);
+    const float right_w = std::clamp(W * 0.3f, fs * 22.0f, fs * 32.0f);
     const float centre_w = std::max(W - left_w - right_w, fs * 10.0f);
     auto column = [&](float x, float w, Panel* top, Panel* bottom, float top_share) {
         const bool a = top->is_open(), b = bottom->is_open();

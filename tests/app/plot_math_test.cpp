@@ -89,6 +89,8 @@ TEST(Format, ValuesAndTimes) {
     EXPECT_EQ(format_time(45.0, 5.0), "45s");
     EXPECT_EQ(format_time(185.0, 60.0), "3:05");
     EXPECT_EQ(format_time(3723.0, 600.0), "1:02:03");
+    EXPECT_EQ(format_time(61.25, 0.001), "1:01.250");
+    EXPECT_EQ(format_time(3599.9996, 0.001), "1:00:00.000");
 }
 
 TEST(ChooseLevel, PicksTheCoarsestLevelWithABucketPerPixel) {

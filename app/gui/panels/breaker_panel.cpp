@@ -47,7 +47,7 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const auto with = breaker_edges(snap.live);
         edge_ = with.empty() ? edges.front() : with.front();
     }
-    const float label_w = ImGui::GetFontSize() * 9.5f;
+    const float label_w = ImGui::GetFontSize() * 10.5f;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("edge");
     ImGui::SameLine(label_w);
@@ -75,8 +75,13 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         }
         ImGui::PopTextWrapPos();
         if (live.breakers > 1) {
-            ImGui::TextDisabled("%u breakers (one per caller instance), %u open; shown: instance 0",
-                                live.breakers, live.open_breakers);
+            ImGui::TextDisabled("%u breakers (per caller instance), %u open", live.breakers,
+                                live.open_breakers);
+            if (ImGui::IsItemHovered()) {
+                ImGui::SetTooltip(
+                    "Each caller instance has its own breaker; the diagram and the "
+                    "counts show instance 0's");
+            }
         }
     }
 
@@ -154,7 +159,7 @@ void BreakerPanel::draw_diagram(const EdgeLive& live) {
         const char* name = theme::state_label(node.state);
         char secs[48];
         std::snprintf(secs, sizeof secs, "%s",
-                      plot::format_time(live.seconds_in_state[idx(node.state)], 1.0).c_str());
+                      plot::format_time(live.seconds_in_state[idx(node.state)], 0.1).c_str());
         const ImU32 text = lit ? IM_COL32(15, 15, 18, 255) : IM_COL32(220, 222, 228, 255);
         const ImVec2 ns = ImGui::CalcTextSize(name), ss = ImGui::CalcTextSize(secs);
         dl->AddText(ImVec2(node.centre.x - ns.x * 0.5f, node.centre.y - ns.y), text, name);
@@ -169,7 +174,7 @@ void BreakerPanel::draw_diagram(const EdgeLive& live) {
 
 void BreakerPanel::draw_window(const EdgeLive& live, const Scenario& scenario) {
     const WindowView& w = live.window;
-    const float label_w = ImGui::GetFontSize() * 9.5f;
+    const float label_w = ImGui::GetFontSize() * 10.5f;
     char overlay[96];
     auto bar = [&](const char* label, float fraction, const char* text, bool alarm, double mark,
                    const char* help) {

@@ -147,7 +147,7 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
 
     // 1. State band.
     ImGui::TextUnformatted("breaker state");
-    TimePlot::YAxis fixed{false, true, {0.0, 1.0}, ""};
+    TimePlot::YAxis fixed{false, true, {0.0, 1.0}, "", false};
     if (plots_[0].begin("##state", view_, now_s, band_h, fixed)) {
         columns_ = plots_[0].columns();
         // Severity per column: any open breaker > half-open > closed (decimation never hides

@@ -121,12 +121,21 @@ std::string format_time(double seconds, double step) {
         std::snprintf(buf, sizeof buf, "%s%.*fs", negative ? "-" : "", decimals, s);
         return buf;
     }
-    const auto total = static_cast<long long>(std::llround(s));
+    // Sub-second steps keep their decimals after the seconds: "1:01.250".
+    const int decimals =
+        step < 1.0 ? std::clamp(-static_cast<int>(std::floor(std::log10(step) + 1e-9)), 1, 6) : 0;
+    const double scale = std::pow(10.0, decimals);
+    const auto units = static_cast<long long>(std::llround(s * scale));
+    const auto unit = static_cast<long long>(scale);
+    const long long total = units / unit, frac = units % unit;
     const long long h = total / 3600, m = (total / 60) % 60, sec = total % 60;
+    char tail[32] = "";
+    if (decimals > 0) std::snprintf(tail, sizeof tail, ".%0*lld", decimals, frac);
     if (h > 0) {
-        std::snprintf(buf, sizeof buf, "%s%lld:%02lld:%02lld", negative ? "-" : "", h, m, sec);
+        std::snprintf(buf, sizeof buf, "%s%lld:%02lld:%02lld%s", negative ? "-" : "", h, m, sec,
+                      tail);
     } else {
-        std::snprintf(buf, sizeof buf, "%s%lld:%02lld", negative ? "-" : "", m, sec);
+        std::snprintf(buf, sizeof buf, "%s%lld:%02lld%s", negative ? "-" : "", m, sec, tail);
     }
     return buf;
 }

@@ -280,16 +280,24 @@ void TimePlot::draw_grid(ImDrawList* dl) {
         const float x = x_px(t);
         dl->AddLine(ImVec2(x, p0_.y), ImVec2(x, p1_.y), kGrid);
         const std::string label = plot::format_time(t, xt.step);
+        // Keep clear of the value labels at the right edge.
+        if (x + 3 + ImGui::CalcTextSize(label.c_str()).x > p1_.x - ImGui::GetFontSize() * 2.5f) {
+            continue;
+        }
         dl->AddText(ImVec2(x + 3, p1_.y - ImGui::GetFontSize() - 1), text, label.c_str());
     }
     const int rows = std::max(3, static_cast<int>((p1_.y - p0_.y) / (ImGui::GetFontSize() * 1.6f)));
+    if (!y_.grid) return;
     const plot::Ticks yt = plot::nice_ticks(y_range_, rows);
+    const float fs = ImGui::GetFontSize();
     for (const double v : yt.values) {
         const float y = y_px(v);
         dl->AddLine(ImVec2(p0_.x, y), ImVec2(p1_.x, y), kGrid);
         const std::string label = plot::format_value(v, yt.step);
         const float w = ImGui::CalcTextSize(label.c_str()).x;
-        dl->AddText(ImVec2(p1_.x - w - 3, y - ImGui::GetFontSize()), text, label.c_str());
+        // Above its line, or below it where that would leave the plot.
+        const float ty = y - fs < p0_.y ? y + 1.0f : y - fs;
+        dl->AddText(ImVec2(p1_.x - w - 3, ty), text, label.c_str());
     }
 }
 

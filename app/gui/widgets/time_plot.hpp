@@ -58,6 +58,7 @@ class TimePlot {
         bool fixed = false;        ///< use `range` instead of fitting the visible data
         plot::Range range{0.0, 1.0};
         const char* unit = "";  ///< appended to the hover read-out ("ms", "/s", ...)
+        bool grid = true;       ///< horizontal grid lines and value labels
     };
 
     /// Starts a plot of the full available width and `height` pixels. `now_s` is the live
