@@ -186,6 +186,7 @@ void GobreakerBreaker::apply_settings(const GobreakerSettings& s) {
         nb = static_cast<std::size_t>(interval_ / bp);
     }
     if (buckets_.size() != nb) buckets_.assign(nb, Counts{});
+    rolling_ = nb >= 2;
     timeout_ = s.timeout_ms <= 0 ? from_s(60) : from_ms(s.timeout_ms);
 }
 
@@ -199,7 +200,7 @@ std::uint64_t GobreakerBreaker::age_at(SimTime t) const {
 std::uint64_t GobreakerBreaker::permit_age(const Permit& permit) const {
     // gobreaker hands out counts.age, which only moves in a closed rolling window; in the same
     // generation (same start) it equals the age of the admission time.
-    if (state_ == State::closed && buckets_.size() >= 2) return age_at(permit.admitted_at);
+    if (state_ == State::closed && rolling_) return age_at(permit.admitted_at);
     return 0;
 }
 
@@ -239,11 +240,11 @@ void GobreakerBreaker::set_state(State to, SimTime now, const Reason& reason) {
     emit(Transition{now, from, to, reason});
 }
 
-void GobreakerBreaker::observe(SimTime now) {
+void GobreakerBreaker::observe_time(SimTime now) {
     if (state_ == State::closed) {
         if (has_expiry_ && expiry_ < now) {
             new_generation(now);
-        } else if (buckets_.size() >= 2) {
+        } else if (rolling_) {
             grow(age_at(now));
         }
     } else if (state_ == State::open) {
@@ -264,7 +265,7 @@ Admission GobreakerBreaker::acquire(SimTime now) {
         if (valid >= max_requests_) return Admission{Rejection::too_many_requests, {}};
     }
     on_request(counts_);
-    if (buckets_.size() >= 2) on_request(buckets_[age_ % buckets_.size()]);
+    if (rolling_) on_request(buckets_[age_ % buckets_.size()]);
     return Admission{Rejection::none, Permit{generation_, now}};
 }
 
@@ -277,10 +278,13 @@ void GobreakerBreaker::record(const Permit& permit, Outcome outcome, SimTime /*d
                               SimTime now) {
     observe(now);
     if (permit.generation != generation_) return;
-    const std::uint64_t age = permit_age(permit);
-    const bool rolling = buckets_.size() >= 2;
-    const bool counted = !rolling || in_window(age);
-    Counts* bucket = rolling && counted ? &buckets_[age % buckets_.size()] : nullptr;
+    bool counted = true;
+    Counts* bucket = nullptr;
+    if (rolling_) {
+        const std::uint64_t age = permit_age(permit);
+        counted = in_window(age);
+        if (counted) bucket = &buckets_[age % buckets_.size()];
+    }
 
     if (outcome == Outcome::ignored) {
         if (counted) on_exclusion(counts_);
@@ -291,15 +295,20 @@ void GobreakerBreaker::record(const Permit& permit, Outcome outcome, SimTime /*d
         if (state_ == State::open) return;
         if (counted) on_success(counts_);
         if (bucket) on_success(*bucket);
-        if (state_ == State::half_open && counts_.consecutive_successes >= max_requests_) {
-            set_state(
-                State::closed, now,
-                Reason{"consecutive_successes", static_cast<double>(counts_.consecutive_successes),
-                       ">=", static_cast<double>(max_requests_)});
-        }
+        if (state_ == State::half_open && counts_.consecutive_successes >= max_requests_)
+            close_after_probes(now);
         return;
     }
-    // failure or timeout
+    record_failure(counted, bucket, now);  // failure or timeout
+}
+
+void GobreakerBreaker::close_after_probes(SimTime now) {
+    set_state(State::closed, now,
+              Reason{"consecutive_successes", static_cast<double>(counts_.consecutive_successes),
+                     ">=", static_cast<double>(max_requests_)});
+}
+
+void GobreakerBreaker::record_failure(bool counted, Counts* bucket, SimTime now) {
     if (state_ == State::closed) {
         if (counted) on_failure(counts_);
         if (bucket) on_failure(*bucket);

@@ -60,12 +60,20 @@ class GobreakerBreaker final : public Breaker {
 
   private:
     void apply_settings(const GobreakerSettings& s);
-    void observe(SimTime now);
+    /// gobreaker's currentState(now): where time acts. Inline for the common case (closed
+    /// without a window), where it has nothing to do.
+    void observe(SimTime now) {
+        if (state_ == State::closed && !has_expiry_ && !rolling_) return;
+        observe_time(now);
+    }
+    void observe_time(SimTime now);
     void set_state(State to, SimTime now, const Reason& reason);
     void new_generation(SimTime now);
     std::uint64_t age_at(SimTime t) const;
     std::uint64_t permit_age(const Permit& permit) const;
     bool ready_to_trip(Reason& reason) const;
+    [[gnu::noinline]] void record_failure(bool counted, Counts* bucket, SimTime now);
+    [[gnu::noinline]] void close_after_probes(SimTime now);
     // rolling window
     void grow(std::uint64_t age);
     void roll();
@@ -90,6 +98,7 @@ class GobreakerBreaker final : public Breaker {
     Counts counts_;
     std::uint64_t age_ = 0;        // rolling window: age of the current bucket
     std::vector<Counts> buckets_;  // size nb (1 = fixed window)
+    bool rolling_ = false;         // nb >= 2
 };
 
 }  // namespace cbsim::detail
