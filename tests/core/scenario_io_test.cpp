@@ -440,6 +440,9 @@ TEST(ScenarioIoErrors, OutOfRangeValuesNameTheRange) {
     expect_error(edit("capacity = 10", "capacity = 10\ninstances = 0"), 11, "service[0].instances",
                  {"[1, 1000]"});
     expect_error(edit("p99 = 5", "p99 = 0.5"), 11, "service[0].latency_ms.p99", {"p50"});
+    // An omitted key whose default does not fit is reported at the line of its table.
+    expect_error(edit("{ p50 = 1, p99 = 5 }", "{ p50 = 10 }"), 11, "service[0].latency_ms.p99",
+                 {"below p50"});
     expect_error(edit("timeout_ms = 5000", "timeout_ms = -3"), 19,
                  "service[0].dependency[0].breaker.timeout_ms", {"-3"});
     expect_error(edit("rate_rps = 10", "rate_rps = 2e6"), 6, "traffic.rate_rps", {"[0, 1e+06]"});
