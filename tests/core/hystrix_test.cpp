@@ -14,10 +14,12 @@
 // [SECTION] Force open / force closed
 // [SECTION] Late results, ignored and timeouts
 // [SECTION] Counts, window view, reconfigure, jitter
+// [SECTION] Longer runs against the rule
 #include <gtest/gtest.h>
 
 #include <cbsim/breaker.hpp>
 #include <cbsim/breaker_config.hpp>
+#include <cbsim/rng.hpp>
 
 #include <algorithm>
 #include <initializer_list>
@@ -686,6 +688,74 @@ TEST(HystrixJitter, SleepWindowIsJitteredAndReproducible) {
     trip(second);
     EXPECT_EQ(second.state(t0 + sleep), State::open);
     EXPECT_EQ(second.state(t0 + sleep + 1), State::half_open);
+}
+
+// [SECTION] Longer runs against the rule ----------------------------------------------------
+
+struct Event {
+    SimTime at;
+    bool error;
+};
+
+std::vector<Event> random_events(std::uint64_t seed, double p) {
+    Rng rng(seed, stream_id("hystrix-test"));
+    std::vector<Event> events;
+    SimTime t = 0;
+    for (int i = 0; i < 3000; ++i) {
+        t += ms(static_cast<std::int64_t>(rng.below(60)));
+        events.push_back({t, rng.bernoulli(p)});
+    }
+    return events;
+}
+
+/// The first snapshot instant k * interval (k >= 1) whose window, the events in
+/// [(k - n) * interval, k * interval), has total >= volume and (int)(errors / total * 100)
+/// >= threshold; -1 if none before the last event.
+SimTime expected_trip(const std::vector<Event>& events, SimTime interval, std::int64_t n,
+                      std::uint64_t volume, std::int64_t threshold) {
+    for (std::int64_t k = 1; k * interval <= events.back().at; ++k) {
+        std::uint64_t total = 0;
+        std::uint64_t errors = 0;
+        for (const Event& e : events) {
+            if (e.at >= (k - n) * interval && e.at < k * interval) {
+                ++total;
+                errors += e.error ? 1 : 0;
+            }
+        }
+        if (total == 0 || total < volume) continue;
+        const auto pct = static_cast<std::int64_t>(static_cast<double>(errors) /
+                                                   static_cast<double>(total) * 100.0);
+        if (pct >= threshold) return k * interval;
+    }
+    return -1;
+}
+
+TEST(HystrixRule, RandomRunsTripAtTheSnapshotTheRuleSays) {
+    struct Case {
+        std::uint64_t seed;
+        double p;
+        int volume;
+        int threshold;
+    };
+    const Case cases[] = {{1, 0.4, 10, 50}, {2, 0.3, 5, 45},  {3, 0.2, 3, 35},  {4, 0.35, 20, 45},
+                          {5, 0.5, 8, 65},  {6, 0.1, 15, 60}, {7, 0.3, 12, 40}, {8, 0.25, 4, 40}};
+    int tripped = 0;
+    for (const Case& c : cases) {
+        const std::vector<Event> events = random_events(c.seed, c.p);
+        Rig rig(small({{"request_volume_threshold", static_cast<double>(c.volume)},
+                       {"error_threshold_percentage", static_cast<double>(c.threshold)}}));
+        for (const Event& e : events) {
+            rig.call(e.at, e.error ? Outcome::failure : Outcome::success);
+            if (!rig.log.empty()) break;
+        }
+        rig.state(events.back().at);
+        const SimTime got = rig.log.empty() ? -1 : rig.log[0].at;
+        const SimTime expected =
+            expected_trip(events, ms(100), 10, static_cast<std::uint64_t>(c.volume), c.threshold);
+        EXPECT_EQ(got, expected) << "seed " << c.seed;
+        tripped += expected >= 0 ? 1 : 0;
+    }
+    EXPECT_GE(tripped, 5);
 }
 
 }  // namespace

@@ -11,10 +11,12 @@
 // [SECTION] Isolate
 // [SECTION] Late results, ignored and timeouts
 // [SECTION] Counts, window view, reconfigure, jitter
+// [SECTION] Longer runs against the rule
 #include <gtest/gtest.h>
 
 #include <cbsim/breaker.hpp>
 #include <cbsim/breaker_config.hpp>
+#include <cbsim/rng.hpp>
 
 #include <algorithm>
 #include <initializer_list>
@@ -625,6 +627,81 @@ TEST(PollyJitter, BreakDurationIsJitteredAndReproducible) {
     trip(second, 0);
     EXPECT_EQ(second.state(pause - 1), State::open);
     EXPECT_EQ(second.state(pause), State::half_open);
+}
+
+// [SECTION] Longer runs against the rule ----------------------------------------------------
+
+struct Event {
+    SimTime at;
+    bool failure;
+};
+
+/// Random calls at whole milliseconds (gaps of 0..150 ms, so sub-window boundaries are hit
+/// exactly), failing with probability p.
+std::vector<Event> random_events(std::uint64_t seed, double p) {
+    Rng rng(seed, stream_id("polly-test"));
+    std::vector<Event> events;
+    SimTime t = 0;
+    for (int i = 0; i < 3000; ++i) {
+        t += ms(static_cast<std::int64_t>(rng.below(151)));
+        events.push_back({t, rng.bernoulli(p)});
+    }
+    return events;
+}
+
+/// The trip instant by the rule, computed from the event list: each event's sub-window start
+/// (a new sub-window at an event >= width after the current one started), and at each
+/// failure the events whose sub-window started less than `sampling` ago.
+SimTime expected_trip(const std::vector<Event>& events, SimTime sampling, int minimum,
+                      double ratio) {
+    const SimTime width = sampling / 10;
+    std::vector<SimTime> start(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const bool fresh = i == 0 || events[i].at - start[i - 1] >= width;
+        start[i] = fresh ? events[i].at : start[i - 1];
+        if (!events[i].failure) continue;
+        int calls = 0;
+        int failures = 0;
+        for (std::size_t k = 0; k <= i; ++k) {
+            if (events[i].at - start[k] >= sampling) continue;
+            ++calls;
+            failures += events[k].failure ? 1 : 0;
+        }
+        if (calls >= minimum && static_cast<double>(failures) / static_cast<double>(calls) >= ratio)
+            return events[i].at;
+    }
+    return -1;
+}
+
+SimTime first_trip(const std::vector<Event>& events, const BreakerConfig& config) {
+    Rig rig(config);
+    for (const Event& e : events) {
+        rig.call(e.at, e.failure ? Outcome::failure : Outcome::success);
+        if (!rig.log.empty()) return rig.log[0].at;
+    }
+    return -1;
+}
+
+TEST(PollyRule, RandomRunsTripWhereTheRuleSays) {
+    struct Case {
+        std::uint64_t seed;
+        double p;
+        int minimum;
+        double ratio;
+    };
+    const Case cases[] = {{1, 0.2, 10, 0.5},  {2, 0.3, 5, 0.6},  {3, 0.1, 3, 0.5},
+                          {4, 0.25, 20, 0.4}, {5, 0.4, 8, 0.75}, {6, 0.35, 2, 1.0},
+                          {7, 0.3, 12, 0.45}, {8, 0.15, 4, 0.5}};
+    int tripped = 0;
+    for (const Case& c : cases) {
+        const std::vector<Event> events = random_events(c.seed, c.p);
+        const BreakerConfig config = small(
+            {{"minimum_throughput", static_cast<double>(c.minimum)}, {"failure_ratio", c.ratio}});
+        const SimTime expected = expected_trip(events, ms(1000), c.minimum, c.ratio);
+        EXPECT_EQ(first_trip(events, config), expected) << "seed " << c.seed;
+        tripped += expected >= 0 ? 1 : 0;
+    }
+    EXPECT_GE(tripped, 5);  // the cases exercise trips, not just quiet runs
 }
 
 }  // namespace
