@@ -10,7 +10,10 @@ namespace cbsim {
 
 namespace {
 std::atomic<std::size_t> next_thread_slot{0};
-}
+constexpr std::size_t kNoSlot = ~std::size_t{0};
+// Constant-initialised (no guard) and initial-exec (no __tls_get_addr): two loads.
+thread_local std::size_t tls_slot __attribute__((tls_model("initial-exec"))) = kNoSlot;
+}  // namespace
 
 ConcurrentBreaker::ConcurrentBreaker(const BreakerConfig& config) : origin_(Clock::now()) {
     const auto* g = std::get_if<GobreakerSettings>(&config.settings);
@@ -44,9 +47,12 @@ SimTime ConcurrentBreaker::now() const {
     return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - origin_).count();
 }
 
-ConcurrentBreaker::Slot& ConcurrentBreaker::my_slot(Slot* slots) {
-    thread_local const std::size_t index =
-        next_thread_slot.fetch_add(1, std::memory_order_relaxed) % kSlots;
+[[gnu::always_inline]] inline ConcurrentBreaker::Slot& ConcurrentBreaker::my_slot(Slot* slots) {
+    std::size_t index = tls_slot;
+    if (index == kNoSlot) [[unlikely]] {
+        index = next_thread_slot.fetch_add(1, std::memory_order_relaxed) % kSlots;
+        tls_slot = index;
+    }
     return slots[index];
 }
 
@@ -94,10 +100,12 @@ Admission ConcurrentBreaker::acquire_slow() {
 
 void ConcurrentBreaker::record(const Permit& permit, Outcome outcome,
                                std::chrono::nanoseconds latency) {
-    const SimTime duration = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
+    const auto duration = [latency] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
+    };
     std::uint64_t w = word_.load(std::memory_order_acquire);
     if (!(w & kFast) || permit.generation != fast_generation_.load(std::memory_order_relaxed)) {
-        record_slow(permit, outcome, duration);
+        record_slow(permit, outcome, duration());
         return;
     }
     Slot& slot = my_slot(slots_);
@@ -116,7 +124,7 @@ void ConcurrentBreaker::record(const Permit& permit, Outcome outcome,
     // failure or timeout
     while (true) {
         if (!(w & kFast)) {  // the mode changed under us: let the state machine decide
-            record_slow(permit, outcome, duration);
+            record_slow(permit, outcome, duration());
             return;
         }
         const std::uint64_t streak = (w & kStreakMask) + 1;
