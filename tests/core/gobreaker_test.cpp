@@ -707,3 +707,172 @@ TEST(GobreakerAssets, EveryShippedGobreakerFileLoadsAndRoundTrips) {
 
 }  // namespace
 }  // namespace cbsim::test
+
+// [SECTION] Corner cases of the rules --------------------------------------------------------
+
+namespace cbsim::test {
+namespace {
+
+TEST(GobreakerCorners, HalfOpenCountsDoNotRollWithARollingWindow) {
+    // Half-open keeps one bucket age (0): probes far apart in time still add up.
+    Harness h(gobreaker({{"interval_ms", 3000},
+                         {"bucket_period_ms", 1000},
+                         {"timeout_ms", 1000},
+                         {"max_requests", 2},
+                         {"trip.consecutive_failures", 1}}));
+    ASSERT_TRUE(h.fail(0));
+    const Admission first = h.breaker->acquire(ms(1001));
+    ASSERT_TRUE(first.allowed());
+    h.breaker->record(first.permit, Outcome::success, 0, ms(1001));
+    const Admission second = h.breaker->acquire(ms(9001));  // eight bucket periods later
+    ASSERT_TRUE(second.allowed());
+    h.breaker->record(second.permit, Outcome::success, 0, ms(9002));
+    EXPECT_EQ(h.state(ms(9002)), State::closed);
+}
+
+TEST(GobreakerCorners, TripIsCheckedEvenWhenTheFailureFellOutOfTheWindow) {
+    // gobreaker's onFailure counts (a no-op for an evicted bucket) and then asks ReadyToTrip.
+    Harness h(gobreaker({{"interval_ms", 3000},
+                         {"bucket_period_ms", 1000},
+                         {"trip.failure_ratio", 0.5},
+                         {"trip.min_requests", 1}}));
+    const Admission late = h.breaker->acquire(0);  // bucket 0
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(h.ok(ms(i)));   // bucket 0: 4 requests, 3 successes
+    ASSERT_TRUE(h.fail(ms(1000)));  // 1 failure of 5 requests
+    EXPECT_EQ(h.state(ms(1000)), State::closed);
+    // At 3000 bucket 0 leaves: 1 failure of 1 request. The late failure itself is not
+    // counted, but the check after it sees 1/1 >= 0.5.
+    h.breaker->record(late.permit, Outcome::failure, 0, ms(3000));
+    EXPECT_EQ(h.state(ms(3000)), State::open);
+    EXPECT_EQ(h.log.back().text(), "opened: failure_ratio 1 >= 0.5");
+}
+
+TEST(GobreakerCorners, LateSuccessOutsideTheWindowDoesNotResetTheStreak) {
+    Harness h(gobreaker(
+        {{"interval_ms", 2000}, {"bucket_period_ms", 1000}, {"trip.consecutive_failures", 3}}));
+    const Admission late = h.breaker->acquire(0);  // bucket 0
+    ASSERT_TRUE(h.fail(ms(1000)));
+    ASSERT_TRUE(h.fail(ms(2000)));  // bucket 0 gone at 2000: streak 2
+    h.breaker->record(late.permit, Outcome::success, 0, ms(2000));  // not counted
+    EXPECT_EQ(h.breaker->counts().consecutive_failures, 2u);
+    ASSERT_TRUE(h.fail(ms(2001)));
+    EXPECT_EQ(h.state(ms(2001)), State::open);
+}
+
+TEST(GobreakerCorners, TimeoutInHalfOpenReopens) {
+    Harness h(gobreaker({{"timeout_ms", 100}, {"trip.consecutive_failures", 1}}));
+    ASSERT_TRUE(h.fail(0));
+    EXPECT_TRUE(h.call(ms(101), Outcome::timeout));
+    EXPECT_EQ(h.state(ms(101)), State::open);
+}
+
+TEST(GobreakerCorners, ExcludedProbeThenFailureStillReopens) {
+    Harness h(
+        gobreaker({{"timeout_ms", 100}, {"max_requests", 2}, {"trip.consecutive_failures", 1}}));
+    ASSERT_TRUE(h.fail(0));
+    EXPECT_TRUE(h.call(ms(101), Outcome::ignored));
+    EXPECT_TRUE(h.ok(ms(102)));
+    EXPECT_TRUE(h.fail(ms(103)));  // one success was not enough to close with max 2
+    EXPECT_EQ(h.state(ms(103)), State::open);
+}
+
+TEST(GobreakerCorners, ConsecutiveSuccessesCountedWhileClosedDoNotMatter) {
+    // Closing needs max_requests consecutive successes counted in half-open only.
+    Harness h(
+        gobreaker({{"timeout_ms", 100}, {"max_requests", 3}, {"trip.consecutive_failures", 2}}));
+    for (int i = 0; i < 10; ++i)
+        ASSERT_TRUE(h.ok(ms(i)));
+    ASSERT_TRUE(h.fail(ms(10)));
+    ASSERT_TRUE(h.fail(ms(11)));
+    ASSERT_EQ(h.state(ms(11)), State::open);
+    EXPECT_TRUE(h.ok(ms(112)));
+    EXPECT_EQ(h.breaker->counts().consecutive_successes, 1u);
+    EXPECT_EQ(h.state(ms(112)), State::half_open);
+}
+
+TEST(GobreakerCorners, TransitionsCarryTheirInstants) {
+    Harness h(gobreaker({{"timeout_ms", 250}, {"trip.consecutive_failures", 1}}));
+    ASSERT_TRUE(h.fail(ms(40)));
+    ASSERT_TRUE(h.ok(ms(300)));
+    ASSERT_EQ(h.log.size(), 3u);
+    EXPECT_EQ(h.log[0].at, ms(40));
+    EXPECT_EQ(h.log[1].at, ms(300));
+    EXPECT_EQ(h.log[2].at, ms(300));
+    EXPECT_EQ(h.log[1].text(), "half-open: open_elapsed_ms 260 > 250");
+}
+
+TEST(GobreakerCorners, SubMillisecondElapsedShowsInTheReason) {
+    Harness h(gobreaker({{"timeout_ms", 5000}, {"trip.consecutive_failures", 1}}));
+    ASSERT_TRUE(h.fail(0));
+    EXPECT_EQ(h.state(ms(5000) + 1), State::half_open);
+    EXPECT_EQ(h.log.back().text(), "half-open: open_elapsed_ms 5000.001 > 5000");
+}
+
+TEST(GobreakerCorners, WindowViewWithoutARateRule) {
+    Harness h(gobreaker({{"trip.consecutive_failures", 3}}));
+    EXPECT_LT(h.breaker->window(0).failure_rate, 0.0);  // no calls yet
+    ASSERT_TRUE(h.fail(0));
+    ASSERT_TRUE(h.ok(ms(1)));
+    const WindowView v = h.breaker->window(ms(1));
+    EXPECT_EQ(v.calls, 2u);
+    EXPECT_DOUBLE_EQ(v.failure_rate, 0.5);
+    EXPECT_GT(v.failure_threshold, 1.0);  // no rate rule
+    EXPECT_GT(v.slow_call_threshold, 1.0);
+}
+
+TEST(GobreakerCorners, ReconfigureInHalfOpenAppliesTheNewProbeBudget) {
+    Harness h(
+        gobreaker({{"timeout_ms", 100}, {"max_requests", 1}, {"trip.consecutive_failures", 1}}));
+    ASSERT_TRUE(h.fail(0));
+    ASSERT_TRUE(h.breaker->acquire(ms(101)).allowed());
+    EXPECT_EQ(h.rejection(ms(102)), Rejection::too_many_requests);
+    ASSERT_TRUE(h.breaker->reconfigure(
+        gobreaker({{"timeout_ms", 100}, {"max_requests", 3}, {"trip.consecutive_failures", 1}}),
+        ms(103)));
+    EXPECT_EQ(h.state(ms(103)), State::half_open);
+    EXPECT_TRUE(h.breaker->acquire(ms(104)).allowed());
+    EXPECT_TRUE(h.breaker->acquire(ms(105)).allowed());
+    EXPECT_EQ(h.rejection(ms(106)), Rejection::too_many_requests);
+}
+
+TEST(GobreakerCorners, ReconfigureToARollingWindowWhileOpen) {
+    Harness h(gobreaker({{"timeout_ms", 100}, {"trip.total_failures", 2}}));
+    ASSERT_TRUE(h.fail(0));
+    ASSERT_TRUE(h.fail(ms(1)));
+    ASSERT_TRUE(h.breaker->reconfigure(gobreaker({{"timeout_ms", 100},
+                                                  {"interval_ms", 2000},
+                                                  {"bucket_period_ms", 1000},
+                                                  {"trip.total_failures", 2}}),
+                                       ms(50)));
+    EXPECT_TRUE(h.ok(ms(102)));  // half-open probe closes: rolling from 102
+    ASSERT_EQ(h.state(ms(102)), State::closed);
+    ASSERT_TRUE(h.fail(ms(103)));
+    ASSERT_TRUE(h.fail(ms(2102)));  // the failure at 103 left with bucket 0 at 2102
+    EXPECT_EQ(h.state(ms(2102)), State::closed);
+    ASSERT_TRUE(h.fail(ms(2103)));
+    EXPECT_EQ(h.state(ms(2103)), State::open);
+}
+
+TEST(GobreakerCorners, ResultsAreOnlyCountedOnce) {
+    // Recording a permit twice counts twice (gobreaker keeps no per-call state either); the
+    // decorator's timeout weight relies on it.
+    Harness h(gobreaker({{"trip.consecutive_failures", 2}}));
+    const Admission a = h.breaker->acquire(0);
+    h.breaker->record(a.permit, Outcome::failure, 0, 0);
+    h.breaker->record(a.permit, Outcome::failure, 0, 0);
+    EXPECT_EQ(h.state(0), State::open);
+}
+
+TEST(GobreakerCorners, LongRunsKeepExactWindows) {
+    // 10 minutes of calls every 7 ms with a failure every 5th: with a 1 s fixed window and
+    // total_failures 40 the count never reaches 40 (at most 143 calls, 29 failures per window).
+    Harness h(gobreaker({{"interval_ms", 1000}, {"trip.total_failures", 40}}));
+    for (int i = 0; i < 600000 / 7; ++i)
+        ASSERT_TRUE(h.call(ms(7 * i), i % 5 == 0 ? Outcome::failure : Outcome::success));
+    EXPECT_TRUE(h.log.empty());
+    EXPECT_LE(h.breaker->counts().requests, 144u);
+}
+
+}  // namespace
+}  // namespace cbsim::test
