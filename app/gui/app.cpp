@@ -279,6 +279,10 @@ void App::draw_frame(const Snapshot& snap) {
     layout();
     plots_panel_->set_edge(breaker_panel_->edge());
     time_view_.update(snap.now_s());
+    if (snap.live.name != title_) {
+        title_ = snap.live.name;
+        window_.set_title("cbsim - " + title_);
+    }
     for (auto& panel : panels_)
         panel->draw(snap, *worker_);
     draw_status_bar(snap);

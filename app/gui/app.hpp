@@ -83,6 +83,7 @@ class App {
     bool status_error_ = false;
     bool ready_reported_ = false;
     std::string pending_png_;
+    std::string title_;  ///< scenario name in the window title
 };
 
 }  // namespace cbsim::gui

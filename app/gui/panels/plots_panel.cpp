@@ -143,7 +143,7 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     const float plot_h = std::max(
         (avail - band_h - 6 * title_h - 6 * ImGui::GetStyle().ItemSpacing.y) / 5.0f, fs * 3.0f);
     const double now_s = snap.now_s();
-    view_.hover_t = -1.0;
+    view_.new_frame();
 
     // 1. State band.
     ImGui::TextUnformatted("breaker state");

@@ -67,7 +67,9 @@ bool TimePlot::begin(const char* id, TimeView& view, double now_s, float height,
             plot::pan(view.range, -static_cast<double>(io.MouseDelta.x) * spp), data);
     }
     if (hovered_ && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) view.follow_live = true;
-    if (hovered_) view.hover_t = plot::AxisMap{view.range, p0_.x, p1_.x}.to_value(io.MousePos.x);
+    if (hovered_) {
+        view.hover_next = plot::AxisMap{view.range, p0_.x, p1_.x}.to_value(io.MousePos.x);
+    }
     return true;
 }
 

@@ -36,7 +36,15 @@ struct TimeView {
     bool follow_live = true;  ///< the view slides with simulated time
     double live_span = 60.0;  ///< seconds shown while following
     plot::Range range{0.0, 60.0};
-    double hover_t = -1.0;  ///< time under the mouse in any linked plot (-1 = none)
+    double hover_t = -1.0;     ///< time under the mouse in a linked plot last frame (-1 = none);
+                               ///< every linked plot draws a cursor line there
+    double hover_next = -1.0;  ///< collected during this frame; see new_frame()
+
+    /// Call once per frame before the linked plots: last frame's hover becomes the cursor.
+    void new_frame() {
+        hover_t = hover_next;
+        hover_next = -1.0;
+    }
 
     /// Called once per frame before the plots: slides the range while following.
     void update(double now_s);
