@@ -1,3 +1,10 @@
+// app.cpp
+//
+// [SECTION] Construction, initial scenario, the frame loop
+// [SECTION] Commands from menus and shortcuts (export, PNG, save)
+// [SECTION] Layout and frame
+// [SECTION] Menus, status bar, dialogs, overlays
+// [SECTION] Test report
 #include "app.hpp"
 
 #include <GLFW/glfw3.h>  // key codes only: ImGui 1.86 indexes KeysDown by GLFW key
@@ -15,6 +22,8 @@
 
 namespace cbsim::gui {
 namespace fs = std::filesystem;
+
+// [SECTION] Construction, initial scenario, the frame loop --------------------------------
 
 App::App(AppOptions options, const std::atomic<bool>& stop_signal)
     : options_(std::move(options)), stop_signal_(stop_signal) {
@@ -164,6 +173,8 @@ int App::run() {
     return 0;
 }
 
+// [SECTION] Commands from menus and shortcuts (export, PNG, save) -------------------------
+
 void App::set_status(std::string text, bool error) {
     status_ = std::move(text);
     status_error_ = error;
@@ -252,6 +263,8 @@ void App::handle_shortcuts(const Snapshot& snap) {
     if (pressed(GLFW_KEY_F1)) show_help_ = !show_help_;
 }
 
+// [SECTION] Layout and frame -----------------------------------------------------------------
+
 void App::layout() {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     const float fs = ImGui::GetFontSize();
@@ -291,6 +304,8 @@ void App::draw_frame(const Snapshot& snap) {
     if (show_help_) draw_help_overlay();
     if (options_.test_report) report_ready();
 }
+
+// [SECTION] Menus, status bar, dialogs, overlays --------------------------------------------
 
 void App::draw_menu_bar(const Snapshot& snap) {
     if (!ImGui::BeginMainMenuBar()) return;
@@ -460,6 +475,8 @@ void App::draw_help_overlay() {
     ImGui::End();
     if (!show_help_) settings_.show_help = false;
 }
+
+// [SECTION] Test report ---------------------------------------------------------------------
 
 void App::report_ready() {
     // ImGui lays windows out over the first frames; report once the layout has settled.

@@ -1,3 +1,10 @@
+// time_plot.cpp
+//
+// [SECTION] TimeView
+// [SECTION] begin: layout and interaction
+// [SECTION] Items: collected during the frame
+// [SECTION] end: y fit, grid, items, markers
+// [SECTION] Legend and hover read-out
 #include "widgets/time_plot.hpp"
 
 #include <algorithm>
@@ -21,6 +28,8 @@ ImU32 with_alpha(ImU32 color, float alpha) {
 
 }  // namespace
 
+// [SECTION] TimeView -----------------------------------------------------------------------
+
 void TimeView::update(double now_s) {
     if (follow_live) range = plot::follow_live(now_s, live_span);
 }
@@ -29,6 +38,8 @@ void TimeView::show_at(double t) {
     follow_live = false;
     range = plot::centre_on(t, range.span() > 0.0 ? range.span() : live_span);
 }
+
+// [SECTION] begin: layout and interaction ---------------------------------------------------
 
 bool TimePlot::begin(const char* id, TimeView& view, double now_s, float height, const YAxis& y) {
     view_ = &view;
@@ -72,6 +83,8 @@ bool TimePlot::begin(const char* id, TimeView& view, double now_s, float height,
     }
     return true;
 }
+
+// [SECTION] Items: collected during the frame --------------------------------------------
 
 TimePlot::Item& TimePlot::add_item(Kind kind, const char* label, ImU32 color) {
     if (used_ >= items_.size()) items_.emplace_back();
@@ -202,6 +215,8 @@ void TimePlot::markers(std::span<const PlotMarker> markers) {
         if (view_->range.contains(m.t)) markers_.push_back(m);
     }
 }
+
+// [SECTION] end: y fit, grid, items, markers -----------------------------------------------
 
 float TimePlot::x_px(double t) const {
     return static_cast<float>(plot::AxisMap{view_->range, p0_.x, p1_.x}.to_px(t));
@@ -412,6 +427,8 @@ void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
         }
     }
 }
+
+// [SECTION] Legend and hover read-out ------------------------------------------------------
 
 void TimePlot::draw_legend(ImDrawList* dl) {
     const float fs = ImGui::GetFontSize();
