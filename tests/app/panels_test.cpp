@@ -4,6 +4,8 @@
 
 #include <cbsim/scenario.hpp>
 
+#include <filesystem>
+
 #include "imgui_harness.hpp"
 #include "panels/breaker_panel.hpp"
 #include "panels/events_panel.hpp"
@@ -11,6 +13,7 @@
 #include "panels/run_panel.hpp"
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
+#include "sim_worker.hpp"
 
 namespace cbsim::gui {
 namespace {
@@ -208,6 +211,69 @@ TEST(EventsAndPlots, DrawWithoutARunAndSendNothing) {
         summary.draw(snap, log);
     });
     EXPECT_TRUE(log.commands.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui
+
+namespace cbsim::gui {
+namespace {
+
+// Every preset scenario runs in the worker and every panel draws it: the breaker panel finds
+// an edge with a breaker, the plots read the recorder, nothing is sent unasked.
+TEST(AllPanels, DrawEveryPresetScenario) {
+    std::vector<std::string> files;
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::string(CBSIM_ASSET_DIR) + "/scenarios")) {
+        if (e.path().extension() == ".toml") files.push_back(e.path().string());
+    }
+    ASSERT_FALSE(files.empty());
+    for (const std::string& file : files) {
+        SCOPED_TRACE(file);
+        ImGuiHarness ui;
+        TimeView view;
+        EventCache cache;
+        RunPanel run(std::string(CBSIM_ASSET_DIR) + "/scenarios");
+        ServicesPanel services;
+        BreakerPanel breaker;
+        PlotsPanel plots(view, cache);
+        EventsPanel events(view, cache);
+        SummaryPanel summary;
+        run.place({0, 20}, {345, 200});
+        services.place({0, 220}, {345, 560});
+        plots.place({345, 20}, {590, 540});
+        events.place({345, 560}, {590, 220});
+        breaker.place({935, 20}, {345, 490});
+        summary.place({935, 510}, {345, 270});
+        CommandLog opened;
+        ASSERT_EQ(run.open_file(file, opened), "");
+        ASSERT_EQ(opened.commands.size(), 1u);
+        auto& load = std::get<LoadScenario>(opened.commands[0]);
+        SimWorker::Options o;
+        o.playing = false;
+        SimWorker worker(load.scenario, file, o);
+        worker.send(Step{from_s(30)});
+        worker.sync();
+        const auto snap = worker.snapshot();
+        ASSERT_TRUE(snap->error.empty()) << snap->error;
+        CommandLog log;
+        for (int f = 0; f < 3; ++f) {
+            ui.frame([&] {
+                cache.update(*snap);
+                view.update(snap->now_s());
+                plots.set_edge(breaker.edge());
+                for (Panel* p : std::initializer_list<Panel*>{&run, &services, &plots, &events,
+                                                              &breaker, &summary}) {
+                    p->draw(*snap, log);
+                }
+            });
+        }
+        EXPECT_TRUE(log.commands.empty());
+        EXPECT_EQ(cache.events().size(), snap->recorder->event_count());
+        if (!BreakerPanel::breaker_edges(snap->live).empty()) {
+            EXPECT_EQ(breaker.edge(), BreakerPanel::breaker_edges(snap->live).front());
+        }
+    }
 }
 
 }  // namespace
