@@ -112,6 +112,22 @@ cmp "$export_dir/timeseries.csv" "$work/rerun/timeseries.csv" || fail "re-run ti
 cmp "$export_dir/events.csv" "$work/rerun/events.csv" || fail "re-run events.csv differs"
 echo "cbsim-cli re-run: identical timeseries.csv ($(wc -l <"$ts") lines) and events.csv"
 
+# Ctrl+P: the plots as a PNG beside the exports, cropped to the Plots panel.
+xdotool keydown ctrl
+sleep 0.3
+xdotool keydown p
+sleep 0.3
+xdotool keyup p
+sleep 0.1
+xdotool keyup ctrl
+for _ in $(seq 100); do grep -q '^SCREENSHOT .*-plots.png ok' "$log" && break; sleep 0.1; done
+png=$(grep '^SCREENSHOT .*-plots.png ok' "$log" | head -1 | cut -d' ' -f2)
+[ -n "$png" ] && [ -s "$png" ] || fail "Ctrl+P wrote no PNG of the plots"
+read -r pw ph < <(identify -format '%w %h\n' "$png")
+echo "plots PNG: $png (${pw}x$ph)"
+[ "$pw" -gt 200 ] && [ "$pw" -lt 1280 ] && [ "$ph" -gt 200 ] || fail "PNG is not the plots panel"
+ls "$work/exports" | grep -q '\.tmp' && fail "a temporary file was left behind"
+
 # Quit with a real Ctrl+Q.
 xdotool keydown ctrl
 sleep 0.2
