@@ -57,8 +57,13 @@ std::vector<Notice> SimWorker::take_notices() {
 void SimWorker::sync() {
     std::unique_lock lock(mutex_);
     const std::uint64_t target = sent_;
+    const std::uint64_t start = ticks_;
+    ++sync_waiters_;
     wake_.notify_one();
-    synced_.wait(lock, [&] { return applied_ >= target || stop_; });
+    // A whole tick after this call: the commands sent before it are applied and the snapshot
+    // published after them (a tick already under way may not have seen them).
+    synced_.wait(lock, [&] { return stop_ || (applied_ >= target && ticks_ >= start + 2); });
+    --sync_waiters_;
 }
 
 void SimWorker::notify(Notice notice) {
@@ -87,13 +92,15 @@ void SimWorker::loop() {
         publish(!commands.empty() || now - last_summary_ >= kSummaryEvery);
         std::unique_lock lock(mutex_);
         applied_ = taken;
+        ++ticks_;
         synced_.notify_all();
         if (stop_) return;
         if (queue_.empty()) {
             if (playing_ && run_) {
-                wake_.wait_for(lock, options_.tick, [&] { return stop_ || !queue_.empty(); });
+                wake_.wait_for(lock, options_.tick,
+                               [&] { return stop_ || !queue_.empty() || sync_waiters_ > 0; });
             } else {
-                wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+                wake_.wait(lock, [&] { return stop_ || !queue_.empty() || sync_waiters_ > 0; });
                 last = Clock::now();  // paused time is not simulated
             }
         }

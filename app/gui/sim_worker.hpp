@@ -83,6 +83,8 @@ class SimWorker : public CommandSink {
     std::vector<Command> queue_;
     std::uint64_t sent_ = 0;
     std::uint64_t applied_ = 0;
+    std::uint64_t ticks_ = 0;  // loop iterations finished (commands applied, published)
+    int sync_waiters_ = 0;     // threads in sync(): keep ticking while paused
     std::shared_ptr<const Snapshot> snapshot_;
     std::vector<Notice> notices_;
     bool stop_ = false;
