@@ -447,23 +447,28 @@ void App::draw_help_overlay() {
         ImGui::SameLine();
         ImGui::TextColored(theme::state_color_vec(State::half_open), "half-open");
         ImGui::Spacing();
-        ImGui::BulletText("%s",
-                          "Drag service B's failure rate up (left). Within seconds the "
-                          "breaker opens: the state band turns red and calls are rejected "
-                          "at once instead of waiting on B.");
-        ImGui::BulletText("%s",
-                          "After its open timeout it lets a few probe calls through "
-                          "(half-open, amber). Drag the failure rate back down and the "
-                          "probes succeed: it closes again (green).");
-        ImGui::BulletText("%s",
-                          "Right: the breaker's settings (hover any for what it does) and "
-                          "its state diagram with transition counts and time in state.");
-        ImGui::BulletText("%s",
-                          "Plots: wheel zooms, drag pans, double-click follows live time, "
-                          "click a legend entry to hide it. Click an event to jump there.");
-        ImGui::BulletText("%s",
-                          "Space pauses, R restarts, Ctrl+E exports the run as CSV, Ctrl+S "
-                          "saves the scenario with your changes.");
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s",
+                           "Drag service B's failure rate up (left). Within seconds the "
+                           "breaker opens: the state band turns red and calls are rejected "
+                           "at once instead of waiting on B.");
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s",
+                           "After its open timeout it lets a few probe calls through "
+                           "(half-open, amber). Drag the failure rate back down and the "
+                           "probes succeed: it closes again (green).");
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s",
+                           "Right: the breaker's settings (hover any for what it does) and "
+                           "its state diagram with transition counts and time in state.");
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s",
+                           "Plots: wheel zooms, drag pans, double-click follows live time, "
+                           "click a legend entry to hide it. Click an event to jump there.");
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s",
+                           "Space pauses, R restarts, Ctrl+E exports the run as CSV, Ctrl+S "
+                           "saves the scenario with your changes.");
         ImGui::PopTextWrapPos();
         if (ImGui::Button("Got it")) {
             show_help_ = false;
