@@ -278,3 +278,47 @@ TEST(AllPanels, DrawEveryPresetScenario) {
 
 }  // namespace
 }  // namespace cbsim::gui
+
+namespace cbsim::gui {
+namespace {
+
+TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(default_scenario(), "", o);
+    worker.send(Step{from_s(2)});
+    worker.send(SetSetting{"B.failure_rate", 1.0});
+    worker.send(Step{from_s(10)});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    ImGuiHarness ui;
+    TimeView view;
+    view.update(snap->now_s());
+    EventCache cache;
+    cache.update(*snap);
+    ASSERT_GE(cache.events().size(), 2u) << "a change and at least one transition";
+    EventsPanel panel(view, cache);
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(900, 400));
+    CommandLog log;
+    auto draw = [&] { panel.draw(*snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("events.row1"));
+    const ImVec4 r = rects.rects["events.row1"];
+    const float x = r.x + 10.0f, y = (r.y + r.w) * 0.5f;
+    ui.mouse(x, y, false);
+    ui.frame(draw);
+    ui.mouse(x, y, true);
+    ui.frame(draw);
+    ui.mouse(x, y, false);
+    ui.frame(draw);
+    const double t = to_s(cache.events()[1].at);
+    EXPECT_FALSE(view.follow_live);
+    EXPECT_NEAR((view.range.lo + view.range.hi) / 2.0, t, 1e-9);
+    EXPECT_TRUE(log.commands.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui

@@ -2,6 +2,8 @@
 
 #include <cbsim/breaker.hpp>
 
+#include <string>
+
 #include "theme.hpp"
 #include "widgets/plot_math.hpp"
 
@@ -63,6 +65,7 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 selected_ = i;
                 view_.show_at(to_s(e.at));
             }
+            if (reporting()) report_item("events.row" + std::to_string(r));
             ImGui::PopID();
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(e.edge.c_str());
