@@ -41,7 +41,7 @@ drag() {  # drag FROM_X TO_X STEP
         xdotool mousemove --sync "$x" "$cy"
         sleep 0.1
     done
-    sleep 0.3
+    sleep 0.6  # the last position must be seen by a frame with the button still down
     xdotool mouseup 1
     sleep 0.3
     xdotool mousemove --sync $((x1 + 200)) $((cy + 300))  # away, so no tooltip covers the view
@@ -61,7 +61,7 @@ import -window root "$work/recovered.png"
 xdotool keydown ctrl
 sleep 0.3
 xdotool keydown e
-sleep 0.3
+sleep 0.5
 xdotool keyup e
 sleep 0.1
 xdotool keyup ctrl
@@ -116,7 +116,7 @@ echo "cbsim-cli re-run: identical timeseries.csv ($(wc -l <"$ts") lines) and eve
 xdotool keydown ctrl
 sleep 0.3
 xdotool keydown p
-sleep 0.3
+sleep 0.5
 xdotool keyup p
 sleep 0.1
 xdotool keyup ctrl
