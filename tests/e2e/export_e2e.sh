@@ -14,6 +14,11 @@ mkdir -p "$work"
 export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
 log=$work/app.log
 fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
+# xdotool with a retry: opening the X display can fail transiently on a loaded machine.
+xdo() {
+    for _ in 1 2 3; do xdotool "$@" && return 0; sleep 0.5; done
+    fail "xdotool $* failed"
+}
 
 "$app" --test-report --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
 pid=$!
@@ -33,18 +38,18 @@ import -window root "$work/before.png"
 # Drag with real mouse moves; each step waits more than two frames (the app caps at 30 fps,
 # and llvmpipe frames can take 100 ms on a loaded machine).
 drag() {  # drag FROM_X TO_X STEP
-    xdotool mousemove --sync "$1" "$cy"
+    xdo mousemove --sync "$1" "$cy"
     sleep 0.3
-    xdotool mousedown 1
+    xdo mousedown 1
     sleep 0.3
     for x in $(seq "$1" "$3" "$2") "$2"; do
-        xdotool mousemove --sync "$x" "$cy"
+        xdo mousemove --sync "$x" "$cy"
         sleep 0.1
     done
     sleep 0.6  # the last position must be seen by a frame with the button still down
-    xdotool mouseup 1
+    xdo mouseup 1
     sleep 0.3
-    xdotool mousemove --sync $((x1 + 200)) $((cy + 300))  # away, so no tooltip covers the view
+    xdo mousemove --sync $((x1 + 200)) $((cy + 300))  # away, so no tooltip covers the view
 }
 drag $((x0 + 3)) $((x1 - 2)) 20
 
@@ -58,13 +63,13 @@ sleep 8
 import -window root "$work/recovered.png"
 
 # Ctrl+E, keys held longer than a frame (ImGui 1.86 polls key state once per frame).
-xdotool keydown ctrl
+xdo keydown ctrl
 sleep 0.3
-xdotool keydown e
+xdo keydown e
 sleep 0.5
-xdotool keyup e
+xdo keyup e
 sleep 0.1
-xdotool keyup ctrl
+xdo keyup ctrl
 for _ in $(seq 300); do grep -q '^EXPORTED ' "$log" && break; sleep 0.1; done
 grep -q '^EXPORTED ' "$log" || fail "no EXPORTED line after Ctrl+E"
 export_dir=$(grep '^EXPORTED ' "$log" | head -1 | cut -d' ' -f2-)
@@ -113,13 +118,13 @@ cmp "$export_dir/events.csv" "$work/rerun/events.csv" || fail "re-run events.csv
 echo "cbsim-cli re-run: identical timeseries.csv ($(wc -l <"$ts") lines) and events.csv"
 
 # Ctrl+P: the plots as a PNG beside the exports, cropped to the Plots panel.
-xdotool keydown ctrl
+xdo keydown ctrl
 sleep 0.3
-xdotool keydown p
+xdo keydown p
 sleep 0.5
-xdotool keyup p
+xdo keyup p
 sleep 0.1
-xdotool keyup ctrl
+xdo keyup ctrl
 for _ in $(seq 100); do grep -q '^SCREENSHOT .*-plots.png ok' "$log" && break; sleep 0.1; done
 png=$(grep '^SCREENSHOT .*-plots.png ok' "$log" | head -1 | cut -d' ' -f2)
 [ -n "$png" ] && [ -s "$png" ] || fail "Ctrl+P wrote no PNG of the plots"
@@ -129,13 +134,13 @@ echo "plots PNG: $png (${pw}x$ph)"
 ls "$work/exports" | grep -q '\.tmp' && fail "a temporary file was left behind"
 
 # Quit with a real Ctrl+Q.
-xdotool keydown ctrl
+xdo keydown ctrl
 sleep 0.2
-xdotool keydown q
+xdo keydown q
 sleep 0.2
-xdotool keyup q
+xdo keyup q
 sleep 0.1
-xdotool keyup ctrl
+xdo keyup ctrl
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not close the app"
 rc=0
