@@ -58,6 +58,27 @@ TEST(SimExport, PartialLastBucketIsExported) {
     EXPECT_EQ(s.size(), 1u + 13u * 2u);
 }
 
+TEST(SimExport, MergedRowsExportWithTheCoarserResolutionAndKeepTotals) {
+    // A recorder bound of 16 rows: 53 buckets of 100 ms end as 400 ms rows, the last one
+    // filling, plus the partial bucket at now().
+    cbsim::Run run(default_scenario(), 16);
+    run.advance_to(from_ms(5350));
+    const auto l = lines(timeseries_csv(run));
+    EXPECT_EQ(run.recorder().resolution(), from_ms(400));
+    ASSERT_EQ(l.size(), 1u + 14u * 2u);  // rows at 0, 0.4, ..., 5.2 s
+    EXPECT_EQ(l[3].rfind("0.400,client->A,", 0), 0u) << l[3];
+    EXPECT_EQ(l.back().rfind("5.200,A->B,", 0), 0u) << l.back();
+    std::uint64_t calls = 0;
+    for (std::size_t i = 1; i < l.size(); i += 2) {
+        std::istringstream row(l[i]);
+        std::vector<std::string> f;
+        for (std::string x; std::getline(row, x, ',');)
+            f.push_back(x);
+        calls += std::stoull(f[3]);
+    }
+    EXPECT_EQ(calls, run.requests());
+}
+
 TEST(SimExport, EventsListChangesAndTransitionsWithReasons) {
     Scenario sc = default_scenario();
     sc.timeline = {{from_s(1), "B.failure_rate", 1.0}};

@@ -14,6 +14,8 @@
 // lines end in "\n"), '.' decimal point, fixed formatting: t_s with 3 decimals (6 when the
 // resolution is below a millisecond), rates with 4, latencies with 3, so the same run gives
 // the same bytes.
+//
+// Call these on the thread that drives the run (they read the open bucket from the Run).
 #pragma once
 
 #include <string>

@@ -2,6 +2,7 @@
 #include "cbsim/export.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <system_error>
 
 #include "cbsim/atomic_file.hpp"
@@ -19,15 +20,31 @@ void time_field(std::string& out, SimTime t, int decimals) {
     fmt::fixed(out, to_s(t), decimals);
 }
 
-/// The recorder's rows of one series plus the partial bucket at now().
-template <typename Row>
-std::vector<Row> with_partial(std::vector<Row> rows, const Row* partial, bool last_filling) {
-    if (partial == nullptr) return rows;
-    if (last_filling && !rows.empty())
-        rows.back() = merge_rows(rows.back(), *partial);
-    else
-        rows.push_back(*partial);
-    return rows;
+/// Calls emit(index, series, row) for every row in time order (series by series within a
+/// bucket), the bucket still open at now() included, fetching rows in chunks so a long run is
+/// never copied whole.
+template <typename Row, typename Fetch, typename Emit>
+void for_each_row(std::size_t series, std::size_t recorded, bool filling,
+                  const std::vector<Row>& partial, Fetch fetch, Emit emit) {
+    const bool merge_last = !partial.empty() && filling && recorded > 0;
+    const std::size_t total = recorded + (!partial.empty() && !merge_last ? 1 : 0);
+    constexpr std::size_t kChunk = 16384;
+    std::vector<std::vector<Row>> chunk(series);
+    for (std::size_t first = 0; first < total; first += kChunk) {
+        const std::size_t count = std::min(kChunk, total - first);
+        for (std::size_t s = 0; s < series; ++s) {
+            chunk[s] = fetch(s, first, count);
+            if (!partial.empty() && first + count == total) {
+                if (merge_last)
+                    chunk[s].back() = merge_rows(chunk[s].back(), partial[s]);
+                else
+                    chunk[s].push_back(partial[s]);
+            }
+        }
+        for (std::size_t i = 0; i < count; ++i)
+            for (std::size_t s = 0; s < series; ++s)
+                emit(first + i, s, chunk[s][i]);
+    }
 }
 
 }  // namespace
@@ -38,45 +55,38 @@ std::string timeseries_csv(const Run& run) {
     const bool filling = rec.last_row_buckets() > 0;
     const SimTime res = rec.resolution();
     const int td = time_decimals(run.scenario().resolution_ms * kMillisecond);
-    std::vector<std::vector<EdgeRow>> series;
-    std::size_t rows = 0;
-    for (std::size_t e = 0; e < rec.edge_names().size(); ++e) {
-        series.push_back(with_partial(
-            rec.edge_rows(e), partial.edges.empty() ? nullptr : &partial.edges[e], filling));
-        rows = std::max(rows, series.back().size());
-    }
     std::string out =
         "t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,fallbacks,"
         "failure_rate,latency_p50_ms,latency_p99_ms,inflight,bulkhead_rejected,open_instances\n";
-    out.reserve(out.size() + rows * series.size() * 80);
-    for (std::size_t i = 0; i < rows; ++i) {
-        for (std::size_t e = 0; e < series.size(); ++e) {
-            if (i >= series[e].size()) continue;
-            const EdgeRow& r = series[e][i];
-            time_field(out, static_cast<SimTime>(i) * res, td);
+    out.reserve(out.size() + rec.row_count() * rec.edge_names().size() * 80);
+    auto fetch = [&](std::size_t e, std::size_t first, std::size_t count) {
+        return rec.edge_rows(e, first, count);
+    };
+    auto emit = [&](std::size_t i, std::size_t e, const EdgeRow& r) {
+        time_field(out, static_cast<SimTime>(i) * res, td);
+        out += ',';
+        fmt::csv_field(out, rec.edge_names()[e]);
+        out += ',';
+        out += to_string(r.state);
+        for (std::uint32_t v : {r.calls, r.allowed, r.rejected, r.successes, r.failures, r.timeouts,
+                                r.retries, r.fallbacks}) {
             out += ',';
-            fmt::csv_field(out, rec.edge_names()[e]);
-            out += ',';
-            out += to_string(r.state);
-            for (std::uint32_t v : {r.calls, r.allowed, r.rejected, r.successes, r.failures,
-                                    r.timeouts, r.retries, r.fallbacks}) {
-                out += ',';
-                fmt::integer(out, std::uint64_t{v});
-            }
-            out += ',';
-            fmt::fixed(out, r.value(EdgeColumn::failure_rate), 4);
-            out += ',';
-            fmt::fixed(out, static_cast<double>(r.latency_p50_ms), 3);
-            out += ',';
-            fmt::fixed(out, static_cast<double>(r.latency_p99_ms), 3);
-            for (std::uint32_t v :
-                 {r.inflight, r.bulkhead_rejected, static_cast<std::uint32_t>(r.open_instances)}) {
-                out += ',';
-                fmt::integer(out, std::uint64_t{v});
-            }
-            out += '\n';
+            fmt::integer(out, std::uint64_t{v});
         }
-    }
+        out += ',';
+        fmt::fixed(out, r.value(EdgeColumn::failure_rate), 4);
+        out += ',';
+        fmt::fixed(out, static_cast<double>(r.latency_p50_ms), 3);
+        out += ',';
+        fmt::fixed(out, static_cast<double>(r.latency_p99_ms), 3);
+        for (std::uint32_t v :
+             {r.inflight, r.bulkhead_rejected, static_cast<std::uint32_t>(r.open_instances)}) {
+            out += ',';
+            fmt::integer(out, std::uint64_t{v});
+        }
+        out += '\n';
+    };
+    for_each_row(rec.edge_names().size(), rec.row_count(), filling, partial.edges, fetch, emit);
     return out;
 }
 
@@ -86,33 +96,26 @@ std::string services_csv(const Run& run) {
     const bool filling = rec.last_row_buckets() > 0;
     const SimTime res = rec.resolution();
     const int td = time_decimals(run.scenario().resolution_ms * kMillisecond);
-    std::vector<std::vector<ServiceRow>> series;
-    std::size_t rows = 0;
-    for (std::size_t s = 0; s < rec.service_names().size(); ++s) {
-        series.push_back(with_partial(rec.service_rows(s),
-                                      partial.services.empty() ? nullptr : &partial.services[s],
-                                      filling));
-        rows = std::max(rows, series.back().size());
-    }
     std::string out = "t_s,service,arrivals,served,dropped,queue,busy,utilisation\n";
-    for (std::size_t i = 0; i < rows; ++i) {
-        for (std::size_t s = 0; s < series.size(); ++s) {
-            if (i >= series[s].size()) continue;
-            const ServiceRow& r = series[s][i];
-            time_field(out, static_cast<SimTime>(i) * res, td);
+    auto fetch = [&](std::size_t s, std::size_t first, std::size_t count) {
+        return rec.service_rows(s, first, count);
+    };
+    auto emit = [&](std::size_t i, std::size_t s, const ServiceRow& r) {
+        time_field(out, static_cast<SimTime>(i) * res, td);
+        out += ',';
+        fmt::csv_field(out, rec.service_names()[s]);
+        for (std::uint32_t v : {r.arrivals, r.served, r.dropped, r.queue}) {
             out += ',';
-            fmt::csv_field(out, rec.service_names()[s]);
-            for (std::uint32_t v : {r.arrivals, r.served, r.dropped, r.queue}) {
-                out += ',';
-                fmt::integer(out, std::uint64_t{v});
-            }
-            out += ',';
-            fmt::fixed(out, static_cast<double>(r.busy), 3);
-            out += ',';
-            fmt::fixed(out, static_cast<double>(r.utilisation), 4);
-            out += '\n';
+            fmt::integer(out, std::uint64_t{v});
         }
-    }
+        out += ',';
+        fmt::fixed(out, static_cast<double>(r.busy), 3);
+        out += ',';
+        fmt::fixed(out, static_cast<double>(r.utilisation), 4);
+        out += '\n';
+    };
+    for_each_row(rec.service_names().size(), rec.row_count(), filling, partial.services, fetch,
+                 emit);
     return out;
 }
 
@@ -141,19 +144,20 @@ std::string events_csv(const Run& run) {
 std::string write_run_folder(const Run& run, const std::string& dir,
                              std::string_view scenario_toml) {
     namespace fs = std::filesystem;
-    const std::pair<const char*, std::string> files[] = {
-        {"timeseries.csv", timeseries_csv(run)},
-        {"services.csv", services_csv(run)},
-        {"events.csv", events_csv(run)},
-        {"scenario.toml", std::string(scenario_toml)},
-        {"summary.json", summary_json(run.summary())},
+    // Built one at a time, so a long run's CSV text is held once, not five files at once.
+    const std::pair<const char*, std::function<std::string()>> files[] = {
+        {"timeseries.csv", [&] { return timeseries_csv(run); }},
+        {"services.csv", [&] { return services_csv(run); }},
+        {"events.csv", [&] { return events_csv(run); }},
+        {"scenario.toml", [&] { return std::string(scenario_toml); }},
+        {"summary.json", [&] { return summary_json(run.summary()); }},
     };
     std::error_code ec;
     const fs::path target(dir);
     if (fs::exists(target, ec)) {
         if (!fs::is_directory(target, ec)) return dir + ": exists and is not a directory";
-        for (const auto& [name, content] : files) {
-            if (std::string e = write_file_atomic((target / name).string(), content); !e.empty())
+        for (const auto& [name, make] : files) {
+            if (std::string e = write_file_atomic((target / name).string(), make()); !e.empty())
                 return e;
         }
         return {};
@@ -166,8 +170,8 @@ std::string write_run_folder(const Run& run, const std::string& dir,
     fs::remove_all(staging, ec);
     if (!fs::create_directory(staging, ec))
         return staging.string() + ": cannot create the staging directory: " + ec.message();
-    for (const auto& [name, content] : files) {
-        if (std::string e = write_file_atomic((staging / name).string(), content); !e.empty()) {
+    for (const auto& [name, make] : files) {
+        if (std::string e = write_file_atomic((staging / name).string(), make()); !e.empty()) {
             fs::remove_all(staging, ec);
             return e;
         }
