@@ -345,8 +345,12 @@ std::string value_text(const ParamSpec& spec, double value) {
         }
         case ParamKind::boolean:
             return value != 0.0 ? "true" : "false";
-        case ParamKind::choice:
-            return "\"" + format_param_value(spec, value) + "\"";
+        case ParamKind::choice: {
+            std::string quoted(1, '"');
+            quoted += format_param_value(spec, value);
+            quoted += '"';
+            return quoted;
+        }
     }
     return {};
 }
@@ -354,13 +358,20 @@ std::string value_text(const ParamSpec& spec, double value) {
 }  // namespace
 
 std::string breaker_to_toml_text(const BreakerConfig& config, std::string_view table_name) {
-    std::string out = "[" + std::string(table_name) + "]\n";
-    out += "preset = \"" + std::string(to_string(config.preset())) + "\"\n";
+    std::string out(1, '[');
+    out += table_name;
+    out += "]\npreset = \"";
+    out += to_string(config.preset());
+    out += "\"\n";
     std::string current;
     for (const Entry& e : entries(config)) {
         if (e.table != current) {
             current = e.table;
-            out += "\n[" + std::string(table_name) + "." + current + "]\n";
+            out += "\n[";
+            out += table_name;
+            out += '.';
+            out += current;
+            out += "]\n";
             if (current == "trip" && e.spec == nullptr) {
                 out += "# default: ConsecutiveFailures > 5\n";
             }

@@ -103,7 +103,9 @@ TEST(ExtrasProbeTimeout, FixesHalfOpenForeverOnEveryPreset) {
         SCOPED_TRACE(to_string(p));
         for (const bool with_timeout : {false, true}) {
             BreakerConfig c = quick_trip(p);
-            if (with_timeout) ASSERT_EQ(set_param(c, "extras.probe_timeout_ms", 500), "");
+            if (with_timeout) {
+                ASSERT_EQ(set_param(c, "extras.probe_timeout_ms", 500), "");
+            }
             Harness h(c);
             SimTime t = drive_open(h, 0);
             const Admission probe = first_admitted(h, t);  // half-open probe, never reported
