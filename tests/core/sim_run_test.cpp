@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "cbsim/error.hpp"
 #include "cbsim/run.hpp"
@@ -422,6 +424,35 @@ TEST(SimRun, InstancesAndCapacityChangeLive) {
     EXPECT_EQ(run.apply("B.capacity", 4.0), "");
     run.advance_to(from_s(20));
     EXPECT_EQ(run.recorder().service_rows(1).back().queue, 0u);
+}
+
+TEST(SimRun, RecorderIsReadableWhileTheRunAdvancesOnAnotherThread) {
+    Scenario sc = default_scenario();
+    sc.services[1].failure_rate = 0.5;
+    cbsim::Run run(sc);
+    const Recorder& rec = run.recorder();
+    std::atomic<bool> done{false};
+    std::atomic<std::uint64_t> reads{0};
+    std::thread gui([&] {
+        while (!done.load()) {
+            const SimTime until = rec.recorded_until();
+            const auto cols = rec.edge_columns(1, EdgeColumn::rejected, 0, until + 1, 200);
+            const auto live = rec.live(1);
+            const auto events = rec.events(0, 50);
+            EXPECT_EQ(cols.size(), 200u);
+            (void)live;
+            (void)events;
+            ++reads;
+        }
+    });
+    for (int i = 1; i <= 600; ++i)
+        run.advance_to(from_ms(100) * i);
+    while (reads.load() < 3)
+        std::this_thread::yield();  // the reader saw the finished run too
+    done = true;
+    gui.join();
+    EXPECT_EQ(rec.row_count(), 600u);
+    EXPECT_GT(rec.event_count(), 0u);
 }
 
 }  // namespace
