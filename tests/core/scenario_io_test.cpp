@@ -167,6 +167,21 @@ TEST(ScenarioIo, EveryAssetOpensWithAStoryComment) {
     }
 }
 
+TEST(ScenarioIo, TheDocumentedExampleLoads) {
+    // docs/SCENARIOS.md opens with a complete example: it must stay a valid scenario.
+    const std::string doc =
+        read_text(fs::path(CBSIM_ASSET_DIR).parent_path() / "docs" / "SCENARIOS.md");
+    const auto begin = doc.find("```toml\n");
+    ASSERT_NE(begin, std::string::npos);
+    const auto end = doc.find("```", begin + 8);
+    ASSERT_NE(end, std::string::npos);
+    const Scenario s = parse_scenario_toml(doc.substr(begin + 8, end - begin - 8), "SCENARIOS.md");
+    EXPECT_EQ(s.services.size(), 2u);
+    EXPECT_EQ(s.traffic.phases.size(), 1u);
+    EXPECT_EQ(s.services[0].dependencies.at(0).retry.jitter, Jitter::full);
+    expect_round_trip(s);
+}
+
 TEST(ScenarioIo, DefaultScenarioRoundTrips) {
     expect_round_trip(default_scenario());
 }
