@@ -29,10 +29,18 @@ class ConfigError : public std::runtime_error {
     static std::string format(const std::string& file, int line, const std::string& key,
                               const std::string& message) {
         std::string out = file.empty() ? std::string("<input>") : file;
-        if (line > 0) out += ":" + std::to_string(line);
+        if (line > 0) {
+            out += ':';
+            out += std::to_string(line);
+        }
         out += ": ";
-        if (!key.empty()) out += "key '" + key + "': ";
-        return out + message;
+        if (!key.empty()) {
+            out += "key '";
+            out += key;
+            out += "': ";
+        }
+        out += message;
+        return out;
     }
 
     std::string file_;

@@ -31,6 +31,8 @@ constexpr std::uint64_t stream_id(std::string_view name) {
 }
 
 class Rng {
+    __extension__ typedef unsigned __int128 Uint128;  // GCC/Clang builtin; ISO C++ has none
+
   public:
     /// A stream of the run with `seed`, identified by `stream`. Equal inputs, equal draws.
     constexpr Rng(std::uint64_t seed, std::uint64_t stream) {
@@ -64,12 +66,12 @@ class Rng {
 
     /// Uniform integer in [0, n) without modulo bias (Lemire's method); n > 0.
     std::uint64_t below(std::uint64_t n) {
-        unsigned __int128 m = static_cast<unsigned __int128>(next()) * n;
+        Uint128 m = static_cast<Uint128>(next()) * n;
         auto low = static_cast<std::uint64_t>(m);
         if (low < n) {
             const std::uint64_t threshold = (0 - n) % n;
             while (low < threshold) {
-                m = static_cast<unsigned __int128>(next()) * n;
+                m = static_cast<Uint128>(next()) * n;
                 low = static_cast<std::uint64_t>(m);
             }
         }

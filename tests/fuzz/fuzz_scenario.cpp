@@ -1,0 +1,7 @@
+// libFuzzer target: the scenario TOML loader and saver (see fuzz_checks.hpp).
+#include "fuzz_checks.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    cbsim::fuzz::check_scenario_text({reinterpret_cast<const char*>(data), size});
+    return 0;
+}
