@@ -204,6 +204,7 @@ std::string set_param(BreakerConfig& config, std::string_view key, double value)
         set_extra(config.extras, key, value);
         return {};
     }
+    const BreakerConfig before = config;
     const bool known = std::visit(
         Overloaded{
             [&](GobreakerSettings& s) { return detail::set_gobreaker_param(s, key, value); },
@@ -212,7 +213,15 @@ std::string set_param(BreakerConfig& config, std::string_view key, double value)
             [&](HystrixSettings& s) { return detail::set_hystrix_param(s, key, value); },
         },
         config.settings);
-    return known ? std::string() : "key is listed but not settable (internal error)";
+    if (!known) return "key is listed but not settable (internal error)";
+    if (const auto* g = std::get_if<GobreakerSettings>(&config.settings)) {
+        std::string error = detail::check_gobreaker_settings(*g);
+        if (!error.empty()) {
+            config = before;
+            return error;
+        }
+    }
+    return {};
 }
 
 // [SECTION] Files and factory ------------------------------------------------------------------

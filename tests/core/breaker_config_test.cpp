@@ -95,6 +95,18 @@ TEST(BreakerParams, OutOfRangeNamesTheRangeAndChangesNothing) {
     EXPECT_EQ(c, BreakerConfig::defaults(Preset::gobreaker));
 }
 
+TEST(BreakerParams, RollingWindowBucketsAreBounded) {
+    BreakerConfig c = gobreaker({{"interval_ms", 1000000}});
+    EXPECT_EQ(set_param(c, "bucket_period_ms", 10), "");  // 100000 buckets: the most allowed
+    const BreakerConfig ok = c;
+    EXPECT_EQ(set_param(c, "bucket_period_ms", 9),
+              "interval_ms 1000000 / bucket_period_ms 9 makes 111112 buckets; at most 100000 "
+              "(raise bucket_period_ms or lower interval_ms)");
+    EXPECT_EQ(c, ok);  // unchanged
+    EXPECT_THAT(set_param(c, "interval_ms", 1e9), HasSubstr("buckets; at most 100000"));
+    EXPECT_EQ(c, ok);
+}
+
 TEST(BreakerParams, BooleanAcceptsOnlyZeroOrOne) {
     BreakerConfig c = BreakerConfig::defaults(Preset::polly);
     EXPECT_THAT(set_param(c, "isolate", 0.5), HasSubstr("not a boolean"));
@@ -262,6 +274,12 @@ TEST(BreakerTomlErrors, WrongTypes) {
     EXPECT_THAT(e.message(), HasSubstr("gobreaker, resilience4j, polly, hystrix"));
     e = error_of("[breaker]\nmax_requests = [1, 2]\n");
     EXPECT_THAT(e.message(), HasSubstr("an array is not allowed"));
+}
+
+TEST(BreakerTomlErrors, TooManyRollingBuckets) {
+    const ConfigError e = error_of("[breaker]\ninterval_ms = 1000000000\nbucket_period_ms = 1\n");
+    EXPECT_TRUE(e.line() == 2 || e.line() == 3);
+    EXPECT_THAT(e.message(), HasSubstr("buckets; at most 100000"));
 }
 
 TEST(BreakerTomlErrors, NanAndInfinity) {

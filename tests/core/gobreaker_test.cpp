@@ -876,3 +876,24 @@ TEST(GobreakerCorners, LongRunsKeepExactWindows) {
 
 }  // namespace
 }  // namespace cbsim::test
+
+namespace cbsim::test {
+namespace {
+
+TEST(GobreakerCorners, OversizedWindowBuiltInCodeIsClampedNotAllocated) {
+    // set_param and the TOML reader refuse it; a config built in code is clamped to
+    // 100000 buckets (here of 10 s) instead of a billion.
+    BreakerConfig c = BreakerConfig::defaults(Preset::gobreaker);
+    auto& g = std::get<GobreakerSettings>(c.settings);
+    g.interval_ms = 1'000'000'000;
+    g.bucket_period_ms = 1;
+    g.trip = GobreakerSettings::Trip::total_failures;
+    g.total_failures = 2;
+    Harness h(c);
+    EXPECT_TRUE(h.fail(0));
+    EXPECT_TRUE(h.fail(ms(9999)));  // same 10 s bucket
+    EXPECT_EQ(h.state(ms(9999)), State::open);
+}
+
+}  // namespace
+}  // namespace cbsim::test

@@ -2,6 +2,7 @@
 // (currentState -> observe, toNewGeneration -> new_generation, rollingCounts -> buckets_).
 #include "presets/gobreaker.hpp"
 
+#include <algorithm>
 #include <string>
 #include <variant>
 
@@ -155,6 +156,16 @@ bool set_gobreaker_param(GobreakerSettings& s, std::string_view key, double valu
     return true;
 }
 
+std::string check_gobreaker_settings(const GobreakerSettings& s) {
+    if (s.interval_ms <= 0 || s.bucket_period_ms <= 0) return {};
+    const std::int64_t buckets = (s.interval_ms + s.bucket_period_ms - 1) / s.bucket_period_ms;
+    if (buckets <= kGobreakerMaxBuckets) return {};
+    return "interval_ms " + std::to_string(s.interval_ms) + " / bucket_period_ms " +
+           std::to_string(s.bucket_period_ms) + " makes " + std::to_string(buckets) +
+           " buckets; at most " + std::to_string(kGobreakerMaxBuckets) +
+           " (raise bucket_period_ms or lower interval_ms)";
+}
+
 std::unique_ptr<Breaker> make_gobreaker_breaker(const GobreakerSettings& s,
                                                 const BreakerExtras& extras) {
     return std::make_unique<GobreakerBreaker>(s, extras);
@@ -180,7 +191,10 @@ void GobreakerBreaker::apply_settings(const GobreakerSettings& s) {
         interval_ = from_ms(s.interval_ms);
         bucket_period_ = interval_;
     } else {
-        const SimTime bp = from_ms(s.bucket_period_ms);
+        // Last resort against a window nobody could allocate (configs are checked before).
+        const std::int64_t period_ms = std::max<std::int64_t>(
+            s.bucket_period_ms, (s.interval_ms + kGobreakerMaxBuckets - 1) / kGobreakerMaxBuckets);
+        const SimTime bp = from_ms(period_ms);
         interval_ = (from_ms(s.interval_ms) + bp - 1) / bp * bp;
         bucket_period_ = bp;
         nb = static_cast<std::size_t>(interval_ / bp);

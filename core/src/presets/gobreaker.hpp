@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,13 @@ std::optional<double> get_gobreaker_param(const GobreakerSettings& s, std::strin
 bool set_gobreaker_param(GobreakerSettings& s, std::string_view key, double value);
 std::unique_ptr<Breaker> make_gobreaker_breaker(const GobreakerSettings& s,
                                                 const BreakerExtras& extras);
+
+/// The most buckets a rolling window may have (interval_ms / bucket_period_ms, rounded up).
+inline constexpr std::int64_t kGobreakerMaxBuckets = 100000;
+
+/// Empty if the settings work together, else what is wrong (too many rolling buckets).
+/// Checked by set_param() and the TOML reader; the breaker clamps the count as a last resort.
+std::string check_gobreaker_settings(const GobreakerSettings& s);
 
 /// The gobreaker state machine. Public so that tests and the thread-safe breaker can use it
 /// without a virtual call.
