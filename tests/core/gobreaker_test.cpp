@@ -10,6 +10,8 @@
 // [SECTION] Exclusions and timeouts
 // [SECTION] The seeds' breakers
 // [SECTION] Reconfiguration
+// [SECTION] The shipped preset files
+// [SECTION] Corner cases of the rules
 #include "breaker_test_util.hpp"
 
 namespace cbsim::test {
