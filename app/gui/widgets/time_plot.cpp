@@ -286,7 +286,7 @@ void TimePlot::end() {
     dl->AddRect(p0_, p1_, kBorder);
     const int in_call = dl->VtxBuffer.Size - call_start_vtx_;
     max_call_vertices_ = std::max(max_call_vertices_, static_cast<std::size_t>(in_call));
-    if (hovered_) draw_hover(dl);
+    if (hovered_) draw_hover();
     ImGui::PopID();
 }
 
@@ -375,14 +375,10 @@ void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
         }
         case Kind::stacked_area: {
             const ImU32 fill = with_alpha(item.color, 0.85f);
-            int last_data = -1000000;
             for (int c = 0; c < columns_; ++c) {
                 const plot::Column& col = item.cols[static_cast<std::size_t>(c)];
-                if (col.empty()) continue;
-                const int span = std::min(hold, columns_ - c);
-                (void)last_data;
-                last_data = c;
-                if (col.max <= col.min) continue;
+                if (col.empty() || col.max <= col.min) continue;
+                const int span = std::min(hold, columns_ - c);  // a bucket wider than a column
                 split_if_needed(dl, 4);
                 const float x = p0_.x + static_cast<float>(c) * col_w;
                 dl->AddRectFilled(ImVec2(x, y_px(col.max)),
@@ -458,8 +454,7 @@ void TimePlot::draw_legend(ImDrawList* dl) {
     }
 }
 
-void TimePlot::draw_hover(ImDrawList* dl) {
-    (void)dl;
+void TimePlot::draw_hover() {
     const ImGuiIO& io = ImGui::GetIO();
     const int c = plot::column_at(io.MousePos.x, p0_.x, p1_.x - p0_.x, columns_);
     if (c < 0) return;

@@ -139,7 +139,7 @@ class TimePlot {
     void draw_item(ImDrawList* dl, const Item& item);
     void draw_polyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 color, float thick);
     void draw_legend(ImDrawList* dl);
-    void draw_hover(ImDrawList* dl);
+    void draw_hover();
     float x_px(double t) const;
     float y_px(double v) const;
 
