@@ -64,8 +64,14 @@ void ExtrasBreaker::expire_probes(SimTime now) {
         if (first->deadline > now) return;
         const Probe probe = *first;
         probes_.erase(first);
-        if (timed_out_.size() >= kMaxTimedOut) timed_out_.erase(timed_out_.begin());
-        timed_out_.push_back(probe.permit);
+        if (timed_out_order_.size() >= kMaxTimedOut) {
+            if (auto it = timed_out_.find(timed_out_order_.front()); it != timed_out_.end())
+                timed_out_.erase(it);
+            timed_out_order_.pop_front();
+        }
+        const PermitKey key{probe.permit.generation, probe.permit.admitted_at};
+        timed_out_.insert(key);
+        timed_out_order_.push_back(key);
         expiring_probe_ = true;
         inner_->record(probe.permit, Outcome::failure, probe.deadline - probe.permit.admitted_at,
                        probe.deadline);
@@ -117,7 +123,7 @@ void ExtrasBreaker::record(const Permit& permit, Outcome outcome, SimTime durati
                                [&](const Probe& p) { return same(p.permit); });
         it != probes_.end()) {
         probes_.erase(it);
-    } else if (auto late = std::find_if(timed_out_.begin(), timed_out_.end(), same);
+    } else if (auto late = timed_out_.find(PermitKey{permit.generation, permit.admitted_at});
                late != timed_out_.end()) {
         timed_out_.erase(late);  // already counted as failed when it went silent
         return;

@@ -28,7 +28,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "cbsim/breaker.hpp"
@@ -92,10 +95,14 @@ class ExtrasBreaker final : public Breaker {
 
     std::unique_ptr<Breaker> inner_;
     BreakerExtras extras_;
-    bool active_ = false;            // any decorator extra set
-    std::vector<Probe> probes_;      // unreported half-open probes
-    std::vector<Permit> timed_out_;  // probes counted as failed; their late result is dropped
-    bool expiring_probe_ = false;    // a probe timeout is being recorded (names the reason)
+    bool active_ = false;        // any decorator extra set
+    std::vector<Probe> probes_;  // unreported half-open probes
+    // Probes counted as failed, by (generation, admitted_at): their late result is dropped.
+    // The oldest are forgotten first (timed_out_order_) beyond a bound.
+    using PermitKey = std::pair<std::uint64_t, SimTime>;
+    std::multiset<PermitKey> timed_out_;
+    std::deque<PermitKey> timed_out_order_;
+    bool expiring_probe_ = false;  // a probe timeout is being recorded (names the reason)
     bool ramping_ = false;
     SimTime ramp_start_ = 0;
     double ramp_credit_ = 0.0;
