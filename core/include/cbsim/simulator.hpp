@@ -97,6 +97,7 @@ class Simulator {
     void push(const Entry& e);
     Entry pop();
     void drop_dead_top();
+    void dispatch_top();  // runs the top entry (live, before any pending boundary)
     void fire_boundaries_before(SimTime t);  // boundaries B <= t
     void release(std::uint32_t slot);
 

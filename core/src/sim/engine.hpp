@@ -137,7 +137,7 @@ struct ServiceModel {
     std::uint32_t queued = 0;  // over all instances
     std::int64_t busy = 0;     // over all instances
     SimTime busy_since = 0;
-    double busy_integral = 0.0;  // busy * microseconds since the bucket start
+    std::int64_t busy_integral = 0;  // busy * microseconds since the bucket start
 };
 
 /// Per-edge counters of the current bucket (EdgeRow's counters) and the logical totals.

@@ -100,6 +100,21 @@ void Simulator::fire_boundaries_before(SimTime t) {
     }
 }
 
+void Simulator::dispatch_top() {
+    const Entry e = pop();
+    Slot& s = slots_[e.slot];
+    EventHandler* handler = s.handler;
+    const std::uint32_t kind = s.kind;
+    const std::uint64_t payload = s.payload;
+    s.live = false;
+    ++s.generation;
+    free_slots_.push_back(e.slot);
+    --live_;
+    now_ = e.time;
+    ++processed_;
+    handler->on_event(kind, payload);
+}
+
 bool Simulator::step() {
     drop_dead_top();
     if (heap_.empty()) return false;
@@ -108,25 +123,21 @@ bool Simulator::step() {
         drop_dead_top();  // a boundary hook may cancel events
         if (heap_.empty()) return false;
     }
-    const Entry e = pop();
-    Slot& s = slots_[e.slot];
-    EventHandler* handler = s.handler;
-    const std::uint32_t kind = s.kind;
-    const std::uint64_t payload = s.payload;
-    s.live = false;
-    --live_;
-    release(e.slot);
-    now_ = e.time;
-    ++processed_;
-    handler->on_event(kind, payload);
+    dispatch_top();
     return true;
 }
 
 void Simulator::run_until(SimTime t) {
     for (;;) {
         drop_dead_top();
-        if (heap_.empty() || heap_.front().time >= t) break;
-        step();
+        if (heap_.empty()) break;
+        const SimTime next = heap_.front().time;
+        if (next >= t) break;
+        if (next >= next_boundary_) {
+            step();  // boundaries first, then the event
+            continue;
+        }
+        dispatch_top();
     }
     if (t > now_) {
         fire_boundaries_before(t);
