@@ -413,6 +413,29 @@ TEST(SimRun, BreakerPresetCanBeSwitchedOffAndOnLive) {
     EXPECT_GT(run.summary().edges[1].rejected, 0u);  // default trip: > 5 consecutive failures
 }
 
+TEST(SimRun, SwitchingThePresetLiveBuildsBreakersOfTheNewPreset) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    Scenario sc = a_calls_b(200, b);
+    sc.services[0].dependencies[0].breaker = gobreaker_consecutive(3, 60000);
+    cbsim::Run run(sc);
+    run.advance_to(from_s(1));
+    ASSERT_EQ(run.apply("A->B.breaker.preset", std::string("resilience4j")), "");
+    ASSERT_EQ(run.apply("B.failure_rate", 1.0), "");
+    run.advance_to(from_s(3));
+    // resilience4j defaults: 100 calls in the window before the 50 % rule can trip (gobreaker
+    // here would have opened after 3).
+    const auto ev = run.recorder().events();
+    ASSERT_FALSE(ev.empty());
+    EXPECT_EQ(ev.back().to, "open");
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_GE(e.failures, 100u);
+    EXPECT_EQ(run.recorder().live(1).preset, Preset::resilience4j);
+    // The same preset again keeps the breaker (and its open state).
+    ASSERT_EQ(run.apply("A->B.breaker.preset", std::string("resilience4j")), "");
+    run.advance_to(from_s(4));
+    EXPECT_EQ(run.recorder().live(1).state, State::open);
+}
+
 TEST(SimRun, InstancesAndCapacityChangeLive) {
     Service b = service("B", 1, 1, constant_ms(50));
     Scenario sc = a_calls_b(40, b);

@@ -183,11 +183,10 @@ void Run::Impl::react_to_change(std::string_view path, const Service* before) {
     for (std::uint32_t ei = 1; ei < edges.size(); ++ei) {
         sim::EdgeModel& e = edges[ei];
         if (e.name != head) continue;
-        if (key == "breaker_scope" || key == "breaker.preset") {
-            const bool same_preset = e.cfg->breaker && !e.breakers.empty() &&
-                                     (e.cfg->breaker_scope == BreakerScope::shared) == e.shared;
-            if (key == "breaker_scope" || !same_preset || !e.cfg->breaker) build_breakers(ei);
+        if (key == "breaker_scope" || !e.cfg->breaker || e.breakers.empty()) {
+            build_breakers(ei);
         } else if (key.starts_with("breaker.")) {
+            // Same preset: new settings keep state and counts; another preset: new breakers.
             bool ok = true;
             for (auto& b : e.breakers)
                 ok = ok && b->reconfigure(*e.cfg->breaker, sim.now());
