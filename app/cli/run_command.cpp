@@ -79,7 +79,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         constexpr int kSteps = 200;
         for (int i = 1; i <= kSteps; ++i) {
             run.advance_to(total * i / kSteps);
-            if (options.progress) draw_progress(err, run.now(), total);
+            if (options.progress && i % 2 == 0) draw_progress(err, run.now(), total);  // 1 %
         }
         if (options.progress) err << "\n";
         if (!options.out.empty()) {
