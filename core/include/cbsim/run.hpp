@@ -58,8 +58,9 @@ class Run {
     /// The KPIs of the run so far (see summary.hpp).
     Summary summary() const;
 
-    /// The rows of the bucket still open at now() (one per edge, then per service), as they
-    /// would be appended if the bucket ended now; empty if now() is on a bucket boundary.
+    /// The rows of the bucket still open at now() (one per edge, then per service): its counts
+    /// so far, gauges as of now(), breaker states as last observed (the breakers are not
+    /// asked, so reading this changes nothing); empty if now() is on a bucket boundary.
     /// Exports add them after the recorder's rows so an export covers [0, now()).
     struct PartialBucket {
         SimTime start = 0;
