@@ -201,6 +201,7 @@ void GobreakerBreaker::apply_settings(const GobreakerSettings& s) {
     }
     if (buckets_.size() != nb) buckets_.assign(nb, Counts{});
     rolling_ = nb >= 2;
+    update_idle();
     timeout_ = s.timeout_ms <= 0 ? from_s(60) : from_ms(s.timeout_ms);
 }
 
@@ -244,6 +245,7 @@ void GobreakerBreaker::new_generation(SimTime now) {
             expiry_ = 0;
             break;
     }
+    update_idle();
 }
 
 void GobreakerBreaker::set_state(State to, SimTime now, const Reason& reason) {
@@ -270,7 +272,16 @@ void GobreakerBreaker::observe_time(SimTime now) {
 }
 
 Admission GobreakerBreaker::acquire(SimTime now) {
-    observe(now);
+    if (idle_closed()) {  // nothing for time to do: a plain admission
+        ++counts_.requests;
+        return Admission{Rejection::none, Permit{generation_, now}};
+    }
+    if (state_ == State::open && !(expiry_ < now)) return Admission{Rejection::open, {}};
+    return acquire_observed(now);
+}
+
+Admission GobreakerBreaker::acquire_observed(SimTime now) {
+    observe_time(now);
     if (state_ == State::open) return Admission{Rejection::open, {}};
     if (state_ == State::half_open) {
         const std::uint32_t valid = counts_.requests > counts_.total_exclusions
@@ -288,8 +299,26 @@ bool GobreakerBreaker::in_window(std::uint64_t age) const {
     return age_ - age < buckets_.size();
 }
 
-void GobreakerBreaker::record(const Permit& permit, Outcome outcome, SimTime /*duration*/,
+void GobreakerBreaker::record(const Permit& permit, Outcome outcome, SimTime duration,
                               SimTime now) {
+    if (idle_closed() && permit.generation == generation_) {
+        if (outcome == Outcome::success) {  // the common case, without a stack frame
+            on_success(counts_);
+            return;
+        }
+        if (outcome == Outcome::ignored) {
+            on_exclusion(counts_);
+            return;
+        }
+        on_failure(counts_);  // failure or timeout
+        if (ready_to_trip()) trip(now);
+        return;
+    }
+    record_observed(permit, outcome, duration, now);
+}
+
+void GobreakerBreaker::record_observed(const Permit& permit, Outcome outcome, SimTime /*duration*/,
+                                       SimTime now) {
     observe(now);
     if (permit.generation != generation_) return;
     bool counted = true;
@@ -326,39 +355,56 @@ void GobreakerBreaker::record_failure(bool counted, Counts* bucket, SimTime now)
     if (state_ == State::closed) {
         if (counted) on_failure(counts_);
         if (bucket) on_failure(*bucket);
-        Reason reason;
-        if (ready_to_trip(reason)) set_state(State::open, now, reason);
+        if (ready_to_trip()) trip(now);
     } else if (state_ == State::half_open) {
         set_state(State::open, now, Reason{"half_open_failures", 1, ">=", 1});
     }
 }
 
-bool GobreakerBreaker::ready_to_trip(Reason& reason) const {
+bool GobreakerBreaker::ready_to_trip() const {
     const auto& s = settings_;
+    switch (s.trip) {
+        case Trip::default_trip:
+            return counts_.consecutive_failures > 5;
+        case Trip::consecutive_failures:
+            return counts_.consecutive_failures >=
+                   static_cast<std::uint64_t>(s.consecutive_failures);
+        case Trip::failure_ratio:
+            // The README's example: float64(TotalFailures) / float64(Requests).
+            return counts_.requests >= static_cast<std::uint64_t>(s.min_requests) &&
+                   static_cast<double>(counts_.total_failures) /
+                           static_cast<double>(counts_.requests) >=
+                       s.failure_ratio;
+        case Trip::total_failures:
+            return counts_.total_failures >= static_cast<std::uint64_t>(s.total_failures);
+    }
+    return false;
+}
+
+void GobreakerBreaker::trip(SimTime now) {
+    const auto& s = settings_;
+    Reason reason;
     switch (s.trip) {
         case Trip::default_trip:
             reason = {"consecutive_failures", static_cast<double>(counts_.consecutive_failures),
                       ">", 5};
-            return counts_.consecutive_failures > 5;
+            break;
         case Trip::consecutive_failures:
             reason = {"consecutive_failures", static_cast<double>(counts_.consecutive_failures),
                       ">=", static_cast<double>(s.consecutive_failures)};
-            return counts_.consecutive_failures >=
-                   static_cast<std::uint64_t>(s.consecutive_failures);
-        case Trip::failure_ratio: {
-            // The README's example: float64(TotalFailures) / float64(Requests).
-            const double ratio =
-                static_cast<double>(counts_.total_failures) / static_cast<double>(counts_.requests);
-            reason = {"failure_ratio", ratio, ">=", s.failure_ratio};
-            return counts_.requests >= static_cast<std::uint64_t>(s.min_requests) &&
-                   ratio >= s.failure_ratio;
-        }
+            break;
+        case Trip::failure_ratio:
+            reason = {
+                "failure_ratio",
+                static_cast<double>(counts_.total_failures) / static_cast<double>(counts_.requests),
+                ">=", s.failure_ratio};
+            break;
         case Trip::total_failures:
             reason = {"total_failures", static_cast<double>(counts_.total_failures),
                       ">=", static_cast<double>(s.total_failures)};
-            return counts_.total_failures >= static_cast<std::uint64_t>(s.total_failures);
+            break;
     }
-    return false;
+    set_state(State::open, now, reason);
 }
 
 // [SECTION] Rolling window (gobreaker v2 rollingCounts) --------------------------------------

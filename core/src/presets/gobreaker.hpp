@@ -71,15 +71,21 @@ class GobreakerBreaker final : public Breaker {
     /// gobreaker's currentState(now): where time acts. Inline for the common case (closed
     /// without a window), where it has nothing to do.
     void observe(SimTime now) {
-        if (state_ == State::closed && !has_expiry_ && !rolling_) return;
+        if (idle_closed()) return;
         observe_time(now);
     }
+    bool idle_closed() const { return idle_closed_; }
+    void update_idle() { idle_closed_ = state_ == State::closed && !has_expiry_ && !rolling_; }
+    [[gnu::noinline]] Admission acquire_observed(SimTime now);
+    [[gnu::noinline]] void record_observed(const Permit& permit, Outcome outcome, SimTime duration,
+                                           SimTime now);
     void observe_time(SimTime now);
     void set_state(State to, SimTime now, const Reason& reason);
     void new_generation(SimTime now);
     std::uint64_t age_at(SimTime t) const;
     std::uint64_t permit_age(const Permit& permit) const;
-    bool ready_to_trip(Reason& reason) const;
+    bool ready_to_trip() const;
+    [[gnu::noinline]] void trip(SimTime now);  // closed -> open with the trip form's reason
     [[gnu::noinline]] void record_failure(bool counted, Counts* bucket, SimTime now);
     [[gnu::noinline]] void close_after_probes(SimTime now);
     // rolling window
@@ -107,6 +113,7 @@ class GobreakerBreaker final : public Breaker {
     std::uint64_t age_ = 0;        // rolling window: age of the current bucket
     std::vector<Counts> buckets_;  // size nb (1 = fixed window)
     bool rolling_ = false;         // nb >= 2
+    bool idle_closed_ = false;     // closed without a window: time has nothing to do
 };
 
 }  // namespace cbsim::detail
