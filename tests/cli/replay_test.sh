@@ -24,7 +24,7 @@ expect() {
 
 # Parity traces: stdout and --out give the expected decisions, byte for byte.
 for name in grpc_style fixed_window reanchor every_third half_open_durations stale_generation \
-            rolling excluded defaults; do
+            rolling excluded defaults silent_probe silent_probe_timeout; do
   "$cli" replay --config "$traces/$name.toml" --trace "$traces/$name.csv" >"$work/$name.stdout" \
     || fail "replay $name exited $?"
   cmp -s "$work/$name.stdout" "$traces/$name.expected.csv" || fail "stdout of $name differs"

@@ -13,6 +13,9 @@
 //   rolling             bucket [0,1000) leaves at exactly 3000; trips at 3999; open until 4999.
 //   excluded            ignored probes give their half-open slot back.
 //   defaults            ConsecutiveFailures > 5 (a timeout is a failure), 60 s, one probe.
+//   silent_probe        a 60 s probe keeps plain gobreaker half-open, rejecting everything.
+//   silent_probe_timeout  the same with extras.probe_timeout_ms = 2000: failed at 3001,
+//                       open until 4001, closed by the probe at 4002; the late success dropped.
 #include "breaker_test_util.hpp"
 
 #include <cbsim/error.hpp>
@@ -53,7 +56,8 @@ TEST_P(ParityTrace, DecisionsMatchTheRules) {
 INSTANTIATE_TEST_SUITE_P(Gobreaker, ParityTrace,
                          ::testing::Values("grpc_style", "fixed_window", "reanchor", "every_third",
                                            "half_open_durations", "stale_generation", "rolling",
-                                           "excluded", "defaults"));
+                                           "excluded", "defaults", "silent_probe",
+                                           "silent_probe_timeout"));
 
 // [SECTION] Parsing ------------------------------------------------------------------------
 
