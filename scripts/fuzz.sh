@@ -24,20 +24,39 @@ declare -A dicts=(
   [fuzz_breaker_config]=$here/tests/fuzz/toml.dict
   [fuzz_trace]=$here/tests/fuzz/trace.dict
 )
-status=0
-for target in fuzz_scenario fuzz_breaker_config fuzz_trace; do
-  work=$build/fuzz/corpus-$target
+# One fuzzer per core at a time (each is single-threaded); results are reported in target order.
+fuzz_one() {
+  local target=$1 work=$build/fuzz/corpus-$1 log=$build/fuzz/$1.log
   mkdir -p "$work" "$build/fuzz/artifacts"
   # Seeds are copied into a work corpus that grows across runs; the repository stays untouched.
   for dir in ${seeds[$target]}; do
     [ -d "$dir" ] && find "$dir" -maxdepth 1 -type f -exec cp -n {} "$work"/ \;
   done
-  log=$build/fuzz/$target.log
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    "$build/fuzz/$target" "$work" -dict="${dicts[$target]}" -max_total_time="$seconds" \
+    -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+    -artifact_prefix="$build/fuzz/artifacts/$target-" >"$log" 2>&1
+}
+
+targets=(fuzz_scenario fuzz_breaker_config fuzz_trace)
+parallel=$(nproc)
+declare -A pids=()
+running=0
+for target in "${targets[@]}"; do
+  if ((running >= parallel)); then
+    wait -n || true
+    running=$((running - 1))
+  fi
   echo "fuzz: $target for ${seconds}s"
-  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-     "$build/fuzz/$target" "$work" -dict="${dicts[$target]}" -max_total_time="$seconds" \
-       -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
-       -artifact_prefix="$build/fuzz/artifacts/$target-" >"$log" 2>&1; then
+  fuzz_one "$target" &
+  pids[$target]=$!
+  running=$((running + 1))
+done
+
+status=0
+for target in "${targets[@]}"; do
+  log=$build/fuzz/$target.log
+  if wait "${pids[$target]}"; then
     # The last status line: "#N DONE cov: C ft: F corp: K/S ... exec/s: E"
     summary=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1)
     execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')

@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
 # Sanitizer runs: the whole ctest suite under ASan+UBSan, then the concurrency tests (the
 # thread-safe breaker, the recorder read while a run advances, the GUI's worker-thread handoff)
-# under TSan. Each build lives in its own directory beside build/.
+# under TSan. Each build lives in its own directory under ROOT (ROOT/asan, ROOT/tsan); ctest
+# runs this as reliability.asan and reliability.tsan with ROOT inside the main build tree.
 #
-#   scripts/sanitize.sh [asan|tsan|all]      (default all)
+#   scripts/sanitize.sh [asan|tsan|all] [ROOT]     (default: all, the repository root with
+#                                                   build-asan/ and build-tsan/)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 what=${1:-all}
+root=${2:-}
+if [ -n "$root" ]; then
+  asan_dir=$root/asan
+  tsan_dir=$root/tsan
+else
+  asan_dir=$here/build-asan
+  tsan_dir=$here/build-tsan
+fi
 jobs=$(nproc)
+case "$what" in asan | tsan | all) ;; *)
+  echo "sanitize: unknown run '$what' (asan, tsan or all)" >&2
+  exit 2
+  ;;
+esac
 
 # Only third-party code is suppressed: the GL driver (Mesa/llvmpipe) and the X libraries,
 # which are not built with the sanitizers. Nothing of cbsim's own is listed there.
@@ -18,18 +33,18 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/
 
 if [ "$what" = asan ] || [ "$what" = all ]; then
   echo "sanitize: ASan+UBSan build and the whole test suite"
-  cmake -S "$here" -B "$here/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCBSIM_SANITIZE=address,undefined -DCBSIM_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$here/build-asan" -j "$jobs"
-  ctest --test-dir "$here/build-asan" --output-on-failure -j2
+  cmake -S "$here" -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCBSIM_SANITIZE=address,undefined -DCBSIM_BUILD_BENCH=OFF -DCBSIM_RELIABILITY_TESTS=OFF >/dev/null
+  cmake --build "$asan_dir" -j "$jobs"
+  ctest --test-dir "$asan_dir" --output-on-failure -j2
 fi
 
 if [ "$what" = tsan ] || [ "$what" = all ]; then
   echo "sanitize: TSan build and the concurrency tests"
-  cmake -S "$here" -B "$here/build-tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCBSIM_SANITIZE=thread -DCBSIM_BUILD_BENCH=OFF >/dev/null
-  cmake --build "$here/build-tsan" -j "$jobs" --target cbsim_core_tests cbsim_app_tests
+  cmake -S "$here" -B "$tsan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCBSIM_SANITIZE=thread -DCBSIM_BUILD_BENCH=OFF -DCBSIM_RELIABILITY_TESTS=OFF >/dev/null
+  cmake --build "$tsan_dir" -j "$jobs" --target cbsim_core_tests cbsim_app_tests
   # Tests whose names say they run threads: Concurrent*, *Thread*, *Concurrency*, SimWorker*.
-  ctest --test-dir "$here/build-tsan" --output-on-failure -j2 \
+  ctest --test-dir "$tsan_dir" --output-on-failure -j2 \
     -R 'Concurrent|Thread|Concurrency|SimWorker|Stress'
 fi

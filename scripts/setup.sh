@@ -12,7 +12,7 @@ build_dir=${1:-$here/build}
 build_type=${CBSIM_BUILD_TYPE:-Release}
 
 packages=(
-  cmake ninja-build pkg-config g++ git
+  cmake ninja-build pkg-config g++ git clang libclang-rt-14-dev
   libimgui-dev libstb-dev libglfw3 libglfw3-dev libgl-dev libgl1-mesa-dri python3-glad
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev
   xvfb xauth xdotool imagemagick fonts-dejavu-core

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -12,6 +13,9 @@
 #include "validate_command.hpp"
 
 int main(int argc, char** argv) {
+    // Past a file-size limit (RLIMIT_FSIZE) write() then fails with EFBIG, which the exports
+    // report, instead of the process being killed by SIGXFSZ with a half-written temp file.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"cbsim-cli: headless circuit-breaker simulator"};
     app.set_version_flag("--version", std::string("cbsim-cli ") + cbsim::version_string);
     app.require_subcommand(0, 1);
@@ -32,7 +36,7 @@ int main(int argc, char** argv) {
     replay_cmd->add_option("--out", replay.out, "decisions.csv to write (default: stdout)");
 
     cbsim::cli::ValidateOptions validate;
-    CLI::App* validate_cmd = app.add_subcommand("validate", "Check a breaker file");
+    CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario or breaker file");
     validate_cmd->add_option("FILE", validate.file, "file to check")->required();
     try {
         app.parse(argc, argv);
