@@ -130,7 +130,14 @@ std::string format_time(double seconds, double step) {
     const long long total = units / unit, frac = units % unit;
     const long long h = total / 3600, m = (total / 60) % 60, sec = total % 60;
     char tail[32] = "";
-    if (decimals > 0) std::snprintf(tail, sizeof tail, ".%0*lld", decimals, frac);
+    if (decimals > 0) {
+        // Six digits, then cut to `decimals` (a fixed width keeps the formatted size obvious).
+        long long six = frac;
+        for (int i = decimals; i < 6; ++i)
+            six *= 10;
+        std::snprintf(tail, sizeof tail, ".%06lld", six);
+        tail[decimals + 1] = '\0';
+    }
     if (h > 0) {
         std::snprintf(buf, sizeof buf, "%s%lld:%02lld:%02lld%s", negative ? "-" : "", h, m, sec,
                       tail);
