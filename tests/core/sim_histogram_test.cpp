@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "cbsim/histogram.hpp"
@@ -84,6 +86,42 @@ TEST(SimHistogram, ClearForgetsEverything) {
     h.add(300);
     EXPECT_NEAR(h.quantile(0.5), 300.0, 3.0);
     EXPECT_EQ(h.count(), 1u);
+}
+
+TEST(SimHistogram, QuantilePairEqualsTwoQuantiles) {
+    LogHistogram h;
+    EXPECT_EQ(h.quantiles(0.5, 0.99), (std::array<double, 2>{0.0, 0.0}));
+    Rng r(5, 5);
+    for (int n = 1; n <= 3000; n = n * 3 + 1) {
+        for (int i = 0; i < n; ++i)
+            h.add(static_cast<std::int64_t>(r.lognormal_p50_p99(20000.0, 80000.0)));
+        for (const auto& [lo, hi] : {std::pair{0.5, 0.99}, std::pair{0.0, 1.0}, std::pair{0.3, 0.3},
+                                     std::pair{0.99, 0.999}}) {
+            const std::array<double, 2> q = h.quantiles(lo, hi);
+            EXPECT_EQ(q[0], h.quantile(lo)) << n << " " << lo;
+            EXPECT_EQ(q[1], h.quantile(hi)) << n << " " << hi;
+        }
+    }
+}
+
+TEST(SimHistogram, MinAndMaxTrackSamplesAndResetOnClear) {
+    LogHistogram h;
+    EXPECT_EQ(h.min(), 0);
+    EXPECT_EQ(h.max(), 0);
+    h.add(500);
+    h.add(7);
+    h.add(-3);  // counts as 0
+    EXPECT_EQ(h.min(), 0);
+    EXPECT_EQ(h.max(), 500);
+    h.clear();
+    h.add(42);
+    EXPECT_EQ(h.min(), 42);
+    EXPECT_EQ(h.max(), 42);
+    LogHistogram empty, other;
+    other.add(9);
+    empty.merge(other);
+    EXPECT_EQ(empty.min(), 9);
+    EXPECT_EQ(empty.max(), 9);
 }
 
 }  // namespace

@@ -6,8 +6,11 @@
 // (0.79 %). Values are non-negative integers (SimTime microseconds in cbsim).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <limits>
 
 namespace cbsim {
 
@@ -17,12 +20,26 @@ class LogHistogram {
     static constexpr int kExact = 2 << kSubBits;  ///< values below this are exact
     static constexpr int kBuckets = kExact + (62 - kSubBits) * (1 << kSubBits);
 
-    /// Adds `count` samples of `value` (negative values count as 0).
-    void add(std::int64_t value, std::uint32_t count = 1);
+    /// Adds `count` samples of `value` (negative values count as 0). Inline: the simulator
+    /// adds one sample per completed attempt.
+    void add(std::int64_t value, std::uint32_t count = 1) {
+        if (count == 0) return;
+        if (value < 0) value = 0;
+        const int b = bucket_of(value);
+        counts_[static_cast<std::size_t>(b)] += count;
+        min_ = std::min(min_, value);  // sentinels while empty: INT64_MAX and 0
+        max_ = std::max(max_, value);
+        count_ += count;
+        sum_ += value * static_cast<std::int64_t>(count);
+        lo_used_ = std::min(lo_used_, b);
+        hi_used_ = std::max(hi_used_, b);
+    }
 
     /// The q-quantile (q in [0, 1]): the midpoint of the bucket holding the sample of rank
     /// ceil(q * count) (rank 1 for q = 0). 0 when empty.
     double quantile(double q) const;
+    /// quantile(q_low) and quantile(q_high) (q_low <= q_high) in one pass over the buckets.
+    std::array<double, 2> quantiles(double q_low, double q_high) const;
 
     /// Adds every sample of `other`.
     void merge(const LogHistogram& other);
@@ -38,7 +55,14 @@ class LogHistogram {
     double mean() const;
 
     /// Bucket of a value, and the bounds [lower, upper) of a bucket: exposed for tests.
-    static int bucket_of(std::int64_t value);
+    static int bucket_of(std::int64_t value) {
+        if (value < kExact) return value < 0 ? 0 : static_cast<int>(value);
+        const auto v = static_cast<std::uint64_t>(value);
+        const int e = static_cast<int>(std::bit_width(v)) - 1;  // >= kSubBits + 1
+        const int shift = e - kSubBits;
+        const int sub = static_cast<int>(v >> shift) - (1 << kSubBits);  // [0, 64)
+        return kExact + (e - kSubBits - 1) * (1 << kSubBits) + sub;
+    }
     static std::int64_t bucket_lower(int bucket);
     static std::int64_t bucket_upper(int bucket);
 
@@ -46,7 +70,7 @@ class LogHistogram {
     std::array<std::uint32_t, kBuckets> counts_{};
     std::uint64_t count_ = 0;
     std::int64_t sum_ = 0;  // microseconds: overflows after ~2.9e5 years of summed samples
-    std::int64_t min_ = 0;
+    std::int64_t min_ = std::numeric_limits<std::int64_t>::max();  // while empty
     std::int64_t max_ = 0;
     int lo_used_ = kBuckets;
     int hi_used_ = -1;

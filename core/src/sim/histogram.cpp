@@ -7,15 +7,6 @@
 
 namespace cbsim {
 
-int LogHistogram::bucket_of(std::int64_t value) {
-    if (value < kExact) return value < 0 ? 0 : static_cast<int>(value);
-    const auto v = static_cast<std::uint64_t>(value);
-    const int e = static_cast<int>(std::bit_width(v)) - 1;  // >= kSubBits + 1
-    const int shift = e - kSubBits;
-    const int sub = static_cast<int>(v >> shift) - (1 << kSubBits);  // [0, 64)
-    return kExact + (e - kSubBits - 1) * (1 << kSubBits) + sub;
-}
-
 std::int64_t LogHistogram::bucket_lower(int bucket) {
     if (bucket < kExact) return bucket;
     const int k = bucket - kExact;
@@ -30,23 +21,6 @@ std::int64_t LogHistogram::bucket_upper(int bucket) {
     const int k = bucket - kExact;
     const int e = k / (1 << kSubBits) + kSubBits + 1;
     return bucket_lower(bucket) + (std::int64_t{1} << (e - kSubBits));
-}
-
-void LogHistogram::add(std::int64_t value, std::uint32_t count) {
-    if (count == 0) return;
-    if (value < 0) value = 0;
-    const int b = bucket_of(value);
-    counts_[static_cast<std::size_t>(b)] += count;
-    if (count_ == 0) {
-        min_ = max_ = value;
-    } else {
-        min_ = std::min(min_, value);
-        max_ = std::max(max_, value);
-    }
-    count_ += count;
-    sum_ += value * static_cast<std::int64_t>(count);
-    lo_used_ = std::min(lo_used_, b);
-    hi_used_ = std::max(hi_used_, b);
 }
 
 double LogHistogram::quantile(double q) const {
@@ -67,12 +41,41 @@ double LogHistogram::quantile(double q) const {
     return static_cast<double>(max_);
 }
 
+std::array<double, 2> LogHistogram::quantiles(double q_low, double q_high) const {
+    if (count_ == 0) return {0.0, 0.0};
+    auto rank_of = [this](double q) {
+        q = std::clamp(q, 0.0, 1.0);
+        const auto r = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
+        return std::clamp<std::uint64_t>(r, 1, count_);
+    };
+    auto midpoint = [](int b) {
+        if (b < kExact) return static_cast<double>(b);
+        return 0.5 * (static_cast<double>(bucket_lower(b)) + static_cast<double>(bucket_upper(b)));
+    };
+    const std::uint64_t rank_low = rank_of(q_low), rank_high = rank_of(q_high);
+    std::array<double, 2> out{static_cast<double>(max_), static_cast<double>(max_)};
+    bool low_found = false;
+    std::uint64_t seen = 0;
+    for (int b = lo_used_; b <= hi_used_; ++b) {
+        seen += counts_[static_cast<std::size_t>(b)];
+        if (!low_found && seen >= rank_low) {
+            out[0] = midpoint(b);
+            low_found = true;
+        }
+        if (seen >= rank_high) {
+            out[1] = midpoint(b);
+            break;
+        }
+    }
+    return out;
+}
+
 void LogHistogram::merge(const LogHistogram& other) {
     if (other.count_ == 0) return;
     for (int b = other.lo_used_; b <= other.hi_used_; ++b)
         counts_[static_cast<std::size_t>(b)] += other.counts_[static_cast<std::size_t>(b)];
-    min_ = count_ ? std::min(min_, other.min_) : other.min_;
-    max_ = count_ ? std::max(max_, other.max_) : other.max_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
     count_ += other.count_;
     sum_ += other.sum_;
     lo_used_ = std::min(lo_used_, other.lo_used_);
@@ -84,7 +87,8 @@ void LogHistogram::clear() {
         std::fill(counts_.begin() + lo_used_, counts_.begin() + hi_used_ + 1, 0u);
     count_ = 0;
     sum_ = 0;
-    min_ = max_ = 0;
+    min_ = std::numeric_limits<std::int64_t>::max();
+    max_ = 0;
     lo_used_ = kBuckets;
     hi_used_ = -1;
 }

@@ -135,7 +135,7 @@ void Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t 
     const auto active = static_cast<std::uint32_t>(std::max<std::int64_t>(1, s.cfg->instances));
     if (s.rr >= active) s.rr = 0;
     const std::uint32_t inst = s.rr;
-    s.rr = (s.rr + 1) % active;
+    if (++s.rr == active) s.rr = 0;  // (rr + 1) % active without a division
     const std::uint32_t j = jobs.alloc();
     sim::Job& job = jobs[j];
     job.service = service;
@@ -252,7 +252,7 @@ void Run::Impl::start_call(std::uint32_t edge, std::uint32_t j) {
     c.edge = edge;
     c.job = j;
     c.instance = jobs[j].instance;
-    c.prev_sleep = ms_to_us(static_cast<double>(edges[edge].cfg->retry.backoff_base_ms));
+    c.prev_sleep = std::max<SimTime>(0, edges[edge].cfg->retry.backoff_base_ms) * kMillisecond;
     ++edges[edge].first_tries;
     try_attempt(ci);
 }

@@ -220,8 +220,9 @@ void Run::Impl::fill_rows(SimTime end, bool observe, std::vector<EdgeRow>& out_e
         r.fallbacks = static_cast<std::uint32_t>(e.acc.fallbacks);
         r.bulkhead_rejected = static_cast<std::uint32_t>(e.acc.bulkhead_rejected);
         r.inflight = e.inflight_total;
-        r.latency_p50_ms = static_cast<float>(e.hist.quantile(0.5) / 1000.0);
-        r.latency_p99_ms = static_cast<float>(e.hist.quantile(0.99) / 1000.0);
+        const std::array<double, 2> q = e.hist.quantiles(0.5, 0.99);
+        r.latency_p50_ms = static_cast<float>(q[0] / 1000.0);
+        r.latency_p99_ms = static_cast<float>(q[1] / 1000.0);
         r.open_instances = static_cast<std::uint16_t>(std::min<std::uint32_t>(e.open_count, 65535));
         State worst = State::closed;
         for (State s : e.state) {

@@ -1,21 +1,22 @@
-// Simulator: binary heap of (time, seq, slot) entries; slots hold the handler and are reused.
+// Simulator: a bucket wheel for the near future plus a 4-ary heap beyond it, both holding
+// (time, seq, slot) entries; slots hold the handler and are reused.
 #include "cbsim/simulator.hpp"
+
+#include <algorithm>
+#include <bit>
 
 namespace cbsim {
 
-Simulator::Simulator(std::size_t reserve) {
-    heap_.reserve(reserve);
+Simulator::Simulator(std::size_t reserve) : wheel_(kWheel) {
     slots_.reserve(reserve);
-    free_slots_.reserve(reserve);
 }
 
 EventId Simulator::schedule_at(SimTime at, EventHandler* handler, std::uint32_t kind,
                                std::uint64_t payload) {
     if (at < now_) at = now_;
-    std::uint32_t slot = 0;
-    if (!free_slots_.empty()) {
-        slot = free_slots_.back();
-        free_slots_.pop_back();
+    std::uint32_t slot = free_head_;
+    if (slot != kNoSlot) {
+        free_head_ = static_cast<std::uint32_t>(slots_[slot].payload);
     } else {
         slot = static_cast<std::uint32_t>(slots_.size());
         slots_.push_back(Slot{nullptr, 0, 0, 0, false});
@@ -26,7 +27,18 @@ EventId Simulator::schedule_at(SimTime at, EventHandler* handler, std::uint32_t 
     s.kind = kind;
     s.live = true;
     ++live_;
-    push(Entry{at, seq_++, slot});
+    const Entry e{at, seq_++, slot};
+    if (in_wheel_ == 0) cur_ = now_ >> kBucketShift;  // an empty wheel follows the clock
+    const std::int64_t b = at >> kBucketShift;
+    const auto ahead = static_cast<std::uint64_t>(b - cur_);  // huge when b < cur_
+    if (ahead - 1 < kWheel - 1) {  // a later bucket of the window: unsorted until reached
+        const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
+        wheel_[w].push_back(e);
+        occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
+        ++in_wheel_;
+    } else {
+        insert_slow(e, ahead);
+    }
     return EventId{slot, s.generation};
 }
 
@@ -34,61 +46,148 @@ bool Simulator::cancel(EventId id) {
     if (!id.valid() || id.slot >= slots_.size()) return false;
     Slot& s = slots_[id.slot];
     if (!s.live || s.generation != id.generation) return false;
-    s.live = false;  // tombstone: the heap entry is skipped (and the slot freed) when popped
+    s.live = false;  // tombstone: the entry is skipped (and the slot freed) when it is the front
     --live_;
     return true;
 }
 
 void Simulator::release(std::uint32_t slot) {
-    ++slots_[slot].generation;
-    free_slots_.push_back(slot);
+    Slot& s = slots_[slot];
+    ++s.generation;
+    s.payload = free_head_;
+    free_head_ = slot;
+}
+
+// [SECTION] Queue: wheel for the near future, heap beyond -------------------------------------
+
+void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
+    if (ahead != 0) {  // before the window (the wheel ran ahead of the clock) or beyond it
+        heap_push(e);
+        return;
+    }
+    // The front bucket stays sorted: move the new entry down from the back (it has the largest
+    // seq, so it usually stays last).
+    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
+    std::vector<Entry>& bucket = wheel_[w];
+    ++in_wheel_;
+    occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
+    bucket.push_back(e);
+    const Key k = key(e);
+    std::size_t i = bucket.size() - 1;
+    while (i > head_ && k < key(bucket[i - 1])) {
+        bucket[i] = bucket[i - 1];
+        --i;
+    }
+    bucket[i] = e;
+}
+
+std::vector<Simulator::Entry>& Simulator::advance_wheel() {
+    // Bucket cur_ is empty and in_wheel_ > 0: the next occupied bucket is within the window.
+    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
+    const std::size_t from = (w + 1) & (kWheel - 1);
+    std::size_t word = from >> 6;
+    std::uint64_t bits = occupied_[word] & (~std::uint64_t{0} << (from & 63));
+    while (bits == 0) {
+        word = (word + 1) % kWords;
+        bits = occupied_[word];
+    }
+    const std::size_t next = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+    cur_ += static_cast<std::int64_t>((next - w) & (kWheel - 1));
+    head_ = 0;
+    std::vector<Entry>& bucket = wheel_[next];
+    if (bucket.size() <= 16) {  // insertion sort: buckets hold a few entries
+        for (std::size_t i = 1; i < bucket.size(); ++i) {
+            const Entry e = bucket[i];
+            const Key k = key(e);
+            std::size_t j = i;
+            while (j > 0 && k < key(bucket[j - 1])) {
+                bucket[j] = bucket[j - 1];
+                --j;
+            }
+            bucket[j] = e;
+        }
+    } else {
+        std::sort(bucket.begin(), bucket.end(), earlier);
+    }
+    return bucket;
+}
+
+const Simulator::Entry* Simulator::front() {
+    const Entry* w = nullptr;
+    if (in_wheel_ != 0) {
+        if (head_ == wheel_[static_cast<std::size_t>(cur_) & (kWheel - 1)].size()) advance_wheel();
+        w = &wheel_[static_cast<std::size_t>(cur_) & (kWheel - 1)][head_];
+    }
+    front_in_heap_ = !heap_.empty() && (w == nullptr || earlier(heap_.front(), *w));
+    return front_in_heap_ ? &heap_.front() : w;
+}
+
+void Simulator::remove_front() {
+    if (front_in_heap_) {
+        heap_remove_top();
+        return;
+    }
+    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
+    std::vector<Entry>& bucket = wheel_[w];
+    --in_wheel_;
+    if (++head_ == bucket.size()) {  // used up: empty it, keeping its storage
+        bucket.clear();
+        head_ = 0;
+        occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
+    }
 }
 
 // A 4-ary heap: half the depth of a binary one, and the four children share a cache line or two.
-void Simulator::push(const Entry& e) {
+void Simulator::heap_push(const Entry& e) {
     heap_.push_back(e);
     std::size_t i = heap_.size() - 1;
+    const Key k = key(e);
     while (i > 0) {
         const std::size_t parent = (i - 1) / 4;
-        if (!earlier(e, heap_[parent])) break;
+        if (!(k < key(heap_[parent]))) break;
         heap_[i] = heap_[parent];
         i = parent;
     }
     heap_[i] = e;
 }
 
-Simulator::Entry Simulator::pop() {
-    const Entry top = heap_.front();
+void Simulator::heap_remove_top() {
     const Entry last = heap_.back();
     heap_.pop_back();
     const std::size_t n = heap_.size();
-    if (n > 0) {
-        std::size_t i = 0;
-        for (;;) {
-            const std::size_t first = 4 * i + 1;
-            if (first >= n) break;
-            std::size_t best = first;
-            const std::size_t end = first + 4 < n ? first + 4 : n;
-            for (std::size_t c = first + 1; c < end; ++c) {
-                if (earlier(heap_[c], heap_[best])) best = c;
-            }
-            if (!earlier(heap_[best], last)) break;
-            heap_[i] = heap_[best];
-            i = best;
+    if (n == 0) return;
+    Entry* h = heap_.data();
+    const Key last_key = key(last);
+    std::size_t i = 0;
+    for (;;) {
+        const std::size_t first = 4 * i + 1;
+        if (first >= n) break;
+        std::size_t best = first;
+        const std::size_t end = first + 4 < n ? first + 4 : n;
+        for (std::size_t c = first + 1; c < end; ++c) {
+            if (key(h[c]) < key(h[best])) best = c;
         }
-        heap_[i] = last;
+        if (!(key(h[best]) < last_key)) break;
+        h[i] = h[best];
+        i = best;
     }
-    return top;
+    h[i] = last;
 }
 
-void Simulator::drop_dead_top() {
-    while (!heap_.empty() && !slots_[heap_.front().slot].live)
-        release(pop().slot);
+void Simulator::drop_dead_front() {
+    for (const Entry* f = front(); f != nullptr && !slots_[f->slot].live; f = front()) {
+        const std::uint32_t slot = f->slot;
+        remove_front();
+        release(slot);
+    }
 }
+
+// [SECTION] Running ----------------------------------------------------------------------------
 
 SimTime Simulator::next_time() {
-    drop_dead_top();
-    return heap_.empty() ? std::numeric_limits<SimTime>::max() : heap_.front().time;
+    drop_dead_front();
+    const Entry* f = front();
+    return f == nullptr ? std::numeric_limits<SimTime>::max() : f->time;
 }
 
 void Simulator::fire_boundaries_before(SimTime t) {
@@ -100,44 +199,91 @@ void Simulator::fire_boundaries_before(SimTime t) {
     }
 }
 
-void Simulator::dispatch_top() {
-    const Entry e = pop();
-    Slot& s = slots_[e.slot];
+void Simulator::run_slot(std::uint32_t slot, SimTime at) {
+    Slot& s = slots_[slot];
     EventHandler* handler = s.handler;
     const std::uint32_t kind = s.kind;
     const std::uint64_t payload = s.payload;
     s.live = false;
     ++s.generation;
-    free_slots_.push_back(e.slot);
+    s.payload = free_head_;
+    free_head_ = slot;
     --live_;
-    now_ = e.time;
+    now_ = at;
     ++processed_;
     handler->on_event(kind, payload);
 }
 
 bool Simulator::step() {
-    drop_dead_top();
-    if (heap_.empty()) return false;
-    if (heap_.front().time >= next_boundary_) {
-        fire_boundaries_before(heap_.front().time);
-        drop_dead_top();  // a boundary hook may cancel events
-        if (heap_.empty()) return false;
+    drop_dead_front();
+    const Entry* f = front();
+    if (f == nullptr) return false;
+    if (f->time >= next_boundary_) {
+        fire_boundaries_before(f->time);
+        drop_dead_front();  // a boundary hook may cancel events
+        f = front();
+        if (f == nullptr) return false;
     }
-    dispatch_top();
+    const Entry e = *f;
+    remove_front();
+    run_slot(e.slot, e.time);
     return true;
 }
 
 void Simulator::run_until(SimTime t) {
+    // front(), remove_front() and run_slot() written out: this loop runs every event.
     for (;;) {
-        drop_dead_top();
-        if (heap_.empty()) break;
-        const SimTime next = heap_.front().time;
-        if (next >= t) break;
-        if (next >= next_boundary_) {
-            step();  // boundaries first, then the event
+        Entry e{};
+        bool from_heap = false;
+        if (in_wheel_ != 0) {
+            std::vector<Entry>* bucket = &wheel_[static_cast<std::size_t>(cur_) & (kWheel - 1)];
+            if (head_ == bucket->size()) bucket = &advance_wheel();
+            e = (*bucket)[head_];
+            if (!heap_.empty() && earlier(heap_.front(), e)) {
+                e = heap_.front();
+                from_heap = true;
+            }
+        } else if (!heap_.empty()) {
+            e = heap_.front();
+            from_heap = true;
+        } else {
+            break;
+        }
+        if (e.time >= t) break;  // a tombstone at or after t is skipped later
+        if (e.time >= next_boundary_) {
+            // Boundaries up to the front's time come first. The hook may cancel or schedule
+            // events, so look at the front again afterwards.
+            fire_boundaries_before(e.time);
             continue;
         }
-        dispatch_top();
+        if (from_heap) {
+            heap_remove_top();
+        } else {
+            const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
+            std::vector<Entry>& bucket = wheel_[w];
+            --in_wheel_;
+            if (++head_ == bucket.size()) {
+                bucket.clear();
+                head_ = 0;
+                occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
+            }
+        }
+        Slot& s = slots_[e.slot];
+        if (!s.live) {
+            release(e.slot);
+            continue;
+        }
+        EventHandler* handler = s.handler;
+        const std::uint32_t kind = s.kind;
+        const std::uint64_t payload = s.payload;
+        s.live = false;
+        ++s.generation;
+        s.payload = free_head_;
+        free_head_ = e.slot;
+        --live_;
+        now_ = e.time;
+        ++processed_;
+        handler->on_event(kind, payload);
     }
     if (t > now_) {
         fire_boundaries_before(t);
