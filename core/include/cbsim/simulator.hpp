@@ -2,8 +2,9 @@
 //
 // A Simulator instance (no globals) owns the clock and a queue of small POD events keyed by
 // (time, sequence): events run in time order, equal times in the order they were scheduled.
-// The queue is a bucket wheel for the next ~1 s (256 us buckets, each sorted when the clock
-// reaches it) plus a 4-ary heap for events further ahead; the earlier of the two fronts runs.
+// The queue is a bucket wheel for the next ~65 ms (256 us buckets of up to 8 events, each
+// sorted when the clock reaches it) plus a 4-ary heap for events further ahead or in a full
+// bucket; the earlier of the two fronts runs.
 // Cancelling is lazy: the event's slot is marked dead (a tombstone) and skipped when it reaches
 // the front. Event slots, buckets and heap storage are reused, so a steady run allocates
 // nothing per event. The kernel knows nothing of models: an event is (handler, kind, payload) and
@@ -103,18 +104,22 @@ class Simulator {
     }
     static bool earlier(const Entry& a, const Entry& b) { return key(a) < key(b); }
 
-    // The wheel: bucket number b = time >> kBucketShift lives in wheel_[b % kWheel] while
-    // cur_ <= b < cur_ + kWheel. Bucket cur_ is sorted from head_ on; later buckets are
-    // unsorted until the clock reaches them. Events outside that window go to the heap.
-    static constexpr int kBucketShift = 8;       // 256 us per bucket
-    static constexpr std::size_t kWheel = 4096;  // about 1.05 s ahead
+    // The wheel: bucket number b = time >> kBucketShift lives in wheel slot b % kWheel while
+    // cur_ <= b < cur_ + kWheel, holding up to kBucketCap entries in one flat array (small and
+    // contiguous, so it stays in cache). Bucket cur_ is sorted from head_ on; later buckets are
+    // unsorted until the clock reaches them. Events outside the window, or finding their
+    // bucket full, go to the heap.
+    static constexpr int kBucketShift = 8;        // 256 us per bucket
+    static constexpr std::size_t kWheel = 256;    // about 65 ms ahead
+    static constexpr std::size_t kBucketCap = 8;  // entries per bucket
     static constexpr std::size_t kWords = kWheel / 64;
 
     void insert_slow(const Entry& e, std::uint64_t ahead);  // bucket cur_ (sorted) or heap
     const Entry* front();  // earliest entry, live or not; nullptr when none; sets front_in_heap_
     void remove_front();   // removes what front() returned
-    // Bucket cur_ is used up: moves to the next occupied one, sorts it and returns it.
-    std::vector<Entry>& advance_wheel();
+    void remove_wheel_front();
+    // Bucket cur_ is used up: moves to the next occupied one, sorts it and returns its slot.
+    std::size_t advance_wheel();
     void heap_push(const Entry& e);
     void heap_remove_top();
     void drop_dead_front();
@@ -126,7 +131,8 @@ class Simulator {
     std::uint64_t seq_ = 0;
     std::uint64_t processed_ = 0;
     std::size_t live_ = 0;
-    std::vector<std::vector<Entry>> wheel_;         // kWheel buckets
+    std::vector<Entry> wheel_;                      // kWheel * kBucketCap entries
+    std::array<std::uint8_t, kWheel> fill_{};       // entries per bucket
     std::array<std::uint64_t, kWords> occupied_{};  // bit per non-empty bucket
     std::int64_t cur_ = 0;                          // bucket number of the wheel's front
     std::size_t head_ = 0;                          // next entry of bucket cur_

@@ -2,12 +2,11 @@
 // (time, seq, slot) entries; slots hold the handler and are reused.
 #include "cbsim/simulator.hpp"
 
-#include <algorithm>
 #include <bit>
 
 namespace cbsim {
 
-Simulator::Simulator(std::size_t reserve) : wheel_(kWheel) {
+Simulator::Simulator(std::size_t reserve) : wheel_(kWheel * kBucketCap) {
     slots_.reserve(reserve);
 }
 
@@ -31,9 +30,9 @@ EventId Simulator::schedule_at(SimTime at, EventHandler* handler, std::uint32_t 
     if (in_wheel_ == 0) cur_ = now_ >> kBucketShift;  // an empty wheel follows the clock
     const std::int64_t b = at >> kBucketShift;
     const auto ahead = static_cast<std::uint64_t>(b - cur_);  // huge when b < cur_
-    if (ahead - 1 < kWheel - 1) {  // a later bucket of the window: unsorted until reached
-        const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
-        wheel_[w].push_back(e);
+    const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
+    if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted for now
+        wheel_[w * kBucketCap + fill_[w]++] = e;
         occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
         ++in_wheel_;
     } else {
@@ -61,19 +60,18 @@ void Simulator::release(std::uint32_t slot) {
 // [SECTION] Queue: wheel for the near future, heap beyond -------------------------------------
 
 void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
-    if (ahead != 0) {  // before the window (the wheel ran ahead of the clock) or beyond it
+    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
+    if (ahead != 0 || fill_[w] == kBucketCap) {  // outside the window, or a full bucket
         heap_push(e);
         return;
     }
     // The front bucket stays sorted: move the new entry down from the back (it has the largest
     // seq, so it usually stays last).
-    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
-    std::vector<Entry>& bucket = wheel_[w];
+    Entry* bucket = &wheel_[w * kBucketCap];
     ++in_wheel_;
     occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
-    bucket.push_back(e);
     const Key k = key(e);
-    std::size_t i = bucket.size() - 1;
+    std::size_t i = fill_[w]++;
     while (i > head_ && k < key(bucket[i - 1])) {
         bucket[i] = bucket[i - 1];
         --i;
@@ -81,7 +79,7 @@ void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
     bucket[i] = e;
 }
 
-std::vector<Simulator::Entry>& Simulator::advance_wheel() {
+std::size_t Simulator::advance_wheel() {
     // Bucket cur_ is empty and in_wheel_ > 0: the next occupied bucket is within the window.
     const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
     const std::size_t from = (w + 1) & (kWheel - 1);
@@ -94,29 +92,36 @@ std::vector<Simulator::Entry>& Simulator::advance_wheel() {
     const std::size_t next = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
     cur_ += static_cast<std::int64_t>((next - w) & (kWheel - 1));
     head_ = 0;
-    std::vector<Entry>& bucket = wheel_[next];
-    if (bucket.size() <= 16) {  // insertion sort: buckets hold a few entries
-        for (std::size_t i = 1; i < bucket.size(); ++i) {
-            const Entry e = bucket[i];
-            const Key k = key(e);
-            std::size_t j = i;
-            while (j > 0 && k < key(bucket[j - 1])) {
-                bucket[j] = bucket[j - 1];
-                --j;
-            }
-            bucket[j] = e;
+    Entry* bucket = &wheel_[next * kBucketCap];
+    for (std::size_t i = 1; i < fill_[next]; ++i) {  // insertion sort of at most kBucketCap
+        const Entry e = bucket[i];
+        const Key k = key(e);
+        std::size_t j = i;
+        while (j > 0 && k < key(bucket[j - 1])) {
+            bucket[j] = bucket[j - 1];
+            --j;
         }
-    } else {
-        std::sort(bucket.begin(), bucket.end(), earlier);
+        bucket[j] = e;
     }
-    return bucket;
+    return next;
+}
+
+inline void Simulator::remove_wheel_front() {
+    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
+    --in_wheel_;
+    if (++head_ == fill_[w]) {  // used up
+        fill_[w] = 0;
+        head_ = 0;
+        occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
+    }
 }
 
 const Simulator::Entry* Simulator::front() {
     const Entry* w = nullptr;
     if (in_wheel_ != 0) {
-        if (head_ == wheel_[static_cast<std::size_t>(cur_) & (kWheel - 1)].size()) advance_wheel();
-        w = &wheel_[static_cast<std::size_t>(cur_) & (kWheel - 1)][head_];
+        auto slot = static_cast<std::size_t>(cur_) & (kWheel - 1);
+        if (head_ == fill_[slot]) slot = advance_wheel();
+        w = &wheel_[slot * kBucketCap + head_];
     }
     front_in_heap_ = !heap_.empty() && (w == nullptr || earlier(heap_.front(), *w));
     return front_in_heap_ ? &heap_.front() : w;
@@ -127,14 +132,7 @@ void Simulator::remove_front() {
         heap_remove_top();
         return;
     }
-    const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
-    std::vector<Entry>& bucket = wheel_[w];
-    --in_wheel_;
-    if (++head_ == bucket.size()) {  // used up: empty it, keeping its storage
-        bucket.clear();
-        head_ = 0;
-        occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
-    }
+    remove_wheel_front();
 }
 
 // A 4-ary heap: half the depth of a binary one, and the four children share a cache line or two.
@@ -236,9 +234,9 @@ void Simulator::run_until(SimTime t) {
         Entry e{};
         bool from_heap = false;
         if (in_wheel_ != 0) {
-            std::vector<Entry>* bucket = &wheel_[static_cast<std::size_t>(cur_) & (kWheel - 1)];
-            if (head_ == bucket->size()) bucket = &advance_wheel();
-            e = (*bucket)[head_];
+            auto slot = static_cast<std::size_t>(cur_) & (kWheel - 1);
+            if (head_ == fill_[slot]) slot = advance_wheel();
+            e = wheel_[slot * kBucketCap + head_];
             if (!heap_.empty() && earlier(heap_.front(), e)) {
                 e = heap_.front();
                 from_heap = true;
@@ -259,14 +257,7 @@ void Simulator::run_until(SimTime t) {
         if (from_heap) {
             heap_remove_top();
         } else {
-            const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
-            std::vector<Entry>& bucket = wheel_[w];
-            --in_wheel_;
-            if (++head_ == bucket.size()) {
-                bucket.clear();
-                head_ = 0;
-                occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
-            }
+            remove_wheel_front();
         }
         Slot& s = slots_[e.slot];
         if (!s.live) {
