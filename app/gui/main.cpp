@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGTERM, on_stop_signal);
     std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGXFSZ, SIG_IGN);  // past a file-size limit, writes fail with EFBIG instead
     cbsim::gui::App app(std::move(*options), g_stop);
     return app.run();
 }

@@ -7,6 +7,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <stb_image_write.h>
+#include <cbsim/atomic_file.hpp>
 
 #include <unistd.h>
 
@@ -184,14 +185,18 @@ void Window::save_screenshot(int fb_w, int fb_h) {
         glPixelStorei(GL_PACK_ALIGNMENT, 1);
         glReadPixels(x0, fb_h - y1, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
         stbi_flip_vertically_on_write(1);
-        const std::string tmp = pending_screenshot_ + ".tmp" + std::to_string(::getpid());
-        ok = stbi_write_png(tmp.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+        // Encoded in memory, then written through a temp file and renamed (atomic_file.hpp).
+        std::string png;
+        ok = stbi_write_png_to_func(
+                 [](void* context, void* data, int size) {
+                     static_cast<std::string*>(context)->append(static_cast<const char*>(data),
+                                                                static_cast<std::size_t>(size));
+                 },
+                 &png, w, h, 4, pixels.data(), w * 4) != 0;
         if (!ok) {
-            screenshot_error_ = "cannot write " + tmp + ": " + std::strerror(errno);
-        } else if (std::rename(tmp.c_str(), pending_screenshot_.c_str()) != 0) {
-            screenshot_error_ =
-                "cannot rename " + tmp + " to " + pending_screenshot_ + ": " + std::strerror(errno);
-            std::remove(tmp.c_str());
+            screenshot_error_ = "cannot encode the PNG for " + pending_screenshot_;
+        } else if (std::string e = write_file_atomic(pending_screenshot_, png); !e.empty()) {
+            screenshot_error_ = std::move(e);
             ok = false;
         }
     } else {

@@ -2,9 +2,11 @@
 #include "sim_worker.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace cbsim::gui {
 namespace {
@@ -130,6 +132,51 @@ TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
     // The run is intact after the failures.
     EXPECT_EQ(worker.snapshot()->now, from_s(5));
     fs::remove_all(dir);
+}
+
+TEST(SimWorker, AFailedExportKeepsThePlayingRunAndSaysWhere) {
+    const fs::path base =
+        fs::temp_directory_path() / ("cbsim_worker_export_fail_" + std::to_string(::getpid()));
+    fs::remove_all(base);
+    fs::create_directories(base / "mine");
+    std::ofstream(base / "mine" / "notes.txt") << "keep me";
+    SimWorker::Options o;
+    o.speed = 1000.0;
+    SimWorker worker(default_scenario(), "", o);
+    // Unwritable (even for root), and a folder of the user's that an export must not replace.
+    const std::string unwritable = "/proc/cbsim-cannot-write/run";
+    const std::string foreign = (base / "mine").string();
+    worker.send(ExportRun{unwritable});
+    worker.send(ExportRun{foreign});
+    worker.sync();
+    auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 2u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::error);
+    EXPECT_NE(notices[0].text.find(unwritable), std::string::npos) << notices[0].text;
+    EXPECT_EQ(notices[1].kind, Notice::Kind::error);
+    EXPECT_NE(notices[1].text.find("notes.txt"), std::string::npos) << notices[1].text;
+    std::ifstream kept(base / "mine" / "notes.txt");
+    std::string text;
+    std::getline(kept, text);
+    EXPECT_EQ(text, "keep me");
+    // The run goes on playing after the failures: simulated time keeps moving.
+    const SimTime at_failure = worker.snapshot()->now;
+    EXPECT_TRUE(worker.snapshot()->playing);
+    bool moved = false;
+    for (int i = 0; i < 3000 && !moved; ++i) {  // up to 30 s on a loaded machine
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        moved = worker.snapshot()->now > at_failure + from_s(1);
+    }
+    EXPECT_TRUE(moved) << "the run stopped after a failed export";
+    // And the same run exports fine to a writable place.
+    const fs::path good = base / "run";
+    worker.send(ExportRun{good.string()});
+    worker.sync();
+    notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::exported) << notices[0].text;
+    EXPECT_TRUE(fs::exists(good / "timeseries.csv"));
+    fs::remove_all(base);
 }
 
 TEST(SimWorker, ABadScenarioKeepsTheCurrentRun) {

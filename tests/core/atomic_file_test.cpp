@@ -59,6 +59,50 @@ TEST(AtomicFile, UnwritablePlaceGivesAClearErrorAndKeepsTheOldFile) {
     EXPECT_EQ(entries(d.path), 1u);
 }
 
+TEST(AtomicFile, WriterAppearsOnlyOnCommitAndAbandonedWritesLeaveNothing) {
+    TempDir d;
+    const auto file = (d.path / "big.csv").string();
+    ASSERT_EQ(write_file_atomic(file, "old\n"), "");
+    {
+        AtomicFileWriter w(file);
+        ASSERT_TRUE(w.write("new "));
+        ASSERT_TRUE(w.write("piece\n"));
+        EXPECT_EQ(slurp(file), "old\n") << "nothing visible before commit";
+        EXPECT_EQ(entries(d.path), 2u) << "the temp file beside it";
+    }  // abandoned
+    EXPECT_EQ(slurp(file), "old\n");
+    EXPECT_EQ(entries(d.path), 1u);
+    AtomicFileWriter w(file);
+    ASSERT_TRUE(w.write("new "));
+    ASSERT_TRUE(w.write("piece\n"));
+    ASSERT_EQ(w.commit(), "");
+    EXPECT_EQ(slurp(file), "new piece\n");
+    EXPECT_EQ(entries(d.path), 1u);
+    // A writer that could not start reports the path on every call.
+    AtomicFileWriter bad((d.path / "no-dir" / "x.csv").string());
+    EXPECT_FALSE(bad.ok());
+    EXPECT_FALSE(bad.write("x"));
+    EXPECT_NE(bad.commit().find("no-dir/x.csv"), std::string::npos);
+}
+
+TEST(AtomicFile, ReplaceDirectorySwapsInTheNewContentAndDropsTheOld) {
+    TempDir d;
+    fs::create_directory(d.path / "run");
+    std::ofstream(d.path / "run" / "a.csv") << "old";
+    std::ofstream(d.path / "run" / "gone.csv") << "old";
+    fs::create_directory(d.path / "run.staging");
+    std::ofstream(d.path / "run.staging" / "a.csv") << "new";
+    ASSERT_EQ(replace_directory((d.path / "run.staging").string(), (d.path / "run").string()), "");
+    EXPECT_EQ(slurp(d.path / "run" / "a.csv"), "new");
+    EXPECT_FALSE(fs::exists(d.path / "run" / "gone.csv")) << "the folder is swapped, not merged";
+    EXPECT_EQ(entries(d.path), 1u) << "the old content is deleted";
+    // Nothing to swap in: an error naming the target, which stays as it was.
+    const std::string err =
+        replace_directory((d.path / "missing").string(), (d.path / "run").string());
+    EXPECT_NE(err.find((d.path / "run").string()), std::string::npos) << err;
+    EXPECT_EQ(slurp(d.path / "run" / "a.csv"), "new");
+}
+
 TEST(AtomicFile, PublishDirectoryRefusesToOverwrite) {
     TempDir d;
     fs::create_directory(d.path / "staging");

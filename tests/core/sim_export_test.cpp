@@ -103,6 +103,81 @@ TEST(SimExport, SummaryJsonHasTheKpis) {
         EXPECT_NE(j.find(k), std::string::npos) << k;
 }
 
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(SimExport, StreamedFilesHaveTheSameBytesInPieces) {
+    Scenario s = default_scenario();
+    s.resolution_ms = 1;  // many rows: the text passes the flush size several times
+    cbsim::Run run(s);
+    run.advance_to(from_s(60));
+    std::string streamed;
+    std::size_t pieces = 0;
+    const CsvSink sink = [&](std::string_view text) {
+        streamed += text;
+        ++pieces;
+        return true;
+    };
+    ASSERT_TRUE(write_timeseries_csv(run, sink));
+    EXPECT_EQ(streamed, timeseries_csv(run));
+    EXPECT_GT(pieces, 3u);
+    streamed.clear();
+    ASSERT_TRUE(write_services_csv(run, sink));
+    EXPECT_EQ(streamed, services_csv(run));
+    streamed.clear();
+    ASSERT_TRUE(write_events_csv(run, sink));
+    EXPECT_EQ(streamed, events_csv(run));
+    // A sink that refuses stops the stream and the call says so.
+    std::size_t calls = 0;
+    EXPECT_FALSE(write_timeseries_csv(run, [&](std::string_view) {
+        ++calls;
+        return false;
+    }));
+    EXPECT_EQ(calls, 1u);
+}
+
+TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
+    namespace fs = std::filesystem;
+    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_replace_test";
+    fs::remove_all(base);
+    fs::create_directories(base);
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(1));
+    const std::string dir = (base / "run").string();
+    ASSERT_EQ(write_run_folder(run, dir, "name = \"old\"\n"), "");
+    const std::string old_ts = slurp(base / "run" / "timeseries.csv");
+    run.advance_to(from_s(2));
+    // A trailing slash names the same folder.
+    ASSERT_EQ(write_run_folder(run, dir + "/", "name = \"new\"\n"), "");
+    EXPECT_EQ(slurp(base / "run" / "scenario.toml"), "name = \"new\"\n");
+    EXPECT_EQ(slurp(base / "run" / "timeseries.csv"), timeseries_csv(run));
+    EXPECT_NE(slurp(base / "run" / "timeseries.csv"), old_ts);
+    EXPECT_FALSE(fs::exists(base / "run.staging"));
+    EXPECT_FALSE(fs::exists(base / "run.old"));
+    // A staging folder left by a killed export is cleared by the next one.
+    fs::create_directory(base / "run.staging");
+    std::ofstream(base / "run.staging" / "timeseries.csv") << "t_s,ed";
+    ASSERT_EQ(write_run_folder(run, dir, "name = \"again\"\n"), "");
+    EXPECT_FALSE(fs::exists(base / "run.staging"));
+    EXPECT_EQ(slurp(base / "run" / "timeseries.csv"), timeseries_csv(run));
+    // A folder holding anything else is refused before anything is written; it names the file.
+    std::ofstream(base / "run" / "notes.txt") << "mine";
+    const std::string err = write_run_folder(run, dir, "name = \"refused\"\n");
+    EXPECT_EQ(err.rfind(dir, 0), 0u) << err;
+    EXPECT_NE(err.find("'notes.txt'"), std::string::npos) << err;
+    EXPECT_EQ(err, check_run_folder(dir));
+    EXPECT_EQ(slurp(base / "run" / "scenario.toml"), "name = \"again\"\n");
+    EXPECT_EQ(slurp(base / "run" / "notes.txt"), "mine");
+    EXPECT_NE(check_run_folder(base.string() + "/missing/run").find("does not exist"),
+              std::string::npos);
+    EXPECT_EQ(check_run_folder((base / "fresh").string()), "");
+    fs::remove_all(base);
+}
+
 TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {
     namespace fs = std::filesystem;
     const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_test";
@@ -119,7 +194,7 @@ TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {
     std::string first;
     std::getline(toml, first);
     EXPECT_EQ(first, "name = \"x\"");
-    // Into an existing directory: files are replaced.
+    // Into an existing export: replaced as a whole.
     EXPECT_EQ(write_run_folder(run, dir, "name = \"y\"\n"), "");
     // A missing parent or a file in the way: an error, nothing written.
     EXPECT_NE(write_run_folder(run, (base / "no" / "run").string(), ""), "");

@@ -18,6 +18,7 @@
 // Call these on the thread that drives the run (they read the open bucket from the Run).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -29,10 +30,30 @@ std::string timeseries_csv(const Run& run);
 std::string services_csv(const Run& run);
 std::string events_csv(const Run& run);
 
-/// Writes the run folder into `dir`. If `dir` does not exist, the files are written to a
-/// staging sibling directory and published with one rename; if it exists (and is a
-/// directory), each file is replaced atomically. Returns an empty string on success, else a
-/// message naming the path and the reason; on failure no half-written file is left behind.
+/// Receives the text of a file piece by piece; returns false to stop (a write failed).
+using CsvSink = std::function<bool(std::string_view)>;
+
+/// The same text as timeseries_csv etc., handed to `sink` in pieces of about 1 MiB, so a long
+/// run's file is never held whole. False if the sink refused a piece.
+bool write_timeseries_csv(const Run& run, const CsvSink& sink);
+bool write_services_csv(const Run& run, const CsvSink& sink);
+bool write_events_csv(const Run& run, const CsvSink& sink);
+
+/// Why `dir` cannot receive a run folder (empty if it can): it is a file, it or its parent is
+/// not writable, the parent does not exist, it is a mount point or the current directory, or
+/// it holds anything but the files of a run export (write_run_folder replaces the folder as a
+/// whole, so it never deletes other files). The message starts with `dir`.
+std::string check_run_folder(const std::string& dir);
+
+/// Writes the run folder `dir` so that it holds either its previous content or the complete
+/// new export, never a mix, whatever happens (full disk, kill -9, power loss after fsync):
+/// the files are streamed into the staging sibling "DIR.staging" (each fsync'ed), which is
+/// then renamed to DIR when DIR does not exist, or exchanged with it in one step when it does
+/// (replace_directory in atomic_file.hpp); the previous content is then deleted. Refuses what
+/// check_run_folder refuses. Returns an empty string on success, else a message naming the
+/// path and the reason; on failure DIR is untouched and the staging directory removed. A
+/// killed export can leave "DIR.staging" behind; the next export to DIR removes it.
+/// One export to a given DIR at a time.
 std::string write_run_folder(const Run& run, const std::string& dir,
                              std::string_view scenario_toml);
 

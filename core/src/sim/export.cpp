@@ -1,8 +1,12 @@
 // export.cpp: timeseries.csv, services.csv, events.csv and the run folder.
 #include "cbsim/export.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <functional>
 #include <system_error>
 
 #include "cbsim/atomic_file.hpp"
@@ -20,17 +24,39 @@ void time_field(std::string& out, SimTime t, int decimals) {
     fmt::fixed(out, to_s(t), decimals);
 }
 
+/// Text built in a buffer that is handed to `sink` whenever it passes kFlush bytes, so a long
+/// run's file is never held whole (with an empty sink the buffer keeps everything).
+class Out {
+  public:
+    explicit Out(const CsvSink* sink) : sink_(sink) {}
+    std::string text;
+    bool ok() const { return ok_; }
+    void row_done() {
+        if (sink_ && text.size() >= kFlush) flush();
+    }
+    bool flush() {
+        if (sink_ && ok_ && !text.empty()) ok_ = (*sink_)(text);
+        if (sink_) text.clear();
+        return ok_;
+    }
+
+  private:
+    static constexpr std::size_t kFlush = std::size_t{1} << 20;
+    const CsvSink* sink_;
+    bool ok_ = true;
+};
+
 /// Calls emit(index, series, row) for every row in time order (series by series within a
 /// bucket), the bucket still open at now() included, fetching rows in chunks so a long run is
-/// never copied whole.
+/// never copied whole. Stops early once `out` failed.
 template <typename Row, typename Fetch, typename Emit>
 void for_each_row(std::size_t series, std::size_t recorded, bool filling,
-                  const std::vector<Row>& partial, Fetch fetch, Emit emit) {
+                  const std::vector<Row>& partial, const Out& out, Fetch fetch, Emit emit) {
     const bool merge_last = !partial.empty() && filling && recorded > 0;
     const std::size_t total = recorded + (!partial.empty() && !merge_last ? 1 : 0);
     constexpr std::size_t kChunk = 16384;
     std::vector<std::vector<Row>> chunk(series);
-    for (std::size_t first = 0; first < total; first += kChunk) {
+    for (std::size_t first = 0; first < total && out.ok(); first += kChunk) {
         const std::size_t count = std::min(kChunk, total - first);
         for (std::size_t s = 0; s < series; ++s) {
             chunk[s] = fetch(s, first, count);
@@ -47,139 +73,252 @@ void for_each_row(std::size_t series, std::size_t recorded, bool filling,
     }
 }
 
-}  // namespace
-
-std::string timeseries_csv(const Run& run) {
+void timeseries_rows(const Run& run, Out& out) {
     const Recorder& rec = run.recorder();
     const Run::PartialBucket partial = run.partial_bucket();
     const bool filling = rec.last_row_buckets() > 0;
     const SimTime res = rec.resolution();
     const int td = time_decimals(run.scenario().resolution_ms * kMillisecond);
-    std::string out =
-        "t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,fallbacks,"
-        "failure_rate,latency_p50_ms,latency_p99_ms,inflight,bulkhead_rejected,open_instances\n";
-    out.reserve(out.size() + rec.row_count() * rec.edge_names().size() * 80);
+    std::string& o = out.text;
+    o += "t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,fallbacks,"
+         "failure_rate,latency_p50_ms,latency_p99_ms,inflight,bulkhead_rejected,open_instances\n";
     auto fetch = [&](std::size_t e, std::size_t first, std::size_t count) {
         return rec.edge_rows(e, first, count);
     };
     auto emit = [&](std::size_t i, std::size_t e, const EdgeRow& r) {
-        time_field(out, static_cast<SimTime>(i) * res, td);
-        out += ',';
-        fmt::csv_field(out, rec.edge_names()[e]);
-        out += ',';
-        out += to_string(r.state);
+        time_field(o, static_cast<SimTime>(i) * res, td);
+        o += ',';
+        fmt::csv_field(o, rec.edge_names()[e]);
+        o += ',';
+        o += to_string(r.state);
         for (std::uint32_t v : {r.calls, r.allowed, r.rejected, r.successes, r.failures, r.timeouts,
                                 r.retries, r.fallbacks}) {
-            out += ',';
-            fmt::integer(out, std::uint64_t{v});
+            o += ',';
+            fmt::integer(o, std::uint64_t{v});
         }
-        out += ',';
-        fmt::fixed(out, r.value(EdgeColumn::failure_rate), 4);
-        out += ',';
-        fmt::fixed(out, static_cast<double>(r.latency_p50_ms), 3);
-        out += ',';
-        fmt::fixed(out, static_cast<double>(r.latency_p99_ms), 3);
+        o += ',';
+        fmt::fixed(o, r.value(EdgeColumn::failure_rate), 4);
+        o += ',';
+        fmt::fixed(o, static_cast<double>(r.latency_p50_ms), 3);
+        o += ',';
+        fmt::fixed(o, static_cast<double>(r.latency_p99_ms), 3);
         for (std::uint32_t v :
              {r.inflight, r.bulkhead_rejected, static_cast<std::uint32_t>(r.open_instances)}) {
-            out += ',';
-            fmt::integer(out, std::uint64_t{v});
+            o += ',';
+            fmt::integer(o, std::uint64_t{v});
         }
-        out += '\n';
+        o += '\n';
+        out.row_done();
     };
-    for_each_row(rec.edge_names().size(), rec.row_count(), filling, partial.edges, fetch, emit);
-    return out;
+    for_each_row(rec.edge_names().size(), rec.row_count(), filling, partial.edges, out, fetch,
+                 emit);
 }
 
-std::string services_csv(const Run& run) {
+void services_rows(const Run& run, Out& out) {
     const Recorder& rec = run.recorder();
     const Run::PartialBucket partial = run.partial_bucket();
     const bool filling = rec.last_row_buckets() > 0;
     const SimTime res = rec.resolution();
     const int td = time_decimals(run.scenario().resolution_ms * kMillisecond);
-    std::string out = "t_s,service,arrivals,served,dropped,queue,busy,utilisation\n";
+    std::string& o = out.text;
+    o += "t_s,service,arrivals,served,dropped,queue,busy,utilisation\n";
     auto fetch = [&](std::size_t s, std::size_t first, std::size_t count) {
         return rec.service_rows(s, first, count);
     };
     auto emit = [&](std::size_t i, std::size_t s, const ServiceRow& r) {
-        time_field(out, static_cast<SimTime>(i) * res, td);
-        out += ',';
-        fmt::csv_field(out, rec.service_names()[s]);
+        time_field(o, static_cast<SimTime>(i) * res, td);
+        o += ',';
+        fmt::csv_field(o, rec.service_names()[s]);
         for (std::uint32_t v : {r.arrivals, r.served, r.dropped, r.queue}) {
-            out += ',';
-            fmt::integer(out, std::uint64_t{v});
+            o += ',';
+            fmt::integer(o, std::uint64_t{v});
         }
-        out += ',';
-        fmt::fixed(out, static_cast<double>(r.busy), 3);
-        out += ',';
-        fmt::fixed(out, static_cast<double>(r.utilisation), 4);
-        out += '\n';
+        o += ',';
+        fmt::fixed(o, static_cast<double>(r.busy), 3);
+        o += ',';
+        fmt::fixed(o, static_cast<double>(r.utilisation), 4);
+        o += '\n';
+        out.row_done();
     };
-    for_each_row(rec.service_names().size(), rec.row_count(), filling, partial.services, fetch,
+    for_each_row(rec.service_names().size(), rec.row_count(), filling, partial.services, out, fetch,
                  emit);
-    return out;
+}
+
+void events_rows(const Run& run, Out& out) {
+    std::string& o = out.text;
+    o += "t_s,edge,instance,from,to,reason\n";
+    const Recorder& rec = run.recorder();
+    constexpr std::size_t kChunk = 16384;
+    const std::size_t total = rec.event_count();
+    for (std::size_t first = 0; first < total && out.ok(); first += kChunk) {
+        for (const EventRecord& e : rec.events(first, std::min(kChunk, total - first))) {
+            time_field(o, e.at, 6);
+            o += ',';
+            fmt::csv_field(o, e.edge);
+            o += ',';
+            if (e.instance >= 0)
+                fmt::integer(o, std::int64_t{e.instance});
+            else
+                o += e.kind == EventRecord::Kind::transition ? "shared" : "";
+            o += ',';
+            fmt::csv_field(o, e.from);
+            o += ',';
+            fmt::csv_field(o, e.to);
+            o += ',';
+            fmt::csv_field(o, e.reason);
+            o += '\n';
+            out.row_done();
+        }
+    }
+}
+
+bool stream(void (*rows)(const Run&, Out&), const Run& run, const CsvSink& sink) {
+    Out out(&sink);
+    rows(run, out);
+    return out.flush();
+}
+
+std::string collect(void (*rows)(const Run&, Out&), const Run& run) {
+    Out out(nullptr);
+    rows(run, out);
+    return std::move(out.text);
+}
+
+constexpr const char* kFiles[] = {"timeseries.csv", "services.csv", "events.csv", "scenario.toml",
+                                  "summary.json"};
+
+/// `dir` without trailing separators, made absolute when it names the current directory or
+/// its parent (so the folder has a name that can be renamed).
+std::filesystem::path normalise(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::string d = dir;
+    while (d.size() > 1 && d.back() == '/')
+        d.pop_back();
+    fs::path p(d);
+    const std::string name = p.filename().string();
+    if (name == "." || name == "..") {
+        std::error_code ec;
+        const fs::path abs = fs::absolute(p, ec).lexically_normal();
+        if (!ec) {
+            std::string a = abs.string();
+            while (a.size() > 1 && a.back() == '/')
+                a.pop_back();
+            p = a;
+        }
+    }
+    return p;
+}
+
+bool is_export_entry(const std::string& name) {
+    for (const char* f : kFiles) {
+        if (name == f) return true;
+        // A temp file of an interrupted write (AtomicFileWriter: ".NAME.tmp-XXXXXX").
+        const std::string tmp = std::string(".") + f + ".tmp-";
+        if (name.rfind(tmp, 0) == 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string timeseries_csv(const Run& run) {
+    return collect(timeseries_rows, run);
+}
+
+std::string services_csv(const Run& run) {
+    return collect(services_rows, run);
 }
 
 std::string events_csv(const Run& run) {
-    std::string out = "t_s,edge,instance,from,to,reason\n";
-    for (const EventRecord& e : run.recorder().events()) {
-        time_field(out, e.at, 6);
-        out += ',';
-        fmt::csv_field(out, e.edge);
-        out += ',';
-        if (e.instance >= 0)
-            fmt::integer(out, std::int64_t{e.instance});
-        else
-            out += e.kind == EventRecord::Kind::transition ? "shared" : "";
-        out += ',';
-        fmt::csv_field(out, e.from);
-        out += ',';
-        fmt::csv_field(out, e.to);
-        out += ',';
-        fmt::csv_field(out, e.reason);
-        out += '\n';
+    return collect(events_rows, run);
+}
+
+bool write_timeseries_csv(const Run& run, const CsvSink& sink) {
+    return stream(timeseries_rows, run, sink);
+}
+
+bool write_services_csv(const Run& run, const CsvSink& sink) {
+    return stream(services_rows, run, sink);
+}
+
+bool write_events_csv(const Run& run, const CsvSink& sink) {
+    return stream(events_rows, run, sink);
+}
+
+std::string check_run_folder(const std::string& dir) {
+    namespace fs = std::filesystem;
+    if (dir.empty()) return "the run folder name is empty";
+    std::error_code ec;
+    const fs::path target = normalise(dir);
+    fs::path parent = target.parent_path();
+    if (parent.empty()) parent = ".";
+    const auto status = fs::symlink_status(target, ec);
+    if (fs::exists(status)) {
+        if (!fs::is_directory(status)) return dir + ": exists and is not a directory";
+        if (::access(target.c_str(), W_OK) != 0)
+            return dir + ": directory is not writable: " + std::strerror(errno);
+        struct stat self {
+        }, up{};
+        if (::stat(target.c_str(), &self) == 0 && ::stat(parent.c_str(), &up) == 0 &&
+            (self.st_dev != up.st_dev || self.st_ino == up.st_ino)) {
+            return dir + ": is a mount point or a root; export into a folder inside it";
+        }
+        if (fs::equivalent(target, fs::current_path(ec), ec))
+            return dir + ": is the current directory; export into a folder inside it";
+        for (const auto& entry : fs::directory_iterator(target, ec)) {
+            const std::string name = entry.path().filename().string();
+            if (!is_export_entry(name)) {
+                return dir + ": holds '" + name +
+                       "', which is not part of a run export; export into a new folder, an "
+                       "empty one or one that holds only an earlier export";
+            }
+        }
+        if (ec) return dir + ": cannot list the directory: " + ec.message();
     }
-    return out;
+    if (!fs::is_directory(parent, ec))
+        return dir + ": parent directory " + parent.string() + " does not exist";
+    if (::access(parent.c_str(), W_OK) != 0) {
+        return dir + ": parent directory " + parent.string() +
+               " is not writable: " + std::strerror(errno);
+    }
+    return {};
 }
 
 std::string write_run_folder(const Run& run, const std::string& dir,
                              std::string_view scenario_toml) {
     namespace fs = std::filesystem;
-    // Built one at a time, so a long run's CSV text is held once, not five files at once.
-    const std::pair<const char*, std::function<std::string()>> files[] = {
-        {"timeseries.csv", [&] { return timeseries_csv(run); }},
-        {"services.csv", [&] { return services_csv(run); }},
-        {"events.csv", [&] { return events_csv(run); }},
-        {"scenario.toml", [&] { return std::string(scenario_toml); }},
-        {"summary.json", [&] { return summary_json(run.summary()); }},
-    };
-    std::error_code ec;
-    const fs::path target(dir);
-    if (fs::exists(target, ec)) {
-        if (!fs::is_directory(target, ec)) return dir + ": exists and is not a directory";
-        for (const auto& [name, make] : files) {
-            if (std::string e = write_file_atomic((target / name).string(), make()); !e.empty())
-                return e;
-        }
-        return {};
-    }
+    if (std::string problem = check_run_folder(dir); !problem.empty()) return problem;
+    const fs::path target = normalise(dir);
     fs::path parent = target.parent_path();
     if (parent.empty()) parent = ".";
-    if (!fs::is_directory(parent, ec))
-        return dir + ": parent directory " + parent.string() + " does not exist";
+    std::error_code ec;
+    const bool replace = fs::exists(target, ec);
     const fs::path staging = parent / (target.filename().string() + ".staging");
-    fs::remove_all(staging, ec);
+    fs::remove_all(staging, ec);  // left by an export that was killed
     if (!fs::create_directory(staging, ec))
-        return staging.string() + ": cannot create the staging directory: " + ec.message();
-    for (const auto& [name, make] : files) {
-        if (std::string e = write_file_atomic((staging / name).string(), make()); !e.empty()) {
-            fs::remove_all(staging, ec);
-            return e;
-        }
-    }
-    if (std::string e = publish_directory(staging.string(), target.string()); !e.empty()) {
+        return dir + ": cannot create the staging directory " + staging.string() + ": " +
+               ec.message();
+    auto fail = [&](const std::string& e) {
         fs::remove_all(staging, ec);
-        return e;
+        return dir + ": " + e;
+    };
+    // Streamed one file at a time: a long run's CSV text is never held whole.
+    using Writer = bool (*)(const Run&, const CsvSink&);
+    const Writer csv[] = {write_timeseries_csv, write_services_csv, write_events_csv};
+    for (std::size_t i = 0; i < std::size(kFiles); ++i) {
+        AtomicFileWriter file((staging / kFiles[i]).string());
+        const CsvSink sink = [&](std::string_view text) { return file.write(text); };
+        if (i < std::size(csv))
+            csv[i](run, sink);
+        else if (std::string_view(kFiles[i]) == "scenario.toml")
+            file.write(scenario_toml);
+        else
+            file.write(summary_json(run.summary()));
+        if (std::string e = file.commit(); !e.empty()) return fail(e);
     }
+    std::string e = replace ? replace_directory(staging.string(), target.string())
+                            : publish_directory(staging.string(), target.string());
+    if (!e.empty()) return fail(e);
     return {};
 }
 
