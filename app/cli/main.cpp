@@ -24,7 +24,14 @@ int main(int argc, char** argv) {
     CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario headless: KPIs, run folder");
     run_cmd->add_option("SCENARIO", run.scenario, "scenario TOML file")->required();
     run_cmd->add_option("--duration", run.duration_s, "simulated seconds (overrides duration_s)");
-    run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)");
+    run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)")
+        ->check(CLI::Validator(
+            [](const std::string& text) -> std::string {
+                // CLI11 would wrap "-1" around to 2^64 - 1.
+                if (text.find_first_not_of("0123456789") == std::string::npos) return {};
+                return "must be an integer in [0, 18446744073709551615], got '" + text + "'";
+            },
+            "UINT64"));
     run_cmd->add_option("--out", run.out, "run folder to write (must not be a file)");
 
     cbsim::cli::ReplayOptions replay;

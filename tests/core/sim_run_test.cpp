@@ -74,6 +74,28 @@ TEST(SimRun, HangingCallsAreDecidedByTheTimeout) {
     EXPECT_EQ(e.successes, 0u);
 }
 
+TEST(SimRun, ShrinkingTheTimeoutLiveTimesOutNewCallsFirst) {
+    // Calls made after timeout_ms drops from 1000 to 100 time out before the earlier ones (the
+    // pending timeouts stay sorted by expiry); every attempt times out exactly once.
+    Service b = service("B", 1, 0, constant_ms(5));
+    b.hang_rate = 1.0;
+    Scenario sc = a_calls_b(50, b);
+    cbsim::Run run(sc);
+    run.advance_to(from_ms(500));
+    const std::uint64_t before = edge(run, "A->B").allowed;
+    ASSERT_EQ(run.apply("A->B.timeout_ms", 100.0), "");
+    run.advance_to(from_ms(950));
+    const EdgeSummary mid = edge(run, "A->B");
+    EXPECT_GT(mid.timeouts, 5u);  // calls from 0.5 s on, decided at +100 ms
+    EXPECT_LT(mid.timeouts, mid.allowed - before + 1);
+    ASSERT_EQ(run.apply("traffic.rate_rps", 0.0), "");
+    run.advance_to(from_s(3));
+    const EdgeSummary end = edge(run, "A->B");
+    EXPECT_EQ(end.timeouts, end.allowed);
+    EXPECT_EQ(end.finished, end.allowed);
+    EXPECT_NEAR(end.latency_p99_ms, 1000.0, 10.0);  // the early calls waited the old timeout
+}
+
 TEST(SimRun, RetriesMultiplyAttemptsUpToMaxAttempts) {
     Service b = service("B", 1, 0, constant_ms(1));
     b.failure_rate = 1.0;

@@ -27,6 +27,7 @@ class LogHistogram {
         if (value < 0) value = 0;
         const int b = bucket_of(value);
         counts_[static_cast<std::size_t>(b)] += count;
+        groups_[static_cast<std::size_t>(b >> kSubBits)] += count;
         min_ = std::min(min_, value);  // sentinels while empty: INT64_MAX and 0
         max_ = std::max(max_, value);
         count_ += count;
@@ -67,7 +68,14 @@ class LogHistogram {
     static std::int64_t bucket_upper(int bucket);
 
   private:
+    static constexpr int kGroups = kBuckets >> kSubBits;  // 64 buckets per group
+    static_assert(kBuckets % (1 << kSubBits) == 0);
+
+    std::uint64_t rank_of(double q) const;           // of a quantile; count_ > 0
+    double value_of_rank(std::uint64_t rank) const;  // midpoint of its bucket
+
     std::array<std::uint32_t, kBuckets> counts_{};
+    std::array<std::uint32_t, kGroups> groups_{};  // sum of counts_ per 64 buckets
     std::uint64_t count_ = 0;
     std::int64_t sum_ = 0;  // microseconds: overflows after ~2.9e5 years of summed samples
     std::int64_t min_ = std::numeric_limits<std::int64_t>::max();  // while empty

@@ -103,6 +103,35 @@ struct Pool {
     std::size_t live() const { return size - free.size(); }
 };
 
+/// A FIFO in a ring of power-of-two capacity: push_back and pop_front without the node
+/// allocations of std::deque; storage grows (doubling) and is kept.
+template <typename T>
+struct Ring {
+    std::vector<T> items;  // capacity: a power of two, or empty
+    std::size_t head = 0, count = 0;
+    bool empty() const { return count == 0; }
+    std::size_t size() const { return count; }
+    T& at(std::size_t i) { return items[(head + i) & (items.size() - 1)]; }
+    const T& at(std::size_t i) const { return items[(head + i) & (items.size() - 1)]; }
+    T& front() { return at(0); }
+    T& back() { return at(count - 1); }
+    void push_back(const T& v) {
+        if (count == items.size()) grow();
+        at(count++) = v;
+    }
+    void pop_front() {
+        head = (head + 1) & (items.size() - 1);
+        --count;
+    }
+    void grow() {
+        std::vector<T> bigger(items.empty() ? 16 : items.size() * 2);
+        for (std::size_t i = 0; i < count; ++i)
+            bigger[i] = at(i);
+        items.swap(bigger);
+        head = 0;
+    }
+};
+
 // [SECTION] Models (traffic, service, edge) -----------------------------------------------------
 
 struct TrafficModel {
@@ -181,7 +210,7 @@ struct EdgeModel {
     std::vector<std::uint32_t> inflight;  // per caller instance
     std::vector<Budget> budget;           // per caller instance
     std::uint32_t inflight_total = 0;
-    std::deque<PendingTimeout> timeouts;
+    Ring<PendingTimeout> timeouts;
     EventId timer;
     SimTime timer_at = 0;  // when `timer` fires; meaningful while timer is pending
     bool timer_armed = false;

@@ -23,57 +23,53 @@ std::int64_t LogHistogram::bucket_upper(int bucket) {
     return bucket_lower(bucket) + (std::int64_t{1} << (e - kSubBits));
 }
 
-double LogHistogram::quantile(double q) const {
-    if (count_ == 0) return 0.0;
+std::uint64_t LogHistogram::rank_of(double q) const {
     q = std::clamp(q, 0.0, 1.0);
-    auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
-    rank = std::clamp<std::uint64_t>(rank, 1, count_);
+    const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
+    return std::clamp<std::uint64_t>(rank, 1, count_);
+}
+
+double LogHistogram::value_of_rank(std::uint64_t rank) const {
+    // Whole groups first (64 buckets each), then the buckets of the group holding the rank.
     std::uint64_t seen = 0;
-    for (int b = lo_used_; b <= hi_used_; ++b) {
-        seen += counts_[static_cast<std::size_t>(b)];
-        if (seen >= rank) {
-            if (b < kExact) return static_cast<double>(b);
-            const auto lo = static_cast<double>(bucket_lower(b));
-            const auto hi = static_cast<double>(bucket_upper(b));
-            return 0.5 * (lo + hi);
+    for (int g = lo_used_ >> kSubBits; g <= hi_used_ >> kSubBits; ++g) {
+        const std::uint32_t in_group = groups_[static_cast<std::size_t>(g)];
+        if (seen + in_group < rank) {
+            seen += in_group;
+            continue;
+        }
+        for (int b = g << kSubBits;; ++b) {
+            seen += counts_[static_cast<std::size_t>(b)];
+            if (seen >= rank) {
+                if (b < kExact) return static_cast<double>(b);
+                const auto lo = static_cast<double>(bucket_lower(b));
+                const auto hi = static_cast<double>(bucket_upper(b));
+                return 0.5 * (lo + hi);
+            }
         }
     }
     return static_cast<double>(max_);
 }
 
+double LogHistogram::quantile(double q) const {
+    if (count_ == 0) return 0.0;
+    return value_of_rank(rank_of(q));
+}
+
 std::array<double, 2> LogHistogram::quantiles(double q_low, double q_high) const {
     if (count_ == 0) return {0.0, 0.0};
-    auto rank_of = [this](double q) {
-        q = std::clamp(q, 0.0, 1.0);
-        const auto r = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
-        return std::clamp<std::uint64_t>(r, 1, count_);
-    };
-    auto midpoint = [](int b) {
-        if (b < kExact) return static_cast<double>(b);
-        return 0.5 * (static_cast<double>(bucket_lower(b)) + static_cast<double>(bucket_upper(b)));
-    };
-    const std::uint64_t rank_low = rank_of(q_low), rank_high = rank_of(q_high);
-    std::array<double, 2> out{static_cast<double>(max_), static_cast<double>(max_)};
-    bool low_found = false;
-    std::uint64_t seen = 0;
-    for (int b = lo_used_; b <= hi_used_; ++b) {
-        seen += counts_[static_cast<std::size_t>(b)];
-        if (!low_found && seen >= rank_low) {
-            out[0] = midpoint(b);
-            low_found = true;
-        }
-        if (seen >= rank_high) {
-            out[1] = midpoint(b);
-            break;
-        }
-    }
-    return out;
+    return {value_of_rank(rank_of(q_low)), value_of_rank(rank_of(q_high))};
 }
 
 void LogHistogram::merge(const LogHistogram& other) {
     if (other.count_ == 0) return;
-    for (int b = other.lo_used_; b <= other.hi_used_; ++b)
-        counts_[static_cast<std::size_t>(b)] += other.counts_[static_cast<std::size_t>(b)];
+    for (int g = other.lo_used_ >> kSubBits; g <= other.hi_used_ >> kSubBits; ++g) {
+        const std::uint32_t in_group = other.groups_[static_cast<std::size_t>(g)];
+        if (in_group == 0) continue;  // skips 64 empty buckets at once
+        groups_[static_cast<std::size_t>(g)] += in_group;
+        for (int b = g << kSubBits; b < (g + 1) << kSubBits; ++b)
+            counts_[static_cast<std::size_t>(b)] += other.counts_[static_cast<std::size_t>(b)];
+    }
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
     count_ += other.count_;
@@ -83,8 +79,11 @@ void LogHistogram::merge(const LogHistogram& other) {
 }
 
 void LogHistogram::clear() {
-    if (hi_used_ >= lo_used_)
+    if (hi_used_ >= lo_used_) {
         std::fill(counts_.begin() + lo_used_, counts_.begin() + hi_used_ + 1, 0u);
+        std::fill(groups_.begin() + (lo_used_ >> kSubBits),
+                  groups_.begin() + (hi_used_ >> kSubBits) + 1, 0u);
+    }
     count_ = 0;
     sum_ = 0;
     min_ = std::numeric_limits<std::int64_t>::max();

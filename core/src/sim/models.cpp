@@ -224,9 +224,12 @@ void Run::Impl::on_work_done(std::uint32_t j) {
 }
 
 void Run::Impl::finish(std::uint32_t j, bool ok) {
-    const sim::Job job = jobs[j];
+    const sim::Job& job = jobs[j];
+    const std::uint32_t call = job.call, token = job.token;
+    const bool hang = job.hang;
+    const SimTime arrived = job.arrived;
     jobs.release(j);
-    if (job.call == kNone) {  // a client request: the entry edge records it
+    if (call == kNone) {  // a client request: the entry edge records it
         sim::EdgeModel& entry = edges[0];
         --entry.inflight_total;
         ++entry.finished;
@@ -235,13 +238,13 @@ void Run::Impl::finish(std::uint32_t j, bool ok) {
             ++entry.succeeded;
         } else {
             ++entry.acc.failures;
-            if (job.hang) ++entry.acc.timeouts;  // the client never hears back
+            if (hang) ++entry.acc.timeouts;  // the client never hears back
         }
-        entry.hist.add(sim.now() - job.arrived);
+        entry.hist.add(sim.now() - arrived);
         return;
     }
-    if (job.hang) return;  // never answers: the caller's timeout decides
-    on_answer(job.call, job.token, ok);
+    if (hang) return;  // never answers: the caller's timeout decides
+    on_answer(call, token, ok);
 }
 
 // [SECTION] Edges: attempts and their outcomes -----------------------------------------------
@@ -312,13 +315,15 @@ void Run::Impl::add_timeout(std::uint32_t edge, SimTime at, std::uint32_t call,
                             std::uint32_t token) {
     sim::EdgeModel& e = edges[edge];
     const sim::PendingTimeout t{at, call, token};
-    if (e.timeouts.empty() || e.timeouts.back().at <= at) {
-        e.timeouts.push_back(t);
-    } else {  // timeout_ms shrank: keep the FIFO sorted
-        auto it =
-            std::upper_bound(e.timeouts.begin(), e.timeouts.end(), at,
-                             [](SimTime v, const sim::PendingTimeout& p) { return v < p.at; });
-        e.timeouts.insert(it, t);
+    const bool in_order = e.timeouts.empty() || e.timeouts.back().at <= at;
+    e.timeouts.push_back(t);
+    if (!in_order) {  // timeout_ms shrank: move it before the later ones (after equal ones)
+        std::size_t i = e.timeouts.size() - 1;
+        while (i > 0 && e.timeouts.at(i - 1).at > at) {
+            e.timeouts.at(i) = e.timeouts.at(i - 1);
+            --i;
+        }
+        e.timeouts.at(i) = t;
     }
     if (!e.timer_armed || at < e.timer_at) {
         sim.cancel(e.timer);
@@ -442,21 +447,21 @@ void Run::Impl::attempt_failed(std::uint32_t ci) {
 }
 
 void Run::Impl::call_done(std::uint32_t ci, bool ok) {
-    const sim::Call c = calls[ci];
+    const std::uint32_t edge = calls[ci].edge, job_index = calls[ci].job;
     calls.release(ci);
-    sim::EdgeModel& e = edges[c.edge];
+    sim::EdgeModel& e = edges[edge];
     if (!ok && e.cfg->fallback) {
         ok = true;
         ++e.acc.fallbacks;
     }
     ++e.finished;
     if (ok) ++e.succeeded;
-    sim::Job& job = jobs[c.job];
+    sim::Job& job = jobs[job_index];
     if (!ok) job.dep_failed = true;
     if (--job.pending == 0) {
         const bool job_ok = !job.dep_failed;
         release_worker(job.service, job.instance);
-        finish(c.job, job_ok);
+        finish(job_index, job_ok);
     }
 }
 
