@@ -1,11 +1,9 @@
 // run_command.cpp: the headless run.
 #include "run_command.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <exception>
-#include <filesystem>
+#include <new>
 #include <string>
 
 #include "cbsim/error.hpp"
@@ -16,25 +14,6 @@
 namespace cbsim::cli {
 
 namespace {
-
-/// Why `dir` cannot receive a run folder; empty if it can.
-std::string check_out_dir(const std::string& dir) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path target(dir);
-    if (fs::exists(target, ec)) {
-        if (!fs::is_directory(target, ec)) return dir + ": exists and is not a directory";
-        if (::access(dir.c_str(), W_OK) != 0) return dir + ": directory is not writable";
-        return {};
-    }
-    fs::path parent = target.parent_path();
-    if (parent.empty()) parent = ".";
-    if (!fs::is_directory(parent, ec))
-        return dir + ": parent directory " + parent.string() + " does not exist";
-    if (::access(parent.c_str(), W_OK) != 0)
-        return dir + ": parent directory " + parent.string() + " is not writable";
-    return {};
-}
 
 void draw_progress(std::ostream& err, SimTime now, SimTime total) {
     constexpr int kWidth = 30;
@@ -68,24 +47,26 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     }
     if (options.seed) scenario.seed = *options.seed;
     if (!options.out.empty()) {
-        if (const std::string problem = check_out_dir(options.out); !problem.empty()) {
+        if (const std::string problem = check_run_folder(options.out); !problem.empty()) {
             err << "cbsim-cli run: --out " << problem << "\n";
             return 2;
         }
     }
+    SimTime reached = 0;
     try {
         Run run(scenario);
         const SimTime total = scenario.duration();
         constexpr int kSteps = 200;
         for (int i = 1; i <= kSteps; ++i) {
             run.advance_to(total * i / kSteps);
+            reached = run.now();
             if (options.progress && i % 2 == 0) draw_progress(err, run.now(), total);  // 1 %
         }
         if (options.progress) err << "\n";
         if (!options.out.empty()) {
             const std::string toml = scenario_to_toml(run.exported_scenario());
             if (const std::string e = write_run_folder(run, options.out, toml); !e.empty()) {
-                err << "cbsim-cli run: cannot write the run folder: " << e << "\n";
+                err << "cbsim-cli run: cannot write the run folder " << e << "\n";
                 return 1;
             }
         }
@@ -95,6 +76,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     } catch (const ConfigError& e) {
         err << "cbsim-cli run: " << options.scenario << ": " << e.what() << "\n";
         return 2;
+    } catch (const std::bad_alloc&) {
+        err << "cbsim-cli run: out of memory after " << to_s(reached) << " simulated s of "
+            << options.scenario
+            << ": the run holds more calls (queued or in flight) than this machine can; lower "
+               "traffic.rate_rps, queue_limit or instances, or make the services faster\n";
+        return 1;
     } catch (const std::exception& e) {
         err << "cbsim-cli run: error: " << e.what() << "\n";
         return 1;

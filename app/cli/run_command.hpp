@@ -2,8 +2,12 @@
 //
 // Loads and validates the scenario, runs it headless for its duration (or --duration), prints
 // the KPIs and, with --out, writes the run folder (timeseries.csv, services.csv, events.csv,
-// scenario.toml, summary.json) atomically. A progress bar goes to stderr when it is a terminal.
-// Exit codes: 0 ok, 2 bad input (scenario, option values, unwritable DIR), 1 runtime error.
+// scenario.toml, summary.json) as a whole: DIR keeps its earlier export or gets the complete
+// new one (write_run_folder). DIR is checked before the run (check_run_folder), so a long run
+// is not lost to a folder that cannot take it. A progress bar goes to stderr on a terminal.
+// Exit codes: 0 ok, 2 bad input (scenario, option values, a DIR that is refused), 1 runtime
+// error (writing failed: full disk, file-size limit, the folder became read-only; out of
+// memory).
 #pragma once
 
 #include <cstdint>

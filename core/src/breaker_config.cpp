@@ -3,14 +3,11 @@
 #include "cbsim/breaker_config.hpp"
 
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "breaker_toml.hpp"
 #include "cbsim/error.hpp"
+#include "cbsim/scenario_io.hpp"
 #include "presets/extras.hpp"
 #include "presets/gobreaker.hpp"
 #include "presets/hystrix.hpp"
@@ -227,13 +224,9 @@ std::string set_param(BreakerConfig& config, std::string_view key, double value)
 // [SECTION] Files and factory ------------------------------------------------------------------
 
 BreakerConfig load_breaker_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw ConfigError(path, 0, "",
-                          std::string("cannot read the file: ") + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_breaker_toml(text.str(), path);
+    // Missing files, directories and oversized files are refused with the scenario loader's
+    // messages ("cannot read the file: it is a directory").
+    return parse_breaker_toml(read_config_file(path), path);
 }
 
 BreakerConfig parse_breaker_toml(std::string_view text, const std::string& file) {

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <queue>
 #include <sstream>
@@ -32,6 +33,25 @@ std::vector<std::string_view> split(std::string_view line) {
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
+    return out;
+}
+
+/// `s` fit for a one-line message: control and non-ASCII bytes as \xNN, at most 60 bytes.
+std::string printable(std::string_view s) {
+    constexpr std::size_t kMax = 60;
+    std::string out;
+    for (std::size_t i = 0; i < s.size() && i < kMax; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            static constexpr char kHex[] = "0123456789abcdef";
+            out += "\\x";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xf];
+        }
+    }
+    if (s.size() > kMax) out += "...";
     return out;
 }
 
@@ -78,6 +98,8 @@ bool parse_outcome(std::string_view s, Outcome& out) {
 
 Trace parse_trace(std::string_view text, const std::string& file) {
     Trace trace;
+    // A UTF-8 byte order mark (spreadsheets write one) is not part of the header.
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     int line_no = 0;
     bool header_seen = false;
     std::size_t pos = 0;
@@ -100,7 +122,7 @@ Trace parse_trace(std::string_view text, const std::string& file) {
                 throw ConfigError(file, line_no, "header",
                                   "expected the header 't_ms,outcome' or "
                                   "'t_ms,outcome,duration_ms', got '" +
-                                      std::string(line) + "'");
+                                      printable(line) + "'");
             }
             trace.has_duration = three;
             continue;
@@ -115,24 +137,24 @@ Trace parse_trace(std::string_view text, const std::string& file) {
         row.line = line_no;
         if (!parse_ms(fields[0], row.at)) {
             throw ConfigError(file, line_no, "t_ms",
-                              "'" + std::string(fields[0]) +
+                              "'" + printable(fields[0]) +
                                   "' is not a time; expected milliseconds >= 0 with at most 3 "
                                   "decimals");
         }
         if (!trace.rows.empty() && row.at < trace.rows.back().at) {
             throw ConfigError(file, line_no, "t_ms",
-                              std::string(fields[0]) + " is before the previous row's " +
+                              printable(fields[0]) + " is before the previous row's " +
                                   format_ms(trace.rows.back().at) + "; times must not decrease");
         }
         if (!parse_outcome(fields[1], row.outcome)) {
             throw ConfigError(file, line_no, "outcome",
-                              "'" + std::string(fields[1]) +
+                              "'" + printable(fields[1]) +
                                   "' is not an outcome; one of: success, failure, timeout, "
                                   "ignored");
         }
         if (trace.has_duration && !parse_ms(fields[2], row.duration)) {
             throw ConfigError(file, line_no, "duration_ms",
-                              "'" + std::string(fields[2]) +
+                              "'" + printable(fields[2]) +
                                   "' is not a duration; expected milliseconds >= 0 with at most "
                                   "3 decimals");
         }
@@ -148,6 +170,9 @@ Trace parse_trace(std::string_view text, const std::string& file) {
 }
 
 Trace load_trace(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw ConfigError(path, 0, "", "cannot read the file: it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw ConfigError(path, 0, "",
@@ -155,6 +180,7 @@ Trace load_trace(const std::string& path) {
     }
     std::ostringstream text;
     text << in.rdbuf();
+    if (in.bad()) throw ConfigError(path, 0, "", "cannot read the file: read error");
     return parse_trace(text.str(), path);
 }
 

@@ -152,6 +152,40 @@ TEST(TraceErrors, FilesOfTestData) {
     }
 }
 
+TEST(TraceErrors, BinaryAndOverlongFieldsAreShownEscapedAndShort) {
+    static constexpr char kNul[] = "t_ms,outcome\n0,succ\0ess\n";
+    ConfigError e = trace_error(std::string(kNul, sizeof kNul - 1));
+    EXPECT_EQ(e.key(), "outcome");
+    EXPECT_THAT(e.message(), HasSubstr("'succ\\x00ess' is not an outcome"));
+    e = trace_error("t_ms,outcome\n\x01\xff,success\n");
+    EXPECT_THAT(e.message(), HasSubstr("'\\x01\\xff' is not a time"));
+    e = trace_error(std::string(100000, '1') + "\n");
+    EXPECT_EQ(e.key(), "header");
+    EXPECT_LT(e.message().size(), 200u) << "a 100 kB line is not copied into the message";
+    EXPECT_THAT(e.message(), HasSubstr("..."));
+}
+
+TEST(TraceParse, AByteOrderMarkBeforeTheHeaderIsSkipped) {
+    const Trace t = parse_trace("\xEF\xBB\xBFt_ms,outcome\n0,success\n", "bom.csv");
+    ASSERT_EQ(t.rows.size(), 1u);
+    EXPECT_EQ(t.rows[0].line, 2);
+}
+
+TEST(TraceErrors, ADirectoryIsNotATrace) {
+    try {
+        load_trace(std::string(CBSIM_TEST_DATA_DIR) + "/traces");
+        ADD_FAILURE() << "no error for a directory";
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.message(), HasSubstr("it is a directory"));
+    }
+    try {
+        load_breaker_file(std::string(CBSIM_TEST_DATA_DIR) + "/traces");
+        ADD_FAILURE() << "no error for a directory";
+    } catch (const ConfigError& e) {
+        EXPECT_THAT(e.message(), HasSubstr("it is a directory"));
+    }
+}
+
 TEST(TraceErrors, MissingFile) {
     EXPECT_THROW(load_trace(data("no_such_trace.csv")), ConfigError);
 }

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# bad_input_test.sh CLI SOURCE_DIR WORK_DIR: every bad input of docs/RELIABILITY.md, run for
+# real. Each case names the file or option, the command, the exit code it must give and a
+# pattern its message must match (file, line and key where there is one). With
+# BAD_INPUT_TABLE=FILE the cases are also written to FILE as the markdown rows of the table in
+# docs/RELIABILITY.md (command, exit code, the exact message).
+set -euo pipefail
+cli=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+cd "$work"  # messages name files relative to here
+table=${BAD_INPUT_TABLE:-}
+[ -z "$table" ] || : >"$table"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# case_ WHAT CODE PATTERN -- ARGS...: runs `cbsim-cli ARGS`, checks exit code and message.
+case_() {
+  local what=$1 want=$2 pattern=$3 out got=0
+  shift 4
+  out=$("$cli" "$@" 2>&1 </dev/null) || got=$?
+  out=$(head -3 <<<"$out")
+  [ "$got" -eq "$want" ] || fail "$what: exit $got, wanted $want: $out"
+  grep -Eq -- "$pattern" <<<"$out" || fail "$what: message does not match /$pattern/: $out"
+  if [ -n "$table" ]; then
+    local msg=${out//|/\\|}
+    msg=${msg//$'\n'/ }
+    printf '| %s | `cbsim-cli %s` | %d | `%s` |\n' "$what" "$*" "$got" "$msg" >>"$table"
+  fi
+}
+
+# A valid scenario to break one line at a time: scen NAME SED-EXPRESSION writes NAME.toml.
+cat >base.toml <<'TOML'
+name = "bad"
+duration_s = 10
+
+[traffic]
+target = "A"
+rate_rps = 10
+
+[[service]]
+name = "A"
+capacity = 10
+
+[[service.dependency]]
+target = "B"
+timeout_ms = 100
+
+[service.dependency.breaker]
+preset = "gobreaker"
+
+[[service]]
+name = "B"
+failure_rate = 0.1
+TOML
+scen() { sed -e "$2" base.toml >"$1.toml"; }
+tl='s/^failure_rate = 0.1$/failure_rate = 0.1\n[[timeline]]\nat_s = AT\nset = "SET"\nvalue = VALUE/'
+timeline() { scen "$1" "$(sed -e "s/AT/$2/; s/SET/$3/; s/VALUE/$4/" <<<"$tl")"; }
+
+case_ "valid scenario (reference)" 0 "ok, scenario" -- validate base.toml
+scen nan_rate 's/^rate_rps = 10$/rate_rps = nan/'
+case_ "scenario: NaN rate" 2 "nan_rate.toml:6: key 'traffic.rate_rps': nan is not allowed" -- validate nan_rate.toml
+scen inf_rate 's/^rate_rps = 10$/rate_rps = inf/'
+case_ "scenario: Inf rate" 2 "inf_rate.toml:6: key 'traffic.rate_rps': inf is not allowed" -- validate inf_rate.toml
+scen neg_duration 's/^duration_s = 10$/duration_s = -5/'
+case_ "scenario: negative duration" 2 "neg_duration.toml:2: key 'duration_s': -5 is out of range" -- validate neg_duration.toml
+scen zero_duration 's/^duration_s = 10$/duration_s = 0/'
+case_ "scenario: zero duration" 2 "zero_duration.toml:2: key 'duration_s'" -- run zero_duration.toml
+scen huge_duration 's/^duration_s = 10$/duration_s = 1e15/'
+case_ "scenario: absurd duration" 2 "huge_duration.toml:2: key 'duration_s'.*out of range" -- validate huge_duration.toml
+scen huge_rate 's/^rate_rps = 10$/rate_rps = 1e12/'
+case_ "scenario: absurd rate" 2 "huge_rate.toml:6: key 'traffic.rate_rps'.*out of range" -- validate huge_rate.toml
+scen huge_instances 's/^capacity = 10$/capacity = 10\ninstances = 1000000000/'
+case_ "scenario: absurd instances" 2 "huge_instances.toml:11: key 'service\[0\].instances'.*out of range" -- validate huge_instances.toml
+scen huge_queue 's/^capacity = 10$/capacity = 10\nqueue_limit = 100000000000/'
+case_ "scenario: absurd queue_limit" 2 "huge_queue.toml:11: key 'service\[0\].queue_limit'" -- validate huge_queue.toml
+scen zero_resolution 's/^duration_s = 10$/duration_s = 10\nresolution_ms = 0/'
+case_ "scenario: zero resolution" 2 "zero_resolution.toml:3: key 'resolution_ms'" -- validate zero_resolution.toml
+scen unknown_top 's/^name = "bad"$/nme = "bad"/'
+case_ "scenario: unknown top-level key" 2 "unknown_top.toml:1: key 'nme': unknown key" -- validate unknown_top.toml
+scen unknown_key 's/^capacity = 10$/capacty = 10/'
+case_ "scenario: misspelt service key" 2 "unknown_key.toml:10: key 'service\[0\].capacty': unknown key" -- validate unknown_key.toml
+scen type_string 's/^capacity = 10$/capacity = "ten"/'
+case_ "scenario: string for an integer" 2 "type_string.toml:10: key 'service\[0\].capacity': expected an integer, got a string" -- validate type_string.toml
+scen type_float 's/^capacity = 10$/capacity = 10.5/'
+case_ "scenario: fraction for an integer" 2 "type_float.toml:10: key 'service\[0\].capacity': 10.5 is not an integer" -- validate type_float.toml
+scen type_table 's/^capacity = 10$/capacity = 10\nlatency_ms = 5/'
+case_ "scenario: number for a table" 2 "type_table.toml:11: key 'service\[0\].latency_ms': expected a table" -- validate type_table.toml
+scen seed_negative 's/^duration_s = 10$/duration_s = 10\nseed = -1/'
+case_ "scenario: negative seed" 2 "seed_negative.toml:3: key 'seed': -1 is negative" -- validate seed_negative.toml
+scen seed_overflow 's/^duration_s = 10$/duration_s = 10\nseed = 18446744073709551616/'
+case_ "scenario: seed beyond 64 bits" 2 "seed_overflow.toml:3: not valid TOML" -- validate seed_overflow.toml
+scen syntax 's/^name = "bad"$/name = "bad/'
+case_ "scenario: unterminated string" 2 "syntax.toml:1: not valid TOML" -- validate syntax.toml
+scen duplicate_key 's/^capacity = 10$/capacity = 10\ncapacity = 20/'
+case_ "scenario: key given twice" 2 "duplicate_key.toml:11: not valid TOML.*capacity" -- validate duplicate_key.toml
+scen duplicate_service 's/^name = "B"$/name = "A"/'
+case_ "scenario: two services of one name" 2 "duplicate_service.toml:20: key 'service\[1\].name'" -- validate duplicate_service.toml
+scen bad_name 's/^name = "B"$/name = "B,C"/; s/^target = "B"$/target = "B,C"/'
+case_ "scenario: comma in a service name" 2 "bad_name.toml:20: key 'service\[1\].name'.*not a valid name" -- validate bad_name.toml
+scen long_name "s/^name = \"A\"$/name = \"$(printf 'A%.0s' $(seq 100000))\"/"
+case_ "scenario: 100 kB service name" 2 "long_name.toml:9: key 'service\[0\].name': is 100000 bytes long" -- validate long_name.toml
+scen unknown_target 's/^target = "B"$/target = "C"/'
+case_ "scenario: dependency on a missing service" 2 "unknown_target.toml:13: key 'service\[0\].dependency\[0\].target'" -- validate unknown_target.toml
+scen cycle 's/^failure_rate = 0.1$/failure_rate = 0.1\n[[service.dependency]]\ntarget = "A"/'
+case_ "scenario: dependency cycle" 2 "cycle.toml:12: key 'service\[0\].dependency'.*cycle" -- validate cycle.toml
+scen latency_order 's/^capacity = 10$/capacity = 10\nlatency_ms = { p50 = 50, p99 = 5 }/'
+case_ "scenario: p99 below p50" 2 "latency_order.toml:11: key 'service\[0\].latency_ms.p99'" -- validate latency_order.toml
+scen preset 's/^preset = "gobreaker"$/preset = "sentinel"/'
+case_ "scenario: unknown breaker preset" 2 "preset.toml:17: key 'service\[0\].dependency\[0\].breaker.preset'" -- validate preset.toml
+scen ratio 's/^preset = "gobreaker"$/preset = "gobreaker"\n[service.dependency.breaker.trip]\nfailure_ratio = 1.5/'
+case_ "scenario: breaker ratio above 1" 2 "ratio.toml:19: key 'service\[0\].dependency\[0\].breaker.trip.failure_ratio'" -- validate ratio.toml
+timeline tl_negative -1 B.failure_rate 0.5
+case_ "scenario: timeline at a negative time" 2 "tl_negative.toml:23: key 'timeline\[0\].at_s'" -- validate tl_negative.toml
+timeline tl_nan 1 B.failure_rate nan
+case_ "scenario: timeline NaN value" 2 "tl_nan.toml:25: key 'timeline\[0\].value': nan is not allowed" -- validate tl_nan.toml
+timeline tl_path 1 B.nope 0.5
+case_ "scenario: timeline unknown path" 2 "tl_path.toml:24: key 'timeline\[0\].set'" -- validate tl_path.toml
+timeline tl_range 1 B.failure_rate 7
+case_ "scenario: timeline value out of range" 2 "tl_range.toml:25: key 'timeline\[0\].value'" -- validate tl_range.toml
+: >empty.toml
+case_ "scenario: empty file" 2 "empty.toml: key 'service': at least one" -- validate empty.toml
+printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe' >binary.toml
+case_ "scenario: binary file" 2 "binary.toml:1: not valid TOML" -- validate binary.toml
+mkdir -p folder.toml
+case_ "scenario: a directory" 2 "folder.toml: cannot read the file: it is a directory" -- validate folder.toml
+case_ "scenario: missing file" 2 "missing.toml: cannot read the file: No such file or directory" -- run missing.toml
+
+# Breaker files.
+br() { printf "$2" >"$1.toml"; }
+br br_nan '[breaker]\ntimeout_ms = nan\n'
+case_ "breaker: NaN" 2 "br_nan.toml:2: key 'breaker.timeout_ms': nan is not an integer" -- validate br_nan.toml
+br br_inf '[breaker]\n[breaker.trip]\nfailure_ratio = inf\nmin_requests = 3\n'
+case_ "breaker: Inf" 2 "br_inf.toml:3: key 'breaker.trip.failure_ratio': inf is not allowed" -- validate br_inf.toml
+br br_negative '[breaker]\ntimeout_ms = -5\n'
+case_ "breaker: negative duration" 2 "br_negative.toml:2: key 'breaker.timeout_ms': -5 is out of range" -- validate br_negative.toml
+br br_huge '[breaker]\nmax_requests = 99999999999\n'
+case_ "breaker: absurd size" 2 "br_huge.toml:2: key 'breaker.max_requests'.*out of range" -- validate br_huge.toml
+br br_buckets '[breaker]\nbucket_period_ms = 1\ninterval_ms = 1000000000\n'
+case_ "breaker: a billion rolling buckets" 2 "br_buckets.toml:3: key 'breaker.interval_ms'.*at most 100000" -- validate br_buckets.toml
+br br_type '[breaker]\ntimeout_ms = "10s"\n'
+case_ "breaker: string for a number" 2 "br_type.toml:2: key 'breaker.timeout_ms': a string is not allowed" -- validate br_type.toml
+br br_unknown '[breaker]\nmax_request = 1\n'
+case_ "breaker: misspelt key" 2 "br_unknown.toml:2: key 'breaker.max_request': unknown key" -- validate br_unknown.toml
+br br_other '[breaker]\npreset = "polly"\nmax_requests = 2\n'
+case_ "breaker: key of another preset" 2 "br_other.toml:3: key 'breaker.max_requests': unknown key for preset 'polly'" -- validate br_other.toml
+br br_two '[breaker]\n[breaker.trip]\nconsecutive_failures = 3\ntotal_failures = 3\n'
+case_ "breaker: two trip rules" 2 "br_two.toml:[34]: key 'breaker.trip.*two trip forms" -- validate br_two.toml
+br br_r4j '[breaker]\npreset = "resilience4j"\nfailure_rate_threshold = 150\n'
+case_ "breaker: percentage above 100" 2 "br_r4j.toml:3: key 'breaker.failure_rate_threshold'" -- validate br_r4j.toml
+br br_table 'breaker = 5\n'
+case_ "breaker: not a table" 2 "br_table.toml:1: key 'breaker': expected a table" -- validate br_table.toml
+case_ "breaker: a directory" 2 "folder.toml: cannot read the file: it is a directory" -- replay --config folder.toml --trace t.csv
+
+# Traces (replay).
+br good '[breaker]\n[breaker.trip]\nconsecutive_failures = 3\n'
+tr() { printf "$2" >"$1.csv"; }
+tr t 't_ms,outcome\n0,success\n'
+rp() { case_ "$1" "$2" "$3" -- replay --config good.toml --trace "$4"; }
+tr tr_header 'time,result\n0,success\n'
+rp "trace: wrong header" 2 "tr_header.csv:1: key 'header'" tr_header.csv
+tr tr_bom '\xef\xbb\xbft_ms,outcome\n0,success\n'
+rp "trace: UTF-8 byte order mark (accepted)" 0 "^t_ms,outcome,decision,state" tr_bom.csv
+tr tr_negative 't_ms,outcome\n-1,success\n'
+rp "trace: negative time" 2 "tr_negative.csv:2: key 't_ms': '-1' is not a time" tr_negative.csv
+tr tr_nan 't_ms,outcome\nnan,success\n'
+rp "trace: NaN time" 2 "tr_nan.csv:2: key 't_ms': 'nan' is not a time" tr_nan.csv
+tr tr_inf 't_ms,outcome\n0,success\ninf,failure\n'
+rp "trace: Inf time" 2 "tr_inf.csv:3: key 't_ms': 'inf' is not a time" tr_inf.csv
+tr tr_huge 't_ms,outcome\n99999999999999999999,success\n'
+rp "trace: time beyond 31 years" 2 "tr_huge.csv:2: key 't_ms'" tr_huge.csv
+tr tr_decimals 't_ms,outcome\n1.0001,success\n'
+rp "trace: sub-microsecond time" 2 "tr_decimals.csv:2: key 't_ms'" tr_decimals.csv
+tr tr_decreasing 't_ms,outcome\n5,success\n3,failure\n'
+rp "trace: time going back" 2 "tr_decreasing.csv:3: key 't_ms': 3 is before the previous row's 5" tr_decreasing.csv
+tr tr_outcome 't_ms,outcome\n0,SUCCESS\n'
+rp "trace: unknown outcome" 2 "tr_outcome.csv:2: key 'outcome'" tr_outcome.csv
+tr tr_nul 't_ms,outcome\n0,succ\0ess\n'
+rp "trace: NUL byte in a field" 2 "tr_nul.csv:2: key 'outcome': 'succ.x00ess'" tr_nul.csv
+tr tr_fields 't_ms,outcome\n0,success,12\n'
+rp "trace: extra field" 2 "tr_fields.csv:2: expected 2 fields, got 3" tr_fields.csv
+tr tr_duration 't_ms,outcome,duration_ms\n0,success,-5\n'
+rp "trace: negative duration" 2 "tr_duration.csv:2: key 'duration_ms'" tr_duration.csv
+tr tr_empty ''
+rp "trace: empty file" 2 "tr_empty.csv:1: key 'header': empty trace" tr_empty.csv
+printf '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe' >tr_binary.csv
+rp "trace: binary file" 2 "tr_binary.csv:1: key 'header'.*x89PNG" tr_binary.csv
+rp "trace: a directory" 2 "folder.toml: cannot read the file: it is a directory" folder.toml
+rp "trace: missing file" 2 "missing.csv: cannot read the file" missing.csv
+
+# Command-line values.
+s=$src/assets/scenarios/default.toml
+cp "$s" default.toml
+case_ "option: --duration nan" 2 "--duration nan is out of range" -- run default.toml --duration nan
+case_ "option: --duration -1" 2 "--duration -1 is out of range" -- run default.toml --duration -1
+case_ "option: --duration 1e300" 2 "--duration 1e\+300 is out of range" -- run default.toml --duration 1e300
+case_ "option: --seed -1" 2 "--seed: must be an integer in \[0, 18446744073709551615\], got '-1'" -- run default.toml --seed -1
+case_ "option: --seed abc" 2 "--seed" -- run default.toml --seed abc
+: >a_file
+case_ "option: --out is a file" 2 "--out a_file: exists and is not a directory" -- run default.toml --duration 1 --out a_file
+case_ "option: --out parent missing" 2 "--out no/such/dir: parent directory no/such does not exist" -- run default.toml --duration 1 --out no/such/dir
+mkdir -p mine && echo "notes" >mine/notes.txt
+case_ "option: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a run export" -- run default.toml --duration 1 --out mine
+grep -qx notes mine/notes.txt || fail "the refused folder was touched"
+case_ "option: --out is the current directory" 2 "--out \.: is the current directory" -- run default.toml --duration 1 --out .
+case_ "option: replay --out in a missing folder" 1 "no/decisions.csv" -- replay --config good.toml --trace t.csv --out no/decisions.csv
+case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
+
+[ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }
+echo "bad_input_test: ok"
