@@ -112,7 +112,6 @@ class Simulator {
     static constexpr int kBucketShift = 8;        // 256 us per bucket
     static constexpr std::size_t kWheel = 256;    // about 65 ms ahead
     static constexpr std::size_t kBucketCap = 8;  // entries per bucket
-    static constexpr std::size_t kWords = kWheel / 64;
 
     void insert_slow(const Entry& e, std::uint64_t ahead);  // bucket cur_ (sorted) or heap
     const Entry* front();  // earliest entry, live or not; nullptr when none; sets front_in_heap_
@@ -131,12 +130,11 @@ class Simulator {
     std::uint64_t seq_ = 0;
     std::uint64_t processed_ = 0;
     std::size_t live_ = 0;
-    std::vector<Entry> wheel_;                      // kWheel * kBucketCap entries
-    std::array<std::uint8_t, kWheel> fill_{};       // entries per bucket
-    std::array<std::uint64_t, kWords> occupied_{};  // bit per non-empty bucket
-    std::int64_t cur_ = 0;                          // bucket number of the wheel's front
-    std::size_t head_ = 0;                          // next entry of bucket cur_
-    std::size_t in_wheel_ = 0;                      // entries in the wheel (tombstones too)
+    std::vector<Entry> wheel_;                 // kWheel * kBucketCap entries
+    std::array<std::uint8_t, kWheel> fill_{};  // entries per bucket
+    std::int64_t cur_ = 0;                     // bucket number of the wheel's front
+    std::size_t head_ = 0;                     // next entry of bucket cur_
+    std::size_t in_wheel_ = 0;                 // entries in the wheel (tombstones too)
     bool front_in_heap_ = false;
     std::vector<Entry> heap_;  // events beyond the wheel's window
     std::vector<Slot> slots_;

@@ -2,8 +2,6 @@
 // (time, seq, slot) entries; slots hold the handler and are reused.
 #include "cbsim/simulator.hpp"
 
-#include <bit>
-
 namespace cbsim {
 
 Simulator::Simulator(std::size_t reserve) : wheel_(kWheel * kBucketCap) {
@@ -33,7 +31,6 @@ EventId Simulator::schedule_at(SimTime at, EventHandler* handler, std::uint32_t 
     const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
     if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted for now
         wheel_[w * kBucketCap + fill_[w]++] = e;
-        occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
         ++in_wheel_;
     } else {
         insert_slow(e, ahead);
@@ -69,7 +66,6 @@ void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
     // seq, so it usually stays last).
     Entry* bucket = &wheel_[w * kBucketCap];
     ++in_wheel_;
-    occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
     const Key k = key(e);
     std::size_t i = fill_[w]++;
     while (i > head_ && k < key(bucket[i - 1])) {
@@ -82,14 +78,11 @@ void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
 std::size_t Simulator::advance_wheel() {
     // Bucket cur_ is empty and in_wheel_ > 0: the next occupied bucket is within the window.
     const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
-    const std::size_t from = (w + 1) & (kWheel - 1);
-    std::size_t word = from >> 6;
-    std::uint64_t bits = occupied_[word] & (~std::uint64_t{0} << (from & 63));
-    while (bits == 0) {
-        word = (word + 1) % kWords;
-        bits = occupied_[word];
-    }
-    const std::size_t next = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+    // A byte per bucket: the scan is short when the wheel is busy and bounded by kWheel when
+    // it is not.
+    std::size_t next = (w + 1) & (kWheel - 1);
+    while (fill_[next] == 0)
+        next = (next + 1) & (kWheel - 1);
     cur_ += static_cast<std::int64_t>((next - w) & (kWheel - 1));
     head_ = 0;
     Entry* bucket = &wheel_[next * kBucketCap];
@@ -112,7 +105,6 @@ inline void Simulator::remove_wheel_front() {
     if (++head_ == fill_[w]) {  // used up
         fill_[w] = 0;
         head_ = 0;
-        occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
     }
 }
 
