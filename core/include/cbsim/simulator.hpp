@@ -48,9 +48,34 @@ class Simulator {
 
     SimTime now() const { return now_; }
 
-    /// Schedules an event at absolute time `at` (clamped to now() if earlier).
+    /// Schedules an event at absolute time `at` (clamped to now() if earlier). Inline: models
+    /// schedule an event or two per call, and the common case (a later bucket of the wheel)
+    /// is a few stores.
     EventId schedule_at(SimTime at, EventHandler* handler, std::uint32_t kind,
-                        std::uint64_t payload = 0);
+                        std::uint64_t payload = 0) {
+        if (at < now_) at = now_;
+        if (free_head_ == kNoSlot) add_slot();
+        const std::uint32_t slot = free_head_;
+        Slot& s = slots_[slot];
+        free_head_ = static_cast<std::uint32_t>(s.payload);
+        s.handler = handler;
+        s.payload = payload;
+        s.kind = kind;
+        s.live = true;
+        ++live_;
+        const Entry e{at, seq_++, slot};
+        if (in_wheel_ == 0) cur_ = now_ >> kBucketShift;  // an empty wheel follows the clock
+        const std::int64_t b = at >> kBucketShift;
+        const auto ahead = static_cast<std::uint64_t>(b - cur_);  // huge when b < cur_
+        const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
+        if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted
+            wheel_[w * kBucketCap + fill_[w]++] = e;
+            ++in_wheel_;
+        } else {
+            insert_slow(e, ahead);
+        }
+        return EventId{slot, s.generation};
+    }
     /// Schedules an event `delay` after now() (negative delays count as 0).
     EventId schedule_in(SimTime delay, EventHandler* handler, std::uint32_t kind,
                         std::uint64_t payload = 0) {
@@ -113,6 +138,7 @@ class Simulator {
     static constexpr std::size_t kWheel = 256;    // about 65 ms ahead
     static constexpr std::size_t kBucketCap = 8;  // entries per bucket
 
+    void add_slot();  // a new free slot (the free list is empty)
     void insert_slow(const Entry& e, std::uint64_t ahead);  // bucket cur_ (sorted) or heap
     const Entry* front();  // earliest entry, live or not; nullptr when none; sets front_in_heap_
     void remove_front();   // removes what front() returned

@@ -8,34 +8,9 @@ Simulator::Simulator(std::size_t reserve) : wheel_(kWheel * kBucketCap) {
     slots_.reserve(reserve);
 }
 
-EventId Simulator::schedule_at(SimTime at, EventHandler* handler, std::uint32_t kind,
-                               std::uint64_t payload) {
-    if (at < now_) at = now_;
-    std::uint32_t slot = free_head_;
-    if (slot != kNoSlot) {
-        free_head_ = static_cast<std::uint32_t>(slots_[slot].payload);
-    } else {
-        slot = static_cast<std::uint32_t>(slots_.size());
-        slots_.push_back(Slot{nullptr, 0, 0, 0, false});
-    }
-    Slot& s = slots_[slot];
-    s.handler = handler;
-    s.payload = payload;
-    s.kind = kind;
-    s.live = true;
-    ++live_;
-    const Entry e{at, seq_++, slot};
-    if (in_wheel_ == 0) cur_ = now_ >> kBucketShift;  // an empty wheel follows the clock
-    const std::int64_t b = at >> kBucketShift;
-    const auto ahead = static_cast<std::uint64_t>(b - cur_);  // huge when b < cur_
-    const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
-    if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted for now
-        wheel_[w * kBucketCap + fill_[w]++] = e;
-        ++in_wheel_;
-    } else {
-        insert_slow(e, ahead);
-    }
-    return EventId{slot, s.generation};
+void Simulator::add_slot() {
+    free_head_ = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(Slot{nullptr, kNoSlot, 0, 0, false});
 }
 
 bool Simulator::cancel(EventId id) {
