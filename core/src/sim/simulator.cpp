@@ -83,7 +83,7 @@ inline void Simulator::remove_wheel_front() {
     }
 }
 
-const Simulator::Entry* Simulator::front() {
+inline const Simulator::Entry* Simulator::front() {
     const Entry* w = nullptr;
     if (in_wheel_ != 0) {
         auto slot = static_cast<std::size_t>(cur_) & (kWheel - 1);
@@ -94,7 +94,7 @@ const Simulator::Entry* Simulator::front() {
     return front_in_heap_ ? &heap_.front() : w;
 }
 
-void Simulator::remove_front() {
+inline void Simulator::remove_front() {
     if (front_in_heap_) {
         heap_remove_top();
         return;
@@ -126,15 +126,25 @@ void Simulator::heap_remove_top() {
     std::size_t i = 0;
     for (;;) {
         const std::size_t first = 4 * i + 1;
+        if (first + 4 <= n) {  // four children: two pairs, then the two winners
+            const std::size_t a = key(h[first + 1]) < key(h[first]) ? first + 1 : first;
+            const std::size_t b = key(h[first + 3]) < key(h[first + 2]) ? first + 3 : first + 2;
+            const std::size_t best = key(h[b]) < key(h[a]) ? b : a;
+            if (!(key(h[best]) < last_key)) break;
+            h[i] = h[best];
+            i = best;
+            continue;
+        }
         if (first >= n) break;
-        std::size_t best = first;
-        const std::size_t end = first + 4 < n ? first + 4 : n;
-        for (std::size_t c = first + 1; c < end; ++c) {
+        std::size_t best = first;  // a last, partial group: its entries have no children
+        for (std::size_t c = first + 1; c < n; ++c) {
             if (key(h[c]) < key(h[best])) best = c;
         }
-        if (!(key(h[best]) < last_key)) break;
-        h[i] = h[best];
-        i = best;
+        if (key(h[best]) < last_key) {
+            h[i] = h[best];
+            i = best;
+        }
+        break;
     }
     h[i] = last;
 }
@@ -164,7 +174,7 @@ void Simulator::fire_boundaries_before(SimTime t) {
     }
 }
 
-void Simulator::run_slot(std::uint32_t slot, SimTime at) {
+inline void Simulator::run_slot(std::uint32_t slot, SimTime at) {
     Slot& s = slots_[slot];
     EventHandler* handler = s.handler;
     const std::uint32_t kind = s.kind;
@@ -180,19 +190,24 @@ void Simulator::run_slot(std::uint32_t slot, SimTime at) {
 }
 
 bool Simulator::step() {
-    drop_dead_front();
-    const Entry* f = front();
-    if (f == nullptr) return false;
-    if (f->time >= next_boundary_) {
-        fire_boundaries_before(f->time);
-        drop_dead_front();  // a boundary hook may cancel events
-        f = front();
+    for (;;) {
+        const Entry* f = front();
         if (f == nullptr) return false;
+        if (!slots_[f->slot].live) {  // a tombstone
+            const std::uint32_t slot = f->slot;
+            remove_front();
+            release(slot);
+            continue;
+        }
+        if (f->time >= next_boundary_) {
+            fire_boundaries_before(f->time);  // the hook may cancel or schedule events
+            continue;
+        }
+        const Entry e = *f;
+        remove_front();
+        run_slot(e.slot, e.time);
+        return true;
     }
-    const Entry e = *f;
-    remove_front();
-    run_slot(e.slot, e.time);
-    return true;
 }
 
 void Simulator::run_until(SimTime t) {
