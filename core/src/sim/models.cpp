@@ -195,7 +195,7 @@ void Run::Impl::start(std::uint32_t j) {
     sim.schedule_in(ms_to_us(ms), this, sim::kWorkDone, j);
 }
 
-void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
+inline void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
     sim::ServiceModel& s = services[service];
     sim::Instance& in = s.instances[instance];
     --in.busy;
@@ -297,7 +297,7 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     arrive(e.target, ci, c.token);  // last: the call may complete in here
 }
 
-void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
+inline void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
     sim::Call& c = calls[ci];
     if (!c.waiting || c.token != token) return;  // answered after its timeout
     c.waiting = false;

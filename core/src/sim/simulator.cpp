@@ -50,7 +50,7 @@ void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
     bucket[i] = e;
 }
 
-std::size_t Simulator::advance_wheel() {
+inline std::size_t Simulator::advance_wheel() {
     // Bucket cur_ is empty and in_wheel_ > 0: the next occupied bucket is within the window.
     const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
     // A byte per bucket: the scan is short when the wheel is busy and bounded by kWheel when
