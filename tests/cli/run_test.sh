@@ -36,7 +36,7 @@ cmp -s "$work/a/events.csv" "$work/c/events.csv" || fail "exported events differ
 "$cli" run "$scenario" --duration 10 --seed 99 --out "$work/d" >/dev/null 2>&1 || fail "seed run"
 cmp -s "$work/a/timeseries.csv" "$work/d/timeseries.csv" && fail "other seed, same bytes"
 
-# 4. An existing directory is updated in place (each file replaced atomically).
+# 4. A folder holding an earlier export is replaced by the new export as a whole.
 "$cli" run "$scenario" --duration 2 --out "$work/a" >/dev/null 2>&1 || fail "rewrite into existing dir"
 rows=$(($(wc -l <"$work/a/timeseries.csv") - 1))
 [ "$rows" -eq 40 ] || fail "rewritten folder has $rows rows"
