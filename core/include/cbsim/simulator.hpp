@@ -162,7 +162,7 @@ class Simulator {
     std::size_t head_ = 0;                     // next entry of bucket cur_
     std::size_t in_wheel_ = 0;                 // entries in the wheel (tombstones too)
     bool front_in_heap_ = false;
-    std::vector<Entry> heap_;  // events beyond the wheel's window
+    std::vector<Entry> heap_;  // events outside the wheel's window or finding their bucket full
     std::vector<Slot> slots_;
     // Free slots form a LIFO list threaded through Slot::payload (no separate vector to grow).
     static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
