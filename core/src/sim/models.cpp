@@ -163,10 +163,12 @@ void Run::Impl::start(std::uint32_t j) {
     const Service& cfg = *s.cfg;
     ++s.instances[job.instance].busy;
     set_busy(s, +1);
-    // Fixed draw order per call: failure, hang, service time.
+    // Fixed draw order per call: failure, hang, service time. A probability of 0 draws
+    // nothing (the feature is off; only this service's own later draws shift when it is
+    // switched on).
     bool fail = false;
     if (cfg.failure_pattern == FailurePattern::random) {
-        fail = s.rng.bernoulli(cfg.failure_rate);
+        fail = cfg.failure_rate > 0.0 && s.rng.bernoulli(cfg.failure_rate);
     } else {
         const std::uint64_t k = ++s.started;
         if (cfg.every_nth > 0) {
@@ -176,11 +178,11 @@ void Run::Impl::start(std::uint32_t j) {
                    std::floor(static_cast<double>(k - 1) * cfg.failure_rate);
         }
     }
-    const bool hang = s.rng.bernoulli(cfg.hang_rate);
+    const bool hang = cfg.hang_rate > 0.0 && s.rng.bernoulli(cfg.hang_rate);
     double ms = 0.0;
     switch (cfg.latency.dist) {
         case LatencyDist::lognormal:
-            ms = std::exp(s.mu + s.sigma * s.rng.normal());
+            ms = exp_det(s.mu + s.sigma * s.rng.normal());
             break;
         case LatencyDist::exponential:
             ms = s.rng.exponential(cfg.latency.mean_ms);
