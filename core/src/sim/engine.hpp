@@ -7,13 +7,12 @@
 // Flow of one request: the traffic model makes a client request arrive at the entry service;
 // a service instance takes it on a worker or queues it (FIFO, bounded); when its work ends it
 // fails, hangs, or calls every dependency in parallel (one logical Call per edge, retried per
-// the edge's policy) and answers when all of them are done. Objects live in deques (stable
+// the edge's policy) and answers when all of them are done. Objects live in chunked pools (stable
 // addresses) with free lists, so steady runs allocate nothing per call.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -149,7 +148,7 @@ struct TrafficModel {
 
 struct Instance {
     std::uint32_t busy = 0;
-    std::deque<std::uint32_t> queue;
+    Ring<std::uint32_t> queue;
 };
 
 struct ServiceModel {
@@ -316,7 +315,9 @@ struct Run::Impl final : EventHandler {
 
     sim::TrafficModel traffic;
     std::vector<sim::ServiceModel> services;
-    std::deque<sim::EdgeModel> edges;  // [0] = client -> entry (a deque: never relocates)
+    // [0] = client -> entry. Filled once in the constructor (reserved, so it never relocates
+    // after), a vector rather than a deque: edges[i] is on every call's path.
+    std::vector<sim::EdgeModel> edges;
     sim::Pool<sim::Job> jobs;
     sim::Pool<sim::Call> calls;
     sim::Pool<sim::StoreWrite> writes;

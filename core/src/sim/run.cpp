@@ -32,9 +32,9 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     resolution = scenario.resolution_ms * kMillisecond;
     const std::uint64_t seed = scenario.seed;
 
-    timeline_order.resize(scenario.timeline.size());
-    for (std::size_t i = 0; i < timeline_order.size(); ++i)
-        timeline_order[i] = i;
+    timeline_order.reserve(scenario.timeline.size());
+    for (std::size_t i = 0; i < scenario.timeline.size(); ++i)
+        timeline_order.push_back(i);
     std::stable_sort(timeline_order.begin(), timeline_order.end(),
                      [&](std::size_t a, std::size_t b) {
                          return scenario.timeline[a].at < scenario.timeline[b].at;
@@ -47,6 +47,10 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
         services[i].rng = Rng(seed, stream_id("service:" + live.services[i].name));
         index[live.services[i].name] = i;
     }
+    std::size_t edge_count = 1;
+    for (const Service& s : live.services)
+        edge_count += s.dependencies.size();
+    edges.reserve(edge_count);
     sim::EdgeModel entry;
     entry.name = "client->" + live.traffic.target;
     entry.target = index.at(live.traffic.target);
