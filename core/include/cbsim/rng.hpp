@@ -32,28 +32,28 @@ struct Ziggurat256 {
 };
 extern const Ziggurat128 kNormal;       // f(x) = exp(-x^2 / 2), r = 3.442619855899
 extern const Ziggurat256 kExponential;  // f(x) = exp(-x), r = 7.69711747013104972
-extern const double kExp2Frac[32];      // 2^(j / 32), j = 0..31, correctly rounded
+extern const double kExp2Frac[64];      // 2^(j / 64), j = 0..63, correctly rounded
 }  // namespace rng_detail
 
 /// e^x from IEEE arithmetic only (no libm), so every platform computes the same bits:
-/// x = k ln2 / 32 + r with |r| <= ln2 / 64, e^x = 2^(k / 32) * p(r), p of degree 6 (relative
-/// error below 4e-16). 0 below -708 (subnormal results are not needed here), inf above 709.
+/// x = k ln2 / 64 + r with |r| <= ln2 / 128, e^x = 2^(k / 64) * p(r), p of degree 5 (relative
+/// error below 4e-16). 0 below -708 (subnormal results are not needed here), inf above 708.
 inline double exp_det(double x) {
-    if (!(x > -708.0)) return x != x ? x : 0.0;  // NaN stays NaN
-    if (x > 709.0) return HUGE_VAL;
-    constexpr double kInvLn2N = 46.166241308446828384;      // 32 / ln 2
-    constexpr double kLn2HiN = 0x1.62e42fee00000p-1 / 32;   // ln 2 / 32 in two parts; the high
-    constexpr double kLn2LoN = 0x1.a39ef35793c76p-33 / 32;  // one times k is exact (|k| < 2^16)
-    const double t = x * kInvLn2N;
-    const auto k = static_cast<std::int64_t>(t < 0 ? t - 0.5 : t + 0.5);  // nearest
-    const auto kd = static_cast<double>(k);
+    if (!(std::fabs(x) < 708.0)) return x != x ? x : x < 0 ? 0.0 : HUGE_VAL;  // NaN stays NaN
+    constexpr double kInvLn2N = 92.33248261689366;                            // 64 / ln 2
+    constexpr double kLn2HiN = 0x1.62e42fee00000p-1 / 64;   // ln 2 / 64 in two parts; the high
+    constexpr double kLn2LoN = 0x1.a39ef35793c76p-33 / 64;  // one times k is exact (|k| < 2^17)
+    // k = nearest integer to x * 64 / ln 2: adding 1.5 * 2^52 rounds it into the low bits (in
+    // the default round-to-nearest mode, which the engine never changes).
+    constexpr double kShift = 0x1.8p52;
+    const double shifted = x * kInvLn2N + kShift;
+    const double kd = shifted - kShift;
+    const auto k = static_cast<std::int64_t>(kd);  // exact: kd is an integer
     const double r = (x - kd * kLn2HiN) - kd * kLn2LoN;
-    const double p =
-        1.0 +
-        r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r / 720)))));
-    const std::int64_t e = k >> 5;  // floor(k / 32): arithmetic shift (C++20)
+    const double p = 1.0 + r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r / 120))));
+    const std::int64_t e = k >> 6;  // floor(k / 64): arithmetic shift (C++20)
     const double scale = std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
-    return rng_detail::kExp2Frac[k & 31] * p * scale;
+    return rng_detail::kExp2Frac[k & 63] * p * scale;
 }
 
 /// splitmix64: a one-step 64-bit mixer; used for seeding and for stream derivation.
