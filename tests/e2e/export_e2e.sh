@@ -14,19 +14,14 @@ mkdir -p "$work"
 export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
 log=$work/app.log
 fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
-# xdotool with a retry: opening the X display can fail transiently on a loaded machine.
-xdo() {
-    for _ in 1 2 3; do xdotool "$@" && return 0; sleep 0.5; done
-    fail "xdotool $* failed"
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 "$app" --test-report --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 
-timeout 30 xdotool search --sync --onlyvisible --name '^cbsim' >/dev/null || fail "no window"
-for _ in $(seq 300); do grep -q '^READY' "$log" && break; sleep 0.1; done
-grep -q '^READY' "$log" || fail "app never became READY"
+wait_ready
 read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
 cy=$(((y0 + y1) / 2))
 echo "B.failure_rate slider: x $x0..$x1 y $y0..$y1"
@@ -63,13 +58,7 @@ sleep 8
 import -window root "$work/recovered.png"
 
 # Ctrl+E, keys held longer than a frame (ImGui 1.86 polls key state once per frame).
-xdo keydown ctrl
-sleep 0.3
-xdo keydown e
-sleep 0.5
-xdo keyup e
-sleep 0.1
-xdo keyup ctrl
+chord ctrl e
 for _ in $(seq 300); do grep -q '^EXPORTED ' "$log" && break; sleep 0.1; done
 grep -q '^EXPORTED ' "$log" || fail "no EXPORTED line after Ctrl+E"
 export_dir=$(grep '^EXPORTED ' "$log" | head -1 | cut -d' ' -f2-)
@@ -118,13 +107,7 @@ cmp "$export_dir/events.csv" "$work/rerun/events.csv" || fail "re-run events.csv
 echo "cbsim-cli re-run: identical timeseries.csv ($(wc -l <"$ts") lines) and events.csv"
 
 # Ctrl+P: the plots as a PNG beside the exports, cropped to the Plots panel.
-xdo keydown ctrl
-sleep 0.3
-xdo keydown p
-sleep 0.5
-xdo keyup p
-sleep 0.1
-xdo keyup ctrl
+chord ctrl p
 for _ in $(seq 100); do grep -q '^SCREENSHOT .*-plots.png ok' "$log" && break; sleep 0.1; done
 png=$(grep '^SCREENSHOT .*-plots.png ok' "$log" | head -1 | cut -d' ' -f2)
 [ -n "$png" ] && [ -s "$png" ] || fail "Ctrl+P wrote no PNG of the plots"
@@ -134,18 +117,6 @@ echo "plots PNG: $png (${pw}x$ph)"
 ls "$work/exports" | grep -q '\.tmp' && fail "a temporary file was left behind"
 
 # Quit with a real Ctrl+Q.
-xdo keydown ctrl
-sleep 0.2
-xdo keydown q
-sleep 0.2
-xdo keyup q
-sleep 0.1
-xdo keyup ctrl
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not close the app"
-rc=0
-wait "$pid" || rc=$?
-trap - EXIT
-[ "$rc" -eq 0 ] || fail "exit code $rc"
+quit_app
 echo "screenshots: $work/before.png $work/after.png $work/recovered.png"
 echo "E2E: PASS"

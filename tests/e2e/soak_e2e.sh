@@ -22,19 +22,15 @@ mkdir -p "$work"
 export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
 log=$work/app.log
 fail() { echo "FAIL: $*"; echo "--- app log (tail)"; tail -20 "$log"; exit 1; }
-xdo() {
-    for _ in 1 2 3; do xdotool "$@" && return 0; sleep 0.5; done
-    fail "xdotool $* failed"
-}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 "$cli" validate "$scenario" >/dev/null || fail "soak scenario does not validate"
 
 "$app" --test-report --pos 0 0 --fps 60 --speed 1000 --scenario "$scenario" \
     --export-dir "$work/exports" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-timeout 30 xdotool search --sync --onlyvisible --name '^cbsim' >/dev/null || fail "no window"
-for _ in $(seq 300); do grep -q '^READY' "$log" && break; sleep 0.1; done
-grep -q '^READY' "$log" || fail "app never became READY"
+wait_ready
 start=$SECONDS
 
 # field NAME: a kB value of /proc/PID/status (fails the test if the app is gone).
@@ -78,13 +74,7 @@ else
 fi
 
 # Ctrl+E: the export says how far the run went.
-xdo keydown ctrl
-sleep 0.3
-xdo keydown e
-sleep 0.5
-xdo keyup e
-sleep 0.1
-xdo keyup ctrl
+chord ctrl e
 for _ in $(seq 600); do grep -q '^EXPORTED ' "$log" && break; sleep 0.1; done
 grep -q '^EXPORTED ' "$log" || fail "no EXPORTED line after Ctrl+E"
 export_dir=$(grep '^EXPORTED ' "$log" | head -1 | cut -d' ' -f2-)
@@ -100,18 +90,6 @@ awk -v s="$sim_s" -v r="$real_s" -v m="$min_speed" 'BEGIN { exit !(s >= m * r) }
     fail "only ${sim_s} simulated seconds in ${real_s} s"
 [ "$opens" -ge 1 ] || fail "no breaker opened during the soak"
 
-xdo keydown ctrl
-sleep 0.2
-xdo keydown q
-sleep 0.2
-xdo keyup q
-sleep 0.1
-xdo keyup ctrl
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not close the app"
-rc=0
-wait "$pid" || rc=$?
-trap - EXIT
-[ "$rc" -eq 0 ] || fail "exit code $rc"
+quit_app
 echo "samples: $work/rss.tsv, screenshot: $work/soak.png"
 echo "E2E: PASS"

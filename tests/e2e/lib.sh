@@ -1,0 +1,39 @@
+# Sourced by the *_e2e.sh scripts: xdotool with retries, key chords held longer than a frame,
+# waiting for the app's READY report and a clean Ctrl+Q exit. The sourcing script defines
+# fail MESSAGE, and sets $log (the app's output) and $pid (the app) before using them.
+
+# xdotool with a retry: opening the X display can fail for a moment on a loaded machine.
+xdo() {
+    for _ in 1 2 3; do xdotool "$@" && return 0; sleep 0.5; done
+    fail "xdotool $* failed"
+}
+
+# chord MOD KEY: MOD+KEY, both held longer than a frame (ImGui 1.86 polls key state once per
+# frame, and llvmpipe frames can take 100 ms on a loaded machine).
+chord() {
+    xdo keydown "$1"
+    sleep 0.3
+    xdo keydown "$2"
+    sleep 0.5
+    xdo keyup "$2"
+    sleep 0.1
+    xdo keyup "$1"
+}
+
+# wait_ready: the window is mapped and the app has printed READY (widget positions follow it).
+wait_ready() {
+    timeout 30 xdotool search --sync --onlyvisible --name '^cbsim' >/dev/null || fail "no window"
+    for _ in $(seq 300); do grep -q '^READY' "$log" && break; sleep 0.1; done
+    grep -q '^READY' "$log" || fail "app never became READY"
+}
+
+# quit_app: a real Ctrl+Q closes the app within 10 s with exit code 0.
+quit_app() {
+    chord ctrl q
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not close the app"
+    local rc=0
+    wait "$pid" || rc=$?
+    trap - EXIT
+    [ "$rc" -eq 0 ] || fail "exit code $rc"
+}
