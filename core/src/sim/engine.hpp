@@ -85,16 +85,17 @@ struct Pool {
     std::vector<T> items;
     std::vector<std::uint32_t> free;
     std::uint32_t alloc() {
-        if (free.empty()) {
-            items.emplace_back();
-            return static_cast<std::uint32_t>(items.size() - 1);
-        }
+        if (free.empty()) return add();
         const std::uint32_t i = free.back();
         free.pop_back();
         items[i] = T{};
         return i;
     }
     void release(std::uint32_t i) { free.push_back(i); }
+    [[gnu::noinline]] std::uint32_t add() {  // a new object: the rare, growing path
+        items.emplace_back();
+        return static_cast<std::uint32_t>(items.size() - 1);
+    }
     T& operator[](std::uint32_t i) { return items[i]; }
     const T& operator[](std::uint32_t i) const { return items[i]; }
     std::size_t live() const { return items.size() - free.size(); }
@@ -120,7 +121,7 @@ struct Ring {
         head = (head + 1) & (items.size() - 1);
         --count;
     }
-    void grow() {
+    [[gnu::noinline]] void grow() {
         std::vector<T> bigger(items.empty() ? 16 : items.size() * 2);
         for (std::size_t i = 0; i < count; ++i)
             bigger[i] = at(i);
@@ -260,40 +261,52 @@ struct Run::Impl final : EventHandler {
     std::string apply_change(std::string_view path, const SettingValue& value);
     void react_to_change(std::string_view path, const Service* before_copy);
 
-    // traffic (models.cpp)
-    void set_rate(double rate);
-    void schedule_arrival();
-    void on_arrival();
-    void on_phase(std::uint32_t index);
-    void on_ramp_tick(std::uint64_t gen);
+    // Models (models.cpp). The functions on every call's path are `inline` (defined and used
+    // only in models.cpp): the core is built with -fPIC, where GCC does not inline a function
+    // that could be interposed, so without it each step of a call is an out-of-line call.
+    // They are always inlined, except finish(), which closes the cycle finish -> on_answer ->
+    // complete_attempt -> call_done -> finish (of the caller's job); so a call's path through
+    // on_event has one out-of-line call. The rare paths are noinline so that they stay out.
+
+    // traffic
+    [[gnu::noinline]] void set_rate(double rate);
+    [[gnu::always_inline]] inline void schedule_arrival();
+    [[gnu::always_inline]] inline void on_arrival();
+    [[gnu::noinline]] void on_phase(std::uint32_t index);
+    [[gnu::noinline]] void on_ramp_tick(std::uint64_t gen);
 
     // services
-    void arrive(std::uint32_t service, std::uint32_t call, std::uint32_t token);
-    void start(std::uint32_t job);
-    void on_work_done(std::uint32_t job);
-    void release_worker(std::uint32_t service, std::uint32_t instance);
-    void finish(std::uint32_t job, bool ok);
-    void set_busy(sim::ServiceModel& s, std::int64_t delta);
-    void refresh_service(std::uint32_t service);
+    [[gnu::always_inline]] inline void arrive(std::uint32_t service, std::uint32_t call,
+                                              std::uint32_t token);
+    [[gnu::always_inline]] inline void start(std::uint32_t job);
+    [[gnu::always_inline]] inline void on_work_done(std::uint32_t job);
+    [[gnu::always_inline]] inline void release_worker(std::uint32_t service,
+                                                      std::uint32_t instance);
+    inline void finish(std::uint32_t job, bool ok);
+    [[gnu::always_inline]] inline void set_busy(sim::ServiceModel& s, std::int64_t delta);
+    [[gnu::noinline]] void refresh_service(std::uint32_t service);
 
     // edges
-    void start_call(std::uint32_t edge, std::uint32_t job);
-    void try_attempt(std::uint32_t call);
-    void on_answer(std::uint32_t call, std::uint32_t token, bool ok);
-    void on_timeout(std::uint32_t call, std::uint32_t token);
-    void add_timeout(std::uint32_t edge, SimTime at, std::uint32_t call, std::uint32_t token);
-    void arm_timer(std::uint32_t edge);
-    void on_timer(std::uint32_t edge);
-    void complete_attempt(std::uint32_t call, Outcome outcome, SimTime duration);
-    void attempt_failed(std::uint32_t call);
-    void call_done(std::uint32_t call, bool ok);
-    SimTime backoff(sim::EdgeModel& e, sim::Call& c);
-    bool take_retry_token(sim::EdgeModel& e, std::uint32_t instance);
-    void on_store_write(std::uint32_t write);
-    void build_breakers(std::uint32_t edge);
-    void grow_caller_instances(std::uint32_t edge);
-    void on_transition(std::uint32_t edge, std::uint32_t breaker, const Transition& t);
-    void mark_fault_or_clear(std::uint32_t service, const Service& before);
+    [[gnu::always_inline]] inline void start_call(std::uint32_t edge, std::uint32_t job);
+    [[gnu::always_inline]] inline void try_attempt(std::uint32_t call);
+    [[gnu::always_inline]] inline void on_answer(std::uint32_t call, std::uint32_t token, bool ok);
+    [[gnu::noinline]] void on_timeout(std::uint32_t call, std::uint32_t token);
+    [[gnu::always_inline]] inline void add_timeout(std::uint32_t edge, SimTime at,
+                                                   std::uint32_t call, std::uint32_t token);
+    [[gnu::noinline]] void arm_timer(std::uint32_t edge);
+    [[gnu::noinline]] void on_timer(std::uint32_t edge);
+    [[gnu::always_inline]] inline void complete_attempt(std::uint32_t call, Outcome outcome,
+                                                        SimTime duration);
+    [[gnu::always_inline]] inline void attempt_failed(std::uint32_t call);
+    [[gnu::always_inline]] inline void call_done(std::uint32_t call, bool ok);
+    [[gnu::noinline]] SimTime backoff(sim::EdgeModel& e, sim::Call& c);
+    [[gnu::noinline]] bool take_retry_token(sim::EdgeModel& e, std::uint32_t instance);
+    [[gnu::noinline]] void on_store_write(std::uint32_t write);
+    [[gnu::noinline]] void build_breakers(std::uint32_t edge);
+    [[gnu::noinline]] void grow_caller_instances(std::uint32_t edge);
+    [[gnu::noinline]] void on_transition(std::uint32_t edge, std::uint32_t breaker,
+                                         const Transition& t);
+    [[gnu::noinline]] void mark_fault_or_clear(std::uint32_t service, const Service& before);
 
     // buckets and KPIs (run.cpp)
     void on_boundary(SimTime b);

@@ -5,6 +5,7 @@
 // [SECTION] Services
 // [SECTION] Edges: attempts and their outcomes
 // [SECTION] Edges: retries, budget, fallback
+// [SECTION] Events
 // [SECTION] Edges: breakers and their transitions
 #include <algorithm>
 #include <cmath>
@@ -122,7 +123,7 @@ void Run::Impl::refresh_service(std::uint32_t index) {
     }
 }
 
-inline void Run::Impl::set_busy(sim::ServiceModel& s, std::int64_t delta) {  // models.cpp only
+void Run::Impl::set_busy(sim::ServiceModel& s, std::int64_t delta) {
     const SimTime now = sim.now();
     s.busy_integral += s.busy * (now - s.busy_since);
     s.busy_since = now;
@@ -197,7 +198,7 @@ void Run::Impl::start(std::uint32_t j) {
     sim.schedule_in(ms_to_us(ms), this, sim::kWorkDone, j);
 }
 
-inline void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
+void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
     sim::ServiceModel& s = services[service];
     sim::Instance& in = s.instances[instance];
     --in.busy;
@@ -299,7 +300,7 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     arrive(e.target, ci, c.token);  // last: the call may complete in here
 }
 
-inline void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
+void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
     sim::Call& c = calls[ci];
     if (!c.waiting || c.token != token) return;  // answered after its timeout
     c.waiting = false;
@@ -464,6 +465,43 @@ void Run::Impl::call_done(std::uint32_t ci, bool ok) {
         const bool job_ok = !job.dep_failed;
         release_worker(job.service, job.instance);
         finish(job_index, job_ok);
+    }
+}
+
+// [SECTION] Events ---------------------------------------------------------------------------
+
+// Every event of a run comes through here; in models.cpp so that the handlers of a call can be
+// inlined into it.
+void Run::Impl::on_event(std::uint32_t kind, std::uint64_t payload) {
+    const auto lo = static_cast<std::uint32_t>(payload);
+    const auto hi = static_cast<std::uint32_t>(payload >> 32);
+    switch (kind) {
+        case sim::kArrival:
+            on_arrival();
+            break;
+        case sim::kWorkDone:
+            on_work_done(lo);
+            break;
+        case sim::kTimeout:
+            on_timer(lo);
+            break;
+        case sim::kRetry:
+            if (calls[hi].token == lo && !calls[hi].waiting) try_attempt(hi);
+            break;
+        case sim::kStoreWrite:
+            on_store_write(lo);
+            break;
+        case sim::kPhase:
+            on_phase(lo);
+            break;
+        case sim::kRampTick:
+            on_ramp_tick(payload);
+            break;
+        case sim::kBoundary:
+            on_boundary(static_cast<SimTime>(payload));
+            break;
+        default:
+            break;
     }
 }
 

@@ -95,39 +95,6 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
 
 // [SECTION] Events and time ------------------------------------------------------------------
 
-void Run::Impl::on_event(std::uint32_t kind, std::uint64_t payload) {
-    const auto lo = static_cast<std::uint32_t>(payload);
-    const auto hi = static_cast<std::uint32_t>(payload >> 32);
-    switch (kind) {
-        case sim::kArrival:
-            on_arrival();
-            break;
-        case sim::kWorkDone:
-            on_work_done(lo);
-            break;
-        case sim::kTimeout:
-            on_timer(lo);
-            break;
-        case sim::kRetry:
-            if (calls[hi].token == lo && !calls[hi].waiting) try_attempt(hi);
-            break;
-        case sim::kStoreWrite:
-            on_store_write(lo);
-            break;
-        case sim::kPhase:
-            on_phase(lo);
-            break;
-        case sim::kRampTick:
-            on_ramp_tick(payload);
-            break;
-        case sim::kBoundary:
-            on_boundary(static_cast<SimTime>(payload));
-            break;
-        default:
-            break;
-    }
-}
-
 void Run::Impl::advance_to(SimTime t) {
     while (next_timeline < timeline_order.size()) {
         const TimelineEntry& e = scenario.timeline[timeline_order[next_timeline]];
