@@ -35,10 +35,10 @@ SimTime ms_to_us(double ms) {
 // [SECTION] Traffic --------------------------------------------------------------------------
 
 void Run::Impl::schedule_arrival() {
-    sim.cancel(traffic.next);
+    if (traffic.next.valid()) sim.cancel(traffic.next);  // (on_arrival clears it: no call)
     traffic.next = EventId{};
     if (traffic.rate <= 0.0) return;
-    const double mean_gap_us = 1e6 / traffic.rate;
+    const double mean_gap_us = traffic.mean_gap_us;
     if (live.traffic.arrival == Arrival::poisson) {
         traffic.next =
             sim.schedule_in(round_us(traffic.rng.exponential(mean_gap_us)), this, sim::kArrival);
@@ -52,6 +52,7 @@ void Run::Impl::schedule_arrival() {
 
 void Run::Impl::set_rate(double rate) {
     traffic.rate = std::max(0.0, rate);
+    traffic.mean_gap_us = traffic.rate > 0.0 ? 1e6 / traffic.rate : 0.0;
     schedule_arrival();
 }
 
