@@ -32,8 +32,6 @@ class LogHistogram {
         max_ = std::max(max_, value);
         count_ += count;
         sum_ += value * static_cast<std::int64_t>(count);
-        lo_used_ = std::min(lo_used_, b);
-        hi_used_ = std::max(hi_used_, b);
     }
 
     /// The q-quantile (q in [0, 1]): the midpoint of the bucket holding the sample of rank
@@ -71,6 +69,9 @@ class LogHistogram {
     static constexpr int kGroups = kBuckets >> kSubBits;  // 64 buckets per group
     static_assert(kBuckets % (1 << kSubBits) == 0);
 
+    // The range of buckets in use, from the extremes (bucket_of is monotonic); count_ > 0.
+    int lo_used() const { return bucket_of(min_); }
+    int hi_used() const { return bucket_of(max_); }
     std::uint64_t rank_of(double q) const;           // of a quantile; count_ > 0
     double value_of_rank(std::uint64_t rank) const;  // midpoint of its bucket
 
@@ -80,8 +81,6 @@ class LogHistogram {
     std::int64_t sum_ = 0;  // microseconds: overflows after ~2.9e5 years of summed samples
     std::int64_t min_ = std::numeric_limits<std::int64_t>::max();  // while empty
     std::int64_t max_ = 0;
-    int lo_used_ = kBuckets;
-    int hi_used_ = -1;
 };
 
 }  // namespace cbsim

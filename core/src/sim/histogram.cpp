@@ -32,7 +32,7 @@ std::uint64_t LogHistogram::rank_of(double q) const {
 double LogHistogram::value_of_rank(std::uint64_t rank) const {
     // Whole groups first (64 buckets each), then the buckets of the group holding the rank.
     std::uint64_t seen = 0;
-    for (int g = lo_used_ >> kSubBits; g <= hi_used_ >> kSubBits; ++g) {
+    for (int g = lo_used() >> kSubBits; g <= hi_used() >> kSubBits; ++g) {
         const std::uint32_t in_group = groups_[static_cast<std::size_t>(g)];
         if (seen + in_group < rank) {
             seen += in_group;
@@ -63,7 +63,7 @@ std::array<double, 2> LogHistogram::quantiles(double q_low, double q_high) const
 
 void LogHistogram::merge(const LogHistogram& other) {
     if (other.count_ == 0) return;
-    for (int g = other.lo_used_ >> kSubBits; g <= other.hi_used_ >> kSubBits; ++g) {
+    for (int g = other.lo_used() >> kSubBits; g <= other.hi_used() >> kSubBits; ++g) {
         const std::uint32_t in_group = other.groups_[static_cast<std::size_t>(g)];
         if (in_group == 0) continue;  // skips 64 empty buckets at once
         groups_[static_cast<std::size_t>(g)] += in_group;
@@ -74,22 +74,18 @@ void LogHistogram::merge(const LogHistogram& other) {
     max_ = std::max(max_, other.max_);
     count_ += other.count_;
     sum_ += other.sum_;
-    lo_used_ = std::min(lo_used_, other.lo_used_);
-    hi_used_ = std::max(hi_used_, other.hi_used_);
 }
 
 void LogHistogram::clear() {
-    if (hi_used_ >= lo_used_) {
-        std::fill(counts_.begin() + lo_used_, counts_.begin() + hi_used_ + 1, 0u);
-        std::fill(groups_.begin() + (lo_used_ >> kSubBits),
-                  groups_.begin() + (hi_used_ >> kSubBits) + 1, 0u);
+    if (count_ > 0) {
+        const int lo = lo_used(), hi = hi_used();
+        std::fill(counts_.begin() + lo, counts_.begin() + hi + 1, 0u);
+        std::fill(groups_.begin() + (lo >> kSubBits), groups_.begin() + (hi >> kSubBits) + 1, 0u);
     }
     count_ = 0;
     sum_ = 0;
     min_ = std::numeric_limits<std::int64_t>::max();
     max_ = 0;
-    lo_used_ = kBuckets;
-    hi_used_ = -1;
 }
 
 double LogHistogram::mean() const {
