@@ -164,8 +164,12 @@ struct ServiceModel {
     std::uint32_t arrivals = 0, served = 0, dropped = 0;
     std::uint32_t queued = 0;  // over all instances
     std::int64_t busy = 0;     // over all instances
-    SimTime busy_since = 0;
-    std::int64_t busy_integral = 0;  // busy * microseconds since the bucket start
+    // The bucket's time integral of busy, from [bucket_from, end): busy * end - busy_from *
+    // bucket_from - busy_moments, where busy_moments sums delta * t over the changes since
+    // bucket_from (exact integers; a change costs one add, no multiply).
+    SimTime bucket_from = 0;
+    std::int64_t busy_from = 0;
+    std::int64_t busy_moments = 0;
 };
 
 /// Per-edge counters of the current bucket (EdgeRow's counters) and the logical totals.

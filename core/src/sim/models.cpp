@@ -126,8 +126,7 @@ void Run::Impl::refresh_service(std::uint32_t index) {
 
 void Run::Impl::set_busy(sim::ServiceModel& s, std::int64_t delta) {
     const SimTime now = sim.now();
-    s.busy_integral += s.busy * (now - s.busy_since);
-    s.busy_since = now;
+    s.busy_moments += delta * now;
     s.busy += delta;
 }
 

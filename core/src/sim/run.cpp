@@ -212,7 +212,7 @@ void Run::Impl::fill_rows(SimTime end, bool observe, std::vector<EdgeRow>& out_e
         r.dropped = s.dropped;
         r.queue = s.queued;
         const double integral =
-            static_cast<double>(s.busy_integral + s.busy * (end - s.busy_since));
+            static_cast<double>(s.busy * end - s.busy_from * s.bucket_from - s.busy_moments);
         const double busy = integral / static_cast<double>(length);
         r.busy = static_cast<float>(busy);
         const double workers = static_cast<double>(s.cfg->capacity) *
@@ -235,8 +235,9 @@ void Run::Impl::on_boundary(SimTime b) {
     recorder->publish_live(live_views);
     for (sim::ServiceModel& s : services) {
         s.arrivals = s.served = s.dropped = 0;
-        s.busy_integral = 0;
-        s.busy_since = b;
+        s.busy_moments = 0;
+        s.busy_from = s.busy;
+        s.bucket_from = b;
     }
     bucket_start = b;
 }
