@@ -71,7 +71,7 @@ struct Call {
     bool has_permit = false;
     std::uint32_t breaker = 0;
     std::uint64_t epoch = 0;  // breaker set the permit came from
-    Permit permit;
+    Permit permit{};
     SimTime attempt_start = 0;
     SimTime prev_sleep = 0;  // decorrelated jitter
 };
@@ -84,11 +84,11 @@ template <typename T>
 struct Pool {
     std::vector<T> items;
     std::vector<std::uint32_t> free;
+    /// An object to be assigned whole by the caller (a reused one keeps its old values).
     std::uint32_t alloc() {
         if (free.empty()) return add();
         const std::uint32_t i = free.back();
         free.pop_back();
-        items[i] = T{};
         return i;
     }
     void release(std::uint32_t i) { free.push_back(i); }
@@ -246,7 +246,7 @@ struct EdgeModel {
 struct StoreWrite {
     std::uint32_t edge = 0;
     std::uint64_t epoch = 0;
-    Permit permit;
+    Permit permit{};
     Outcome outcome = Outcome::success;
     SimTime duration = 0;
 };

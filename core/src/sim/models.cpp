@@ -139,11 +139,11 @@ void Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t 
     if (++s.rr == active) s.rr = 0;  // (rr + 1) % active without a division
     const std::uint32_t j = jobs.alloc();
     sim::Job& job = jobs[j];
-    job.service = service;
-    job.instance = inst;
-    job.call = call;
-    job.token = token;
-    job.arrived = sim.now();
+    job = sim::Job{.service = service,
+                   .instance = inst,
+                   .call = call,
+                   .token = token,
+                   .arrived = sim.now()};  // (one set of stores)
     sim::Instance& in = s.instances[inst];
     const auto cap = static_cast<std::uint32_t>(s.cfg->capacity);
     if (cap == 0 || in.busy < cap) {
@@ -254,11 +254,11 @@ void Run::Impl::finish(std::uint32_t j, bool ok) {
 
 void Run::Impl::start_call(std::uint32_t edge, std::uint32_t j) {
     const std::uint32_t ci = calls.alloc();
-    sim::Call& c = calls[ci];
-    c.edge = edge;
-    c.job = j;
-    c.instance = jobs[j].instance;
-    c.prev_sleep = std::max<SimTime>(0, edges[edge].cfg->retry.backoff_base_ms) * kMillisecond;
+    calls[ci] = sim::Call{
+        .edge = edge,
+        .job = j,
+        .instance = jobs[j].instance,
+        .prev_sleep = std::max<SimTime>(0, edges[edge].cfg->retry.backoff_base_ms) * kMillisecond};
     ++edges[edge].first_tries;
     try_attempt(ci);
 }
