@@ -53,33 +53,12 @@ class Simulator {
     /// is a few stores.
     EventId schedule_at(SimTime at, EventHandler* handler, std::uint32_t kind,
                         std::uint64_t payload = 0) {
-        if (at < now_) at = now_;
-        if (free_head_ == kNoSlot) add_slot();
-        const std::uint32_t slot = free_head_;
-        Slot& s = slots_[slot];
-        free_head_ = static_cast<std::uint32_t>(s.payload);
-        s.handler = handler;
-        s.payload = payload;
-        s.kind = kind;
-        s.live = true;
-        ++live_;
-        const Entry e{at, seq_++, slot};
-        if (in_wheel_ == 0) cur_ = now_ >> kBucketShift;  // an empty wheel follows the clock
-        const std::int64_t b = at >> kBucketShift;
-        const auto ahead = static_cast<std::uint64_t>(b - cur_);  // huge when b < cur_
-        const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
-        if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted
-            wheel_[w * kBucketCap + fill_[w]++] = e;
-            ++in_wheel_;
-        } else {
-            insert_slow(e, ahead);
-        }
-        return EventId{slot, s.generation};
+        return schedule_from_now(at < now_ ? now_ : at, handler, kind, payload);
     }
     /// Schedules an event `delay` after now() (negative delays count as 0).
     EventId schedule_in(SimTime delay, EventHandler* handler, std::uint32_t kind,
                         std::uint64_t payload = 0) {
-        return schedule_at(now_ + (delay > 0 ? delay : 0), handler, kind, payload);
+        return schedule_from_now(now_ + (delay > 0 ? delay : 0), handler, kind, payload);
     }
 
     /// Cancels a pending event. Returns false if it already ran, was cancelled, or never was.
@@ -108,6 +87,32 @@ class Simulator {
     void set_period_hook(SimTime period, EventHandler* handler, std::uint32_t kind);
 
   private:
+    /// schedule_at without the clamp: `at` >= now() already.
+    EventId schedule_from_now(SimTime at, EventHandler* handler, std::uint32_t kind,
+                              std::uint64_t payload) {
+        if (free_head_ == kNoSlot) add_slot();
+        const std::uint32_t slot = free_head_;
+        Slot& s = slots_[slot];
+        free_head_ = static_cast<std::uint32_t>(s.payload);
+        s.handler = handler;
+        s.payload = payload;
+        s.kind = kind;
+        s.live = true;
+        ++live_;
+        const Entry e{at, seq_++, slot};
+        if (in_wheel_ == 0) cur_ = now_ >> kBucketShift;  // an empty wheel follows the clock
+        const std::int64_t b = at >> kBucketShift;
+        const auto ahead = static_cast<std::uint64_t>(b - cur_);  // huge when b < cur_
+        const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
+        if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted
+            wheel_[w * kBucketCap + fill_[w]++] = e;
+            ++in_wheel_;
+        } else {
+            insert_slow(e, ahead);
+        }
+        return EventId{slot, s.generation};
+    }
+
     __extension__ typedef unsigned __int128 Key;  // GCC/Clang builtin; ISO C++ has none
 
     struct Entry {     // queue entry: 24 bytes
