@@ -8,8 +8,9 @@
 // own stream, derived from (seed, stream id), so that changing one service's knob never shifts
 // another service's draws.
 //
-// Determinism needs IEEE double arithmetic without fused multiply-add contraction (the default
-// on x86-64; a target that contracts a * b + c into one FMA may differ in the last bit).
+// Determinism needs IEEE double arithmetic without fused multiply-add contraction: a target
+// that contracts a * b + c into one FMA may differ in the last bit. cbsim_core is built with
+// -ffp-contract=off (core/CMakeLists.txt) for that reason, with GCC and clang alike.
 #pragma once
 
 #include <bit>
