@@ -91,6 +91,7 @@ Admission ConcurrentBreaker::acquire_slow() {
     if (open_until != kNotOpen && t <= open_until) return Admission{Rejection::open, {}};
     std::lock_guard lock(mutex_);
     const SimTime locked_now = std::max(t, now());
+    finish_trip(locked_now);
     const Admission a = breaker_->acquire(locked_now);
     update_mode(locked_now);
     return a;
@@ -146,6 +147,15 @@ void ConcurrentBreaker::record(const Permit& permit, Outcome outcome,
 void ConcurrentBreaker::trip_from_fast_path() {
     std::lock_guard lock(mutex_);
     const SimTime t = now();
+    finish_trip(t);
+    update_mode(t);
+}
+
+void ConcurrentBreaker::finish_trip(SimTime t) {
+    // The failure that reached the threshold took effect when it set kTripping. Whoever takes
+    // the lock first (that thread, or another one's acquire, record or query) trips the state
+    // machine before doing anything else, so no call is admitted or recorded in between.
+    if (!(word_.load(std::memory_order_acquire) & kTripping)) return;
     // The state machine has been idle in this closed generation (zero counts): hand it the
     // streak, so that it trips with its own rule and reason ("consecutive_failures 3 >= 3").
     for (std::uint32_t i = 0; i < trip_threshold_; ++i) {
@@ -154,12 +164,12 @@ void ConcurrentBreaker::trip_from_fast_path() {
         gobreaker_->record(a.permit, Outcome::failure, 0, t);
     }
     word_.store(0, std::memory_order_release);
-    update_mode(t);
 }
 
 void ConcurrentBreaker::record_slow(const Permit& permit, Outcome outcome, SimTime duration) {
     std::lock_guard lock(mutex_);
     const SimTime t = now();
+    finish_trip(t);
     breaker_->record(permit, outcome, duration, t);
     update_mode(t);
 }
@@ -189,6 +199,7 @@ State ConcurrentBreaker::state() {
     if (open_until != kNotOpen && t <= open_until) return State::open;
     std::lock_guard lock(mutex_);
     const SimTime locked_now = std::max(t, now());
+    finish_trip(locked_now);
     const State s = breaker_->state(locked_now);
     update_mode(locked_now);
     return s;
@@ -196,6 +207,7 @@ State ConcurrentBreaker::state() {
 
 Counts ConcurrentBreaker::counts() {
     std::lock_guard lock(mutex_);
+    finish_trip(now());
     const std::uint64_t w = word_.load(std::memory_order_acquire);
     if (!(w & kFast)) return breaker_->counts();
     const Sums s = sums();

@@ -115,6 +115,7 @@ class ConcurrentBreaker {
     Admission acquire_slow();
     void record_slow(const Permit& permit, Outcome outcome, SimTime duration);
     void trip_from_fast_path();
+    void finish_trip(SimTime now);  // with mutex_ held: a fast-path trip handed over
     void update_mode(SimTime now);  // with mutex_ held
     Sums sums() const;
     std::uint64_t success_sum() const;
