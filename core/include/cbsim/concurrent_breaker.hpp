@@ -21,8 +21,10 @@
 // when its trip is the default or consecutive_failures and interval_ms is 0, runs the closed
 // state without a lock and without reading the clock: admission is one atomic load, a result
 // one atomic load plus a per-thread counter, and a failure a compare-and-swap on the
-// (generation, consecutive failures) word. The failure that reaches the threshold takes the
-// lock and hands the streak to the state machine, which trips with its usual reason. Every
+// (generation, consecutive failures) word. The failure that reaches the threshold leaves fast
+// mode in that compare-and-swap; the first thread to take the lock afterwards hands the streak
+// to the state machine, which trips with its usual reason, before it admits or records
+// anything (so no call is admitted between the tripping failure and the trip). Every
 // other case (other presets, windows, open -> half-open, half-open probes) runs the state
 // machine under a mutex. counts() are exact when no call is in flight, and may lag by the
 // calls racing a transition otherwise.
