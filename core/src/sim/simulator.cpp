@@ -211,7 +211,7 @@ bool Simulator::step() {
 }
 
 void Simulator::run_until(SimTime t) {
-    // front(), remove_front() and run_slot() written out: this loop runs every event.
+    // front() and remove_front() written out: this loop runs every event.
     for (;;) {
         Entry e{};
         bool from_heap = false;
@@ -241,22 +241,11 @@ void Simulator::run_until(SimTime t) {
         } else {
             remove_wheel_front();
         }
-        Slot& s = slots_[e.slot];
-        if (!s.live) {
+        if (!slots_[e.slot].live) {
             release(e.slot);
             continue;
         }
-        EventHandler* handler = s.handler;
-        const std::uint32_t kind = s.kind;
-        const std::uint64_t payload = s.payload;
-        s.live = false;
-        ++s.generation;
-        s.payload = free_head_;
-        free_head_ = e.slot;
-        --live_;
-        now_ = e.time;
-        ++processed_;
-        handler->on_event(kind, payload);
+        run_slot(e.slot, e.time);
     }
     if (t > now_) {
         fire_boundaries_before(t);
