@@ -4,7 +4,10 @@
 // (time, sequence): events run in time order, equal times in the order they were scheduled.
 // The queue is a bucket wheel for the next ~65 ms (256 us buckets of up to 8 events, each
 // sorted when the clock reaches it) plus a 4-ary heap for events further ahead or in a full
-// bucket; the earlier of the two fronts runs.
+// bucket; the earlier of the two fronts runs. Beside them, the lane holds one more event for a
+// model that always has exactly one pending (the traffic's next arrival), with no slot or queue
+// entry; it takes its sequence number like any other, so the order is the same. A bit per
+// bucket finds the next occupied one.
 // Cancelling is lazy: the event's slot is marked dead (a tombstone) and skipped when it reaches
 // the front. Event slots, buckets and heap storage are reused, so a steady run allocates
 // nothing per event. The kernel knows nothing of models: an event is (handler, kind, payload) and
@@ -64,6 +67,31 @@ class Simulator {
     /// Cancels a pending event. Returns false if it already ran, was cancelled, or never was.
     bool cancel(EventId id);
 
+    /// The lane: one event kept beside the queue, for a model that always has exactly one
+    /// next event pending (the traffic's next arrival). It is ordered like any scheduled event
+    /// (it takes a sequence number when set), but it costs no slot and no queue entry.
+    /// Setting it replaces the lane's pending event, if any (clamped to now() like
+    /// schedule_at); the event leaves the lane when it runs.
+    void set_lane(SimTime at, EventHandler* handler, std::uint32_t kind,
+                  std::uint64_t payload = 0) {
+        lane_ = Entry{at < now_ ? now_ : at, seq_++, 0};
+        lane_handler_ = handler;
+        lane_kind_ = kind;
+        lane_payload_ = payload;
+        live_ += lane_live_ ? 0 : 1;
+        lane_live_ = true;
+    }
+    /// Removes the lane's pending event. Returns false if there was none.
+    bool clear_lane() {
+        if (!lane_live_) return false;
+        lane_live_ = false;
+        --live_;
+        return true;
+    }
+    /// Whether the lane holds an event, and its time (meaningful while it does).
+    bool lane_pending() const { return lane_live_; }
+    SimTime lane_time() const { return lane_.time; }
+
     /// Runs every event with time < t in (time, sequence) order, firing period boundaries on
     /// the way, then sets the clock to t (if t > now()). Events at exactly t stay pending, so
     /// a change made at now() == t comes before them, as a timeline entry at t does.
@@ -106,6 +134,7 @@ class Simulator {
         const auto w = static_cast<std::size_t>(b) & (kWheel - 1);
         if (ahead - 1 < kWheel - 1 && fill_[w] < kBucketCap) {  // a later bucket: unsorted
             wheel_[w * kBucketCap + fill_[w]++] = e;
+            occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
             ++in_wheel_;
         } else {
             insert_slow(e, ahead);
@@ -154,6 +183,7 @@ class Simulator {
     void heap_remove_top();
     void drop_dead_front();
     void run_slot(std::uint32_t slot, SimTime at);  // runs a live event already removed
+    void run_lane();                                // runs the lane's event
     void fire_boundaries_before(SimTime t);         // boundaries B <= t
     void release(std::uint32_t slot);
 
@@ -163,15 +193,22 @@ class Simulator {
     std::size_t live_ = 0;
     std::vector<Entry> wheel_;                 // kWheel * kBucketCap entries
     std::array<std::uint8_t, kWheel> fill_{};  // entries per bucket
-    std::int64_t cur_ = 0;                     // bucket number of the wheel's front
-    std::size_t head_ = 0;                     // next entry of bucket cur_
-    std::size_t in_wheel_ = 0;                 // entries in the wheel (tombstones too)
+    // A bit per bucket with fill_ > 0: the next occupied bucket is a count-trailing-zeros away.
+    std::array<std::uint64_t, kWheel / 64> occupied_{};
+    std::int64_t cur_ = 0;      // bucket number of the wheel's front
+    std::size_t head_ = 0;      // next entry of bucket cur_
+    std::size_t in_wheel_ = 0;  // entries in the wheel (tombstones too)
     bool front_in_heap_ = false;
     std::vector<Entry> heap_;  // events outside the wheel's window or finding their bucket full
     std::vector<Slot> slots_;
     // Free slots form a LIFO list threaded through Slot::payload (no separate vector to grow).
     static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
     std::uint32_t free_head_ = kNoSlot;
+    Entry lane_{};  // the lane's event while lane_live_ (slot unused)
+    bool lane_live_ = false;
+    EventHandler* lane_handler_ = nullptr;
+    std::uint32_t lane_kind_ = 0;
+    std::uint64_t lane_payload_ = 0;
     SimTime period_ = 0;
     SimTime next_boundary_ = std::numeric_limits<SimTime>::max();
     EventHandler* period_handler_ = nullptr;

@@ -136,7 +136,6 @@ struct TrafficModel {
     Rng rng{0, 0};
     double rate = 0.0;
     double mean_gap_us = 0.0;  // 1e6 / rate, set with it
-    EventId next;
     SimTime last_arrival = 0;
     std::uint64_t requests = 0;
     // a ramp in progress

@@ -34,19 +34,20 @@ SimTime ms_to_us(double ms) {
 
 // [SECTION] Traffic --------------------------------------------------------------------------
 
+// The next arrival lives in the simulator's lane (one pending event, no queue entry): setting
+// it replaces the one pending, as a rate change needs.
 void Run::Impl::schedule_arrival() {
-    if (traffic.next.valid()) sim.cancel(traffic.next);  // (on_arrival clears it: no call)
-    traffic.next = EventId{};
+    sim.clear_lane();
     if (traffic.rate <= 0.0) return;
     const double mean_gap_us = traffic.mean_gap_us;
     if (live.traffic.arrival == Arrival::poisson) {
-        traffic.next =
-            sim.schedule_in(round_us(traffic.rng.exponential(mean_gap_us)), this, sim::kArrival);
+        sim.set_lane(sim.now() + round_us(traffic.rng.exponential(mean_gap_us)), this,
+                     sim::kArrival);
     } else {
         const SimTime gap = std::max<SimTime>(1, round_us(mean_gap_us));
         const SimTime at =
             traffic.requests ? std::max(sim.now(), traffic.last_arrival + gap) : sim.now() + gap;
-        traffic.next = sim.schedule_at(at, this, sim::kArrival);
+        sim.set_lane(at, this, sim::kArrival);
     }
 }
 
@@ -57,7 +58,6 @@ void Run::Impl::set_rate(double rate) {
 }
 
 void Run::Impl::on_arrival() {
-    traffic.next = EventId{};
     traffic.last_arrival = sim.now();
     ++traffic.requests;
     sim::EdgeModel& entry = edges[0];

@@ -2,6 +2,9 @@
 // (time, seq, slot) entries; slots hold the handler and are reused.
 #include "cbsim/simulator.hpp"
 
+#include <algorithm>
+#include <bit>
+
 namespace cbsim {
 
 Simulator::Simulator(std::size_t reserve) : wheel_(kWheel * kBucketCap) {
@@ -41,6 +44,7 @@ void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
     // seq, so it usually stays last).
     Entry* bucket = &wheel_[w * kBucketCap];
     ++in_wheel_;
+    occupied_[w >> 6] |= std::uint64_t{1} << (w & 63);
     const Key k = key(e);
     std::size_t i = fill_[w]++;
     while (i > head_ && k < key(bucket[i - 1])) {
@@ -53,11 +57,15 @@ void Simulator::insert_slow(const Entry& e, std::uint64_t ahead) {
 inline std::size_t Simulator::advance_wheel() {
     // Bucket cur_ is empty and in_wheel_ > 0: the next occupied bucket is within the window.
     const auto w = static_cast<std::size_t>(cur_) & (kWheel - 1);
-    // A byte per bucket: the scan is short when the wheel is busy and bounded by kWheel when
-    // it is not.
-    std::size_t next = (w + 1) & (kWheel - 1);
-    while (fill_[next] == 0)
-        next = (next + 1) & (kWheel - 1);
+    // The occupied bits after w in its word, then the following words round the wheel; the
+    // last look, at w's word again, covers the buckets before w (w's own bit is clear).
+    std::size_t word = w >> 6;
+    std::uint64_t bits = occupied_[word] & ((~std::uint64_t{0} << (w & 63)) << 1);
+    while (bits == 0) {
+        word = (word + 1) & (occupied_.size() - 1);
+        bits = occupied_[word];
+    }
+    const std::size_t next = (word << 6) + static_cast<std::size_t>(std::countr_zero(bits));
     cur_ += static_cast<std::int64_t>((next - w) & (kWheel - 1));
     head_ = 0;
     Entry* bucket = &wheel_[next * kBucketCap];
@@ -79,6 +87,7 @@ inline void Simulator::remove_wheel_front() {
     --in_wheel_;
     if (++head_ == fill_[w]) {  // used up
         fill_[w] = 0;
+        occupied_[w >> 6] &= ~(std::uint64_t{1} << (w & 63));
         head_ = 0;
     }
 }
@@ -162,7 +171,8 @@ void Simulator::drop_dead_front() {
 SimTime Simulator::next_time() {
     drop_dead_front();
     const Entry* f = front();
-    return f == nullptr ? std::numeric_limits<SimTime>::max() : f->time;
+    const SimTime queued = f == nullptr ? std::numeric_limits<SimTime>::max() : f->time;
+    return lane_live_ ? std::min(queued, lane_.time) : queued;
 }
 
 void Simulator::fire_boundaries_before(SimTime t) {
@@ -189,9 +199,25 @@ inline void Simulator::run_slot(std::uint32_t slot, SimTime at) {
     handler->on_event(kind, payload);
 }
 
+inline void Simulator::run_lane() {
+    lane_live_ = false;
+    --live_;
+    now_ = lane_.time;
+    ++processed_;
+    lane_handler_->on_event(lane_kind_, lane_payload_);
+}
+
 bool Simulator::step() {
     for (;;) {
         const Entry* f = front();
+        if (lane_live_ && (f == nullptr || earlier(lane_, *f))) {
+            if (lane_.time >= next_boundary_) {
+                fire_boundaries_before(lane_.time);
+                continue;
+            }
+            run_lane();
+            return true;
+        }
         if (f == nullptr) return false;
         if (!slots_[f->slot].live) {  // a tombstone
             const std::uint32_t slot = f->slot;
@@ -215,6 +241,7 @@ void Simulator::run_until(SimTime t) {
     for (;;) {
         Entry e{};
         bool from_heap = false;
+        bool queued = true;
         if (in_wheel_ != 0) {
             auto slot = static_cast<std::size_t>(cur_) & (kWheel - 1);
             if (head_ == fill_[slot]) slot = advance_wheel();
@@ -227,9 +254,18 @@ void Simulator::run_until(SimTime t) {
             e = heap_.front();
             from_heap = true;
         } else {
-            break;
+            queued = false;
         }
-        if (e.time >= t) break;  // a tombstone at or after t is skipped later
+        if (lane_live_ && (!queued || earlier(lane_, e))) {
+            if (lane_.time >= t) break;
+            if (lane_.time >= next_boundary_) {
+                fire_boundaries_before(lane_.time);
+                continue;
+            }
+            run_lane();
+            continue;
+        }
+        if (!queued || e.time >= t) break;  // a tombstone at or after t is skipped later
         if (e.time >= next_boundary_) {
             // Boundaries up to the front's time come first. The hook may cancel or schedule
             // events, so look at the front again afterwards.
