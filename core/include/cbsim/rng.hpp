@@ -33,28 +33,35 @@ struct Ziggurat256 {
 };
 extern const Ziggurat128 kNormal;       // f(x) = exp(-x^2 / 2), r = 3.442619855899
 extern const Ziggurat256 kExponential;  // f(x) = exp(-x), r = 7.69711747013104972
-extern const double kExp2Frac[64];      // 2^(j / 64), j = 0..63, correctly rounded
+extern const double kExp2Frac[256];     // 2^(j / 256), j = 0..255, correctly rounded
 }  // namespace rng_detail
 
 /// e^x from IEEE arithmetic only (no libm), so every platform computes the same bits:
-/// x = k ln2 / 64 + r with |r| <= ln2 / 128, e^x = 2^(k / 64) * p(r), p of degree 5 (relative
-/// error below 4e-16). 0 below -708 (subnormal results are not needed here), inf above 708.
+/// x = k ln2 / 256 + r with |r| <= ln2 / 512, e^x = 2^(k / 256) * p(r), p of degree 4 (relative
+/// error below 4e-16). p is evaluated in two halves that do not wait for each other (r + r^2 q),
+/// and 2^(k / 256) is formed beside it, so the chain of dependent operations stays short: the
+/// draw of a service time waits on it. 0 below -708 (subnormal results are not needed here),
+/// inf above 708.
 inline double exp_det(double x) {
     if (!(std::fabs(x) < 708.0)) return x != x ? x : x < 0 ? 0.0 : HUGE_VAL;  // NaN stays NaN
-    constexpr double kInvLn2N = 92.33248261689366;                            // 64 / ln 2
-    constexpr double kLn2HiN = 0x1.62e42fee00000p-1 / 64;   // ln 2 / 64 in two parts; the high
-    constexpr double kLn2LoN = 0x1.a39ef35793c76p-33 / 64;  // one times k is exact (|k| < 2^17)
-    // k = nearest integer to x * 64 / ln 2: adding 1.5 * 2^52 rounds it into the low bits (in
+    // ln 2 / 256 in two parts: the high one has 32 significant bits, so times k (|k| < 2^18)
+    // it is exact.
+    constexpr double kInvLn2N = 369.3299304675746;  // 256 / ln 2
+    constexpr double kLn2HiN = 0x1.62e42fee00000p-1 / 256;
+    constexpr double kLn2LoN = 0x1.a39ef35793c76p-33 / 256;
+    // k = nearest integer to x * 256 / ln 2: adding 1.5 * 2^52 rounds it into the low bits (in
     // the default round-to-nearest mode, which the engine never changes).
     constexpr double kShift = 0x1.8p52;
     const double shifted = x * kInvLn2N + kShift;
     const double kd = shifted - kShift;
     const auto k = static_cast<std::int64_t>(kd);  // exact: kd is an integer
     const double r = (x - kd * kLn2HiN) - kd * kLn2LoN;
-    const double p = 1.0 + r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24 + r / 120))));
-    const std::int64_t e = k >> 6;  // floor(k / 64): arithmetic shift (C++20)
+    const double r2 = r * r;
+    const double q = (1.0 / 2 + r * (1.0 / 6)) + r2 * (1.0 / 24);
+    const double p = 1.0 + (r + r2 * q);
+    const std::int64_t e = k >> 8;  // floor(k / 256): arithmetic shift (C++20)
     const double scale = std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
-    return rng_detail::kExp2Frac[k & 63] * p * scale;
+    return (rng_detail::kExp2Frac[k & 255] * scale) * p;  // the first product is exact
 }
 
 /// splitmix64: a one-step 64-bit mixer; used for seeding and for stream derivation.
