@@ -2,7 +2,7 @@
 //
 // A Simulator instance (no globals) owns the clock and a queue of small POD events keyed by
 // (time, sequence): events run in time order, equal times in the order they were scheduled.
-// The queue is a bucket wheel for the next ~65 ms (256 us buckets of up to 8 events, each
+// The queue is a bucket wheel for the next ~262 ms (256 us buckets of up to 8 events, each
 // sorted when the clock reaches it) plus a 4-ary heap for events further ahead or in a full
 // bucket; the earlier of the two fronts runs. Beside them, the lane holds one more event for a
 // model that always has exactly one pending (the traffic's next arrival), with no slot or queue
@@ -164,12 +164,14 @@ class Simulator {
     static bool earlier(const Entry& a, const Entry& b) { return key(a) < key(b); }
 
     // The wheel: bucket number b = time >> kBucketShift lives in wheel slot b % kWheel while
-    // cur_ <= b < cur_ + kWheel, holding up to kBucketCap entries in one flat array (small and
-    // contiguous, so it stays in cache). Bucket cur_ is sorted from head_ on; later buckets are
-    // unsorted until the clock reaches them. Events outside the window, or finding their
-    // bucket full, go to the heap.
+    // cur_ <= b < cur_ + kWheel, holding up to kBucketCap entries in one flat array (only the
+    // buckets near the clock are touched, and they stay in cache). Bucket cur_ is sorted from
+    // head_ on; later buckets are unsorted until the clock reaches them. Events outside the
+    // window, or finding their bucket full, go to the heap. The window holds the service times
+    // of typical calls, tails included (a 20/80 ms lognormal leaves it once in 10^5 calls; with
+    // a 65 ms window, 2.4 % of them went through the heap and a run took 7 % longer).
     static constexpr int kBucketShift = 8;        // 256 us per bucket
-    static constexpr std::size_t kWheel = 256;    // about 65 ms ahead
+    static constexpr std::size_t kWheel = 1024;   // about 262 ms ahead
     static constexpr std::size_t kBucketCap = 8;  // entries per bucket
 
     void add_slot();  // a new free slot (the free list is empty)
