@@ -76,6 +76,23 @@ TEST(SimHistogram, MergeEqualsAddingEverything) {
     EXPECT_EQ(a.count(), all.count());
 }
 
+TEST(SimHistogram, MergingWithItselfDoublesEveryBucket) {
+    LogHistogram h, twice;
+    Rng rng(6, 6);
+    for (int i = 0; i < 1000; ++i) {
+        const auto v = static_cast<std::int64_t>(rng.exponential(5000.0));
+        h.add(v);
+        twice.add(v, 2);
+    }
+    h.merge(h);
+    EXPECT_EQ(h.count(), 2000u);
+    EXPECT_EQ(h.min(), twice.min());
+    EXPECT_EQ(h.max(), twice.max());
+    EXPECT_DOUBLE_EQ(h.mean(), twice.mean());
+    for (double q : {0.0, 0.1, 0.5, 0.9, 0.99, 1.0})
+        EXPECT_EQ(h.quantile(q), twice.quantile(q)) << q;
+}
+
 TEST(SimHistogram, ClearForgetsEverything) {
     LogHistogram h;
     h.add(5000);

@@ -63,13 +63,21 @@ std::array<double, 2> LogHistogram::quantiles(double q_low, double q_high) const
 
 void LogHistogram::merge(const LogHistogram& other) {
     if (other.count_ == 0) return;
-    for (int g = other.lo_used() >> kSubBits; g <= other.hi_used() >> kSubBits; ++g) {
-        const std::uint32_t in_group = other.groups_[static_cast<std::size_t>(g)];
-        if (in_group == 0) continue;  // skips 64 empty buckets at once
-        groups_[static_cast<std::size_t>(g)] += in_group;
-        for (int b = g << kSubBits; b < (g + 1) << kSubBits; ++b)
-            counts_[static_cast<std::size_t>(b)] += other.counts_[static_cast<std::size_t>(b)];
+    if (&other == this) {
+        const LogHistogram copy = other;
+        merge(copy);
+        return;
     }
+    // One contiguous range of buckets (the used one), and distinct arrays: the compiler adds
+    // them several at a time.
+    const auto lo = static_cast<std::size_t>(other.lo_used());
+    const auto hi = static_cast<std::size_t>(other.hi_used());
+    std::uint32_t* __restrict to = counts_.data();
+    const std::uint32_t* __restrict from = other.counts_.data();
+    for (std::size_t b = lo; b <= hi; ++b)
+        to[b] += from[b];
+    for (std::size_t g = lo >> kSubBits; g <= hi >> kSubBits; ++g)
+        groups_[g] += other.groups_[g];
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
     count_ += other.count_;

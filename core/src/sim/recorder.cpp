@@ -142,16 +142,17 @@ double column_value(const Row& row, std::size_t c) {
     else
         return row.value(static_cast<ServiceColumn>(c));
 }
-struct Agg {
-    float min, max, first, last;
-};
 constexpr std::size_t kChunk = 4096;
 }  // namespace
 
 template <typename Row>
 struct Recorder::Store {
     static constexpr std::size_t N = columns_of<Row>();
-    using Entry = std::array<Agg, N>;
+    /// Per column: min, max, first and last value of the rows an entry covers (one array per
+    /// aggregate, so updating a whole entry is a few vector instructions).
+    struct Entry {
+        std::array<float, N> min, max, first, last;
+    };
 
     std::vector<std::unique_ptr<Row[]>> chunks;
     std::size_t size = 0;
@@ -171,21 +172,19 @@ struct Recorder::Store {
         std::array<float, N> v;
         for (std::size_t c = 0; c < N; ++c)
             v[c] = static_cast<float>(column_value(row, c));
+        static_assert((kLevelFactor & (kLevelFactor - 1)) == 0, "spans are powers of two");
         std::size_t span = kLevelFactor;
         for (std::size_t k = 0; k < kLevels; ++k, span *= kLevelFactor) {
             auto& level = levels[k];
-            if (i % span == 0) {
-                Entry e;
-                for (std::size_t c = 0; c < N; ++c)
-                    e[c] = Agg{v[c], v[c], v[c], v[c]};
-                level.push_back(e);
+            if ((i & (span - 1)) == 0) {  // i % span, without a division
+                level.push_back(Entry{v, v, v, v});
             } else {
                 Entry& e = level.back();
                 for (std::size_t c = 0; c < N; ++c) {
-                    e[c].min = std::min(e[c].min, v[c]);
-                    e[c].max = std::max(e[c].max, v[c]);
-                    e[c].last = v[c];
+                    e.min[c] = std::min(e.min[c], v[c]);
+                    e.max[c] = std::max(e.max[c], v[c]);
                 }
+                e.last = v;
             }
         }
     }
@@ -253,10 +252,10 @@ struct Recorder::Store {
                 const auto& level = levels[static_cast<std::size_t>(k)];
                 const std::size_t end = std::min(hi, complete);
                 for (std::size_t j = r / span; j * span < end && j < level.size(); ++j) {
-                    const Agg& g = level[j][c];
+                    const Entry& g = level[j];
                     const std::size_t rows = std::min((j + 1) * span, complete) - j * span;
-                    add(a, static_cast<double>(g.min), static_cast<double>(g.max),
-                        static_cast<double>(g.first), static_cast<double>(g.last), rows);
+                    add(a, static_cast<double>(g.min[c]), static_cast<double>(g.max[c]),
+                        static_cast<double>(g.first[c]), static_cast<double>(g.last[c]), rows);
                 }
                 r = std::max(r, end);
             }
