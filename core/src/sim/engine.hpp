@@ -150,9 +150,55 @@ struct Instance {
     Ring<std::uint32_t> queue;
 };
 
+/// Service times drawn kBatch at a time from their own stream: a tight loop of independent
+/// draws runs far faster than one draw (a normal, then an exp) in the middle of each call (one
+/// simulated hour at 1000 req/s: 734 -> 642 ms). Taken in order, they are the values drawing one
+/// per call would give; a change to the service's settings rewinds the stream (rewind()), so
+/// the next batch is drawn with the new settings from where one-per-call drawing would be.
+struct ServiceTimes {
+    static constexpr std::uint32_t kBatch = 16;
+    Rng rng{0, 0};
+    Rng at_fill{0, 0};                         // the stream before the current batch
+    LatencyDist dist = LatencyDist::constant;  // of the current batch
+    std::array<double, kBatch> ms{};
+    std::uint32_t next = kBatch;  // kBatch: none left
+
+    /// The next service time (ms) of a service with `latency` (mu, sigma: its lognormal).
+    double take(const Latency& latency, double mu, double sigma) {
+        if (latency.dist == LatencyDist::constant) return latency.constant_ms;  // draws nothing
+        if (next == kBatch) fill(latency, mu, sigma);
+        return ms[next++];
+    }
+    void fill(const Latency& latency, double mu, double sigma) {
+        at_fill = rng;
+        dist = latency.dist;
+        if (dist == LatencyDist::lognormal) {
+            for (double& v : ms)
+                v = exp_det(mu + sigma * rng.normal());
+        } else {
+            for (double& v : ms)
+                v = rng.exponential(latency.mean_ms);
+        }
+        next = 0;
+    }
+    /// Drops the rest of the batch and leaves the stream where one draw per call would have it.
+    void rewind() {
+        if (next == kBatch) return;
+        rng = at_fill;
+        for (std::uint32_t i = 0; i < next; ++i) {
+            if (dist == LatencyDist::lognormal)
+                rng.normal();
+            else
+                rng.exponential();
+        }
+        next = kBatch;
+    }
+};
+
 struct ServiceModel {
     const Service* cfg = nullptr;
-    Rng rng{0, 0};
+    Rng rng{0, 0};  // failures and hangs
+    ServiceTimes times;
     std::vector<Instance> instances;  // grows with cfg->instances, never shrinks
     std::uint32_t rr = 0;
     std::uint64_t started = 0;     // every_nth counter

@@ -104,6 +104,7 @@ void Run::Impl::on_ramp_tick(std::uint64_t gen) {
 
 void Run::Impl::refresh_service(std::uint32_t index) {
     sim::ServiceModel& s = services[index];
+    s.times.rewind();  // the rest of the batch was drawn with the old settings
     const Latency& l = s.cfg->latency;
     s.mu = std::log(std::max(l.p50_ms, 1e-9));
     constexpr double kZ99 = 2.3263478740408408;
@@ -164,9 +165,9 @@ void Run::Impl::start(std::uint32_t j) {
     const Service& cfg = *s.cfg;
     ++s.instances[job.instance].busy;
     set_busy(s, +1);
-    // Fixed draw order per call: failure, hang, service time. A probability of 0 draws
-    // nothing (the feature is off; only this service's own later draws shift when it is
-    // switched on).
+    // Fixed draw order per call on the service's stream: failure, then hang. A probability of
+    // 0 draws nothing (the feature is off; only this service's own later draws shift when it
+    // is switched on). The service time comes from a stream of its own.
     bool fail = false;
     if (cfg.failure_pattern == FailurePattern::random) {
         fail = cfg.failure_rate > 0.0 && s.rng.bernoulli(cfg.failure_rate);
@@ -180,18 +181,7 @@ void Run::Impl::start(std::uint32_t j) {
         }
     }
     const bool hang = cfg.hang_rate > 0.0 && s.rng.bernoulli(cfg.hang_rate);
-    double ms = 0.0;
-    switch (cfg.latency.dist) {
-        case LatencyDist::lognormal:
-            ms = exp_det(s.mu + s.sigma * s.rng.normal());
-            break;
-        case LatencyDist::exponential:
-            ms = s.rng.exponential(cfg.latency.mean_ms);
-            break;
-        case LatencyDist::constant:
-            ms = cfg.latency.constant_ms;
-            break;
-    }
+    double ms = s.times.take(cfg.latency, s.mu, s.sigma);
     if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
     job.failed = fail;
     job.hang = hang;

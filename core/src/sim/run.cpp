@@ -45,6 +45,7 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     for (std::uint32_t i = 0; i < services.size(); ++i) {
         services[i].cfg = &live.services[i];
         services[i].rng = Rng(seed, stream_id("service:" + live.services[i].name));
+        services[i].times.rng = Rng(seed, stream_id("service-time:" + live.services[i].name));
         index[live.services[i].name] = i;
     }
     std::size_t edge_count = 1;
