@@ -61,6 +61,30 @@ TEST(SimRun, TimeoutDoesNotCancelServerWork) {
     EXPECT_NEAR(e.latency_p50_ms, 50.0, 0.5);
 }
 
+TEST(SimRun, AnswerDueExactlyAtTheTimeoutComesFirst) {
+    // B takes exactly the timeout: every answer is scheduled before its timeout fires, so
+    // every attempt succeeds, with the timeout's duration.
+    Service b = service("B", 1, 0, constant_ms(50));
+    Scenario sc = a_calls_b(20, b);
+    sc.services[0].dependencies[0].timeout_ms = 50;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    const EdgeSummary e = edge(run, "A->B");
+    EXPECT_GT(e.allowed, 150u);
+    EXPECT_EQ(e.timeouts, 0u);
+    EXPECT_EQ(e.successes, e.finished);
+    EXPECT_GE(e.finished + 1, e.allowed);  // (a last call may still be in flight)
+    EXPECT_NEAR(e.latency_p50_ms, 50.0, 0.5);
+    // One microsecond more and every one of them times out instead.
+    sc.services[1].latency.constant_ms = 50.001;
+    cbsim::Run slower(sc);
+    slower.advance_to(from_s(10));
+    const EdgeSummary s = edge(slower, "A->B");
+    EXPECT_EQ(s.successes, 0u);
+    EXPECT_EQ(s.timeouts, s.finished);
+    EXPECT_GT(s.timeouts, 150u);
+}
+
 TEST(SimRun, HangingCallsAreDecidedByTheTimeout) {
     Service b = service("B", 1, 0, constant_ms(5));
     b.hang_rate = 1.0;

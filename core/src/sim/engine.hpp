@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -325,10 +326,12 @@ struct Run::Impl final : EventHandler {
     [[gnu::noinline]] void on_phase(std::uint32_t index);
     [[gnu::noinline]] void on_ramp_tick(std::uint64_t gen);
 
-    // services
-    [[gnu::always_inline]] inline void arrive(std::uint32_t service, std::uint32_t call,
-                                              std::uint32_t token);
-    [[gnu::always_inline]] inline void start(std::uint32_t job);
+    // services. arrive() and start() return when the call will be answered, if that is known
+    // already (kUnknown if not: queued, hanging, or waiting on dependencies).
+    static constexpr SimTime kUnknown = std::numeric_limits<SimTime>::max();
+    [[gnu::always_inline]] inline SimTime arrive(std::uint32_t service, std::uint32_t call,
+                                                 std::uint32_t token);
+    [[gnu::always_inline]] inline SimTime start(std::uint32_t job);
     [[gnu::always_inline]] inline void on_work_done(std::uint32_t job);
     [[gnu::always_inline]] inline void release_worker(std::uint32_t service,
                                                       std::uint32_t instance);

@@ -131,7 +131,7 @@ void Run::Impl::set_busy(sim::ServiceModel& s, std::int64_t delta) {
     s.busy += delta;
 }
 
-void Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t token) {
+SimTime Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t token) {
     sim::ServiceModel& s = services[service];
     ++s.arrivals;
     const auto active = static_cast<std::uint32_t>(std::max<std::int64_t>(1, s.cfg->instances));
@@ -147,19 +147,19 @@ void Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t 
                    .arrived = sim.now()};  // (one set of stores)
     sim::Instance& in = s.instances[inst];
     const auto cap = static_cast<std::uint32_t>(s.cfg->capacity);
-    if (cap == 0 || in.busy < cap) {
-        start(j);
-    } else if (in.queue.size() < static_cast<std::size_t>(s.cfg->queue_limit)) {
+    if (cap == 0 || in.busy < cap) return start(j);
+    if (in.queue.size() < static_cast<std::size_t>(s.cfg->queue_limit)) {
         in.queue.push_back(j);
         ++s.queued;
-    } else {
-        ++s.dropped;
-        job.failed = true;
-        finish(j, false);  // fails at once, no worker held
+        return kUnknown;
     }
+    ++s.dropped;
+    job.failed = true;
+    finish(j, false);  // fails at once, no worker held
+    return sim.now();
 }
 
-void Run::Impl::start(std::uint32_t j) {
+SimTime Run::Impl::start(std::uint32_t j) {
     sim::Job& job = jobs[j];
     sim::ServiceModel& s = services[job.service];
     const Service& cfg = *s.cfg;
@@ -185,7 +185,10 @@ void Run::Impl::start(std::uint32_t j) {
     if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
     job.failed = fail;
     job.hang = hang;
-    sim.schedule_in(ms_to_us(ms), this, sim::kWorkDone, j);
+    const SimTime done = sim.now() + ms_to_us(ms);
+    sim.schedule_at(done, this, sim::kWorkDone, j);
+    // Answered when the work is done (on_work_done), unless it hangs or calls dependencies.
+    return !hang && (fail || s.out_edges.empty()) ? done : kUnknown;
 }
 
 void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
@@ -282,12 +285,16 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     ++e.acc.allowed;
     ++e.inflight[c.instance];
     ++e.inflight_total;
-    c.token = ++attempt_seq;
+    const std::uint32_t token = c.token = ++attempt_seq;
+    const std::uint32_t edge = c.edge;
     c.waiting = true;
     c.attempt_start = sim.now();
-    if (cfg.timeout_ms > 0)
-        add_timeout(c.edge, sim.now() + cfg.timeout_ms * kMillisecond, ci, c.token);
-    arrive(e.target, ci, c.token);  // last: the call may complete in here
+    const SimTime expiry = sim.now() + cfg.timeout_ms * kMillisecond;
+    const SimTime answer = arrive(e.target, ci, token);  // the attempt may complete in here
+    // A timeout is kept only for an attempt that may still wait at its expiry: one whose
+    // answer is already scheduled before it (a leaf service at work, a failure at once) never
+    // times out. Most attempts are such, and so skip the timeout queue altogether.
+    if (cfg.timeout_ms > 0 && answer >= expiry) add_timeout(edge, expiry, ci, token);
 }
 
 void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
