@@ -157,6 +157,7 @@ struct Recorder::Store {
     std::vector<std::unique_ptr<Row[]>> chunks;
     std::size_t size = 0;
     std::array<std::vector<Entry>, kLevels> levels;  // levels[k] entries cover 16^(k+1) rows
+    std::size_t leveled = 0;  // rows in the levels: a multiple of kLevelFactor
 
     Row& at(std::size_t i) { return chunks[i / kChunk][i % kChunk]; }
     const Row& at(std::size_t i) const { return chunks[i / kChunk][i % kChunk]; }
@@ -166,26 +167,49 @@ struct Recorder::Store {
         at(size++) = row;
     }
 
-    /// Adds complete row `i` (the rows before it already in the levels).
-    void add_to_levels(std::size_t i) {
-        const Row& row = at(i);
-        std::array<float, N> v;
-        for (std::size_t c = 0; c < N; ++c)
-            v[c] = static_cast<float>(column_value(row, c));
+    /// Adds the complete rows up to `complete` to the levels, kLevelFactor at a time: a block
+    /// becomes one level-0 entry, which is then folded into the entries above it (per block,
+    /// not per row: a fraction of the work). Up to kLevelFactor - 1 complete rows wait outside
+    /// the levels; readers take them from the rows.
+    void level_up_to(std::size_t complete) {
+        while (leveled + kLevelFactor <= complete) {
+            add_block(leveled);
+            leveled += kLevelFactor;
+        }
+    }
+
+    void add_block(std::size_t first) {
         static_assert((kLevelFactor & (kLevelFactor - 1)) == 0, "spans are powers of two");
-        std::size_t span = kLevelFactor;
-        for (std::size_t k = 0; k < kLevels; ++k, span *= kLevelFactor) {
-            auto& level = levels[k];
-            if ((i & (span - 1)) == 0) {  // i % span, without a division
-                level.push_back(Entry{v, v, v, v});
-            } else {
-                Entry& e = level.back();
-                for (std::size_t c = 0; c < N; ++c) {
-                    e.min[c] = std::min(e.min[c], v[c]);
-                    e.max[c] = std::max(e.max[c], v[c]);
-                }
-                e.last = v;
+        Entry e;
+        for (std::size_t r = first; r < first + kLevelFactor; ++r) {
+            const Row& row = at(r);
+            std::array<float, N> v;
+            for (std::size_t c = 0; c < N; ++c)
+                v[c] = static_cast<float>(column_value(row, c));
+            if (r == first) {
+                e = Entry{v, v, v, v};
+                continue;
             }
+            for (std::size_t c = 0; c < N; ++c) {
+                e.min[c] = std::min(e.min[c], v[c]);
+                e.max[c] = std::max(e.max[c], v[c]);
+            }
+            e.last = v;
+        }
+        levels[0].push_back(e);
+        std::size_t span = kLevelFactor * kLevelFactor;
+        for (std::size_t k = 1; k < kLevels; ++k, span *= kLevelFactor) {
+            auto& level = levels[k];
+            if ((first & (span - 1)) == 0) {  // first % span, without a division
+                level.push_back(e);
+                continue;
+            }
+            Entry& u = level.back();
+            for (std::size_t c = 0; c < N; ++c) {
+                u.min[c] = std::min(u.min[c], e.min[c]);
+                u.max[c] = std::max(u.max[c], e.max[c]);
+            }
+            u.last = e.last;
         }
     }
 
@@ -198,6 +222,7 @@ struct Recorder::Store {
         chunks.resize((size + kChunk - 1) / kChunk);
         for (auto& level : levels)
             level.clear();
+        leveled = 0;
     }
 
     std::size_t bytes() const {
@@ -207,7 +232,8 @@ struct Recorder::Store {
         return b;
     }
 
-    /// Column aggregates over row ranges; `complete` rows are in the levels.
+    /// Column aggregates over row ranges: the first `complete` rows from the levels, the rest
+    /// from the rows.
     std::vector<ColumnAgg> columns(std::size_t c, SimTime res, SimTime t0, SimTime t1,
                                    std::size_t n, std::size_t complete) const {
         std::vector<ColumnAgg> out(n);
@@ -300,11 +326,9 @@ void Recorder::merge_all_locked() {
     filling_ = base_in_last;
     const std::size_t complete = filling_ ? rows - 1 : rows;
     for (auto& s : edges_)
-        for (std::size_t i = 0; i < complete; ++i)
-            s->add_to_levels(i);
+        s->level_up_to(complete);
     for (auto& s : services_)
-        for (std::size_t i = 0; i < complete; ++i)
-            s->add_to_levels(i);
+        s->level_up_to(complete);
 }
 
 void Recorder::append(std::span<const EdgeRow> edges, std::span<const ServiceRow> services) {
@@ -329,9 +353,9 @@ void Recorder::append(std::span<const EdgeRow> edges, std::span<const ServiceRow
     filling_ = (filling_ + 1) % merge_factor_;
     if (filling_ == 0) {
         for (auto& s : edges_)
-            s->add_to_levels(s->size - 1);
+            s->level_up_to(s->size);
         for (auto& s : services_)
-            s->add_to_levels(s->size - 1);
+            s->level_up_to(s->size);
     }
     version_.fetch_add(1, std::memory_order_release);
 }
@@ -420,8 +444,7 @@ std::vector<ColumnAgg> Recorder::edge_columns(std::size_t edge, EdgeColumn colum
     if (edge >= edges_.size() || column == EdgeColumn::count_)
         return std::vector<ColumnAgg>(columns);
     const auto& s = *edges_[edge];
-    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns,
-                     filling_ ? s.size - 1 : s.size);
+    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns, s.leveled);
 }
 
 std::vector<ColumnAgg> Recorder::service_columns(std::size_t service, ServiceColumn column,
@@ -431,8 +454,7 @@ std::vector<ColumnAgg> Recorder::service_columns(std::size_t service, ServiceCol
     if (service >= services_.size() || column == ServiceColumn::count_)
         return std::vector<ColumnAgg>(columns);
     const auto& s = *services_[service];
-    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns,
-                     filling_ ? s.size - 1 : s.size);
+    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns, s.leveled);
 }
 
 std::vector<EventRecord> Recorder::events(std::size_t first, std::size_t count) const {
