@@ -289,15 +289,14 @@ TEST(SimKernel, LaneEventTakesItsPlaceInSchedulingOrder) {
     sim.set_lane(10, &log, 0, 2);
     sim.schedule_at(10, &log, 0, 3);
     sim.schedule_at(5, &log, 0, 0);
-    EXPECT_TRUE(sim.lane_pending());
-    EXPECT_EQ(sim.pending(), 4u);
+    EXPECT_EQ(sim.pending(), 4u);  // the lane's event counts as pending
     EXPECT_EQ(sim.next_time(), 5);
     sim.run_until(11);
     ASSERT_EQ(log.seen.size(), 4u);
     for (std::uint64_t i = 0; i < 4; ++i)
         EXPECT_EQ(log.seen[i].second, i);
-    EXPECT_FALSE(sim.lane_pending());
     EXPECT_EQ(sim.pending(), 0u);
+    EXPECT_FALSE(sim.clear_lane());  // it left the lane when it ran
     EXPECT_EQ(sim.processed(), 4u);
 }
 
@@ -308,7 +307,7 @@ TEST(SimKernel, SettingTheLaneReplacesItsEventAndClearingRemovesIt) {
     sim.set_lane(50, &log, 0, 1);
     sim.set_lane(30, &log, 0, 2);  // replaces the one at 50
     EXPECT_EQ(sim.pending(), 1u);
-    EXPECT_EQ(sim.lane_time(), 30);
+    EXPECT_EQ(sim.next_time(), 30);
     sim.run_until(30);
     EXPECT_TRUE(log.seen.empty());  // at exactly t: still pending
     EXPECT_TRUE(sim.step());
@@ -316,7 +315,7 @@ TEST(SimKernel, SettingTheLaneReplacesItsEventAndClearingRemovesIt) {
     EXPECT_EQ(log.seen[0], std::make_pair(SimTime{30}, std::uint64_t{2}));
     EXPECT_FALSE(sim.step());
     sim.set_lane(10, &log, 0, 3);  // in the past: clamped to now
-    EXPECT_EQ(sim.lane_time(), 30);
+    EXPECT_EQ(sim.next_time(), 30);
     EXPECT_TRUE(sim.clear_lane());
     EXPECT_FALSE(sim.clear_lane());
     EXPECT_EQ(sim.pending(), 0u);

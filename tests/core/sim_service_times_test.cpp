@@ -2,7 +2,6 @@
 // across changes of the service's latency settings (which rewind the stream).
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -15,7 +14,7 @@ namespace {
 
 struct Params {
     Latency latency;
-    double mu = 0.0, sigma = 0.0;
+    LognormalShape shape;
 };
 
 Params lognormal(double p50, double p99) {
@@ -23,8 +22,7 @@ Params lognormal(double p50, double p99) {
     p.latency.dist = LatencyDist::lognormal;
     p.latency.p50_ms = p50;
     p.latency.p99_ms = p99;
-    p.mu = std::log(p50);
-    p.sigma = (std::log(p99) - p.mu) / 2.3263478740408408;
+    p.shape = lognormal_shape(p50, p99);
     return p;
 }
 Params exponential(double mean) {
@@ -44,7 +42,7 @@ Params constant(double ms) {
 double one_draw(Rng& rng, const Params& p) {
     switch (p.latency.dist) {
         case LatencyDist::lognormal:
-            return exp_det(p.mu + p.sigma * rng.normal());
+            return exp_det(p.shape.mu + p.shape.sigma * rng.normal());
         case LatencyDist::exponential:
             return rng.exponential(p.latency.mean_ms);
         case LatencyDist::constant:
@@ -54,8 +52,8 @@ double one_draw(Rng& rng, const Params& p) {
 }
 
 TEST(SimServiceTimes, BatchesGiveTheValuesOfOneDrawPerCallAcrossChanges) {
-    const std::vector<Params> settings = {lognormal(20, 80), exponential(4), lognormal(1, 5),
-                                          constant(3), lognormal(20, 20), exponential(0.5)};
+    const std::vector<Params> settings = {lognormal(20, 80), exponential(4),    lognormal(1, 5),
+                                          constant(3),       lognormal(20, 20), exponential(0.5)};
     sim::ServiceTimes batched;
     batched.rng = Rng(9, 1);
     Rng reference(9, 1);
@@ -70,7 +68,7 @@ TEST(SimServiceTimes, BatchesGiveTheValuesOfOneDrawPerCallAcrossChanges) {
             ++changes;
         }
         const Params& p = settings[current];
-        ASSERT_EQ(batched.take(p.latency, p.mu, p.sigma), one_draw(reference, p)) << call;
+        ASSERT_EQ(batched.take(p.latency, p.shape), one_draw(reference, p)) << call;
     }
     EXPECT_GT(changes, 400u);
     EXPECT_GT(mid_batch, 300u);
@@ -84,7 +82,7 @@ TEST(SimServiceTimes, ConstantTimesDrawNothing) {
     t.rng = Rng(3, 3);
     const Params c = constant(7.5);
     for (int i = 0; i < 100; ++i)
-        EXPECT_EQ(t.take(c.latency, c.mu, c.sigma), 7.5);
+        EXPECT_EQ(t.take(c.latency, c.shape), 7.5);
     Rng untouched(3, 3);
     EXPECT_EQ(t.rng.next(), untouched.next());
 }

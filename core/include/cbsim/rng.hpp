@@ -64,6 +64,17 @@ inline double exp_det(double x) {
     return (rng_detail::kExp2Frac[k & 255] * scale) * p;  // the first product is exact
 }
 
+/// mu and sigma (of the logarithm) of the lognormal with median `p50` and 99th percentile
+/// `p99` (p99 >= p50 > 0); sigma is 0 when p99 <= p50.
+struct LognormalShape {
+    double mu = 0.0, sigma = 0.0;
+};
+inline LognormalShape lognormal_shape(double p50, double p99) {
+    constexpr double kZ99 = 2.3263478740408408;  // standard normal quantile at 0.99
+    const double mu = std::log(p50);
+    return {mu, p99 > p50 ? (std::log(p99) - mu) / kZ99 : 0.0};
+}
+
 /// splitmix64: a one-step 64-bit mixer; used for seeding and for stream derivation.
 constexpr std::uint64_t splitmix64(std::uint64_t& state) {
     std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
@@ -156,12 +167,13 @@ class Rng {
         return normal_slow(i, u);
     }
 
+    /// Lognormal: e^(mu + sigma * z) for a standard normal z.
+    double lognormal(double mu, double sigma) { return exp_det(mu + sigma * normal()); }
+
     /// Lognormal with median `p50` and 99th percentile `p99` (p99 >= p50 > 0).
     double lognormal_p50_p99(double p50, double p99) {
-        constexpr double kZ99 = 2.3263478740408408;  // standard normal quantile at 0.99
-        const double mu = std::log(p50);
-        const double sigma = p99 > p50 ? (std::log(p99) - mu) / kZ99 : 0.0;
-        return exp_det(mu + sigma * normal());
+        const LognormalShape shape = lognormal_shape(p50, p99);
+        return lognormal(shape.mu, shape.sigma);
     }
 
   private:

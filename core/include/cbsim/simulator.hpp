@@ -88,9 +88,6 @@ class Simulator {
         --live_;
         return true;
     }
-    /// Whether the lane holds an event, and its time (meaningful while it does).
-    bool lane_pending() const { return lane_live_; }
-    SimTime lane_time() const { return lane_.time; }
 
     /// Runs every event with time < t in (time, sequence) order, firing period boundaries on
     /// the way, then sets the clock to t (if t > now()). Events at exactly t stay pending, so

@@ -152,10 +152,10 @@ struct Instance {
 };
 
 /// Service times drawn kBatch at a time from their own stream: a tight loop of independent
-/// draws runs far faster than one draw (a normal, then an exp) in the middle of each call (one
-/// simulated hour at 1000 req/s: 734 -> 642 ms). Taken in order, they are the values drawing one
-/// per call would give; a change to the service's settings rewinds the stream (rewind()), so
-/// the next batch is drawn with the new settings from where one-per-call drawing would be.
+/// draws runs far faster than one draw (a normal, then an exp) in the middle of each call
+/// (docs/PERFORMANCE.md, round 3). Taken in order, they are the values drawing one per call
+/// would give; a change to the service's settings rewinds the stream (rewind()), so the next
+/// batch is drawn with the new settings from where one-per-call drawing would be.
 struct ServiceTimes {
     static constexpr std::uint32_t kBatch = 16;
     Rng rng{0, 0};
@@ -164,18 +164,18 @@ struct ServiceTimes {
     std::array<double, kBatch> ms{};
     std::uint32_t next = kBatch;  // kBatch: none left
 
-    /// The next service time (ms) of a service with `latency` (mu, sigma: its lognormal).
-    double take(const Latency& latency, double mu, double sigma) {
+    /// The next service time (ms) of a service with `latency` (`shape`: its lognormal's).
+    double take(const Latency& latency, const LognormalShape& shape) {
         if (latency.dist == LatencyDist::constant) return latency.constant_ms;  // draws nothing
-        if (next == kBatch) fill(latency, mu, sigma);
+        if (next == kBatch) fill(latency, shape);
         return ms[next++];
     }
-    void fill(const Latency& latency, double mu, double sigma) {
+    void fill(const Latency& latency, const LognormalShape& shape) {
         at_fill = rng;
         dist = latency.dist;
         if (dist == LatencyDist::lognormal) {
             for (double& v : ms)
-                v = exp_det(mu + sigma * rng.normal());
+                v = rng.lognormal(shape.mu, shape.sigma);
         } else {
             for (double& v : ms)
                 v = rng.exponential(latency.mean_ms);
@@ -202,8 +202,8 @@ struct ServiceModel {
     ServiceTimes times;
     std::vector<Instance> instances;  // grows with cfg->instances, never shrinks
     std::uint32_t rr = 0;
-    std::uint64_t started = 0;     // every_nth counter
-    double mu = 0.0, sigma = 0.0;  // lognormal parameters of the service time (ms)
+    std::uint64_t started = 0;  // every_nth counter
+    LognormalShape lognormal;   // of the service time (ms), when its latency is lognormal
     std::vector<std::uint32_t> out_edges;
     std::vector<std::uint32_t> in_edges;
     // bucket accumulators

@@ -106,9 +106,7 @@ void Run::Impl::refresh_service(std::uint32_t index) {
     sim::ServiceModel& s = services[index];
     s.times.rewind();  // the rest of the batch was drawn with the old settings
     const Latency& l = s.cfg->latency;
-    s.mu = std::log(std::max(l.p50_ms, 1e-9));
-    constexpr double kZ99 = 2.3263478740408408;
-    s.sigma = l.p99_ms > l.p50_ms ? (std::log(l.p99_ms) - s.mu) / kZ99 : 0.0;
+    s.lognormal = lognormal_shape(std::max(l.p50_ms, 1e-9), l.p99_ms);
     const auto n = static_cast<std::size_t>(std::max<std::int64_t>(1, s.cfg->instances));
     if (s.instances.size() < n) s.instances.resize(n);
     for (std::uint32_t e : s.out_edges)
@@ -181,7 +179,7 @@ SimTime Run::Impl::start(std::uint32_t j) {
         }
     }
     const bool hang = cfg.hang_rate > 0.0 && s.rng.bernoulli(cfg.hang_rate);
-    double ms = s.times.take(cfg.latency, s.mu, s.sigma);
+    double ms = s.times.take(cfg.latency, s.lognormal);
     if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
     job.failed = fail;
     job.hang = hang;

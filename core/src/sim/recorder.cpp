@@ -152,7 +152,21 @@ struct Recorder::Store {
     /// aggregate, so updating a whole entry is a few vector instructions).
     struct Entry {
         std::array<float, N> min, max, first, last;
+        /// Adds the rows of `later`, which follow this entry's.
+        void fold(const Entry& later) {
+            for (std::size_t c = 0; c < N; ++c) {
+                min[c] = std::min(min[c], later.min[c]);
+                max[c] = std::max(max[c], later.max[c]);
+            }
+            last = later.last;
+        }
     };
+    static Entry entry_of(const Row& row) {
+        std::array<float, N> v;
+        for (std::size_t c = 0; c < N; ++c)
+            v[c] = static_cast<float>(column_value(row, c));
+        return Entry{v, v, v, v};
+    }
 
     std::vector<std::unique_ptr<Row[]>> chunks;
     std::size_t size = 0;
@@ -180,36 +194,16 @@ struct Recorder::Store {
 
     void add_block(std::size_t first) {
         static_assert((kLevelFactor & (kLevelFactor - 1)) == 0, "spans are powers of two");
-        Entry e;
-        for (std::size_t r = first; r < first + kLevelFactor; ++r) {
-            const Row& row = at(r);
-            std::array<float, N> v;
-            for (std::size_t c = 0; c < N; ++c)
-                v[c] = static_cast<float>(column_value(row, c));
-            if (r == first) {
-                e = Entry{v, v, v, v};
-                continue;
-            }
-            for (std::size_t c = 0; c < N; ++c) {
-                e.min[c] = std::min(e.min[c], v[c]);
-                e.max[c] = std::max(e.max[c], v[c]);
-            }
-            e.last = v;
-        }
+        Entry e = entry_of(at(first));
+        for (std::size_t r = first + 1; r < first + kLevelFactor; ++r)
+            e.fold(entry_of(at(r)));
         levels[0].push_back(e);
         std::size_t span = kLevelFactor * kLevelFactor;
         for (std::size_t k = 1; k < kLevels; ++k, span *= kLevelFactor) {
-            auto& level = levels[k];
-            if ((first & (span - 1)) == 0) {  // first % span, without a division
-                level.push_back(e);
-                continue;
-            }
-            Entry& u = level.back();
-            for (std::size_t c = 0; c < N; ++c) {
-                u.min[c] = std::min(u.min[c], e.min[c]);
-                u.max[c] = std::max(u.max[c], e.max[c]);
-            }
-            u.last = e.last;
+            if ((first & (span - 1)) == 0)  // first % span, without a division
+                levels[k].push_back(e);
+            else
+                levels[k].back().fold(e);
         }
     }
 
@@ -232,10 +226,10 @@ struct Recorder::Store {
         return b;
     }
 
-    /// Column aggregates over row ranges: the first `complete` rows from the levels, the rest
-    /// from the rows.
+    /// Column aggregates over row ranges: the rows in the levels from them, the rest from the
+    /// rows.
     std::vector<ColumnAgg> columns(std::size_t c, SimTime res, SimTime t0, SimTime t1,
-                                   std::size_t n, std::size_t complete) const {
+                                   std::size_t n) const {
         std::vector<ColumnAgg> out(n);
         if (n == 0 || t1 <= t0 || size == 0) return out;
         const double per_col =
@@ -276,10 +270,10 @@ struct Recorder::Store {
             std::size_t r = lo;
             if (k >= 0) {
                 const auto& level = levels[static_cast<std::size_t>(k)];
-                const std::size_t end = std::min(hi, complete);
+                const std::size_t end = std::min(hi, leveled);
                 for (std::size_t j = r / span; j * span < end && j < level.size(); ++j) {
                     const Entry& g = level[j];
-                    const std::size_t rows = std::min((j + 1) * span, complete) - j * span;
+                    const std::size_t rows = std::min((j + 1) * span, leveled) - j * span;
                     add(a, static_cast<double>(g.min[c]), static_cast<double>(g.max[c]),
                         static_cast<double>(g.first[c]), static_cast<double>(g.last[c]), rows);
                 }
@@ -444,7 +438,7 @@ std::vector<ColumnAgg> Recorder::edge_columns(std::size_t edge, EdgeColumn colum
     if (edge >= edges_.size() || column == EdgeColumn::count_)
         return std::vector<ColumnAgg>(columns);
     const auto& s = *edges_[edge];
-    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns, s.leveled);
+    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns);
 }
 
 std::vector<ColumnAgg> Recorder::service_columns(std::size_t service, ServiceColumn column,
@@ -454,7 +448,7 @@ std::vector<ColumnAgg> Recorder::service_columns(std::size_t service, ServiceCol
     if (service >= services_.size() || column == ServiceColumn::count_)
         return std::vector<ColumnAgg>(columns);
     const auto& s = *services_[service];
-    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns, s.leveled);
+    return s.columns(static_cast<std::size_t>(column), resolution_, t0, t1, columns);
 }
 
 std::vector<EventRecord> Recorder::events(std::size_t first, std::size_t count) const {
