@@ -1,5 +1,5 @@
 // gobreaker_test.cpp: the gobreaker preset against sony/gobreaker v2's rules
-// (BREAKER_SEMANTICS.md), every boundary on a virtual clock.
+// (docs/BREAKERS.md), every boundary on a virtual clock.
 //
 // [SECTION] Normalisation and defaults
 // [SECTION] Trip forms and their reasons

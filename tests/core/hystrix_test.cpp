@@ -1,5 +1,5 @@
 // hystrix_test.cpp: the hystrix preset on a virtual clock, through the public API. Expected
-// values follow BREAKER_SEMANTICS.md and HystrixCircuitBreakerImpl: decisions only at health
+// values follow docs/BREAKERS.md and HystrixCircuitBreakerImpl: decisions only at health
 // snapshot instants from completed buckets, volume threshold, integer error percentage,
 // strict sleep window, one probe, stream reset on close, force_open / force_closed.
 //

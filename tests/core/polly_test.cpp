@@ -1,5 +1,5 @@
 // polly_test.cpp: the polly preset (Polly v8 advanced circuit breaker) on a virtual clock,
-// through the public API. Expected values follow BREAKER_SEMANTICS.md: 10 lazily started
+// through the public API. Expected values follow docs/BREAKERS.md: 10 lazily started
 // sub-windows dropped once now - start >= sampling, trip on a failure when throughput >=
 // minimum and ratio >= failure_ratio, non-strict break boundary, one probe, backoff, isolate.
 //

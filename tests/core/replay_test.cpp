@@ -1,6 +1,6 @@
 // replay_test.cpp: trace parsing (errors with file and line), the replay semantics (durations,
 // completions before new calls, input order) and the gobreaker parity traces of
-// tests/data/traces, whose expected decisions were derived by hand from BREAKER_SEMANTICS.md:
+// tests/data/traces, whose expected decisions were derived by hand from docs/BREAKERS.md:
 //   grpc_style          trip at 300; at 5300 (exactly 5000 later) still open; 5301 probes;
 //                       three successes close; the next failure starts a fresh count.
 //   fixed_window        1000 is inside [0, 1000]; open until 3000 inclusive; two probes close;

@@ -1,5 +1,5 @@
 // resilience4j_test.cpp: the resilience4j preset on a virtual clock, through the public API
-// (set_param, make_breaker). Expected values follow BREAKER_SEMANTICS.md: windows, minimum
+// (set_param, make_breaker). Expected values follow docs/BREAKERS.md: windows, minimum
 // calls, float percentage rates with `>=`, slow = strictly above the duration, strict retry
 // boundary, half-open decision after min(minimum calls, permitted), backoff, modes.
 //

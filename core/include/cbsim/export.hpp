@@ -1,4 +1,4 @@
-// cbsim/export.hpp: the run folder of DESIGN.md section 3.
+// cbsim/export.hpp: the run folder (docs/SIMULATION.md lists its files).
 //
 //   timeseries.csv  t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,
 //                   fallbacks,failure_rate,latency_p50_ms,latency_p99_ms,inflight,

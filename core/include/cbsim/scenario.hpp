@@ -1,4 +1,4 @@
-// cbsim/scenario.hpp: what a run simulates, as plain structs (DESIGN.md section 3).
+// cbsim/scenario.hpp: what a run simulates, as plain structs (docs/SCENARIOS.md).
 //
 // [SECTION] Traffic
 // [SECTION] Dependencies (the caller's side of an edge)

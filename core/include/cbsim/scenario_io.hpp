@@ -1,4 +1,4 @@
-// cbsim/scenario_io.hpp: scenario TOML files (DESIGN.md section 3, docs/SCENARIOS.md).
+// cbsim/scenario_io.hpp: scenario TOML files (docs/SCENARIOS.md).
 //
 // Loading checks everything a file can get wrong and throws ConfigError naming the file, the
 // line, the key (in file terms: "service[1].latency_ms.p99", "timeline[0].value") and what is

@@ -1,7 +1,7 @@
 // presets/gobreaker.hpp: sony/gobreaker v2 (CircuitBreaker + TwoStepCircuitBreaker), call for
 // call, on explicit time (internal to cbsim_core).
 //
-// What is reproduced (see BREAKER_SEMANTICS.md): normalisation of Settings (max_requests 0
+// What is reproduced (docs/BREAKERS.md states the rules): normalisation of Settings (max_requests 0
 // -> 1, timeout <= 0 -> 60 s, interval <= 0 -> never clear, bucket_period rounding the
 // interval up), generations that drop stale results, strict `expiry < now` for the fixed
 // window and for open -> half-open, the v2 rolling window (age = floor((now - start) /

@@ -1,7 +1,7 @@
 // presets/hystrix.hpp: Netflix Hystrix 1.5 circuit breaker (HystrixCircuitBreakerImpl fed by
 // HealthCountsStream) on explicit time (internal to cbsim_core).
 //
-// What is reproduced (see BREAKER_SEMANTICS.md):
+// What is reproduced (docs/BREAKERS.md states the rules):
 // - Health stream: buckets of health_snapshot_interval_ms on a grid anchored at time 0 (the
 //   origin of SimTime; not at the first observation, so polling state() changes nothing) and
 //   re-anchored when the breaker closes from half-open, as Hystrix's resetStream() restarts

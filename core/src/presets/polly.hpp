@@ -1,7 +1,7 @@
 // presets/polly.hpp: Polly v8 circuit breaker (CircuitStateController + AdvancedCircuitBehavior
 // + RollingHealthMetrics) on explicit time (internal to cbsim_core).
 //
-// What is reproduced (see BREAKER_SEMANTICS.md):
+// What is reproduced (docs/BREAKERS.md states the rules):
 // - Health metrics: sampling_duration_ms split in 10 sub-windows of sampling / 10. An outcome
 //   goes into the newest sub-window, or starts a new one at `now` when there is none or the
 //   newest started >= sampling / 10 ago (sub-windows start lazily, at the first outcome after

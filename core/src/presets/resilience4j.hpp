@@ -1,7 +1,7 @@
 // presets/resilience4j.hpp: Resilience4j CircuitBreaker (CircuitBreakerStateMachine) on
 // explicit time (internal to cbsim_core).
 //
-// What is reproduced (see BREAKER_SEMANTICS.md):
+// What is reproduced (docs/BREAKERS.md states the rules):
 // - Sliding windows: COUNT_BASED, a ring of the last `sliding_window_size` outcomes; TIME_BASED,
 //   `sliding_window_size` one-second buckets keyed by the epoch second floor(now / 1 s) (a
 //   bucket is cleared when the window moves past its second).
