@@ -9,6 +9,7 @@
 
 #include <GLFW/glfw3.h>  // key codes only: ImGui 1.86 indexes KeysDown by GLFW key
 #include <imgui.h>
+#include <cbsim/export.hpp>
 #include <cbsim/scenario_io.hpp>
 #include <cbsim/version.hpp>
 
@@ -390,8 +391,12 @@ void App::draw_export_prompt() {
         export_prompt_ = false;
     }
     if (ImGui::BeginPopupModal("Export run", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-        ImGui::TextUnformatted(
-            "Write timeseries.csv, events.csv, scenario.toml and summary.json to:");
+        std::string files;
+        for (const char* f : run_folder_files()) {
+            files += files.empty() ? "" : ", ";
+            files += f;
+        }
+        ImGui::Text("Write %s to:", files.c_str());
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 32.0f);
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         const bool enter = ImGui::InputText("##dir", export_path_, sizeof export_path_,

@@ -69,7 +69,7 @@ class CommandSink {
     virtual void send(Command command) = 0;
 };
 
-/// A CommandSink that keeps what it receives (tests, and batching in the app).
+/// A CommandSink that keeps what it receives, in order (the panel tests read it).
 class CommandLog : public CommandSink {
   public:
     void send(Command command) override { commands.push_back(std::move(command)); }

@@ -19,12 +19,16 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "cbsim/run.hpp"
 
 namespace cbsim {
+
+/// The names of the files of a run folder, in the order they are written (the list above).
+std::span<const char* const> run_folder_files();
 
 std::string timeseries_csv(const Run& run);
 std::string services_csv(const Run& run);

@@ -187,6 +187,12 @@ std::string collect(void (*rows)(const Run&, Out&), const Run& run) {
 constexpr const char* kFiles[] = {"timeseries.csv", "services.csv", "events.csv", "scenario.toml",
                                   "summary.json"};
 
+}  // namespace
+
+std::span<const char* const> run_folder_files() { return kFiles; }
+
+namespace {
+
 /// `dir` without trailing separators, made absolute when it names the current directory or
 /// its parent (so the folder has a name that can be renamed).
 std::filesystem::path normalise(const std::string& dir) {
