@@ -189,7 +189,9 @@ constexpr const char* kFiles[] = {"timeseries.csv", "services.csv", "events.csv"
 
 }  // namespace
 
-std::span<const char* const> run_folder_files() { return kFiles; }
+std::span<const char* const> run_folder_files() {
+    return kFiles;
+}
 
 namespace {
 
