@@ -35,37 +35,46 @@ SimTime ms_to_us(double ms) {
 // [SECTION] Traffic --------------------------------------------------------------------------
 
 // The next arrival lives in the simulator's lane (one pending event, no queue entry): setting
-// it replaces the one pending, as a rate change needs.
-void Run::Impl::schedule_arrival() {
+// it replaces the one pending, as a rate change needs. A gap of kNoArrivalUs or more (a rate
+// below about 2e-13 per second for constant arrivals; a rare draw at such rates for Poisson)
+// never arrives: no run reaches that far, and the gap would not fit in a SimTime.
+//
+// Poisson gaps count from the last arrival when one just happened, else (a rate change) from
+// now: the process is memoryless. Constant gaps count from the last arrival (a rate change
+// keeps the rhythm), or from now before the first one.
+void Run::Impl::schedule_arrival(bool after_arrival) {
     sim.clear_lane();
     if (traffic.rate <= 0.0) return;
-    const double mean_gap_us = traffic.mean_gap_us;
+    const double now = static_cast<double>(sim.now());
+    double base = now, gap_us = traffic.mean_gap_us;
     if (live.traffic.arrival == Arrival::poisson) {
-        sim.set_lane(sim.now() + round_us(traffic.rng.exponential(mean_gap_us)), this,
-                     sim::kArrival);
-    } else {
-        const SimTime gap = std::max<SimTime>(1, round_us(mean_gap_us));
-        const SimTime at =
-            traffic.requests ? std::max(sim.now(), traffic.last_arrival + gap) : sim.now() + gap;
-        sim.set_lane(at, this, sim::kArrival);
+        gap_us = traffic.rng.exponential(gap_us);
+        if (after_arrival) base = traffic.last_exact_us;
+    } else if (traffic.requests) {
+        base = traffic.last_exact_us;
     }
+    if (!(gap_us < sim::kNoArrivalUs)) return;  // also a NaN or an infinite mean
+    // After an arrival the next one rounds to now or later by itself (base rounds to now);
+    // a rate change moves an instant already past to now.
+    traffic.next_exact_us = after_arrival ? base + gap_us : std::max(now, base + gap_us);
+    sim.set_lane(static_cast<SimTime>(traffic.next_exact_us + 0.5), this, sim::kArrival);
 }
 
 void Run::Impl::set_rate(double rate) {
     traffic.rate = std::max(0.0, rate);
-    traffic.mean_gap_us = traffic.rate > 0.0 ? 1e6 / traffic.rate : 0.0;
-    schedule_arrival();
+    traffic.mean_gap_us = traffic.rate > 0.0 ? 1e6 / traffic.rate : 0.0;  // inf below ~1e-302
+    schedule_arrival(false);
 }
 
 void Run::Impl::on_arrival() {
-    traffic.last_arrival = sim.now();
+    traffic.last_exact_us = traffic.next_exact_us;
     ++traffic.requests;
     sim::EdgeModel& entry = edges[0];
     ++entry.acc.calls;
     ++entry.acc.allowed;
     ++entry.first_tries;
     ++entry.inflight_total;
-    schedule_arrival();
+    schedule_arrival(true);
     arrive(entry.target, kNone, 0);
 }
 
