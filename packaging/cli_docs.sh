@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # single-quoted $words are bash code written into the completion
 # cli_docs.sh MODE CLI: what cbsim-cli's own option definitions say, read from its CLI11 --help
 # (top level and each subcommand), so the man page and the completion cannot drift from it.
 #   subcommands  one subcommand name a line
@@ -118,7 +119,7 @@ man)
         help=$("$cli" "$sub" --help)
         usage=$(sed -n 's/^Usage: [^ ]* //p' <<<"$help")
         echo ".TP"
-        printf '\\fB%s\\fR%s\n' "$sub" "$(sed 's/^[^ ]*//' <<<"$usage" | roff)"
+        printf '\\fB%s\\fR%s\n' "$sub" "$(roff <<<"${usage#"$sub"}")"
         head -1 <<<"$help" | roff
         echo ".RS"
         for section in Positionals Options; do

@@ -18,8 +18,8 @@ cd "$out"
 app_id=io.github.cbsim.cbsim
 
 # 1. The files a user and a packager expect.
-libdir=$(cd "$root" && ls -d lib*/ | head -1)
-libdir=${libdir%/}
+libdir=$(cd "$root" && find lib* -name libcbsim_core.a -printf '%h\n' 2>/dev/null | head -1)
+[ -n "$libdir" ] || fail "no libcbsim_core.a under $root/lib*"
 for f in bin/cbsim bin/cbsim-cli \
     share/cbsim/scenarios/default.toml share/cbsim/presets/gobreaker_grpc.toml \
     share/doc/cbsim/README.md share/doc/cbsim/docs/APP.md share/doc/cbsim/docs/screenshot.png \
@@ -33,7 +33,7 @@ for f in bin/cbsim bin/cbsim-cli \
     "$libdir/cmake/cbsim/cbsimTargets.cmake" "$libdir/pkgconfig/cbsim.pc"; do
     [ -e "$root/$f" ] || fail "missing $f"
 done
-[ -x "$root/bin/cbsim" ] && [ -x "$root/bin/cbsim-cli" ] || fail "programs not executable"
+for f in cbsim cbsim-cli; do [ -x "$root/bin/$f" ] || fail "bin/$f is not executable"; done
 for f in "$src"/assets/presets/*.toml "$src"/assets/scenarios/*.toml; do
     rel=${f#"$src"/assets/}
     cmp -s "$f" "$root/share/cbsim/$rel" || fail "share/cbsim/$rel differs from assets/$rel"
@@ -80,7 +80,7 @@ subcommands=$("$root/bin/cbsim-cli" --help | awk '/^Subcommands:$/ { s = 1; next
 for sub in $subcommands; do
     grep -Eq "^ +$sub( |$)" "$out/cbsim-cli.1.txt" || fail "cbsim-cli(1) does not document '$sub'"
 done
-echo "man pages: ok (subcommands: $(echo $subcommands))"
+echo "man pages: ok (subcommands: ${subcommands//$'\n'/ })"
 
 # 6. Desktop entry, AppStream metadata and icons.
 desktop=$root/share/applications/$app_id.desktop
@@ -118,7 +118,7 @@ log=$out/app.log
 "$root/bin/cbsim" --test-report --pos 0 0 --fps 30 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
-# shellcheck source=../e2e/lib.sh
+# shellcheck source=/dev/null
 source "$src/tests/e2e/lib.sh"
 timeout 30 xdotool search --sync --onlyvisible --name "^cbsim - $marker\$" >/dev/null ||
     fail "no window titled 'cbsim - $marker': the app did not open the installed scenario"

@@ -17,13 +17,13 @@ section() { awk -v want="$1:" '$0 == want { s = 1; next } /^[A-Z][A-Za-z]*:$/ { 
 subcommands=$("$cli" --help | section Subcommands | sort)
 [ "$(wc -l <<<"$subcommands")" -ge 3 ] || fail "cbsim-cli --help lists too few subcommands: $subcommands"
 [ "$(complete_words "")" = "$subcommands" ] || fail "offers '$(complete_words "")', the CLI has '$subcommands'"
-echo "subcommands: $(echo $subcommands)"
+echo "subcommands: ${subcommands//$'\n'/ }"
 for sub in $subcommands; do
     options=$("$cli" "$sub" --help | section Options | tr ',' '\n' | grep '^--' | sort)
     offered=$(complete_words "$sub" --)
     missing=$(comm -23 <(echo "$options") <(echo "$offered"))
     [ -z "$missing" ] || fail "$sub: options not completed: $missing"
-    echo "$sub: $(echo $offered)"
+    echo "$sub: ${offered//$'\n'/ }"
 done
 touch "$out/a-scenario.toml"
 grep -qx a-scenario.toml <(complete_words run a-) || fail "run: the scenario file is not completed"

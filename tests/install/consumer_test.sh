@@ -4,10 +4,9 @@
 # the same example with pkg-config, and runs both with the installed presets.
 set -euo pipefail
 cmake=$1 build=$2 src=$3 version=$4 out=$5
-rm -rf "$out" && mkdir -p "$out"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cbsim-consumer.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "consumer_test: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$src/tests/install/lib.sh"
+work_dirs "$out" "$src" consumer
 prefix=$tmp/prefix
 "$cmake" --install "$build" --prefix "$prefix" >"$out/install.log"
 

@@ -4,10 +4,9 @@
 # temporary root and checks the extracted tree like an installed one (check_tree.sh).
 set -euo pipefail
 cpack=$1 build=$2 src=$3 version=$4 out=$5
-rm -rf "$out" && mkdir -p "$out"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cbsim-deb.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "deb_test: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$src/tests/install/lib.sh"
+work_dirs "$out" "$src" deb
 
 "$cpack" -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/pkg" >"$out/cpack.log" 2>&1 ||
     fail "cpack failed: $(cat "$out/cpack.log")"
@@ -19,9 +18,11 @@ echo "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
 dpkg-deb -f "$deb" >"$out/control.txt"
 cat "$out/control.txt"
 field() { dpkg-deb -f "$deb" "$1"; }
-[ "$(field Package)" = cbsim ] && [ "$(field Version)" = "$version" ] || fail "Package/Version"
+[ "$(field Package)" = cbsim ] || fail "Package: $(field Package)"
+[ "$(field Version)" = "$version" ] || fail "Version: $(field Version)"
 [ "$(field Section)" = devel ] || fail "Section"
-[ -n "$(field Maintainer)" ] && [ -n "$(field Description)" ] || fail "Maintainer/Description"
+[ -n "$(field Maintainer)" ] || fail "no Maintainer"
+[ -n "$(field Description)" ] || fail "no Description"
 for dep in libc6 libstdc++6 libglfw3 libtomlplusplus3 libgl1 fonts-dejavu-core; do
     field Depends | tr ',' '\n' | grep -q "^ *$dep\b" || fail "Depends lacks $dep: $(field Depends)"
 done

@@ -3,10 +3,9 @@
 # prefix to another folder outside the source tree, and check the copy (check_tree.sh).
 set -euo pipefail
 cmake=$1 build=$2 src=$3 version=$4 out=$5
-rm -rf "$out" && mkdir -p "$out"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cbsim-prefix.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-case $(realpath "$tmp") in "$(realpath "$src")"/*) echo "temporary folder inside the source tree" >&2; exit 1 ;; esac
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$src/tests/install/lib.sh"
+work_dirs "$out" "$src" prefix
 "$cmake" --install "$build" --prefix "$tmp/stage" >"$out/install.log"
 mkdir "$tmp/elsewhere"
 cp -a "$tmp/stage" "$tmp/elsewhere/cbsim"
