@@ -16,6 +16,7 @@ packages=(
   libimgui-dev libstb-dev libglfw3 libglfw3-dev libgl-dev libgl1-mesa-dri python3-glad
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev
   xvfb xauth xdotool imagemagick fonts-dejavu-core
+  help2man librsvg2-bin dpkg-dev man-db desktop-file-utils appstream lintian
 )
 
 missing=()

@@ -9,11 +9,11 @@ namespace cbsim::gui {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: cbsim [options]\n"
+    "Usage: cbsim [options]\n"
     "\n"
     "Interactive circuit-breaker simulator.\n"
     "\n"
-    "options:\n"
+    "Options:\n"
     "  --size W H            window size in logical pixels (default 1280 800)\n"
     "  --pos X Y             window position\n"
     "  --fps N               frame-rate cap, 10..240 (default 60)\n"

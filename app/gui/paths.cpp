@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 
 namespace cbsim::gui {
 namespace fs = std::filesystem;
@@ -10,7 +11,15 @@ namespace fs = std::filesystem;
 std::string asset_dir() {
     const char* env = std::getenv("CBSIM_ASSET_DIR");
     if (env && *env) return env;
-    return CBSIM_ASSET_DIR;
+    std::error_code ec;
+    const fs::path bin = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    const fs::path installed = (bin / CBSIM_BIN_TO_DATA_DIR).lexically_normal();
+    if (fs::is_directory(installed, ec)) return installed.string();
+    std::ifstream marker(bin / "cbsim-assets.path");
+    std::string build_tree;
+    if (marker && std::getline(marker, build_tree) && fs::is_directory(build_tree, ec))
+        return build_tree;
+    return installed.string();
 }
 
 std::string file_stem(const std::string& scenario_name) {

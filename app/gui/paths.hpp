@@ -5,7 +5,14 @@
 
 namespace cbsim::gui {
 
-/// The asset directory: $CBSIM_ASSET_DIR if set, else the one the build knows.
+/// The asset directory (presets/, scenarios/), first of:
+///  1. $CBSIM_ASSET_DIR when set and not empty (an explicit override);
+///  2. <dir of this executable>/../share/cbsim, the installed layout (read through
+///     /proc/self/exe, so a moved or copied prefix works), when that folder exists;
+///  3. the path in <dir of this executable>/cbsim-assets.path, a file the build writes next to
+///     the binaries of a build tree (pointing at the source tree's assets/).
+/// When none exists it returns the installed location of 2, so messages name where data is
+/// expected. No absolute path is compiled in.
 std::string asset_dir();
 
 /// A scenario name as a file name: letters, digits, '-' and '_' kept, anything else '-'.

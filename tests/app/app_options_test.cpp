@@ -45,7 +45,7 @@ TEST(AppOptions, HelpAndVersionExitZero) {
     int code = -1;
     EXPECT_FALSE(parse({"--help"}, &msg, &code));
     EXPECT_EQ(code, 0);
-    EXPECT_NE(msg.find("usage: cbsim"), std::string::npos);
+    EXPECT_NE(msg.find("Usage: cbsim"), std::string::npos);
     EXPECT_FALSE(parse({"--version"}, &msg, &code));
     EXPECT_EQ(code, 0);
     EXPECT_EQ(msg.rfind("cbsim ", 0), 0u);
