@@ -9,6 +9,7 @@
 
 #include <GLFW/glfw3.h>  // key codes only: ImGui 1.86 indexes KeysDown by GLFW key
 #include <imgui.h>
+#include <cbsim/breaker_config.hpp>
 #include <cbsim/export.hpp>
 #include <cbsim/scenario_io.hpp>
 #include <cbsim/version.hpp>
@@ -417,10 +418,19 @@ void App::draw_about() {
                             ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("About cbsim", &show_about_, ImGuiWindowFlags_NoSavedSettings)) {
         ImGui::Text("cbsim %s", version_string);
+        const std::span<const PresetInfo> presets = all_presets();
+        std::string libraries;
+        for (std::size_t i = 0; i < presets.size(); ++i) {
+            if (i > 0) libraries += i + 1 == presets.size() ? " and " : ", ";
+            libraries += presets[i].library.name;
+        }
         ImGui::TextWrapped(
             "An interactive circuit-breaker simulator: see how a breaker behaves before you "
-            "trust it with production traffic. Breakers mirror gobreaker, Resilience4j, Polly "
-            "and Hystrix.");
+            "trust it with production traffic. Breakers mirror %s.",
+            libraries.c_str());
+        for (const PresetInfo& p : presets) {
+            ImGui::BulletText("%s %s (%s)", p.library.name, p.library.version, p.library.source);
+        }
         ImGui::Separator();
         ImGui::Text("Dear ImGui %s", IMGUI_VERSION);
         ImGui::Text("GLFW %s", glfwGetVersionString());

@@ -9,48 +9,54 @@
 #include "cbsim/error.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "presets/extras.hpp"
-#include "presets/gobreaker.hpp"
-#include "presets/hystrix.hpp"
-#include "presets/polly.hpp"
-#include "presets/resilience4j.hpp"
+#include "presets/registry.hpp"
 
 namespace cbsim {
 
 // [SECTION] Presets --------------------------------------------------------------------------
 
-namespace {
-constexpr const char* kPresetNames[] = {"gobreaker", "resilience4j", "polly", "hystrix"};
+std::span<const PresetInfo> all_presets() {
+    return detail::kPresetInfos;
+}
+
+const PresetInfo& preset_info(Preset preset) {
+    return detail::kPresetInfos[static_cast<std::size_t>(preset)];
 }
 
 const char* to_string(Preset preset) {
     const auto i = static_cast<std::size_t>(preset);
-    return i < std::size(kPresetNames) ? kPresetNames[i] : "unknown";
+    return i < kPresetCount ? detail::kPresetInfos[i].name : "unknown";
 }
 
 std::optional<Preset> preset_from_string(std::string_view name) {
-    for (std::size_t i = 0; i < std::size(kPresetNames); ++i) {
-        if (name == kPresetNames[i]) return static_cast<Preset>(i);
+    for (const PresetInfo& info : detail::kPresetInfos) {
+        if (name == info.name) return info.preset;
     }
     return std::nullopt;
 }
 
-BreakerConfig BreakerConfig::defaults(Preset preset) {
-    BreakerConfig c;
-    switch (preset) {
-        case Preset::gobreaker:
-            c.settings = GobreakerSettings{};
-            break;
-        case Preset::resilience4j:
-            c.settings = Resilience4jSettings{};
-            break;
-        case Preset::polly:
-            c.settings = PollySettings{};
-            break;
-        case Preset::hystrix:
-            c.settings = HystrixSettings{};
-            break;
+std::string detail::preset_name_list(std::string_view separator) {
+    std::string out;
+    for (const PresetInfo& info : kPresetInfos) {
+        if (!out.empty()) out += separator;
+        out += info.name;
     }
+    return out;
+}
+
+BreakerConfig BreakerConfig::defaults(Preset preset) {
+    static const auto all = detail::registry_array([](const auto& entry) {
+        return PresetSettings(typename std::remove_cvref_t<decltype(entry)>::Settings{});
+    });
+    BreakerConfig c;
+    c.settings = all[static_cast<std::size_t>(preset)];
     return c;
+}
+
+std::string check_settings(const BreakerConfig& config) {
+    return detail::visit_preset(config.settings, [](const auto& entry, const auto& s) {
+        return entry.check != nullptr ? entry.check(s) : std::string();
+    });
 }
 
 // [SECTION] Parameters -----------------------------------------------------------------------
@@ -100,27 +106,6 @@ const ParamSpec kExtrasParams[] = {
      "cbsim extra: a timeout counts as this many failures; 1 = like any failure."},
 };
 
-std::span<const ParamSpec> preset_params(Preset preset) {
-    switch (preset) {
-        case Preset::gobreaker:
-            return detail::gobreaker_params();
-        case Preset::resilience4j:
-            return detail::resilience4j_params();
-        case Preset::polly:
-            return detail::polly_params();
-        case Preset::hystrix:
-            return detail::hystrix_params();
-    }
-    return {};
-}
-
-template <class... F>
-struct Overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
 bool set_extra(BreakerExtras& e, std::string_view key, double value) {
     const auto integer = static_cast<std::int64_t>(value);
     if (key == "extras.probe_timeout_ms")
@@ -153,10 +138,12 @@ std::optional<double> get_extra(const BreakerExtras& e, std::string_view key) {
 }  // namespace
 
 std::span<const ParamSpec> breaker_params(Preset preset) {
-    static const std::array<std::vector<ParamSpec>, 4> all = [] {
-        std::array<std::vector<ParamSpec>, 4> out;
+    static const std::array<std::vector<ParamSpec>, kPresetCount> all = [] {
+        constexpr auto preset_params =
+            detail::registry_array([](const auto& entry) { return entry.params; });
+        std::array<std::vector<ParamSpec>, kPresetCount> out;
         for (std::size_t i = 0; i < out.size(); ++i) {
-            const auto own = preset_params(static_cast<Preset>(i));
+            const auto own = preset_params[i]();
             out[i].assign(own.begin(), own.end());
             out[i].insert(out[i].end(), std::begin(kExtrasParams), std::end(kExtrasParams));
         }
@@ -175,14 +162,8 @@ const ParamSpec* find_param(Preset preset, std::string_view key) {
 std::optional<double> get_param(const BreakerConfig& config, std::string_view key) {
     if (find_param(config.preset(), key) == nullptr) return std::nullopt;
     if (key.starts_with("extras.")) return get_extra(config.extras, key);
-    return std::visit(
-        Overloaded{
-            [&](const GobreakerSettings& s) { return detail::get_gobreaker_param(s, key); },
-            [&](const Resilience4jSettings& s) { return detail::get_resilience4j_param(s, key); },
-            [&](const PollySettings& s) { return detail::get_polly_param(s, key); },
-            [&](const HystrixSettings& s) { return detail::get_hystrix_param(s, key); },
-        },
-        config.settings);
+    return detail::visit_preset(
+        config.settings, [&](const auto& entry, const auto& s) { return entry.get(s, key); });
 }
 
 std::string set_param(BreakerConfig& config, std::string_view key, double value) {
@@ -202,21 +183,12 @@ std::string set_param(BreakerConfig& config, std::string_view key, double value)
         return {};
     }
     const BreakerConfig before = config;
-    const bool known = std::visit(
-        Overloaded{
-            [&](GobreakerSettings& s) { return detail::set_gobreaker_param(s, key, value); },
-            [&](Resilience4jSettings& s) { return detail::set_resilience4j_param(s, key, value); },
-            [&](PollySettings& s) { return detail::set_polly_param(s, key, value); },
-            [&](HystrixSettings& s) { return detail::set_hystrix_param(s, key, value); },
-        },
-        config.settings);
+    const bool known = detail::visit_preset(
+        config.settings, [&](const auto& entry, auto& s) { return entry.set(s, key, value); });
     if (!known) return "key is listed but not settable (internal error)";
-    if (const auto* g = std::get_if<GobreakerSettings>(&config.settings)) {
-        std::string error = detail::check_gobreaker_settings(*g);
-        if (!error.empty()) {
-            config = before;
-            return error;
-        }
+    if (std::string error = check_settings(config); !error.empty()) {
+        config = before;
+        return error;
     }
     return {};
 }
@@ -259,18 +231,9 @@ std::string to_toml(const BreakerConfig& config, std::string_view table) {
 
 std::unique_ptr<Breaker> make_breaker(const BreakerConfig& config) {
     const BreakerExtras for_preset = detail::preset_extras(config.extras);
-    std::unique_ptr<Breaker> inner = std::visit(
-        Overloaded{
-            [&](const GobreakerSettings& s) {
-                return detail::make_gobreaker_breaker(s, for_preset);
-            },
-            [&](const Resilience4jSettings& s) {
-                return detail::make_resilience4j_breaker(s, for_preset);
-            },
-            [&](const PollySettings& s) { return detail::make_polly_breaker(s, for_preset); },
-            [&](const HystrixSettings& s) { return detail::make_hystrix_breaker(s, for_preset); },
-        },
-        config.settings);
+    std::unique_ptr<Breaker> inner = detail::visit_preset(
+        config.settings,
+        [&](const auto& entry, const auto& s) { return entry.make(s, for_preset); });
     // A gobreaker without decorator extras runs bare (its hot path is the benchmark's); it
     // refuses a reconfiguration that needs the decorator, so the caller rebuilds it.
     if (config.preset() == Preset::gobreaker && !detail::needs_decorator(config.extras))

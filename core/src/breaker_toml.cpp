@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cbsim/error.hpp"
+#include "presets/registry.hpp"
 
 namespace cbsim::detail {
 
@@ -155,13 +156,11 @@ class Reader {
             if (name == nullptr)
                 fail(*node, "preset",
                      std::string("expected a string, got ") + type_name(*node) +
-                         "; one of: gobreaker, resilience4j, polly, hystrix");
+                         "; one of: " + preset_name_list());
             const auto p = preset_from_string(name->get());
             if (!p)
                 fail(*node, "preset",
-                     "'" + name->get() +
-                         "' is not a preset; one of: gobreaker, resilience4j, "
-                         "polly, hystrix");
+                     "'" + name->get() + "' is not a preset; one of: " + preset_name_list());
             preset = *p;
         }
         config_ = BreakerConfig::defaults(preset);

@@ -5,7 +5,7 @@
 // thing alone in a file and inside a scenario.
 //
 // Table layout (keys of the preset's ParamSpecs; a key "a.b" is key `b` of subtable `a`):
-//   preset = "gobreaker"        # gobreaker | resilience4j | polly | hystrix; omitted = gobreaker
+//   preset = "gobreaker"        # a name of the preset registry; omitted = gobreaker
 //   <preset keys>               # omitted key = the library's default
 //   [trip]                      # gobreaker only: exactly one form (see breaker_config.hpp)
 //   [extras]                    # probe_timeout_ms, open_jitter, ... (off by default)

@@ -33,7 +33,7 @@ ConcurrentBreaker::ConcurrentBreaker(const BreakerConfig& config) : origin_(Cloc
     } else {
         breaker_ = make_breaker(config);
     }
-    wants_latency_ = config.preset() == Preset::resilience4j;
+    wants_latency_ = preset_info(config.preset()).measures_latency;
     breaker_->set_transition_sink([this](const Transition& t) {
         if (sink_) sink_(t);
     });

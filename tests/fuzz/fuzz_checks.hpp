@@ -95,8 +95,8 @@ inline Verdict check_trace_text(std::string_view text) {
         }
         return Verdict::refused;
     }
-    for (const Preset preset :
-         {Preset::gobreaker, Preset::resilience4j, Preset::polly, Preset::hystrix}) {
+    for (const PresetInfo& info : all_presets()) {
+        const Preset preset = info.preset;
         BreakerConfig config = BreakerConfig::defaults(preset);
         const auto decisions = replay(config, trace);
         if (decisions.size() != trace.rows.size()) fail("replay lost rows", to_string(preset));

@@ -4,6 +4,7 @@
 // [SECTION] Presets and their settings (library defaults)
 // [SECTION] Extras every preset offers (off by default)
 // [SECTION] BreakerConfig
+// [SECTION] The preset registry (names, libraries, preset files)
 // [SECTION] Parameters by name (TOML keys, timeline paths, GUI sliders)
 // [SECTION] Files and factory
 //
@@ -11,6 +12,7 @@
 // integer milliseconds. An omitted key takes that library's default.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,9 +27,14 @@ namespace cbsim {
 
 // [SECTION] Presets and their settings (library defaults) ----------------------------------
 
+/// The presets, in the order of the PresetSettings alternatives below. Each one has exactly one
+/// entry in the preset registry (core/src/presets/registry.hpp), which static_asserts that this
+/// enum, PresetSettings and the registry agree.
 enum class Preset : std::uint8_t { gobreaker, resilience4j, polly, hystrix };
 
+/// The preset's name ("gobreaker"); "unknown" for a value outside the enum.
 const char* to_string(Preset preset);
+/// The preset named `name` (exact, lower case), or nullopt.
 std::optional<Preset> preset_from_string(std::string_view name);
 
 /// sony/gobreaker v2 Settings. Normalisation (0 means 1, <= 0 means 60 s, ...) happens in the
@@ -113,8 +120,15 @@ struct BreakerExtras {
 
 // [SECTION] BreakerConfig ------------------------------------------------------------------
 
+/// One settings type per preset, alternative i belonging to Preset(i).
+using PresetSettings =
+    std::variant<GobreakerSettings, Resilience4jSettings, PollySettings, HystrixSettings>;
+
+/// How many presets there are.
+inline constexpr std::size_t kPresetCount = std::variant_size_v<PresetSettings>;
+
 struct BreakerConfig {
-    std::variant<GobreakerSettings, Resilience4jSettings, PollySettings, HystrixSettings> settings;
+    PresetSettings settings;
     BreakerExtras extras;
 
     Preset preset() const { return static_cast<Preset>(settings.index()); }
@@ -122,6 +136,33 @@ struct BreakerConfig {
     static BreakerConfig defaults(Preset preset);
     bool operator==(const BreakerConfig&) const = default;
 };
+
+// [SECTION] The preset registry (names, libraries, preset files) ----------------------------
+
+/// The library a preset reproduces.
+struct PresetLibrary {
+    const char* name;     ///< display name, e.g. "Resilience4j"
+    const char* version;  ///< the version whose semantics the preset follows, e.g. "v2.4"
+    const char* source;   ///< its source as link text, e.g. "github.com/sony/gobreaker"
+};
+
+/// What the preset registry holds about a preset, besides its code.
+struct PresetInfo {
+    Preset preset;
+    const char* name;         ///< file and CLI name, e.g. "gobreaker" (to_string(preset))
+    PresetLibrary library;    ///< the library it reproduces
+    const char* preset_file;  ///< its library-defaults file in assets/presets/, e.g. "polly.toml"
+    bool measures_latency;    ///< it has a slow-call rule: record() needs the real duration
+};
+
+/// Every preset, in Preset order (all_presets()[i].preset == Preset(i)).
+std::span<const PresetInfo> all_presets();
+/// The registry entry of `preset` (a value inside the enum).
+const PresetInfo& preset_info(Preset preset);
+
+/// Empty if the preset's settings work together (rules across keys, beyond the range of each
+/// key), else what is wrong. set_param() and the readers refuse such settings.
+std::string check_settings(const BreakerConfig& config);
 
 // [SECTION] Parameters by name (TOML keys, timeline paths, GUI sliders) --------------------
 

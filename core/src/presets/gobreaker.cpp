@@ -166,6 +166,10 @@ std::string check_gobreaker_settings(const GobreakerSettings& s) {
            " (raise bucket_period_ms or lower interval_ms)";
 }
 
+double gobreaker_failure_threshold(const GobreakerSettings& s) {
+    return s.trip == GobreakerSettings::Trip::failure_ratio ? s.failure_ratio : 0.0;
+}
+
 std::unique_ptr<Breaker> make_gobreaker_breaker(const GobreakerSettings& s,
                                                 const BreakerExtras& extras) {
     return std::make_unique<GobreakerBreaker>(s, extras);

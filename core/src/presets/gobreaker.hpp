@@ -32,6 +32,8 @@ std::optional<double> get_gobreaker_param(const GobreakerSettings& s, std::strin
 bool set_gobreaker_param(GobreakerSettings& s, std::string_view key, double value);
 std::unique_ptr<Breaker> make_gobreaker_breaker(const GobreakerSettings& s,
                                                 const BreakerExtras& extras);
+/// The KPIs' failure-rate threshold (see PresetEntry::failure_threshold).
+double gobreaker_failure_threshold(const GobreakerSettings& s);
 
 /// The most buckets a rolling window may have (interval_ms / bucket_period_ms, rounded up).
 inline constexpr std::int64_t kGobreakerMaxBuckets = 100000;
@@ -115,5 +117,19 @@ class GobreakerBreaker final : public Breaker {
     bool rolling_ = false;         // nb >= 2
     bool idle_closed_ = false;     // closed without a window: time has nothing to do
 };
+
+/// The gobreaker preset's registry entry.
+inline constexpr PresetEntry<GobreakerSettings> kGobreakerPreset{
+    PresetInfo{Preset::gobreaker,
+               "gobreaker",
+               {"gobreaker", "v2.4", "github.com/sony/gobreaker"},
+               "gobreaker.toml",
+               false},
+    gobreaker_params,
+    get_gobreaker_param,
+    set_gobreaker_param,
+    check_gobreaker_settings,
+    gobreaker_failure_threshold,
+    make_gobreaker_breaker};
 
 }  // namespace cbsim::detail

@@ -84,6 +84,10 @@ bool set_hystrix_param(HystrixSettings& s, std::string_view key, double value) {
     return true;
 }
 
+double hystrix_failure_threshold(const HystrixSettings& s) {
+    return static_cast<double>(s.error_threshold_percentage) / 100.0;
+}
+
 std::unique_ptr<Breaker> make_hystrix_breaker(const HystrixSettings& s,
                                               const BreakerExtras& extras) {
     return std::make_unique<HystrixBreaker>(s, extras);

@@ -53,6 +53,8 @@ std::optional<double> get_hystrix_param(const HystrixSettings& s, std::string_vi
 bool set_hystrix_param(HystrixSettings& s, std::string_view key, double value);
 std::unique_ptr<Breaker> make_hystrix_breaker(const HystrixSettings& s,
                                               const BreakerExtras& extras);
+/// The KPIs' failure-rate threshold (see PresetEntry::failure_threshold).
+double hystrix_failure_threshold(const HystrixSettings& s);
 
 /// Buckets on a time grid (anchor + k * width), with the totals of the last `count`
 /// completed buckets. Hystrix's bucketed rolling streams.
@@ -135,5 +137,19 @@ class HystrixBreaker final : public Breaker {
     SimTime sleep_ = 0;
     bool probe_taken_ = false;
 };
+
+/// The hystrix preset's registry entry.
+inline constexpr PresetEntry<HystrixSettings> kHystrixPreset{
+    PresetInfo{Preset::hystrix,
+               "hystrix",
+               {"Hystrix", "1.5", "github.com/Netflix/Hystrix"},
+               "hystrix.toml",
+               false},
+    hystrix_params,
+    get_hystrix_param,
+    set_hystrix_param,
+    nullptr,  // no rule across keys
+    hystrix_failure_threshold,
+    make_hystrix_breaker};
 
 }  // namespace cbsim::detail

@@ -80,6 +80,10 @@ bool set_polly_param(PollySettings& s, std::string_view key, double value) {
     return true;
 }
 
+double polly_failure_threshold(const PollySettings& s) {
+    return s.failure_ratio;
+}
+
 std::unique_ptr<Breaker> make_polly_breaker(const PollySettings& s, const BreakerExtras& extras) {
     return std::make_unique<PollyBreaker>(s, extras);
 }

@@ -48,6 +48,8 @@ std::optional<double> get_polly_param(const PollySettings& s, std::string_view k
 /// Unknown key -> false. Values arrive range-checked.
 bool set_polly_param(PollySettings& s, std::string_view key, double value);
 std::unique_ptr<Breaker> make_polly_breaker(const PollySettings& s, const BreakerExtras& extras);
+/// The KPIs' failure-rate threshold (see PresetEntry::failure_threshold).
+double polly_failure_threshold(const PollySettings& s);
 
 /// The Polly state machine. Public so that tests can inspect the break and the sub-windows.
 class PollyBreaker final : public Breaker {
@@ -96,5 +98,16 @@ class PollyBreaker final : public Breaker {
     std::int64_t half_open_attempts_ = 0;
     bool probe_taken_ = false;
 };
+
+/// The polly preset's registry entry.
+inline constexpr PresetEntry<PollySettings> kPollyPreset{
+    PresetInfo{
+        Preset::polly, "polly", {"Polly", "v8", "github.com/App-vNext/Polly"}, "polly.toml", false},
+    polly_params,
+    get_polly_param,
+    set_polly_param,
+    nullptr,  // no rule across keys
+    polly_failure_threshold,
+    make_polly_breaker};
 
 }  // namespace cbsim::detail

@@ -169,6 +169,10 @@ bool set_resilience4j_param(Resilience4jSettings& s, std::string_view key, doubl
     return true;
 }
 
+double resilience4j_failure_threshold(const Resilience4jSettings& s) {
+    return s.failure_rate_threshold / 100.0;
+}
+
 std::unique_ptr<Breaker> make_resilience4j_breaker(const Resilience4jSettings& s,
                                                    const BreakerExtras& extras) {
     return std::make_unique<Resilience4jBreaker>(s, extras);

@@ -56,6 +56,8 @@ std::optional<double> get_resilience4j_param(const Resilience4jSettings& s, std:
 bool set_resilience4j_param(Resilience4jSettings& s, std::string_view key, double value);
 std::unique_ptr<Breaker> make_resilience4j_breaker(const Resilience4jSettings& s,
                                                    const BreakerExtras& extras);
+/// The KPIs' failure-rate threshold (see PresetEntry::failure_threshold).
+double resilience4j_failure_threshold(const Resilience4jSettings& s);
 
 /// Outcomes in a window: calls, failures among them, slow calls among them.
 struct R4jTotals {
@@ -146,5 +148,19 @@ class Resilience4jBreaker final : public Breaker {
     SimTime half_open_at_ = 0;
     std::int64_t permits_ = 0;
 };
+
+/// The resilience4j preset's registry entry.
+inline constexpr PresetEntry<Resilience4jSettings> kResilience4jPreset{
+    PresetInfo{Preset::resilience4j,
+               "resilience4j",
+               {"Resilience4j", "2.x", "github.com/resilience4j/resilience4j"},
+               "resilience4j.toml",
+               true},
+    resilience4j_params,
+    get_resilience4j_param,
+    set_resilience4j_param,
+    nullptr,  // no rule across keys
+    resilience4j_failure_threshold,
+    make_resilience4j_breaker};
 
 }  // namespace cbsim::detail

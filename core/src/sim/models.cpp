@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "presets/registry.hpp"
 #include "sim/engine.hpp"
 
 namespace cbsim {
@@ -589,14 +590,9 @@ double true_failure_probability(const Service& s) {
 }
 
 double failure_threshold(const BreakerConfig& config) {
-    if (const auto* g = std::get_if<GobreakerSettings>(&config.settings))
-        return g->trip == GobreakerSettings::Trip::failure_ratio ? g->failure_ratio : 0.0;
-    if (const auto* r = std::get_if<Resilience4jSettings>(&config.settings))
-        return r->failure_rate_threshold / 100.0;
-    if (const auto* p = std::get_if<PollySettings>(&config.settings)) return p->failure_ratio;
-    if (const auto* h = std::get_if<HystrixSettings>(&config.settings))
-        return static_cast<double>(h->error_threshold_percentage) / 100.0;
-    return 0.0;
+    return detail::visit_preset(config.settings, [](const auto& entry, const auto& s) {
+        return entry.failure_threshold(s);
+    });
 }
 
 void Run::Impl::mark_fault_or_clear(std::uint32_t service, const Service& before) {

@@ -339,7 +339,10 @@ const Table<Dependency>& edge_keys() {
 }
 
 std::vector<std::string> preset_choices() {
-    return {"none", "gobreaker", "resilience4j", "polly", "hystrix"};
+    std::vector<std::string> out{"none"};
+    for (const PresetInfo& info : all_presets())
+        out.emplace_back(info.name);
+    return out;
 }
 
 // [SECTION] Paths ------------------------------------------------------------------------------
@@ -485,8 +488,8 @@ std::vector<SettingSpec> setting_specs(const Scenario& scenario) {
             const std::string edge = s.name + "->" + d.target + ".";
             for (const auto& k : edge_keys())
                 out.push_back(spec_of(k, edge));
-            out.push_back(SettingSpec{edge + "breaker.preset", ParamKind::choice, 0, 4,
-                                      preset_choices(),
+            out.push_back(SettingSpec{edge + "breaker.preset", ParamKind::choice, 0,
+                                      static_cast<double>(kPresetCount), preset_choices(),
                                       "Breaker preset (library); none = no breaker. A new preset "
                                       "starts from its library's defaults."});
             if (d.breaker) {
@@ -522,7 +525,7 @@ std::optional<SettingSpec> find_setting(const Scenario& scenario, std::string_vi
             return SettingSpec{std::string(path),
                                ParamKind::choice,
                                0,
-                               4,
+                               static_cast<double>(kPresetCount),
                                preset_choices(),
                                "Breaker preset (library); none = no breaker."};
         case Target::What::breaker_param:
@@ -715,6 +718,8 @@ std::vector<ScenarioProblem> validate(const Scenario& sc) {
                     if (!e.empty())
                         out.push_back({dkey + "breaker." + p.key, e.substr(e.find(": ") + 2)});
                 }
+                if (std::string e = check_settings(*d.breaker); !e.empty())
+                    out.push_back({dkey + "breaker", std::move(e)});
             }
         }
     }
