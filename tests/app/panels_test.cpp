@@ -14,6 +14,7 @@
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
 #include "sim_worker.hpp"
+#include "theme.hpp"
 
 namespace cbsim::gui {
 namespace {
@@ -318,6 +319,67 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
     EXPECT_FALSE(view.follow_live);
     EXPECT_NEAR((view.range.lo + view.range.hi) / 2.0, t, 1e-9);
     EXPECT_TRUE(log.commands.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui
+
+namespace cbsim::gui {
+namespace {
+
+/// Vertices of the frame drawn in `color` exactly.
+int vertices_in(ImU32 color) {
+    int n = 0;
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
+            n += v.col == color ? 1 : 0;
+    }
+    return n;
+}
+
+/// The state band's colour for a state (the panel draws the band at 90 % opacity).
+ImU32 band_color(State s) {
+    const ImU32 c = theme::state_color(s);
+    const auto a = static_cast<ImU32>(0.9f * static_cast<float>((c >> IM_COL32_A_SHIFT) & 0xFF));
+    return (c & ~IM_COL32_A_MASK) | (a << IM_COL32_A_SHIFT);
+}
+
+// A whole hour in 590 pixels: each pixel column covers several seconds, yet the seconds the
+// breaker was open show in the band, and so does an operator's disabled breaker.
+TEST(PlotsPanel, StateBandShowsTheMostSevereStateOfEveryPixelColumn) {
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(default_scenario(), "", o);
+    worker.send(Step{from_s(600)});
+    worker.send(SetSetting{"B.failure_rate", 1.0});
+    worker.send(Step{from_s(2)});
+    worker.send(SetSetting{"B.failure_rate", 0.0});
+    worker.send(Step{from_s(1800)});
+    worker.send(SetSetting{"A->B.breaker.preset", std::string("resilience4j")});
+    worker.send(SetSetting{"A->B.breaker.mode", std::string("disabled")});
+    worker.send(Step{from_s(1198)});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    ASSERT_TRUE(snap->error.empty()) << snap->error;
+    ImGuiHarness ui;
+    TimeView view;
+    view.follow_live = false;
+    view.range = {0.0, snap->now_s()};
+    EventCache cache;
+    PlotsPanel plots(view, cache);
+    plots.place({0, 20}, {590, 540});
+    plots.set_edge("A->B");
+    CommandLog log;
+    for (int f = 0; f < 3; ++f) {
+        ui.frame([&] {
+            cache.update(*snap);
+            plots.draw(*snap, log);
+        });
+    }
+    EXPECT_GT(vertices_in(band_color(State::open)), 0) << "the open seconds are not hidden";
+    EXPECT_GT(vertices_in(band_color(State::disabled)), 0) << "the disabled half hour";
+    EXPECT_GT(vertices_in(band_color(State::closed)), 0);
 }
 
 }  // namespace

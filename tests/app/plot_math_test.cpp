@@ -93,88 +93,18 @@ TEST(Format, ValuesAndTimes) {
     EXPECT_EQ(format_time(3599.9996, 0.001), "1:00:00.000");
 }
 
-TEST(ChooseLevel, PicksTheCoarsestLevelWithABucketPerPixel) {
-    const std::vector<double> widths = {0.1, 1.0, 10.0, 100.0};
-    EXPECT_EQ(choose_level(widths, 0.05), 0u);  // zoomed in further than the finest level
-    EXPECT_EQ(choose_level(widths, 0.1), 0u);
-    EXPECT_EQ(choose_level(widths, 0.5), 0u);
-    EXPECT_EQ(choose_level(widths, 1.0), 1u);
-    EXPECT_EQ(choose_level(widths, 99.0), 2u);
-    EXPECT_EQ(choose_level(widths, 1e6), 3u);
-    EXPECT_EQ(choose_level({}, 1.0), 0u);
-}
-
-TEST(Decimate, KeepsMinMaxFirstLastPerColumn) {
-    // 10 buckets of 1 s, 2 columns of 5 s each.
-    const std::vector<float> v = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
-    BucketSeries s{0.0, 1.0, v, {}, {}, {}, {}};
-    std::vector<Column> cols;
-    decimate(s, {0.0, 10.0}, 2, cols);
-    ASSERT_EQ(cols.size(), 2u);
-    EXPECT_EQ(cols[0].n, 5u);
-    EXPECT_FLOAT_EQ(cols[0].min, 1);
-    EXPECT_FLOAT_EQ(cols[0].max, 5);
-    EXPECT_FLOAT_EQ(cols[0].first, 3);
-    EXPECT_FLOAT_EQ(cols[0].last, 5);
-    EXPECT_FLOAT_EQ(cols[0].mean(), 14.0f / 5.0f);
-    EXPECT_FLOAT_EQ(cols[1].min, 2);
-    EXPECT_FLOAT_EQ(cols[1].max, 9);
-    EXPECT_FLOAT_EQ(cols[1].first, 9);
-    EXPECT_FLOAT_EQ(cols[1].last, 3);
-}
-
-TEST(Decimate, ReadsOnlyTheVisibleBucketsAndSkipsGaps) {
-    std::vector<float> v(1000);
-    std::iota(v.begin(), v.end(), 0.0f);
-    v[505] = std::numeric_limits<float>::quiet_NaN();
-    BucketSeries s{100.0, 0.1, v, {}, {}, {}, {}};  // starts at 100 s
-    std::vector<Column> cols;
-    decimate(s, {150.0, 151.0}, 10, cols);  // buckets 500..509, one per column
-    ASSERT_EQ(cols.size(), 10u);
-    for (int c = 0; c < 10; ++c) {
-        if (c == 5) {
-            EXPECT_TRUE(cols[5].empty());
-            continue;
-        }
-        EXPECT_EQ(cols[static_cast<std::size_t>(c)].n, 1u) << c;
-        EXPECT_FLOAT_EQ(cols[static_cast<std::size_t>(c)].first, 500.0f + static_cast<float>(c));
-    }
-    decimate(s, {0.0, 50.0}, 10, cols);  // before the data
-    for (const Column& c : cols)
-        EXPECT_TRUE(c.empty());
+TEST(ColumnExtent, SpansTheNonEmptyColumnsOnly) {
+    std::vector<ColumnAgg> cols(4);
     double lo = 0, hi = 0;
-    EXPECT_FALSE(column_extent(cols, lo, hi));
-}
-
-TEST(Decimate, UsesTheAggregatesOfCoarseLevels) {
-    const std::vector<float> mean = {1, 2}, mn = {0, -1}, mx = {5, 7}, fst = {0.5f, 3},
-                             lst = {4, 6};
-    BucketSeries s{0.0, 10.0, mean, mn, mx, fst, lst};
-    std::vector<Column> cols;
-    decimate(s, {0.0, 20.0}, 1, cols);
-    ASSERT_EQ(cols.size(), 1u);
-    EXPECT_FLOAT_EQ(cols[0].min, -1);
-    EXPECT_FLOAT_EQ(cols[0].max, 7);
-    EXPECT_FLOAT_EQ(cols[0].first, 0.5f);
-    EXPECT_FLOAT_EQ(cols[0].last, 6);
-    double lo = 0, hi = 0;
+    EXPECT_FALSE(column_extent(cols, lo, hi)) << "no column has rows";
+    cols[1] = ColumnAgg{-1, 5, 0.5, 4, 16};
+    cols[3] = ColumnAgg{2, 7, 3, 6, 1};
+    cols[2] = ColumnAgg{-50, 50, 0, 0, 0};  // no rows: its values are not data
     ASSERT_TRUE(column_extent(cols, lo, hi));
     EXPECT_DOUBLE_EQ(lo, -1);
     EXPECT_DOUBLE_EQ(hi, 7);
-}
-
-TEST(Decimate, WorkTracksPixelsNotRunLength) {
-    // A day of 100 ms buckets, viewed whole at level 0, still gives one column per pixel and
-    // every bucket lands in exactly one column.
-    std::vector<float> v(864000, 1.0f);
-    BucketSeries s{0.0, 0.1, v, {}, {}, {}, {}};
-    std::vector<Column> cols;
-    decimate(s, {0.0, 86400.0}, 1200, cols);
-    std::uint64_t total = 0;
-    for (const Column& c : cols)
-        total += c.n;
-    EXPECT_EQ(total, v.size());
-    EXPECT_EQ(cols.size(), 1200u);
+    EXPECT_DOUBLE_EQ(cols[1].mid(), 2.0);
+    EXPECT_TRUE(cols[0].empty());
 }
 
 TEST(ColumnAt, MapsPixelsToColumns) {

@@ -40,11 +40,8 @@ int total_vertices() {
 
 TEST(TimePlot, SplitsDenseLinesIntoDrawCallsUnder32kVertices) {
     ImGuiHarness ui(9000.0f, 600.0f);
-    // A noisy day of 100 ms buckets: every pixel column gets a distinct min/max/first/last.
-    std::vector<float> v(864000);
-    for (std::size_t i = 0; i < v.size(); ++i)
-        v[i] = static_cast<float>((i * 7919) % 1000);
-    const plot::BucketSeries level{0.0, 0.1, v, {}, {}, {}, {}};
+    // A noisy day: every pixel column gets a distinct min/max/first/last.
+    std::vector<ColumnAgg> cols;
     TimeView view;
     view.follow_live = false;
     view.range = {0.0, 86400.0};
@@ -54,8 +51,15 @@ TEST(TimePlot, SplitsDenseLinesIntoDrawCallsUnder32kVertices) {
         ImGui::SetNextWindowSize(ImVec2(9000, 600));
         ImGui::Begin("plot");
         if (plot.begin("##p", view, 86400.0, 400.0f, TimePlot::YAxis{})) {
-            plot.line("noise", std::span<const plot::BucketSeries>(&level, 1), IM_COL32_WHITE,
-                      2.0f);
+            cols.assign(static_cast<std::size_t>(plot.columns()), ColumnAgg{});
+            for (std::size_t i = 0; i < cols.size(); ++i) {
+                const auto v = [&](std::size_t k) {
+                    return static_cast<double>(((4 * i + k) * 7919) % 1000);
+                };
+                cols[i] =
+                    ColumnAgg{std::min(v(0), v(1)), std::max(v(0), v(1)) + 1.0, v(2), v(3), 144};
+            }
+            plot.line("noise", cols, IM_COL32_WHITE, 2.0f);
             plot.end();
         }
         ImGui::End();
@@ -67,8 +71,7 @@ TEST(TimePlot, SplitsDenseLinesIntoDrawCallsUnder32kVertices) {
 
 TEST(TimePlot, LegendClickHidesAnItem) {
     ImGuiHarness ui;
-    std::vector<float> a(600, 1.0f), b(600, 100.0f);
-    const plot::BucketSeries la{0.0, 0.1, a, {}, {}, {}, {}}, lb{0.0, 0.1, b, {}, {}, {}, {}};
+    std::vector<ColumnAgg> a, b;
     TimeView view;
     view.follow_live = false;
     view.range = {0.0, 60.0};
@@ -81,10 +84,10 @@ TEST(TimePlot, LegendClickHidesAnItem) {
         ImGui::Begin("plot");
         if (plot.begin("##p", view, 60.0, 300.0f, TimePlot::YAxis{})) {
             canvas_min = ImGui::GetItemRectMin();
-            plot.line("first", std::span<const plot::BucketSeries>(&la, 1),
-                      IM_COL32(255, 0, 0, 255));
-            plot.line("second", std::span<const plot::BucketSeries>(&lb, 1),
-                      IM_COL32(0, 255, 0, 255));
+            a.assign(static_cast<std::size_t>(plot.columns()), ColumnAgg{1, 1, 1, 1, 1});
+            b.assign(static_cast<std::size_t>(plot.columns()), ColumnAgg{100, 100, 100, 100, 1});
+            plot.line("first", a, IM_COL32(255, 0, 0, 255));
+            plot.line("second", b, IM_COL32(0, 255, 0, 255));
             plot.end();
         }
         ImGui::End();

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include <cbsim/edge_name.hpp>
 #include <cbsim/export.hpp>
 #include <cbsim/run.hpp>
 #include <cbsim/scenario.hpp>
@@ -142,7 +143,7 @@ Dependency& dependency(Scenario& s, const std::string& caller, const std::string
     for (Dependency& d : s.find_service(caller)->dependencies) {
         if (d.target == target) return d;
     }
-    throw std::logic_error("no dependency " + caller + "->" + target);
+    throw std::logic_error("no dependency " + EdgeName{caller, target}.text());
 }
 
 // [SECTION] Story registry -----------------------------------------------------------------

@@ -47,6 +47,34 @@ TEST(SimExport, TimeseriesHasHeaderFixedFormatAndOneRowPerBucketAndEdge) {
     EXPECT_EQ(f[12].find('.') + 4, f[12].size()) << f[12];
 }
 
+TEST(SimExport, DocsListEveryColumnOfTheExports) {
+    std::ifstream in(std::string(CBSIM_ASSET_DIR) + "/../docs/SIMULATION.md");
+    ASSERT_TRUE(in.good());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string doc = text.str();
+    for (const auto& spec : kEdgeColumnSpecs) {
+        std::string quoted(1, '`');
+        quoted.append(spec.name).push_back('`');
+        EXPECT_NE(doc.find(quoted), std::string::npos) << spec.name;
+    }
+    for (const auto& spec : kServiceColumnSpecs)
+        EXPECT_NE(doc.find(std::string(spec.name)), std::string::npos) << spec.name;
+}
+
+TEST(SimExport, ARowHasAFieldForEveryHeaderColumn) {
+    Scenario sc = default_scenario();
+    sc.duration_s = 1.0;
+    cbsim::Run run(sc);
+    run.advance_to(from_s(1));
+    for (const std::string& text : {timeseries_csv(run), services_csv(run)}) {
+        const auto l = lines(text);
+        ASSERT_GT(l.size(), 2u);
+        for (const std::string& line : l)
+            ASSERT_EQ(fields(line), fields(l[0])) << line;
+    }
+}
+
 TEST(SimExport, PartialLastBucketIsExported) {
     cbsim::Run run(default_scenario());
     run.advance_to(from_ms(1250));

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "cbsim/recorder.hpp"
@@ -115,7 +117,7 @@ TEST(SimRecorder, ColumnAggregatesMatchBruteForce) {
                                           all.begin() + static_cast<std::ptrdiff_t>(hi),
                                           [](const EdgeRow& r) { return r.state == State::open; });
             if (open) {
-                ASSERT_EQ(state[c].max, static_cast<double>(State::open)) << c;
+                ASSERT_EQ(state[c].max, state_severity(State::open)) << c;
             }
         }
     }
@@ -129,6 +131,50 @@ TEST(SimRecorder, ColumnAggregatesMatchBruteForce) {
     const auto after = rec.edge_columns(0, EdgeColumn::calls, from_s(100000), from_s(100001), 4);
     for (const ColumnAgg& a : after)
         EXPECT_EQ(a.rows, 0u);
+}
+
+TEST(SimRecorder, StateSeverityOrdersStatesFromFlowingToStopped) {
+    // Calls flowing < probing < stopped; within a group the operator's override ranks higher.
+    const State order[] = {State::closed,    State::metrics_only, State::disabled,
+                           State::half_open, State::open,         State::forced_open};
+    static_assert(std::size(order) == kStates);
+    for (std::size_t i = 0; i < kStates; ++i)
+        EXPECT_EQ(state_severity(order[i]), static_cast<int>(i)) << to_string(order[i]);
+}
+
+TEST(SimRecorder, StateColumnRecordsTheSeveritySoAColumnShowsItsWorstMoment) {
+    Recorder rec(from_ms(100), {"A->B"}, {});
+    // 64 buckets: half_open once at row 5, open once at row 40, disabled from row 50 on.
+    for (std::uint32_t i = 0; i < 64; ++i) {
+        State s = i >= 50 ? State::disabled : State::closed;
+        if (i == 5) s = State::half_open;
+        if (i == 40) s = State::open;
+        const EdgeRow e[1] = {row_with(1, 0, s)};
+        rec.append(e, {});
+    }
+    EXPECT_EQ(rec.edge_rows(0)[40].value(EdgeColumn::state), state_severity(State::open));
+    // Two columns of 32 rows each, read from the level entries of 16 rows.
+    const auto two = rec.edge_columns(0, EdgeColumn::state, 0, from_ms(6400), 2);
+    ASSERT_EQ(two.size(), 2u);
+    EXPECT_EQ(two[0].max, state_severity(State::half_open));
+    EXPECT_EQ(two[0].min, state_severity(State::closed));
+    EXPECT_EQ(two[1].max, state_severity(State::open)) << "the open bucket is not hidden";
+    EXPECT_EQ(two[1].last, state_severity(State::disabled));
+}
+
+TEST(SimRecorder, ColumnSpecsNameEveryColumnOnce) {
+    std::set<std::string> names;
+    for (const auto& spec : kEdgeColumnSpecs) {
+        EXPECT_STREQ(to_string(spec.column), spec.name);
+        EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+        EXPECT_NE(std::string(spec.meaning), "");
+    }
+    names.clear();
+    for (const auto& spec : kServiceColumnSpecs) {
+        EXPECT_STREQ(to_string(spec.column), spec.name);
+        EXPECT_TRUE(names.insert(spec.name).second) << spec.name;
+        EXPECT_NE(std::string(spec.meaning), "");
+    }
 }
 
 TEST(SimRecorder, TwentyFourHoursStayWithinMemoryBound) {

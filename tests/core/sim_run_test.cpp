@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cbsim/error.hpp"
+#include "cbsim/export.hpp"
 #include "cbsim/run.hpp"
 #include "sim_test_util.hpp"
 
@@ -480,6 +481,32 @@ TEST(SimRun, SwitchingThePresetLiveBuildsBreakersOfTheNewPreset) {
     ASSERT_EQ(run.apply("A->B.breaker.preset", std::string("resilience4j")), "");
     run.advance_to(from_s(4));
     EXPECT_EQ(run.recorder().live(1).state, State::open);
+}
+
+TEST(SimRun, RowStateIsTheCallerStateOfHighestSeverityForcedModesIncluded) {
+    Service b = service("B", 1, 0, constant_ms(1));
+    Scenario sc = a_calls_b(100, b);
+    sc.services[0].dependencies[0].breaker = gobreaker_consecutive(3, 60000);
+    cbsim::Run run(sc);
+    ASSERT_EQ(run.apply("A->B.breaker.preset", std::string("resilience4j")), "");
+    const std::size_t ab = run.recorder().edge_index("A->B");
+    const auto last_state = [&] { return run.recorder().edge_rows(ab).back().state; };
+    const auto last_export_state = [&] {
+        const std::string csv = timeseries_csv(run);
+        const auto at = csv.rfind(",A->B,");
+        return csv.substr(at + 6, csv.find(',', at + 6) - at - 6);
+    };
+    for (const char* mode : {"disabled", "metrics_only", "forced_open"}) {
+        ASSERT_EQ(run.apply("A->B.breaker.mode", std::string(mode)), "") << mode;
+        run.advance_to(run.now() + from_s(1));
+        EXPECT_STREQ(to_string(last_state()), mode);
+        EXPECT_EQ(last_export_state(), mode);
+        EXPECT_EQ(run.recorder().edge_rows(ab).back().value(EdgeColumn::state),
+                  state_severity(last_state()));
+    }
+    ASSERT_EQ(run.apply("A->B.breaker.mode", std::string("normal")), "");
+    run.advance_to(run.now() + from_s(1));
+    EXPECT_EQ(last_state(), State::closed);
 }
 
 TEST(SimRun, InstancesAndCapacityChangeLive) {

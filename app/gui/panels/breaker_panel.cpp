@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "cbsim/edge_name.hpp"
 #include "theme.hpp"
 #include "widgets/plot_math.hpp"
 
@@ -22,7 +23,7 @@ std::vector<std::string> BreakerPanel::breaker_edges(const Scenario& scenario) {
     std::vector<std::string> edges;
     for (const Service& s : scenario.services) {
         for (const Dependency& d : s.dependencies) {
-            if (d.breaker) edges.push_back(s.name + "->" + d.target);
+            if (d.breaker) edges.push_back(EdgeName{s.name, d.target}.text());
         }
     }
     return edges;
@@ -37,7 +38,7 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     std::vector<std::string> edges;
     for (const Service& s : snap.live.services) {
         for (const Dependency& d : s.dependencies)
-            edges.push_back(s.name + "->" + d.target);
+            edges.push_back(EdgeName{s.name, d.target}.text());
     }
     if (edges.empty()) {
         ImGui::TextDisabled("This scenario has no dependency edge.");

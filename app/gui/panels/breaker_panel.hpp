@@ -18,7 +18,7 @@ class BreakerPanel : public Panel {
     /// The edge shown ("A->B"); the first edge with a breaker when empty or gone.
     const std::string& edge() const { return edge_; }
 
-    /// Every edge of `scenario` that has a breaker, "Caller->target".
+    /// Every edge of `scenario` that has a breaker, named as EdgeName::text() names it.
     static std::vector<std::string> breaker_edges(const Scenario& scenario);
 
   protected:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "cbsim/edge_name.hpp"
 #include "theme.hpp"
 
 namespace cbsim::gui {
@@ -25,41 +26,29 @@ std::optional<State> state_from_name(const std::string& name) {
 PlotsPanel::PlotsPanel(TimeView& view, const EventCache& events)
     : Panel("plots", "Plots", "Ctrl+4"), view_(view), events_(events), buffers_(12) {}
 
-std::span<const plot::Column> PlotsPanel::fetch(const Recorder& rec, std::size_t edge,
-                                                EdgeColumn col, std::size_t slot, double scale) {
-    agg_ =
+std::span<const ColumnAgg> PlotsPanel::fetch(const Recorder& rec, std::size_t edge, EdgeColumn col,
+                                             std::size_t slot, double scale) {
+    auto& out = buffers_[slot];
+    out =
         rec.edge_columns(edge, col, static_cast<SimTime>(range_.lo * 1e6),
                          static_cast<SimTime>(range_.hi * 1e6), static_cast<std::size_t>(columns_));
-    auto& out = buffers_[slot];
-    out.assign(agg_.size(), plot::Column{});
-    for (std::size_t i = 0; i < agg_.size(); ++i) {
-        const ColumnAgg& a = agg_[i];
-        if (a.rows == 0) continue;
-        plot::Column& c = out[i];
-        c.min = static_cast<float>(a.min * scale);
-        c.max = static_cast<float>(a.max * scale);
-        c.first = static_cast<float>(a.first * scale);
-        c.last = static_cast<float>(a.last * scale);
-        c.sum = (a.min + a.max) * 0.5 * scale;  // the column's mid-range stands for its mean
-        c.n = 1;
+    if (scale != 1.0) {
+        for (ColumnAgg& c : out) {
+            c.min *= scale;
+            c.max *= scale;
+            c.first *= scale;
+            c.last *= scale;
+        }
     }
     return out;
 }
 
-std::span<const plot::Column> PlotsPanel::fetch_service(const Recorder& rec, std::size_t service,
-                                                        ServiceColumn col, std::size_t slot) {
-    agg_ = rec.service_columns(service, col, static_cast<SimTime>(range_.lo * 1e6),
-                               static_cast<SimTime>(range_.hi * 1e6),
-                               static_cast<std::size_t>(columns_));
+std::span<const ColumnAgg> PlotsPanel::fetch_service(const Recorder& rec, std::size_t service,
+                                                     ServiceColumn col, std::size_t slot) {
     auto& out = buffers_[slot];
-    out.assign(agg_.size(), plot::Column{});
-    for (std::size_t i = 0; i < agg_.size(); ++i) {
-        const ColumnAgg& a = agg_[i];
-        if (a.rows == 0) continue;
-        out[i] = plot::Column{static_cast<float>(a.min),   static_cast<float>(a.max),
-                              static_cast<float>(a.first), static_cast<float>(a.last),
-                              (a.min + a.max) * 0.5,       1};
-    }
+    out = rec.service_columns(service, col, static_cast<SimTime>(range_.lo * 1e6),
+                              static_cast<SimTime>(range_.hi * 1e6),
+                              static_cast<std::size_t>(columns_));
     return out;
 }
 
@@ -100,7 +89,8 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     if (ei == Recorder::npos) ei = rec.edge_names().size() > 1 ? 1 : 0;
     if (ei >= rec.edge_names().size()) return;
     const std::string& edge = rec.edge_names()[ei];
-    const std::string target = edge.substr(edge.find("->") + 2);
+    const std::optional<EdgeName> name = EdgeName::parse(edge);
+    const std::string target = name ? name->target : std::string();
     const std::size_t si = rec.service_index(target);
 
     // Header: edge, follow live, span.
@@ -150,30 +140,15 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     TimePlot::YAxis fixed{false, true, {0.0, 1.0}, "", false};
     if (plots_[0].begin("##state", view_, now_s, band_h, fixed)) {
         columns_ = plots_[0].columns();
-        // Severity per column: any open breaker > half-open > closed (decimation never hides
-        // an open moment).
-        const auto open = fetch(rec, ei, EdgeColumn::open_instances, 0, 1.0);
-        const auto state = fetch(rec, ei, EdgeColumn::state, 1, 1.0);
-        auto& sev = buffers_[2];
-        sev.assign(open.size(), plot::Column{});
-        for (std::size_t i = 0; i < open.size() && i < state.size(); ++i) {
-            if (state[i].empty()) continue;
-            const auto hi = static_cast<State>(static_cast<int>(state[i].max));
-            const auto lo = static_cast<State>(static_cast<int>(state[i].min));
-            float v = 0.0f;
-            if (open[i].max > 0.0f || hi == State::open || lo == State::open ||
-                hi == State::forced_open) {
-                v = 2.0f;
-            } else if (hi == State::half_open || lo == State::half_open) {
-                v = 1.0f;
-            } else if (hi == State::disabled || hi == State::metrics_only) {
-                v = 3.0f;
-            }
-            sev[i] = plot::Column{v, v, v, v, v, 1};
+        // The state column records each state's severity: a pixel column's maximum is the
+        // most severe moment it covers, so an open moment is never hidden by the reduction.
+        const auto severity = fetch(rec, ei, EdgeColumn::state, 0, 1.0);
+        std::array<ImU32, kStates> colors{};
+        for (std::size_t i = 0; i < kStates; ++i) {
+            const auto s = static_cast<State>(i);
+            colors[static_cast<std::size_t>(state_severity(s))] = theme::state_color(s);
         }
-        static constexpr std::array<ImU32, 4> colors = {theme::kClosed, theme::kHalfOpen,
-                                                        theme::kOpen, theme::kOtherState};
-        plots_[0].band("##state", std::span<const plot::Column>(sev), colors, 0.9f);
+        plots_[0].band("##state", severity, colors, 0.9f);
         plots_[0].markers(markers_);
         plots_[0].end();
     }
@@ -188,19 +163,21 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         auto fail = fetch(rec, ei, EdgeColumn::failures, 4, per_s);
         auto tmo = fetch(rec, ei, EdgeColumn::timeouts, 5, per_s);
         auto rej = fetch(rec, ei, EdgeColumn::rejected, 6, per_s);
-        // failures include timeouts: plot errors = failures - timeouts.
+        // failures include timeouts: plot errors = failures - timeouts (the stack draws each
+        // column's mid()).
         auto& errors = buffers_[7];
         errors.assign(fail.begin(), fail.end());
         for (std::size_t i = 0; i < errors.size() && i < tmo.size(); ++i) {
             if (errors[i].empty()) continue;
-            errors[i].sum = std::max(errors[i].sum - tmo[i].sum, 0.0);
+            const double v = std::max(errors[i].mid() - tmo[i].mid(), 0.0);
+            errors[i].min = errors[i].max = errors[i].first = errors[i].last = v;
         }
         static constexpr std::array<const char*, 4> labels = {"success", "error", "timeout",
                                                               "rejected"};
         static constexpr std::array<ImU32, 4> colors = {theme::kSuccess, theme::kFailure,
                                                         theme::kTimeout, theme::kRejected};
-        const std::array<std::span<const plot::Column>, 4> series = {
-            succ, std::span<const plot::Column>(errors), tmo, rej};
+        const std::array<std::span<const ColumnAgg>, 4> series = {
+            succ, std::span<const ColumnAgg>(errors), tmo, rej};
         plots_[1].stacked(labels, series, colors);
         plots_[1].markers(markers_);
         plots_[1].end();

@@ -29,18 +29,19 @@ class PlotsPanel : public Panel {
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
 
   private:
-    std::span<const plot::Column> fetch(const Recorder& rec, std::size_t edge, EdgeColumn col,
-                                        std::size_t slot, double scale);
-    std::span<const plot::Column> fetch_service(const Recorder& rec, std::size_t service,
-                                                ServiceColumn col, std::size_t slot);
+    /// The pixel columns of one recorded column over the plot's range, kept in buffers_[slot]
+    /// and multiplied by `scale` (a count per bucket becomes a count per second).
+    std::span<const ColumnAgg> fetch(const Recorder& rec, std::size_t edge, EdgeColumn col,
+                                     std::size_t slot, double scale);
+    std::span<const ColumnAgg> fetch_service(const Recorder& rec, std::size_t service,
+                                             ServiceColumn col, std::size_t slot);
     void collect_markers();
 
     TimeView& view_;
     const EventCache& events_;
     std::string edge_;
     std::array<TimePlot, 6> plots_;
-    std::vector<std::vector<plot::Column>> buffers_;
-    std::vector<ColumnAgg> agg_;
+    std::vector<std::vector<ColumnAgg>> buffers_;
     std::vector<PlotMarker> markers_;
     plot::Range range_{};
     int columns_ = 0;

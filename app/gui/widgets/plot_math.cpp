@@ -147,63 +147,17 @@ std::string format_time(double seconds, double step) {
     return buf;
 }
 
-std::size_t choose_level(std::span<const double> widths, double seconds_per_pixel) {
-    std::size_t best = 0;
-    for (std::size_t i = 0; i < widths.size(); ++i) {
-        if (widths[i] <= seconds_per_pixel * (1.0 + 1e-9)) best = i;
-    }
-    return best;
-}
-
-void decimate(const BucketSeries& series, Range view, int columns, std::vector<Column>& out) {
-    out.assign(static_cast<std::size_t>(std::max(columns, 0)), Column{});
-    const std::size_t n = series.value.size();
-    if (columns <= 0 || n == 0 || !(view.span() > 0.0) || !(series.width > 0.0)) return;
-    // Buckets whose start lies in [view.lo, view.hi): only those are read.
-    const double i_lo = std::ceil((view.lo - series.t0) / series.width - 1e-9);
-    const double i_hi = std::ceil((view.hi - series.t0) / series.width - 1e-9);
-    const auto first = static_cast<std::size_t>(std::clamp(i_lo, 0.0, static_cast<double>(n)));
-    const auto last = static_cast<std::size_t>(std::clamp(i_hi, 0.0, static_cast<double>(n)));
-    const double col_width = view.span() / columns;
-    auto pick = [](std::span<const float> s, std::size_t i, float fallback) {
-        return i < s.size() ? s[i] : fallback;
-    };
-    for (std::size_t i = first; i < last; ++i) {
-        const float v = series.value[i];
-        if (std::isnan(v)) continue;
-        const double t = series.t0 + static_cast<double>(i) * series.width;
-        // A small bias keeps a bucket that starts exactly on a column edge in that column
-        // despite rounding in t0 + i * width.
-        const int c = std::clamp(static_cast<int>(std::floor((t - view.lo) / col_width + 1e-6)), 0,
-                                 columns - 1);
-        Column& col = out[static_cast<std::size_t>(c)];
-        const float lo = pick(series.min, i, v), hi = pick(series.max, i, v);
-        const float fst = pick(series.first, i, v), lst = pick(series.last, i, v);
-        if (col.n == 0) {
-            col.min = lo;
-            col.max = hi;
-            col.first = fst;
-        } else {
-            col.min = std::min(col.min, lo);
-            col.max = std::max(col.max, hi);
-        }
-        col.last = lst;
-        col.sum += static_cast<double>(v);
-        ++col.n;
-    }
-}
-
-bool column_extent(std::span<const Column> columns, double& lo, double& hi) {
+bool column_extent(std::span<const ColumnAgg> columns, double& lo, double& hi) {
     bool any = false;
-    for (const Column& c : columns) {
+    for (const ColumnAgg& c : columns) {
         if (c.empty()) continue;
         if (!any) {
             lo = c.min;
             hi = c.max;
             any = true;
         } else {
-            lo = std::min(lo, static_cast<double>(c.min));
-            hi = std::max(hi, static_cast<double>(c.max));
+            lo = std::min(lo, c.min);
+            hi = std::max(hi, c.max);
         }
     }
     return any;

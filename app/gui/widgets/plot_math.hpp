@@ -2,14 +2,16 @@
 //
 // [SECTION] Ranges and pixel mapping
 // [SECTION] Ticks and labels
-// [SECTION] Levels and per-pixel-column decimation
+// [SECTION] Pixel columns
 // [SECTION] View navigation (follow live, pan, zoom)
 // [SECTION] Draw-call splitting
 //
 // A plot frame works in two phases (as Tracy's plots do): first the visible time range is
-// reduced to one Column per pixel column (min, max, first, last, mean) from the coarsest
-// pre-aggregated level that still has at least one bucket per pixel, then draw calls are issued
-// from those columns. The first phase touches O(pixels) buckets whatever the run length.
+// reduced to one ColumnAgg per pixel column (min, max, first, last of the rows it covers) by
+// Recorder::edge_columns / service_columns, which read the coarsest of the recorder's
+// pre-aggregated levels finer than a column, then draw calls are issued from those columns.
+// The first phase costs O(pixels) whatever the run length. ColumnAgg is the one column type
+// from the recorder to the screen.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +20,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "cbsim/recorder.hpp"
 
 namespace cbsim::gui::plot {
 
@@ -68,47 +72,10 @@ std::string format_value(double v, double step);
 /// A time label for seconds since the run started: "12.5s", "45s", "3:05", "1:02:03".
 std::string format_time(double seconds, double step);
 
-// [SECTION] Levels and per-pixel-column decimation -----------------------------------------
-
-/// A series of fixed-width buckets: bucket i covers [t0 + i*width, t0 + (i+1)*width).
-/// `value` is the bucket's representative value (its mean); `min`/`max`/`first`/`last`
-/// hold the bucket's extremes and end points when the level is an aggregate of finer buckets;
-/// left empty they default to `value`. NaN marks a bucket without data.
-struct BucketSeries {
-    double t0 = 0.0;     ///< seconds
-    double width = 1.0;  ///< seconds, > 0
-    std::span<const float> value;
-    std::span<const float> min;
-    std::span<const float> max;
-    std::span<const float> first;
-    std::span<const float> last;
-};
-
-/// One pixel column of a decimated series.
-struct Column {
-    float min = 0.0f;
-    float max = 0.0f;
-    float first = 0.0f;
-    float last = 0.0f;
-    double sum = 0.0;     ///< of the bucket values, for the mean
-    std::uint32_t n = 0;  ///< buckets that fell into this column (0 = no data)
-    bool empty() const { return n == 0; }
-    float mean() const { return n ? static_cast<float>(sum / n) : 0.0f; }
-};
-
-/// Index of the level to draw from: the coarsest level whose bucket width is at most
-/// `seconds_per_pixel` (so each column still gets at least one bucket), or the finest level
-/// when every level is coarser than that. `widths` are the levels' bucket widths, finest
-/// first. Returns 0 for an empty list.
-std::size_t choose_level(std::span<const double> widths, double seconds_per_pixel);
-
-/// Reduces the buckets of `series` that start inside `view` to `columns` pixel columns
-/// (column c covers [view.lo + c*w, view.lo + (c+1)*w) with w = view.span()/columns).
-/// Only the buckets inside the view are read. `out` is resized to `columns`.
-void decimate(const BucketSeries& series, Range view, int columns, std::vector<Column>& out);
+// [SECTION] Pixel columns ---------------------------------------------------------------------
 
 /// The lowest min and highest max over non-empty columns; false when all are empty.
-bool column_extent(std::span<const Column> columns, double& lo, double& hi);
+bool column_extent(std::span<const ColumnAgg> columns, double& lo, double& hi);
 
 /// The column under pixel `px` of a plot spanning [px0, px0 + width) with `columns` columns;
 /// -1 outside.

@@ -95,61 +95,12 @@ TimePlot::Item& TimePlot::add_item(Kind kind, const char* label, ImU32 color) {
     item.thickness = 1.5f;
     item.alpha = 1.0f;
     item.colors.clear();
-    item.hold_columns = 1;
     item.hidden = ImGui::GetStateStorage()->GetBool(ImGui::GetID(label), false);
     return item;
 }
 
-void TimePlot::decimate_into(Item& item, std::span<const plot::BucketSeries> levels) {
-    if (levels.empty()) {
-        item.cols.assign(static_cast<std::size_t>(columns_), plot::Column{});
-        return;
-    }
-    double widths_buf[16];
-    const std::size_t n = std::min<std::size_t>(levels.size(), 16);
-    for (std::size_t i = 0; i < n; ++i)
-        widths_buf[i] = levels[i].width;
-    const double spp = view_->range.span() / columns_;
-    const std::size_t level = plot::choose_level({widths_buf, n}, spp);
-    plot::decimate(levels[level], view_->range, columns_, item.cols);
-    item.hold_columns = std::max(1, static_cast<int>(std::ceil(levels[level].width / spp)));
-}
-
-void TimePlot::line(const char* label, std::span<const plot::BucketSeries> levels, ImU32 color,
-                    float thickness) {
-    Item& item = add_item(Kind::line, label, color);
-    item.thickness = thickness;
-    decimate_into(item, levels);
-}
-
-void TimePlot::stairs(const char* label, std::span<const plot::BucketSeries> levels, ImU32 color,
-                      float thickness) {
-    Item& item = add_item(Kind::stairs, label, color);
-    item.thickness = thickness;
-    decimate_into(item, levels);
-}
-
-void TimePlot::band(const char* label, std::span<const plot::BucketSeries> levels,
-                    std::span<const ImU32> colors, float alpha) {
-    Item& item = add_item(Kind::band, label, colors.empty() ? kAxisText : colors.front());
-    item.alpha = alpha;
-    item.colors.assign(colors.begin(), colors.end());
-    decimate_into(item, levels);
-}
-
 void TimePlot::stacked(std::span<const char* const> labels,
-                       std::span<const std::span<const plot::BucketSeries>> series,
-                       std::span<const ImU32> colors) {
-    const std::size_t n = std::min({labels.size(), series.size(), colors.size()});
-    const std::size_t first = used_;
-    for (std::size_t k = 0; k < n; ++k) {
-        decimate_into(add_item(Kind::stacked_area, labels[k], colors[k]), series[k]);
-    }
-    stack(first, n);
-}
-
-void TimePlot::stacked(std::span<const char* const> labels,
-                       std::span<const std::span<const plot::Column>> series,
+                       std::span<const std::span<const ColumnAgg>> series,
                        std::span<const ImU32> colors) {
     const std::size_t n = std::min({labels.size(), series.size(), colors.size()});
     const std::size_t first = used_;
@@ -160,43 +111,42 @@ void TimePlot::stacked(std::span<const char* const> labels,
 }
 
 void TimePlot::stack(std::size_t first_item, std::size_t count) {
-    std::vector<float> top(static_cast<std::size_t>(columns_), 0.0f);
+    std::vector<double> top(static_cast<std::size_t>(columns_), 0.0);
     for (std::size_t k = first_item; k < first_item + count; ++k) {
         Item& item = items_[k];
         if (item.hidden) continue;
         for (std::size_t c = 0; c < item.cols.size() && c < top.size(); ++c) {
-            plot::Column& col = item.cols[c];
+            ColumnAgg& col = item.cols[c];
             if (col.empty()) continue;
-            const float mean = std::max(col.mean(), 0.0f);
+            const double height = std::max(col.mid(), 0.0);
             col.min = top[c];
-            col.max = top[c] + mean;
+            col.max = top[c] + height;
             col.first = col.last = col.max;
             top[c] = col.max;
         }
     }
 }
 
-void TimePlot::copy_into(Item& item, std::span<const plot::Column> columns) {
+void TimePlot::copy_into(Item& item, std::span<const ColumnAgg> columns) {
     item.cols.assign(columns.begin(), columns.end());
-    item.cols.resize(static_cast<std::size_t>(columns_));
-    item.hold_columns = 1;
+    item.cols.resize(static_cast<std::size_t>(columns_));  // missing columns are empty
 }
 
-void TimePlot::line(const char* label, std::span<const plot::Column> columns, ImU32 color,
+void TimePlot::line(const char* label, std::span<const ColumnAgg> columns, ImU32 color,
                     float thickness) {
     Item& item = add_item(Kind::line, label, color);
     item.thickness = thickness;
     copy_into(item, columns);
 }
 
-void TimePlot::stairs(const char* label, std::span<const plot::Column> columns, ImU32 color,
+void TimePlot::stairs(const char* label, std::span<const ColumnAgg> columns, ImU32 color,
                       float thickness) {
     Item& item = add_item(Kind::stairs, label, color);
     item.thickness = thickness;
     copy_into(item, columns);
 }
 
-void TimePlot::band(const char* label, std::span<const plot::Column> columns,
+void TimePlot::band(const char* label, std::span<const ColumnAgg> columns,
                     std::span<const ImU32> colors, float alpha) {
     Item& item = add_item(Kind::band, label, colors.empty() ? kAxisText : colors.front());
     item.alpha = alpha;
@@ -331,7 +281,6 @@ void TimePlot::draw_polyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU
 
 void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
     const float col_w = (p1_.x - p0_.x) / static_cast<float>(columns_);
-    const int hold = item.hold_columns;
     switch (item.kind) {
         case Kind::threshold: {
             const float y = y_px(item.y);
@@ -354,9 +303,9 @@ void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
                 run_start = -1;
             };
             for (int c = 0; c < columns_; ++c) {
-                const plot::Column& col = item.cols[static_cast<std::size_t>(c)];
+                const ColumnAgg& col = item.cols[static_cast<std::size_t>(c)];
                 if (col.empty()) {
-                    if (c - last_data >= hold) flush(c);
+                    flush(c);
                     continue;
                 }
                 last_data = c;
@@ -370,20 +319,17 @@ void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
                     run_color = color;
                 }
             }
-            flush(std::min(columns_, last_data + hold));
+            flush(std::min(columns_, last_data + 1));
             break;
         }
         case Kind::stacked_area: {
             const ImU32 fill = with_alpha(item.color, 0.85f);
             for (int c = 0; c < columns_; ++c) {
-                const plot::Column& col = item.cols[static_cast<std::size_t>(c)];
+                const ColumnAgg& col = item.cols[static_cast<std::size_t>(c)];
                 if (col.empty() || col.max <= col.min) continue;
-                const int span = std::min(hold, columns_ - c);  // a bucket wider than a column
                 split_if_needed(dl, 4);
                 const float x = p0_.x + static_cast<float>(c) * col_w;
-                dl->AddRectFilled(ImVec2(x, y_px(col.max)),
-                                  ImVec2(x + col_w * static_cast<float>(span), y_px(col.min)),
-                                  fill);
+                dl->AddRectFilled(ImVec2(x, y_px(col.max)), ImVec2(x + col_w, y_px(col.min)), fill);
             }
             break;
         }
@@ -392,9 +338,9 @@ void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
             pts_.clear();
             int last_data = -1000000;
             for (int c = 0; c < columns_; ++c) {
-                const plot::Column& col = item.cols[static_cast<std::size_t>(c)];
+                const ColumnAgg& col = item.cols[static_cast<std::size_t>(c)];
                 if (col.empty()) continue;
-                if (c - last_data > hold) {  // a real gap: end the line here
+                if (c - last_data > 1) {  // a column without data: end the line here
                     draw_polyline(dl, pts_, item.color, item.thickness);
                     pts_.clear();
                 }
@@ -414,8 +360,7 @@ void TimePlot::draw_item(ImDrawList* dl, const Item& item) {
                 last_data = c;
             }
             if (item.kind == Kind::stairs && !pts_.empty()) {
-                const float x_end =
-                    std::min(p1_.x, pts_.back().x + col_w * static_cast<float>(hold));
+                const float x_end = std::min(p1_.x, pts_.back().x + col_w);
                 pts_.emplace_back(x_end, pts_.back().y);
             }
             draw_polyline(dl, pts_, item.color, item.thickness);
@@ -471,27 +416,20 @@ void TimePlot::draw_hover() {
             ImGui::Text("%s: %.3g%s", item.label.c_str(), item.y, y_.unit);
             continue;
         }
-        // The nearest column with data, within the span one bucket covers.
-        int k = c;
-        while (k >= 0 && c - k < item.hold_columns &&
-               item.cols[static_cast<std::size_t>(k)].empty())
-            --k;
-        if (k < 0 || item.cols[static_cast<std::size_t>(k)].empty()) {
+        const ColumnAgg& col = item.cols[static_cast<std::size_t>(c)];
+        if (col.empty()) {
             ImGui::Text("%s: no data", item.label.c_str());
             continue;
         }
-        const plot::Column& col = item.cols[static_cast<std::size_t>(k)];
         if (item.kind == Kind::stacked_area) {
-            ImGui::Text("%s: %.3g%s", item.label.c_str(), static_cast<double>(col.max - col.min),
-                        y_.unit);
+            ImGui::Text("%s: %.3g%s", item.label.c_str(), col.max - col.min, y_.unit);
         } else if (item.kind == Kind::band) {
             ImGui::Text("%s", item.label.c_str());
         } else if (col.min != col.max) {
-            ImGui::Text("%s: %.3g%s (%.3g..%.3g)", item.label.c_str(),
-                        static_cast<double>(col.mean()), y_.unit, static_cast<double>(col.min),
-                        static_cast<double>(col.max));
+            ImGui::Text("%s: %.3g%s (%.3g..%.3g)", item.label.c_str(), col.mid(), y_.unit, col.min,
+                        col.max);
         } else {
-            ImGui::Text("%s: %.3g%s", item.label.c_str(), static_cast<double>(col.last), y_.unit);
+            ImGui::Text("%s: %.3g%s", item.label.c_str(), col.last, y_.unit);
         }
     }
     for (const PlotMarker& m : markers_) {

@@ -2,17 +2,16 @@
 // in Debian). The shape follows ImPlot's:
 //
 //   1. if (plot.begin("##calls", view, now_s, height, y_axis)) {   // axes and interaction
-//   2.     plot.line("p99", levels, colour);                         // items, in drawing order
+//   2.     plot.line("p99", columns, colour);                        // items, in drawing order
 //          plot.stacked(...); plot.band(...); plot.threshold(...); plot.markers(...);
 //   3.     plot.end();                                               // draws everything
 //      }
 //
-// The plot never owns data: an item takes the levels of one series (finest first, each a
-// BucketSeries of fixed-width buckets, see plot_math.hpp). The plot picks the coarsest level
-// with at least one bucket per pixel column and reduces it to per-column min/max/first/last, so
-// a frame costs O(pixels) whatever the run length. Items are collected during the frame and
-// drawn by end(), once the y range of everything visible is known. Lines are split into draw
-// calls of fewer than 32k vertices (ImDrawIdx is 16-bit).
+// The plot never owns data: an item takes one ColumnAgg per pixel column (columns() of them,
+// over view()), which the caller asks the Recorder for (Recorder::edge_columns, read from its
+// pre-aggregated levels), so a frame costs O(pixels) whatever the run length. Items are
+// collected during the frame and drawn by end(), once the y range of everything visible is
+// known. Lines are split into draw calls of fewer than 32k vertices (ImDrawIdx is 16-bit).
 //
 // Interaction: mouse wheel zooms around the cursor, dragging pans, double-click returns to
 // following live time; a hover read-out shows every item's value under the cursor; clicking a
@@ -73,36 +72,26 @@ class TimePlot {
     /// end of the data. Returns false when the plot is clipped away (then do not call end()).
     bool begin(const char* id, TimeView& view, double now_s, float height, const YAxis& y);
 
-    /// A polyline through each column's first, min, max and last values.
-    void line(const char* label, std::span<const plot::BucketSeries> levels, ImU32 color,
+    /// A polyline through each column's first, min, max and last values. Each item takes
+    /// `columns` with columns() entries, the pixel columns of view() (extra entries are
+    /// ignored, missing ones are empty).
+    void line(const char* label, std::span<const ColumnAgg> columns, ImU32 color,
               float thickness = 1.5f);
     /// A step line: each column's last value held until the next column.
-    void stairs(const char* label, std::span<const plot::BucketSeries> levels, ImU32 color,
+    void stairs(const char* label, std::span<const ColumnAgg> columns, ImU32 color,
                 float thickness = 1.5f);
-    /// Coloured stripes over the full plot height: a column takes colours[round(max value)]
-    /// (states are encoded by severity, so an open moment is never hidden by decimation).
-    void band(const char* label, std::span<const plot::BucketSeries> levels,
-              std::span<const ImU32> colors, float alpha = 1.0f);
-    /// Areas stacked bottom-up in the given order (per-column means).
+    /// Coloured stripes over the full plot height: a column takes colours[round(max value)],
+    /// so with states recorded by severity (state_severity) the most severe moment of a column
+    /// is never hidden by the reduction to pixels.
+    void band(const char* label, std::span<const ColumnAgg> columns, std::span<const ImU32> colors,
+              float alpha = 1.0f);
+    /// Areas stacked bottom-up in the given order, each column as high as its mid().
     void stacked(std::span<const char* const> labels,
-                 std::span<const std::span<const plot::BucketSeries>> series,
-                 std::span<const ImU32> colors);
+                 std::span<const std::span<const ColumnAgg>> series, std::span<const ImU32> colors);
     /// A horizontal dashed line at `y`.
     void threshold(const char* label, double y, ImU32 color);
     /// Vertical markers (transitions, setting changes); hover one for its text.
     void markers(std::span<const PlotMarker> markers);
-
-    /// The same items from columns already reduced by the caller (e.g. Recorder::edge_columns
-    /// asked for columns() columns over view()); `columns` must hold columns() entries.
-    void line(const char* label, std::span<const plot::Column> columns, ImU32 color,
-              float thickness = 1.5f);
-    void stairs(const char* label, std::span<const plot::Column> columns, ImU32 color,
-                float thickness = 1.5f);
-    void band(const char* label, std::span<const plot::Column> columns,
-              std::span<const ImU32> colors, float alpha = 1.0f);
-    void stacked(std::span<const char* const> labels,
-                 std::span<const std::span<const plot::Column>> series,
-                 std::span<const ImU32> colors);
 
     /// Pixel columns of the plot begun last (valid between begin() and end()).
     int columns() const { return columns_; }
@@ -123,16 +112,14 @@ class TimePlot {
         ImU32 color = 0;
         float thickness = 1.5f;
         float alpha = 1.0f;
-        std::vector<plot::Column> cols;
+        std::vector<ColumnAgg> cols;
         std::vector<ImU32> colors;
-        double y = 0.0;        ///< threshold
-        int hold_columns = 1;  ///< how many columns one bucket spans (gap bridging)
+        double y = 0.0;  ///< threshold
         bool hidden = false;
     };
 
     Item& add_item(Kind kind, const char* label, ImU32 color);
-    void decimate_into(Item& item, std::span<const plot::BucketSeries> levels);
-    void copy_into(Item& item, std::span<const plot::Column> columns);
+    void copy_into(Item& item, std::span<const ColumnAgg> columns);
     void stack(std::size_t first_item, std::size_t count);
     void split_if_needed(ImDrawList* dl, int upcoming_vertices);
     void draw_grid(ImDrawList* dl);

@@ -1,19 +1,17 @@
 // cbsim/export.hpp: the run folder (docs/SIMULATION.md lists its files).
 //
-//   timeseries.csv  t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,
-//                   fallbacks,failure_rate,latency_p50_ms,latency_p99_ms,inflight,
-//                   bulkhead_rejected,open_instances
-//                   one row per time bucket per edge, buckets in time order, edges in
-//                   recorder order (entry edge first)
-//   services.csv    t_s,service,arrivals,served,dropped,queue,busy,utilisation
+//   timeseries.csv  t_s, edge, then every column of kEdgeColumnSpecs (recorder.hpp) in order:
+//                   state,calls,...,open_instances; one row per time bucket per edge,
+//                   buckets in time order, edges in recorder order (entry edge first)
+//   services.csv    t_s, service, then every column of kServiceColumnSpecs in order
 //   events.csv      t_s,edge,instance,from,to,reason (transitions and applied changes)
 //   scenario.toml   the scenario with every applied change (text given by the caller)
 //   summary.json    the KPIs (summary.hpp)
 //
 // RFC 4180 CSV (fields quoted when they hold a comma, quote or line break; CRLF is not used:
 // lines end in "\n"), '.' decimal point, fixed formatting: t_s with 3 decimals (6 when the
-// resolution is below a millisecond), rates with 4, latencies with 3, so the same run gives
-// the same bytes.
+// resolution is below a millisecond), the other columns as their ColumnSpec says (rates with
+// 4, latencies with 3), so the same run gives the same bytes.
 //
 // Call these on the thread that drives the run (they read the open bucket from the Run).
 #pragma once

@@ -38,27 +38,113 @@ namespace cbsim {
 
 // [SECTION] Rows (one per time bucket, per edge and per service) ---------------------------
 
-/// Columns of an edge row, in timeseries.csv order after t_s and edge (state comes first there).
+/// How a column's value is written in the CSV exports.
+enum class ColumnFormat : std::uint8_t {
+    state_name,  ///< the row's State by name (to_string(State)); its number is the severity
+    count,       ///< a whole number
+    fixed,       ///< `decimals` decimals
+};
+
+/// One column of a row: the single definition its CSV header, its place in the file, its
+/// number format and its documentation derive from.
+template <typename Column>
+struct ColumnSpec {
+    Column column;
+    const char* name;  ///< CSV header and docs name
+    ColumnFormat format;
+    int decimals;         ///< for ColumnFormat::fixed
+    const char* meaning;  ///< unit and meaning
+};
+
+/// True when `specs` lists every column once, in enum order.
+template <typename Column, std::size_t N>
+constexpr bool in_enum_order(const ColumnSpec<Column> (&specs)[N]) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (static_cast<std::size_t>(specs[i].column) != i) return false;
+    }
+    return N == static_cast<std::size_t>(Column::count_);
+}
+
+/// The rank of a state by how far it is from calls flowing normally, the number recorded for
+/// the `state` column (plots read it; a pixel column's maximum is its most severe moment):
+///   0 closed, 1 metrics_only, 2 disabled   calls flow (the last two held so by the operator)
+///   3 half_open                            a few probes pass
+///   4 open, 5 forced_open                  calls fail fast (the last held so by the operator)
+/// States that let calls through rank below those that stop them; within a group the
+/// operator's override ranks above the breaker's own state. Every state has its own number.
+inline constexpr int state_severity(State state) {
+    switch (state) {
+        case State::closed:
+            return 0;
+        case State::metrics_only:
+            return 1;
+        case State::disabled:
+            return 2;
+        case State::half_open:
+            return 3;
+        case State::open:
+            return 4;
+        case State::forced_open:
+            return 5;
+    }
+    return 0;
+}
+
+/// Columns of an edge row; kEdgeColumnSpecs gives their names and meanings.
 enum class EdgeColumn : std::uint8_t {
-    state,           ///< State at the bucket's end, as its enum value (see EdgeRow::state)
-    calls,           ///< attempts made (first tries + retries) = allowed + rejected +
-                     ///< bulkhead_rejected
-    allowed,         ///< attempts sent to the target
-    rejected,        ///< attempts the breaker refused (never reached the target)
-    successes,       ///< attempts answered with success in the bucket
-    failures,        ///< attempts that failed in the bucket (errors and timeouts)
-    timeouts,        ///< attempts whose timeout fired in the bucket
-    retries,         ///< attempts that were retries
-    fallbacks,       ///< logical calls answered by the fallback
-    failure_rate,    ///< failures / (successes + failures); 0 when none completed
-    latency_p50_ms,  ///< attempt latency (timeouts count as the timeout) of completions
+    state,
+    calls,
+    allowed,
+    rejected,
+    successes,
+    failures,
+    timeouts,
+    retries,
+    fallbacks,
+    failure_rate,
+    latency_p50_ms,
     latency_p99_ms,
-    inflight,           ///< attempts in flight at the bucket's end
-    bulkhead_rejected,  ///< attempts refused by a full bulkhead
-    open_instances,     ///< caller breakers open (or forced open) at the bucket's end
+    inflight,
+    bulkhead_rejected,
+    open_instances,
     count_
 };
 inline constexpr std::size_t kEdgeColumns = static_cast<std::size_t>(EdgeColumn::count_);
+
+/// Every edge column in enum order, which is timeseries.csv's order after `t_s` and `edge`.
+inline constexpr ColumnSpec<EdgeColumn> kEdgeColumnSpecs[] = {
+    {EdgeColumn::state, "state", ColumnFormat::state_name, 0,
+     "the most severe caller breaker state at the bucket's end (state_severity); closed "
+     "without a breaker"},
+    {EdgeColumn::calls, "calls", ColumnFormat::count, 0,
+     "attempts made (first tries + retries) = allowed + rejected + bulkhead_rejected"},
+    {EdgeColumn::allowed, "allowed", ColumnFormat::count, 0, "attempts sent to the target"},
+    {EdgeColumn::rejected, "rejected", ColumnFormat::count, 0,
+     "attempts the breaker refused (they never reached the target)"},
+    {EdgeColumn::successes, "successes", ColumnFormat::count, 0,
+     "attempts answered with success in the bucket"},
+    {EdgeColumn::failures, "failures", ColumnFormat::count, 0,
+     "attempts that failed in the bucket (errors and timeouts)"},
+    {EdgeColumn::timeouts, "timeouts", ColumnFormat::count, 0,
+     "attempts whose timeout fired in the bucket"},
+    {EdgeColumn::retries, "retries", ColumnFormat::count, 0, "attempts that were retries"},
+    {EdgeColumn::fallbacks, "fallbacks", ColumnFormat::count, 0,
+     "logical calls answered by the fallback"},
+    {EdgeColumn::failure_rate, "failure_rate", ColumnFormat::fixed, 4,
+     "failures / (successes + failures); 0 when none completed"},
+    {EdgeColumn::latency_p50_ms, "latency_p50_ms", ColumnFormat::fixed, 3,
+     "median attempt latency of the bucket's completions, ms (timeouts count as the timeout)"},
+    {EdgeColumn::latency_p99_ms, "latency_p99_ms", ColumnFormat::fixed, 3,
+     "99th percentile of the same latencies, ms"},
+    {EdgeColumn::inflight, "inflight", ColumnFormat::count, 0,
+     "attempts in flight at the bucket's end"},
+    {EdgeColumn::bulkhead_rejected, "bulkhead_rejected", ColumnFormat::count, 0,
+     "attempts refused by a full bulkhead"},
+    {EdgeColumn::open_instances, "open_instances", ColumnFormat::count, 0,
+     "caller breakers open or forced open at the bucket's end"},
+};
+static_assert(in_enum_order(kEdgeColumnSpecs));
+/// The column's name (kEdgeColumnSpecs).
 const char* to_string(EdgeColumn column);
 
 /// One bucket of one edge. The entry edge "client->A" counts client requests: calls = allowed
@@ -77,23 +163,43 @@ struct EdgeRow {
     float latency_p50_ms = 0.0f;
     float latency_p99_ms = 0.0f;
     std::uint16_t open_instances = 0;
-    State state = State::closed;  ///< the most severe caller state: open/forced_open >
-                                  ///< half_open > closed (the edge's breaker when shared)
+    State state = State::closed;  ///< the caller state of highest state_severity (the
+                                  ///< edge's breaker when shared)
 
-    /// A column as a number (state as its enum value; failure_rate computed).
+    /// A column as a number (state as its state_severity; failure_rate computed).
     double value(EdgeColumn column) const;
 };
 
+/// Columns of a service row; kServiceColumnSpecs gives their names and meanings.
 enum class ServiceColumn : std::uint8_t {
-    arrivals,     ///< calls that reached the service in the bucket
-    served,       ///< calls whose work finished (answered, failed or hung) in the bucket
-    dropped,      ///< calls failed at once because the queue was full
-    queue,        ///< calls waiting for a worker at the bucket's end (all instances)
-    busy,         ///< mean calls in service over the bucket (time-weighted)
-    utilisation,  ///< busy / (capacity * instances); 0 when capacity is unbounded
+    arrivals,
+    served,
+    dropped,
+    queue,
+    busy,
+    utilisation,
     count_
 };
 inline constexpr std::size_t kServiceColumns = static_cast<std::size_t>(ServiceColumn::count_);
+
+/// Every service column in enum order, which is services.csv's order after `t_s` and
+/// `service`.
+inline constexpr ColumnSpec<ServiceColumn> kServiceColumnSpecs[] = {
+    {ServiceColumn::arrivals, "arrivals", ColumnFormat::count, 0,
+     "calls that reached the service in the bucket"},
+    {ServiceColumn::served, "served", ColumnFormat::count, 0,
+     "calls whose work finished (answered, failed or hung) in the bucket"},
+    {ServiceColumn::dropped, "dropped", ColumnFormat::count, 0,
+     "calls failed at once because the queue was full"},
+    {ServiceColumn::queue, "queue", ColumnFormat::count, 0,
+     "calls waiting for a worker at the bucket's end (all instances)"},
+    {ServiceColumn::busy, "busy", ColumnFormat::fixed, 3,
+     "mean calls in service over the bucket (time-weighted)"},
+    {ServiceColumn::utilisation, "utilisation", ColumnFormat::fixed, 4,
+     "busy / (capacity * instances); 0 when capacity is unbounded"},
+};
+static_assert(in_enum_order(kServiceColumnSpecs));
+/// The column's name (kServiceColumnSpecs).
 const char* to_string(ServiceColumn column);
 
 struct ServiceRow {
@@ -147,12 +253,17 @@ struct EdgeLive {
 // [SECTION] Column aggregates (for plots) -------------------------------------------------
 
 /// The values of one column over a pixel column of a plot. `rows` = 0 means no data there.
+/// The app draws these directly (scaled in place when a plot shows a count per second).
 struct ColumnAgg {
     double min = 0.0;
     double max = 0.0;
     double first = 0.0;
     double last = 0.0;
     std::uint32_t rows = 0;  ///< rows (or, from levels, rows covered) that contributed
+
+    bool empty() const { return rows == 0; }
+    /// The middle of the range: the value a stacked area or a read-out shows for the column.
+    double mid() const { return 0.5 * (min + max); }
 };
 
 // [SECTION] Recorder -----------------------------------------------------------------------

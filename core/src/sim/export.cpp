@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "cbsim/atomic_file.hpp"
 #include "sim/format.hpp"
@@ -22,6 +24,42 @@ int time_decimals(SimTime resolution) {
 
 void time_field(std::string& out, SimTime t, int decimals) {
     fmt::fixed(out, to_s(t), decimals);
+}
+
+/// The first two columns of timeseries.csv and services.csv: bucket start, series name.
+constexpr std::string_view kTimeColumn = "t_s";
+
+/// The header line: t_s, the series column, then every column of `specs` by name.
+template <typename Column, std::size_t N>
+void header(std::string& out, std::string_view series, const ColumnSpec<Column> (&specs)[N]) {
+    out += kTimeColumn;
+    out += ',';
+    out += series;
+    for (const ColumnSpec<Column>& spec : specs) {
+        out += ',';
+        out += spec.name;
+    }
+    out += '\n';
+}
+
+/// The fields of `row` after its series name, in the order and format of `specs`.
+template <typename Row, typename Column, std::size_t N>
+void row_fields(std::string& out, const ColumnSpec<Column> (&specs)[N], const Row& row) {
+    for (const ColumnSpec<Column>& spec : specs) {
+        out += ',';
+        switch (spec.format) {
+            case ColumnFormat::state_name:
+                if constexpr (std::is_same_v<Row, EdgeRow>) out += to_string(row.state);
+                break;
+            case ColumnFormat::count:
+                fmt::integer(out, static_cast<std::uint64_t>(row.value(spec.column)));
+                break;
+            case ColumnFormat::fixed:
+                fmt::fixed(out, row.value(spec.column), spec.decimals);
+                break;
+        }
+    }
+    out += '\n';
 }
 
 /// Text built in a buffer that is handed to `sink` whenever it passes kFlush bytes, so a long
@@ -80,8 +118,7 @@ void timeseries_rows(const Run& run, Out& out) {
     const SimTime res = rec.resolution();
     const int td = time_decimals(run.scenario().resolution_ms * kMillisecond);
     std::string& o = out.text;
-    o += "t_s,edge,state,calls,allowed,rejected,successes,failures,timeouts,retries,fallbacks,"
-         "failure_rate,latency_p50_ms,latency_p99_ms,inflight,bulkhead_rejected,open_instances\n";
+    header(o, "edge", kEdgeColumnSpecs);
     auto fetch = [&](std::size_t e, std::size_t first, std::size_t count) {
         return rec.edge_rows(e, first, count);
     };
@@ -89,25 +126,7 @@ void timeseries_rows(const Run& run, Out& out) {
         time_field(o, static_cast<SimTime>(i) * res, td);
         o += ',';
         fmt::csv_field(o, rec.edge_names()[e]);
-        o += ',';
-        o += to_string(r.state);
-        for (std::uint32_t v : {r.calls, r.allowed, r.rejected, r.successes, r.failures, r.timeouts,
-                                r.retries, r.fallbacks}) {
-            o += ',';
-            fmt::integer(o, std::uint64_t{v});
-        }
-        o += ',';
-        fmt::fixed(o, r.value(EdgeColumn::failure_rate), 4);
-        o += ',';
-        fmt::fixed(o, static_cast<double>(r.latency_p50_ms), 3);
-        o += ',';
-        fmt::fixed(o, static_cast<double>(r.latency_p99_ms), 3);
-        for (std::uint32_t v :
-             {r.inflight, r.bulkhead_rejected, static_cast<std::uint32_t>(r.open_instances)}) {
-            o += ',';
-            fmt::integer(o, std::uint64_t{v});
-        }
-        o += '\n';
+        row_fields(o, kEdgeColumnSpecs, r);
         out.row_done();
     };
     for_each_row(rec.edge_names().size(), rec.row_count(), filling, partial.edges, out, fetch,
@@ -121,7 +140,7 @@ void services_rows(const Run& run, Out& out) {
     const SimTime res = rec.resolution();
     const int td = time_decimals(run.scenario().resolution_ms * kMillisecond);
     std::string& o = out.text;
-    o += "t_s,service,arrivals,served,dropped,queue,busy,utilisation\n";
+    header(o, "service", kServiceColumnSpecs);
     auto fetch = [&](std::size_t s, std::size_t first, std::size_t count) {
         return rec.service_rows(s, first, count);
     };
@@ -129,43 +148,49 @@ void services_rows(const Run& run, Out& out) {
         time_field(o, static_cast<SimTime>(i) * res, td);
         o += ',';
         fmt::csv_field(o, rec.service_names()[s]);
-        for (std::uint32_t v : {r.arrivals, r.served, r.dropped, r.queue}) {
-            o += ',';
-            fmt::integer(o, std::uint64_t{v});
-        }
-        o += ',';
-        fmt::fixed(o, static_cast<double>(r.busy), 3);
-        o += ',';
-        fmt::fixed(o, static_cast<double>(r.utilisation), 4);
-        o += '\n';
+        row_fields(o, kServiceColumnSpecs, r);
         out.row_done();
     };
     for_each_row(rec.service_names().size(), rec.row_count(), filling, partial.services, out, fetch,
                  emit);
 }
 
+/// The columns of events.csv, each with the way an event fills it.
+struct EventColumn {
+    std::string_view name;
+    void (*write)(std::string& out, const EventRecord& event);
+};
+constexpr EventColumn kEventColumns[] = {
+    {kTimeColumn, [](std::string& o, const EventRecord& e) { time_field(o, e.at, 6); }},
+    {"edge", [](std::string& o, const EventRecord& e) { fmt::csv_field(o, e.edge); }},
+    {"instance",
+     [](std::string& o, const EventRecord& e) {
+         if (e.instance >= 0)
+             fmt::integer(o, std::int64_t{e.instance});
+         else
+             o += e.kind == EventRecord::Kind::transition ? "shared" : "";
+     }},
+    {"from", [](std::string& o, const EventRecord& e) { fmt::csv_field(o, e.from); }},
+    {"to", [](std::string& o, const EventRecord& e) { fmt::csv_field(o, e.to); }},
+    {"reason", [](std::string& o, const EventRecord& e) { fmt::csv_field(o, e.reason); }},
+};
+
 void events_rows(const Run& run, Out& out) {
     std::string& o = out.text;
-    o += "t_s,edge,instance,from,to,reason\n";
+    for (const EventColumn& c : kEventColumns) {
+        if (&c != kEventColumns) o += ',';
+        o += c.name;
+    }
+    o += '\n';
     const Recorder& rec = run.recorder();
     constexpr std::size_t kChunk = 16384;
     const std::size_t total = rec.event_count();
     for (std::size_t first = 0; first < total && out.ok(); first += kChunk) {
         for (const EventRecord& e : rec.events(first, std::min(kChunk, total - first))) {
-            time_field(o, e.at, 6);
-            o += ',';
-            fmt::csv_field(o, e.edge);
-            o += ',';
-            if (e.instance >= 0)
-                fmt::integer(o, std::int64_t{e.instance});
-            else
-                o += e.kind == EventRecord::Kind::transition ? "shared" : "";
-            o += ',';
-            fmt::csv_field(o, e.from);
-            o += ',';
-            fmt::csv_field(o, e.to);
-            o += ',';
-            fmt::csv_field(o, e.reason);
+            for (const EventColumn& c : kEventColumns) {
+                if (&c != kEventColumns) o += ',';
+                c.write(o, e);
+            }
             o += '\n';
             out.row_done();
         }

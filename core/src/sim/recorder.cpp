@@ -14,29 +14,17 @@ namespace cbsim {
 
 // [SECTION] Rows and columns ------------------------------------------------------------------
 
-namespace {
-constexpr const char* kEdgeColumnNames[] = {
-    "state",          "calls",          "allowed",  "rejected",          "successes",
-    "failures",       "timeouts",       "retries",  "fallbacks",         "failure_rate",
-    "latency_p50_ms", "latency_p99_ms", "inflight", "bulkhead_rejected", "open_instances"};
-constexpr const char* kServiceColumnNames[] = {"arrivals", "served", "dropped",
-                                               "queue",    "busy",   "utilisation"};
-static_assert(std::size(kEdgeColumnNames) == kEdgeColumns);
-static_assert(std::size(kServiceColumnNames) == kServiceColumns);
-
-}  // namespace
-
 const char* to_string(EdgeColumn c) {
-    return kEdgeColumnNames[static_cast<std::size_t>(c)];
+    return kEdgeColumnSpecs[static_cast<std::size_t>(c)].name;
 }
 const char* to_string(ServiceColumn c) {
-    return kServiceColumnNames[static_cast<std::size_t>(c)];
+    return kServiceColumnSpecs[static_cast<std::size_t>(c)].name;
 }
 
 double EdgeRow::value(EdgeColumn c) const {
     switch (c) {
         case EdgeColumn::state:
-            return static_cast<double>(state);
+            return state_severity(state);
         case EdgeColumn::calls:
             return calls;
         case EdgeColumn::allowed:

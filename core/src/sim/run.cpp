@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 
+#include "cbsim/edge_name.hpp"
 #include "cbsim/error.hpp"
 #include "sim/engine.hpp"
 
@@ -53,13 +54,13 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
         edge_count += s.dependencies.size();
     edges.reserve(edge_count);
     sim::EdgeModel entry;
-    entry.name = "client->" + live.traffic.target;
+    entry.name = EdgeName::entry(live.traffic.target).text();
     entry.target = index.at(live.traffic.target);
     edges.push_back(std::move(entry));
     for (std::uint32_t i = 0; i < services.size(); ++i) {
         for (const Dependency& d : live.services[i].dependencies) {
             sim::EdgeModel e;
-            e.name = live.services[i].name + "->" + d.target;
+            e.name = EdgeName{live.services[i].name, d.target}.text();
             e.cfg = &d;
             e.caller = i;
             e.target = index.at(d.target);
@@ -143,8 +144,7 @@ void Run::Impl::react_to_change(std::string_view path, const Service* before) {
         set_rate(live.traffic.rate_rps);
         return;
     }
-    const auto arrow = head.find("->");
-    if (arrow == std::string_view::npos) {
+    if (!EdgeName::parse(head)) {
         for (std::uint32_t i = 0; i < services.size(); ++i) {
             if (live.services[i].name != head) continue;
             refresh_service(i);
@@ -198,10 +198,7 @@ void Run::Impl::fill_rows(SimTime end, bool observe, std::vector<EdgeRow>& out_e
         r.open_instances = static_cast<std::uint16_t>(std::min<std::uint32_t>(e.open_count, 65535));
         State worst = State::closed;
         for (State s : e.state) {
-            if (s == State::open || s == State::forced_open)
-                worst = s;
-            else if (s == State::half_open && worst != State::open && worst != State::forced_open)
-                worst = s;
+            if (state_severity(s) > state_severity(worst)) worst = s;
         }
         r.state = e.breakers.empty() ? State::closed : worst;
     }
