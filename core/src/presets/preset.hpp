@@ -5,8 +5,9 @@
 //
 //   std::span<const ParamSpec> <name>_params();       // its own keys, in display order
 //   std::optional<double> get_<name>_param(const <Name>Settings&, std::string_view key);
-//   bool set_<name>_param(<Name>Settings&, std::string_view key, double value);  // unknown key ->
-//   false double <name>_failure_threshold(const <Name>Settings&);  // see PresetEntry
+//   bool set_<name>_param(<Name>Settings&, std::string_view key, double value);
+//       // an unknown key -> false
+//   double <name>_failure_threshold(const <Name>Settings&);  // see PresetEntry
 //   std::unique_ptr<Breaker> make_<name>_breaker(const <Name>Settings&, const BreakerExtras&);
 //   inline constexpr PresetEntry<<Name>Settings> k<Name>Preset{...};  // all of it, in one place
 //
