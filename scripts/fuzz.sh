@@ -13,15 +13,17 @@ build=${2:-$here/build-fuzz}
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 CC=clang CXX=clang++ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCBSIM_FUZZ=ON -DCBSIM_BUILD_GUI=OFF -DCBSIM_BUILD_TESTS=OFF -DCBSIM_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target fuzz_scenario fuzz_breaker_config fuzz_trace
+cmake --build "$build" -j "$(nproc)" --target fuzz_scenario fuzz_scenario_run fuzz_breaker_config fuzz_trace
 
 declare -A seeds=(
   [fuzz_scenario]="$here/tests/fuzz/corpus/scenario $here/assets/scenarios"
+  [fuzz_scenario_run]="$here/tests/fuzz/corpus/scenario $here/assets/scenarios"
   [fuzz_breaker_config]="$here/tests/fuzz/corpus/breaker $here/assets/presets"
   [fuzz_trace]="$here/tests/fuzz/corpus/trace $here/tests/data/traces"
 )
 declare -A dicts=(
   [fuzz_scenario]=$here/tests/fuzz/toml.dict
+  [fuzz_scenario_run]=$here/tests/fuzz/toml.dict
   [fuzz_breaker_config]=$here/tests/fuzz/toml.dict
   [fuzz_trace]=$here/tests/fuzz/trace.dict
 )
@@ -40,7 +42,7 @@ fuzz_one() {
     -artifact_prefix="$build/fuzz/artifacts/$target-" >"$log" 2>&1
 }
 
-targets=(fuzz_scenario fuzz_breaker_config fuzz_trace)
+targets=(fuzz_scenario fuzz_scenario_run fuzz_breaker_config fuzz_trace)
 parallel=${CBSIM_FUZZ_JOBS:-${#targets[@]}}
 declare -A pids=()
 running=0

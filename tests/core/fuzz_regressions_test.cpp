@@ -54,6 +54,25 @@ TEST(FuzzRegressions, ScenarioInputsKeepTheLoaderProperties) {
     }
 }
 
+TEST(FuzzRegressions, ScenarioInputsKeepTheRunProperties) {
+    const auto files = inputs("scenario");
+    ASSERT_GE(files.size(), 3u);
+    for (const auto& f : files) {
+        SCOPED_TRACE(f.string());
+        expect_verdict(f, fuzz::check_scenario_run(slurp(f)));
+    }
+}
+
+TEST(FuzzRegressions, ShippedScenariosKeepTheRunProperties) {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(fs::path(CBSIM_ASSET_DIR) / "scenarios")) {
+        SCOPED_TRACE(e.path().string());
+        EXPECT_EQ(fuzz::check_scenario_run(slurp(e.path())), fuzz::Verdict::accepted);
+        ++n;
+    }
+    EXPECT_GE(n, 5u);
+}
+
 TEST(FuzzRegressions, BreakerInputsKeepTheLoaderProperties) {
     const auto files = inputs("breaker");
     ASSERT_GE(files.size(), 4u);

@@ -5,15 +5,22 @@
 // 1. No crash, hang or sanitizer report; the only exception is cbsim::ConfigError.
 // 2. What loads also saves, and the saved text loads back to an equal value and saves to the
 //    same bytes (lossless, canonical round trip).
+// 3. What loads also runs (check_scenario_run): a few simulated seconds give no more requests
+//    than the highest rate the scenario can reach allows, KPIs that are shares stay in [0, 1],
+//    counts keep their order (succeeded <= finished <= first tries <= attempts), and the
+//    exported scenario re-runs to the same summary.json.
 // A broken property aborts with a message (libFuzzer then keeps the input as a crash).
 #pragma once
 
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/replay.hpp>
+#include <cbsim/run.hpp>
 #include <cbsim/scenario_io.hpp>
+#include <cbsim/summary.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -104,6 +111,88 @@ inline Verdict check_trace_text(std::string_view text) {
         const auto lines = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
         if (lines != trace.rows.size() + 1) fail("decisions.csv has the wrong line count", csv);
     }
+    return Verdict::accepted;
+}
+
+/// The highest arrival rate `scenario` can reach (initial rate, phases, timeline changes of
+/// traffic.rate_rps), and how many rate changes it can make in [0, until) (each may bring one
+/// constant arrival forward to its instant).
+struct RateBound {
+    double max_rps = 0.0;
+    double changes = 0.0;
+};
+
+inline RateBound rate_bound(const Scenario& scenario, SimTime until) {
+    RateBound b{scenario.traffic.rate_rps, 0.0};
+    for (const TrafficPhase& p : scenario.traffic.phases) {
+        b.max_rps = std::max(b.max_rps, p.rate_rps);
+        if (p.at < until) b.changes += 1.0 + static_cast<double>(p.ramp) / 1e5;  // 100 ms steps
+    }
+    for (const TimelineEntry& e : scenario.timeline) {
+        if (e.path != "traffic.rate_rps") continue;
+        if (const double* v = std::get_if<double>(&e.value)) b.max_rps = std::max(b.max_rps, *v);
+        if (e.at < until) b.changes += 1.0;
+    }
+    return b;
+}
+
+/// Runs `scenario` to `until` in steps, stopping early past `max_events` (a heavy input is
+/// not an error); returns the time reached.
+inline SimTime run_bounded(Run& run, SimTime until, std::uint64_t max_events) {
+    for (SimTime t = 0; t < until && run.events_processed() < max_events;) {
+        t = std::min(until, t + from_ms(50));
+        run.advance_to(t);
+    }
+    return run.now();
+}
+
+/// Property 3: what loads runs, within the rate it allows, with consistent KPIs, and re-runs
+/// from its own export to the same summary.
+inline Verdict check_scenario_run(std::string_view text) {
+    Scenario scenario;
+    try {
+        scenario = parse_scenario_toml(text, "fuzz.toml");
+    } catch (const ConfigError&) {
+        return Verdict::refused;  // check_scenario_text covers refusals
+    }
+    constexpr std::uint64_t kMaxEvents = 200000;
+    const SimTime until = std::min(scenario.duration(), from_s(3));
+    std::string first_summary;
+    SimTime reached = 0;
+    Scenario exported;
+    {
+        Run run(scenario);
+        reached = run_bounded(run, until, kMaxEvents);
+        const Summary s = run.summary();
+        const RateBound b = rate_bound(scenario, reached);
+        const double mean = b.max_rps * to_s(reached);
+        const double allowed = mean + 10.0 * std::sqrt(mean) + 10.0 + b.changes;
+        if (static_cast<double>(s.requests) > allowed)
+            fail("more requests than the highest rate allows",
+                 std::to_string(s.requests) + " requests in " + std::to_string(to_s(reached)) +
+                     " s at most " + std::to_string(b.max_rps) + "/s\n" + std::string(text));
+        for (const EdgeSummary& e : s.edges) {
+            if (!(e.availability >= 0.0 && e.availability <= 1.0))
+                fail("availability outside [0, 1]", e.edge);
+            if (!(e.succeeded <= e.finished && e.finished <= e.first_tries &&
+                  e.first_tries <= e.attempts && e.retries <= e.attempts))
+                fail("edge counts out of order", e.edge + "\n" + std::string(text));
+        }
+        exported = run.exported_scenario();
+        first_summary = summary_json(s);
+    }
+    // The export re-runs: it loads, and the same steps give the same summary.
+    Scenario again;
+    try {
+        again = parse_scenario_toml(scenario_to_toml(exported), "exported.toml");
+    } catch (const ConfigError& e) {
+        fail("an exported scenario does not load", e.what());
+    }
+    Run rerun(again);
+    run_bounded(rerun, reached, kMaxEvents);
+    rerun.advance_to(reached);
+    if (summary_json(rerun.summary()) != first_summary)
+        fail("the exported scenario re-runs to another summary", std::string(text));
     return Verdict::accepted;
 }
 
