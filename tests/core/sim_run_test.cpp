@@ -98,14 +98,19 @@ TEST(SimRun, HangingCallsAreDecidedByTheTimeout) {
     EXPECT_EQ(e.successes, 0u);
 }
 
+/// client -> A -> B at 40 calls/s, evenly spaced, no breaker: B's balancer sees a fixed order.
+Scenario evenly_to(const Service& b) {
+    Scenario sc = a_calls_b(40, b);
+    sc.traffic.arrival = Arrival::constant;
+    return sc;
+}
+
 TEST(SimRun, OnlyTheFaultyInstancesFailAndHang) {
     // Round robin over 4 instances, the first of them faulty: exactly every 4th call fails.
     Service b = service("B", 4, 0, constant_ms(5));
     b.failure_rate = 1.0;
     b.faulty_instances = 1;
-    Scenario sc = a_calls_b(40, b);
-    sc.traffic.arrival = Arrival::constant;
-    sc.services[0].dependencies[0].breaker.reset();
+    Scenario sc = evenly_to(b);
     cbsim::Run run(sc);
     run.advance_to(from_s(10));
     const EdgeSummary e = edge(run, "A->B");
@@ -117,9 +122,7 @@ TEST(SimRun, OnlyTheFaultyInstancesFailAndHang) {
     b.failure_rate = 0.0;
     b.hang_rate = 1.0;
     b.faulty_instances = 2;
-    sc = a_calls_b(40, b);
-    sc.traffic.arrival = Arrival::constant;
-    sc.services[0].dependencies[0].breaker.reset();
+    sc = evenly_to(b);
     sc.services[0].dependencies[0].timeout_ms = 100;
     cbsim::Run hangs(sc);
     hangs.advance_to(from_s(10));
@@ -135,9 +138,7 @@ TEST(SimRun, EveryNthCountsTheFaultyInstancesCallsOnly) {
     b.failure_pattern = FailurePattern::every_nth;
     b.every_nth = 2;
     b.faulty_instances = 1;
-    Scenario sc = a_calls_b(40, b);
-    sc.traffic.arrival = Arrival::constant;
-    sc.services[0].dependencies[0].breaker.reset();
+    Scenario sc = evenly_to(b);
     cbsim::Run run(sc);
     run.advance_to(from_s(10));
     const EdgeSummary e = edge(run, "A->B");
@@ -150,9 +151,7 @@ TEST(SimRun, FaultyInstancesChangeLive) {
     // All 4 instances fail; from 5 s on only the first one does.
     Service b = service("B", 4, 0, constant_ms(5));
     b.failure_rate = 1.0;
-    Scenario sc = a_calls_b(40, b);
-    sc.traffic.arrival = Arrival::constant;
-    sc.services[0].dependencies[0].breaker.reset();
+    Scenario sc = evenly_to(b);
     cbsim::Run run(sc);
     run.advance_to(from_s(5));
     const EdgeSummary before = edge(run, "A->B");
