@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 
 #include <cbsim/number_text.hpp>
 
@@ -30,7 +29,12 @@ double clamp_to_spec(const SettingSpec& spec, double value, bool& clamped) {
 }
 
 std::string range_text(const SettingSpec& spec) {
-    return "[" + text::number(spec.min) + ", " + text::number(spec.max) + "]";
+    std::string out(1, '[');
+    text::number(out, spec.min);
+    out += ", ";
+    text::number(out, spec.max);
+    out += ']';
+    return out;
 }
 
 double SettingInputs::shown_value(const SettingSpec& spec, const Scenario& live) const {

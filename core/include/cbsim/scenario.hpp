@@ -18,7 +18,8 @@
 //   A->B.timeout_ms           <caller>-><target>.<key>
 //   A->B.retry.max_attempts   <caller>-><target>.retry.<key>
 //   A->B.breaker.timeout_ms   <caller>-><target>.breaker.<preset key, see breaker_config.hpp>
-// setting_specs() lists them with their ranges; apply_setting() validates and sets.
+// The keys below a service, an edge and traffic are the rows of scenario_keys.hpp with a
+// path; setting_specs() lists them with their ranges; apply_setting() validates and sets.
 #pragma once
 
 #include <cstdint>

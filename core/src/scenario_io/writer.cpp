@@ -15,14 +15,6 @@ namespace cbsim {
 
 namespace {
 
-std::string real(double v) {
-    return text::toml_real(v);
-}
-
-std::string integer(std::int64_t v) {
-    return text::integer(v);
-}
-
 /// Seconds with up to six decimals and no trailing zeros: 30 -> "30", 1500000 us -> "1.5".
 std::string seconds(SimTime t) {
     const bool negative = t < 0;
@@ -98,28 +90,28 @@ std::string latency(const Latency& l) {
     };
     switch (l.dist) {
         case LatencyDist::lognormal:
-            add("p50", real(l.p50_ms));
-            add("p99", real(l.p99_ms));
-            if (mean_extra) add("mean", real(l.mean_ms));
-            if (constant_extra) add("constant", real(l.constant_ms));
+            add("p50", text::toml_real(l.p50_ms));
+            add("p99", text::toml_real(l.p99_ms));
+            if (mean_extra) add("mean", text::toml_real(l.mean_ms));
+            if (constant_extra) add("constant", text::toml_real(l.constant_ms));
             break;
         case LatencyDist::exponential:
             add("dist", quoted("exponential"));
-            add("mean", real(l.mean_ms));
+            add("mean", text::toml_real(l.mean_ms));
             if (p_extra) {
-                add("p50", real(l.p50_ms));
-                add("p99", real(l.p99_ms));
+                add("p50", text::toml_real(l.p50_ms));
+                add("p99", text::toml_real(l.p99_ms));
             }
-            if (constant_extra) add("constant", real(l.constant_ms));
+            if (constant_extra) add("constant", text::toml_real(l.constant_ms));
             break;
         case LatencyDist::constant:
             if (p_extra || mean_extra) add("dist", quoted("constant"));
-            add("constant", real(l.constant_ms));
+            add("constant", text::toml_real(l.constant_ms));
             if (p_extra) {
-                add("p50", real(l.p50_ms));
-                add("p99", real(l.p99_ms));
+                add("p50", text::toml_real(l.p50_ms));
+                add("p99", text::toml_real(l.p99_ms));
             }
-            if (mean_extra) add("mean", real(l.mean_ms));
+            if (mean_extra) add("mean", text::toml_real(l.mean_ms));
             break;
     }
     return out + " }";
@@ -134,10 +126,10 @@ void write_keys(KeyTable kt, const void* object, std::string& out, Other&& other
         std::string value;
         switch (k.type) {
             case KeyType::integer:
-                value = integer(static_cast<std::int64_t>(k.get(object)));
+                value = text::integer(static_cast<std::int64_t>(k.get(object)));
                 break;
             case KeyType::real:
-                value = real(k.get(object));
+                value = text::toml_real(k.get(object));
                 break;
             case KeyType::boolean:
                 value = k.get(object) != 0.0 ? "true" : "false";
@@ -193,7 +185,7 @@ std::string scenario_to_toml(const Scenario& sc) {
         if (std::string_view(k.name) != "phases" || sc.traffic.phases.empty()) return;
         out += "phases = [\n";
         for (const TrafficPhase& p : sc.traffic.phases) {
-            out += "  { at_s = " + seconds(p.at) + ", rate_rps = " + real(p.rate_rps) +
+            out += "  { at_s = " + seconds(p.at) + ", rate_rps = " + text::toml_real(p.rate_rps) +
                    ", ramp_s = " + seconds(p.ramp) + " },\n";
         }
         out += "]\n";

@@ -79,7 +79,7 @@ ParamSpec param_of(const SettingSpec& spec, std::vector<const char*>& names) {
     return ParamSpec{spec.path.c_str(), spec.kind, spec.min, spec.max, names, spec.help.c_str()};
 }
 
-/// The spec of a settable key of `object` (of table `object_tab`), its range narrowed by the
+/// The spec of a settable key of `object` (the key table's object), its range narrowed by the
 /// keys it is bound to (p50 <= p99, faulty_instances <= instances).
 SettingSpec spec_of(const ScenarioKey& k, const std::string& prefix, const void* object) {
     SettingSpec s{prefix + k.path, k.kind(), k.min, k.max, {}, k.help, k.label, k.unit};
