@@ -168,22 +168,24 @@ SimTime Run::Impl::start(std::uint32_t j) {
     // is switched on). The service time comes from a stream of its own. A healthy instance
     // (faulty_instances > 0 and the instance is not among the first faulty_instances) neither
     // fails nor hangs and draws nothing; every_nth counts the faulty instances' calls only.
+    // Faulty: instance < faulty_instances, or any instance when it is 0 (0 - 1 wraps to the
+    // maximum); asked only when a failure or a hang is possible at all.
+    const auto faulty = [&] {
+        return job.instance <= static_cast<std::uint64_t>(cfg.faulty_instances - 1);
+    };
     bool fail = false;
-    bool hang = false;
-    if (cfg.faulty_instances == 0 || job.instance < cfg.faulty_instances) {
-        if (cfg.failure_pattern == FailurePattern::random) {
-            fail = cfg.failure_rate > 0.0 && s.rng.bernoulli(cfg.failure_rate);
+    if (cfg.failure_pattern == FailurePattern::random) {
+        fail = cfg.failure_rate > 0.0 && faulty() && s.rng.bernoulli(cfg.failure_rate);
+    } else if (faulty()) {
+        const std::uint64_t k = ++s.started;
+        if (cfg.every_nth > 0) {
+            fail = k % static_cast<std::uint64_t>(cfg.every_nth) == 0;
         } else {
-            const std::uint64_t k = ++s.started;
-            if (cfg.every_nth > 0) {
-                fail = k % static_cast<std::uint64_t>(cfg.every_nth) == 0;
-            } else {
-                fail = std::floor(static_cast<double>(k) * cfg.failure_rate) >
-                       std::floor(static_cast<double>(k - 1) * cfg.failure_rate);
-            }
+            fail = std::floor(static_cast<double>(k) * cfg.failure_rate) >
+                   std::floor(static_cast<double>(k - 1) * cfg.failure_rate);
         }
-        hang = cfg.hang_rate > 0.0 && s.rng.bernoulli(cfg.hang_rate);
     }
+    const bool hang = cfg.hang_rate > 0.0 && faulty() && s.rng.bernoulli(cfg.hang_rate);
     double ms = s.times.take(cfg.latency, s.lognormal);
     if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
     job.failed = fail;
