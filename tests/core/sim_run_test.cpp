@@ -105,15 +105,19 @@ Scenario evenly_to(const Service& b) {
     return sc;
 }
 
+/// A->B after 10 simulated seconds of `sc`.
+EdgeSummary ab_after_10s(const Scenario& sc) {
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    return edge(run, "A->B");
+}
+
 TEST(SimRun, OnlyTheFaultyInstancesFailAndHang) {
     // Round robin over 4 instances, the first of them faulty: exactly every 4th call fails.
     Service b = service("B", 4, 0, constant_ms(5));
     b.failure_rate = 1.0;
     b.faulty_instances = 1;
-    Scenario sc = evenly_to(b);
-    cbsim::Run run(sc);
-    run.advance_to(from_s(10));
-    const EdgeSummary e = edge(run, "A->B");
+    const EdgeSummary e = ab_after_10s(evenly_to(b));
     ASSERT_GT(e.allowed, 350u);
     EXPECT_GE(e.failures * 4, e.finished);
     EXPECT_LE(e.failures * 4, e.finished + 3);
@@ -122,11 +126,9 @@ TEST(SimRun, OnlyTheFaultyInstancesFailAndHang) {
     b.failure_rate = 0.0;
     b.hang_rate = 1.0;
     b.faulty_instances = 2;
-    sc = evenly_to(b);
+    Scenario sc = evenly_to(b);
     sc.services[0].dependencies[0].timeout_ms = 100;
-    cbsim::Run hangs(sc);
-    hangs.advance_to(from_s(10));
-    const EdgeSummary h = edge(hangs, "A->B");
+    const EdgeSummary h = ab_after_10s(sc);
     EXPECT_GE(h.timeouts * 2, h.finished - 1);
     EXPECT_LE(h.timeouts * 2, h.finished + 2);
     EXPECT_EQ(h.timeouts, h.failures);
@@ -138,10 +140,7 @@ TEST(SimRun, EveryNthCountsTheFaultyInstancesCallsOnly) {
     b.failure_pattern = FailurePattern::every_nth;
     b.every_nth = 2;
     b.faulty_instances = 1;
-    Scenario sc = evenly_to(b);
-    cbsim::Run run(sc);
-    run.advance_to(from_s(10));
-    const EdgeSummary e = edge(run, "A->B");
+    const EdgeSummary e = ab_after_10s(evenly_to(b));
     ASSERT_GT(e.finished, 350u);
     EXPECT_GE(e.failures * 4, e.finished - 4);
     EXPECT_LE(e.failures * 4, e.finished + 4);
@@ -151,8 +150,7 @@ TEST(SimRun, FaultyInstancesChangeLive) {
     // All 4 instances fail; from 5 s on only the first one does.
     Service b = service("B", 4, 0, constant_ms(5));
     b.failure_rate = 1.0;
-    Scenario sc = evenly_to(b);
-    cbsim::Run run(sc);
+    cbsim::Run run(evenly_to(b));
     run.advance_to(from_s(5));
     const EdgeSummary before = edge(run, "A->B");
     EXPECT_EQ(before.successes, 0u);
