@@ -1,4 +1,4 @@
-// cbsim-cli: the headless front-end. Subcommands: run, replay, validate.
+// cbsim-cli: the headless front-end. Subcommands: run, replay, validate, keys.
 #include <CLI/CLI.hpp>
 #include <cbsim/version.hpp>
 
@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "keys_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
 #include "validate_command.hpp"
@@ -45,6 +46,11 @@ int main(int argc, char** argv) {
     cbsim::cli::ValidateOptions validate;
     CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario or breaker file");
     validate_cmd->add_option("FILE", validate.file, "file to check")->required();
+
+    cbsim::cli::KeysOptions keys;
+    CLI::App* keys_cmd = app.add_subcommand("keys", "List every scenario key: type, range, path");
+    keys_cmd->add_flag("--markdown", keys.markdown,
+                       "the tables of docs/SCENARIOS.md, with their marker comments");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -57,6 +63,7 @@ int main(int argc, char** argv) {
     }
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
+    if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout);
     if (app.get_subcommands().empty()) {
         std::fputs(app.help().c_str(), stdout);
     }

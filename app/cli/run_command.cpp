@@ -10,6 +10,7 @@
 #include "cbsim/export.hpp"
 #include "cbsim/run.hpp"
 #include "cbsim/scenario_io.hpp"
+#include "cbsim/scenario_keys.hpp"
 
 namespace cbsim::cli {
 
@@ -38,9 +39,10 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         return 2;
     }
     if (options.duration_s) {
-        if (!(*options.duration_s > 0 && *options.duration_s <= 1e7)) {
-            err << "cbsim-cli run: --duration " << *options.duration_s
-                << " is out of range (0, 1e7] seconds\n";
+        const std::string problem =
+            check_key_value(*find_key(KeyTable::top, "duration_s"), *options.duration_s);
+        if (!problem.empty()) {
+            err << "cbsim-cli run: --duration " << problem << " (seconds)\n";
             return 2;
         }
         scenario.duration_s = *options.duration_s;

@@ -1,9 +1,10 @@
 // breaker.cpp: names of states, outcomes and rejections; transition texts.
 #include "cbsim/breaker.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <string_view>
+
+#include "cbsim/number_text.hpp"
 
 namespace cbsim {
 
@@ -74,27 +75,6 @@ const char* verb(State to) {
     return "changed";
 }
 
-/// Integers without a fraction, other values with at most 4 decimals (2/3 -> "0.6667",
-/// 5000.001 -> "5000.001"); locale-independent.
-void append_number(std::string& out, double v) {
-    char buf[64];
-    if (!std::isfinite(v)) {
-        out += std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
-        return;
-    }
-    if (v == std::trunc(v) && std::fabs(v) < 1e15) {
-        const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-        out.append(buf, r.ptr);
-        return;
-    }
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
-    std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
-    while (text.back() == '0')
-        text.remove_suffix(1);
-    if (text.back() == '.') text.remove_suffix(1);
-    out += text;
-}
-
 }  // namespace
 
 std::string Transition::text() const {
@@ -103,11 +83,11 @@ std::string Transition::text() const {
     out += ": ";
     out += reason.rule;
     out += ' ';
-    append_number(out, reason.value);
+    text::trimmed(out, reason.value, 4);
     out += ' ';
     out += reason.comparison;
     out += ' ';
-    append_number(out, reason.threshold);
+    text::trimmed(out, reason.threshold, 4);
     return out;
 }
 

@@ -1,11 +1,11 @@
 // breaker_toml.cpp: the breaker table <-> BreakerConfig, driven by the presets' ParamSpecs.
 #include "breaker_toml.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <vector>
 
 #include "cbsim/error.hpp"
+#include "cbsim/number_text.hpp"
 #include "presets/registry.hpp"
 
 namespace cbsim::detail {
@@ -14,24 +14,7 @@ namespace cbsim::detail {
 
 namespace {
 
-std::string shortest(double v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
-
-std::string integer_text(double v) {
-    char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-    return std::string(buf, r.ptr);
-}
-
-std::string number_text(double v) {
-    if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.1e15) return integer_text(v);
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return shortest(v);
-}
+using text::number;
 
 std::string choice_list(const ParamSpec& spec) {
     std::string out;
@@ -51,19 +34,19 @@ std::string format_param_value(const ParamSpec& spec, double value) {
         case ParamKind::choice: {
             const auto i = static_cast<std::size_t>(value);
             if (value >= 0 && i < spec.choices.size()) return spec.choices[i];
-            return number_text(value);
+            return number(value);
         }
         default:
-            return number_text(value);
+            return number(value);
     }
 }
 
 std::string describe_allowed(const ParamSpec& spec) {
     switch (spec.kind) {
         case ParamKind::integer:
-            return "an integer in [" + number_text(spec.min) + ", " + number_text(spec.max) + "]";
+            return "an integer in [" + number(spec.min) + ", " + number(spec.max) + "]";
         case ParamKind::real:
-            return "a number in [" + number_text(spec.min) + ", " + number_text(spec.max) + "]";
+            return "a number in [" + number(spec.min) + ", " + number(spec.max) + "]";
         case ParamKind::boolean:
             return "true or false";
         case ParamKind::choice:
@@ -74,30 +57,28 @@ std::string describe_allowed(const ParamSpec& spec) {
 
 std::string check_param_value(const ParamSpec& spec, double value) {
     const std::string allowed = describe_allowed(spec);
-    if (!std::isfinite(value)) return number_text(value) + " is not allowed; expected " + allowed;
+    if (!std::isfinite(value)) return number(value) + " is not allowed; expected " + allowed;
     switch (spec.kind) {
         case ParamKind::integer:
             if (value != std::trunc(value))
-                return number_text(value) + " is not an integer; expected " + allowed;
+                return number(value) + " is not an integer; expected " + allowed;
             break;
         case ParamKind::boolean:
             if (value != 0.0 && value != 1.0)
-                return number_text(value) + " is not a boolean (0 or 1); expected " + allowed;
+                return number(value) + " is not a boolean (0 or 1); expected " + allowed;
             return {};
         case ParamKind::choice:
             if (value != std::trunc(value) || value < 0 ||
                 value >= static_cast<double>(spec.choices.size())) {
-                return number_text(value) + " is not a choice index in [0, " +
-                       number_text(static_cast<double>(spec.choices.size()) - 1) + "]; " + allowed;
+                return number(value) + " is not a choice index in [0, " +
+                       number(static_cast<double>(spec.choices.size()) - 1) + "]; " + allowed;
             }
             return {};
         case ParamKind::real:
             break;
     }
-    if (value < spec.min || value > spec.max) {
-        return number_text(value) + " is out of range [" + number_text(spec.min) + ", " +
-               number_text(spec.max) + "]";
-    }
+    if (value < spec.min || value > spec.max)
+        return number(value) + " is out of range; expected " + allowed;
     return {};
 }
 
@@ -233,14 +214,14 @@ class Reader {
             case ParamKind::integer:
                 if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
                 if (const auto* f = node.as_floating_point()) {
-                    fail(node, key, number_text(f->get()) + " is not an integer; " + expected);
+                    fail(node, key, number(f->get()) + " is not an integer; " + expected);
                 }
                 break;
             case ParamKind::real:
                 if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
                 if (const auto* f = node.as_floating_point()) {
                     if (!std::isfinite(f->get()))
-                        fail(node, key, number_text(f->get()) + " is not allowed; " + expected);
+                        fail(node, key, number(f->get()) + " is not allowed; " + expected);
                     return f->get();
                 }
                 break;
@@ -336,12 +317,9 @@ std::vector<Entry> entries(const BreakerConfig& config) {
 std::string value_text(const ParamSpec& spec, double value) {
     switch (spec.kind) {
         case ParamKind::integer:
-            return integer_text(value);
-        case ParamKind::real: {
-            std::string s = shortest(value);
-            if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-            return s;
-        }
+            return text::integer(static_cast<std::int64_t>(value));
+        case ParamKind::real:
+            return text::toml_real(value);
         case ParamKind::boolean:
             return value != 0.0 ? "true" : "false";
         case ParamKind::choice: {

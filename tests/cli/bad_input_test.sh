@@ -190,7 +190,7 @@ rp "trace: missing file" 2 "missing.csv: cannot read the file" missing.csv
 # Command-line values.
 s=$src/assets/scenarios/default.toml
 cp "$s" default.toml
-case_ "option: --duration nan" 2 "--duration nan is out of range" -- run default.toml --duration nan
+case_ "option: --duration nan" 2 "--duration nan is not allowed; expected a number in" -- run default.toml --duration nan
 case_ "option: --duration -1" 2 "--duration -1 is out of range" -- run default.toml --duration -1
 case_ "option: --duration 1e300" 2 "--duration 1e\+300 is out of range" -- run default.toml --duration 1e300
 case_ "option: --seed -1" 2 "--seed: must be an integer in \[0, 18446744073709551615\], got '-1'" -- run default.toml --seed -1

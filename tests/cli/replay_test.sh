@@ -48,7 +48,7 @@ expect 2 "no_such.csv" -- \
 
 # Bad breaker files: exit 2 with file, line, key and the allowed range.
 printf '[breaker]\npreset = "gobreaker"\ntimeout_ms = -5\n' >"$work/range.toml"
-expect 2 "range.toml:3: key 'breaker.timeout_ms': -5 is out of range \[0, 1000000000\]" -- \
+expect 2 "range.toml:3: key 'breaker.timeout_ms': -5 is out of range; expected an integer in \[0, 1000000000\]" -- \
   "$cli" replay --config "$work/range.toml" --trace "$traces/grpc_style.csv"
 printf '[breaker]\n[breaker.trip]\nconsecutive_failures = 3\ntotal_failures = 3\n' >"$work/two.toml"
 expect 2 "two.toml:[34]: key 'breaker.trip.*two trip forms" -- "$cli" validate "$work/two.toml"

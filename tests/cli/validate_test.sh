@@ -80,7 +80,7 @@ bad type 's/^capacity = 10$/capacity = "ten"/' 2 \
 bad nan 's/^rate_rps = 10$/rate_rps = nan/' 2 \
   "nan.toml:6: key 'traffic\.rate_rps': nan is not allowed"
 bad negative 's/^duration_s = 10$/duration_s = -10/' 2 \
-  "negative.toml:2: key 'duration_s': -10 is out of range \(0, 1e7\]"
+  "negative.toml:2: key 'duration_s': -10 is out of range; expected a number in \[1e-06, 10000000\]"
 bad duplicate 's/^name = "B"$/name = "A"/' 2 \
   "duplicate.toml:17: key 'service\[1\]\.name': \"A\" is used by another service"
 bad target 's/^target = "B"$/target = "Z"/' 2 \

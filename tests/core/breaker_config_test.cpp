@@ -84,8 +84,10 @@ TEST(BreakerParams, UnknownKeyIsNamedWithTheKnownOnes) {
 
 TEST(BreakerParams, OutOfRangeNamesTheRangeAndChangesNothing) {
     BreakerConfig c = BreakerConfig::defaults(Preset::gobreaker);
-    EXPECT_EQ(set_param(c, "trip.failure_ratio", 1.5), "1.5 is out of range [0, 1]");
-    EXPECT_EQ(set_param(c, "timeout_ms", -1), "-1 is out of range [0, 1000000000]");
+    EXPECT_EQ(set_param(c, "trip.failure_ratio", 1.5),
+              "1.5 is out of range; expected a number in [0, 1]");
+    EXPECT_EQ(set_param(c, "timeout_ms", -1),
+              "-1 is out of range; expected an integer in [0, 1000000000]");
     EXPECT_EQ(set_param(c, "timeout_ms", 2.5),
               "2.5 is not an integer; expected an integer in [0, 1000000000]");
     EXPECT_THAT(set_param(c, "timeout_ms", std::nan("")), HasSubstr("nan is not allowed"));
@@ -251,13 +253,13 @@ TEST(BreakerTomlErrors, OutOfRangeNamesTheRange) {
     const ConfigError e = error_of("[breaker]\n\n[breaker.trip]\nfailure_ratio = 1.5\n");
     EXPECT_EQ(e.line(), 4);
     EXPECT_EQ(e.key(), "breaker.trip.failure_ratio");
-    EXPECT_EQ(e.message(), "1.5 is out of range [0, 1]");
+    EXPECT_EQ(e.message(), "1.5 is out of range; expected a number in [0, 1]");
 }
 
 TEST(BreakerTomlErrors, NegativeDurationIsOutOfRange) {
     const ConfigError e = error_of("[breaker]\ntimeout_ms = -5\n");
     EXPECT_EQ(e.line(), 2);
-    EXPECT_EQ(e.message(), "-5 is out of range [0, 1000000000]");
+    EXPECT_EQ(e.message(), "-5 is out of range; expected an integer in [0, 1000000000]");
 }
 
 TEST(BreakerTomlErrors, WrongTypes) {

@@ -99,6 +99,72 @@ TEST(SimRun, HangingCallsAreDecidedByTheTimeout) {
     EXPECT_EQ(e.successes, 0u);
 }
 
+/// client -> A -> B at 40 calls/s, evenly spaced, no breaker: B's balancer sees a fixed order.
+Scenario evenly_to(const Service& b) {
+    Scenario sc = a_calls_b(40, b);
+    sc.traffic.arrival = Arrival::constant;
+    return sc;
+}
+
+/// A->B after 10 simulated seconds of `sc`.
+EdgeSummary ab_after_10s(const Scenario& sc) {
+    cbsim::Run run(sc);
+    run.advance_to(from_s(10));
+    return edge(run, "A->B");
+}
+
+TEST(SimRun, OnlyTheFaultyInstancesFailAndHang) {
+    // Round robin over 4 instances, the first of them faulty: exactly every 4th call fails.
+    Service b = service("B", 4, 0, constant_ms(5));
+    b.failure_rate = 1.0;
+    b.faulty_instances = 1;
+    const EdgeSummary e = ab_after_10s(evenly_to(b));
+    ASSERT_GT(e.allowed, 350u);
+    EXPECT_GE(e.failures * 4, e.finished);
+    EXPECT_LE(e.failures * 4, e.finished + 3);
+
+    // Hangs too: with 2 of 4 instances faulty, half the calls hang into the timeout.
+    b.failure_rate = 0.0;
+    b.hang_rate = 1.0;
+    b.faulty_instances = 2;
+    Scenario sc = evenly_to(b);
+    sc.services[0].dependencies[0].timeout_ms = 100;
+    const EdgeSummary h = ab_after_10s(sc);
+    EXPECT_GE(h.timeouts * 2, h.finished - 1);
+    EXPECT_LE(h.timeouts * 2, h.finished + 2);
+    EXPECT_EQ(h.timeouts, h.failures);
+}
+
+TEST(SimRun, EveryNthCountsTheFaultyInstancesCallsOnly) {
+    // 2 instances, the first faulty, every 2nd of its calls fails: 1 call in 4 overall.
+    Service b = service("B", 2, 0, constant_ms(5));
+    b.failure_pattern = FailurePattern::every_nth;
+    b.every_nth = 2;
+    b.faulty_instances = 1;
+    const EdgeSummary e = ab_after_10s(evenly_to(b));
+    ASSERT_GT(e.finished, 350u);
+    EXPECT_GE(e.failures * 4, e.finished - 4);
+    EXPECT_LE(e.failures * 4, e.finished + 4);
+}
+
+TEST(SimRun, FaultyInstancesChangeLive) {
+    // All 4 instances fail; from 5 s on only the first one does.
+    Service b = service("B", 4, 0, constant_ms(5));
+    b.failure_rate = 1.0;
+    cbsim::Run run(evenly_to(b));
+    run.advance_to(from_s(5));
+    const EdgeSummary before = edge(run, "A->B");
+    EXPECT_EQ(before.successes, 0u);
+    ASSERT_EQ(run.apply("B.faulty_instances", 1.0), "");
+    run.advance_to(from_s(10));
+    const EdgeSummary after = edge(run, "A->B");
+    const std::uint64_t calls = after.finished - before.finished;
+    const std::uint64_t failures = after.failures - before.failures;
+    ASSERT_GT(calls, 150u);
+    EXPECT_GE(failures * 4, calls - 4);
+    EXPECT_LE(failures * 4, calls + 4);
+}
+
 TEST(SimRun, ShrinkingTheTimeoutLiveTimesOutNewCallsFirst) {
     // Calls made after timeout_ms drops from 1000 to 100 time out before the earlier ones (the
     // pending timeouts stay sorted by expiry); every attempt times out exactly once.

@@ -49,8 +49,9 @@ TEST(SimScenario, ApplySettingValidatesAndNamesTheRange) {
     EXPECT_NE(e.find("[0, 1]"), std::string::npos) << e;
     EXPECT_EQ(sc.services[1].failure_rate, 0.25);
     EXPECT_NE(apply_setting(sc, "A.instances", 2.5).find("integer"), std::string::npos);
-    EXPECT_NE(apply_setting(sc, "A->B.retry.jitter", std::string("wild")).find("\"full\""),
-              std::string::npos);
+    EXPECT_EQ(apply_setting(sc, "A->B.retry.jitter", std::string("wild")),
+              "A->B.retry.jitter: \"wild\" is not allowed; expected one of: none, full, equal, "
+              "decorrelated");
     EXPECT_EQ(apply_setting(sc, "A->B.retry.jitter", std::string("equal")), "");
     EXPECT_EQ(sc.services[0].dependencies[0].retry.jitter, Jitter::equal);
     EXPECT_EQ(apply_setting(sc, "A->B.fallback", std::string("true")), "");
@@ -126,6 +127,53 @@ TEST(SimScenario, TimelineIsCheckedAgainstTheScenarioAsItIsThen) {
     EXPECT_TRUE(validate(sc).empty());
     sc.timeline[1].at = from_s(3);
     EXPECT_FALSE(validate(sc).empty());
+}
+
+TEST(SimScenario, FaultyInstancesAreBoundByInstances) {
+    Scenario sc = default_scenario();
+    Service& b = sc.services[1];
+    EXPECT_EQ(b.faulty_instances, 0);
+    EXPECT_EQ(find_setting(sc, "B.faulty_instances")->max, 1.0) << "at most instances (1)";
+    ASSERT_EQ(apply_setting(sc, "B.instances", 4.0), "");
+    EXPECT_EQ(apply_setting(sc, "B.faulty_instances", 1.0), "");
+    EXPECT_EQ(b.faulty_instances, 1);
+    EXPECT_EQ(std::get<double>(*get_setting(sc, "B.faulty_instances")), 1.0);
+    EXPECT_EQ(apply_setting(sc, "B.faulty_instances", 5.0),
+              "B.faulty_instances: 5 is out of range; expected an integer in [0, 4]");
+    ASSERT_EQ(apply_setting(sc, "B.faulty_instances", 3.0), "");
+    EXPECT_EQ(apply_setting(sc, "B.instances", 2.0),
+              "B.instances: 2 is out of range; expected an integer in [3, 1000]");
+    EXPECT_EQ(b.instances, 4);
+
+    // A file asking for more faulty instances than instances: the problem names both.
+    sc = default_scenario();
+    sc.services[1].instances = 4;
+    sc.services[1].faulty_instances = 5;
+    auto p = validate(sc);
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].key, "service[1].faulty_instances");
+    EXPECT_EQ(p[0].message, "5 is above instances (4); expected faulty_instances <= instances");
+    sc.services[1].faulty_instances = 1001;
+    p = validate(sc);
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].message, "1001 is out of range; expected an integer in [0, 1000]");
+}
+
+TEST(SimScenario, RangeErrorsHaveOneShape) {
+    // Scenario keys, breaker parameters and file checks all say "V is out of range; expected
+    // <an integer|a number> in [min, max]", integers written in full.
+    Scenario sc = default_scenario();
+    EXPECT_EQ(apply_setting(sc, "B.failure_rate", 1.5),
+              "B.failure_rate: 1.5 is out of range; expected a number in [0, 1]");
+    EXPECT_EQ(apply_setting(sc, "B.every_nth", -1.0),
+              "B.every_nth: -1 is out of range; expected an integer in [0, 1000000000]");
+    EXPECT_EQ(apply_setting(sc, "A->B.breaker.timeout_ms", -1.0),
+              "A->B.breaker.timeout_ms: -1 is out of range; expected an integer in [0, "
+              "1000000000]");
+    sc.services[1].queue_limit = -3;
+    const auto p = validate(sc);
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].message, "-3 is out of range; expected an integer in [0, 10000000]");
 }
 
 TEST(SimScenario, SettingValuesPrintShortest) {

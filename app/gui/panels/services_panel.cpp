@@ -1,43 +1,19 @@
 #include "panels/services_panel.hpp"
 
+#include <cbsim/scenario_keys.hpp>
+
 namespace cbsim::gui {
-namespace {
-
-const char* label_of(const std::string& key) {
-    if (key == "failure_rate") return "failure rate";
-    if (key == "latency_p50_ms") return "latency p50 ms";
-    if (key == "latency_p99_ms") return "latency p99 ms";
-    if (key == "latency_mean_ms") return "latency mean ms";
-    if (key == "latency_constant_ms") return "latency ms";
-    if (key == "capacity") return "capacity";
-    if (key == "instances") return "instances";
-    if (key == "hang_rate") return "hang rate";
-    if (key == "queue_limit") return "queue limit";
-    if (key == "rate_rps") return "arrivals /s";
-    return key.c_str();
-}
-
-}  // namespace
 
 ServicesPanel::ServicesPanel() : Panel("services", "Services", "Ctrl+2") {}
 
 std::vector<std::string> ServicesPanel::keys_for(const Service& service) {
-    std::vector<std::string> keys = {"failure_rate"};
-    switch (service.latency.dist) {
-        case LatencyDist::lognormal:
-            keys.emplace_back("latency_p50_ms");
-            keys.emplace_back("latency_p99_ms");
-            break;
-        case LatencyDist::exponential:
-            keys.emplace_back("latency_mean_ms");
-            break;
-        case LatencyDist::constant:
-            keys.emplace_back("latency_constant_ms");
-            break;
+    std::vector<std::string> keys;
+    for (const ScenarioKey& k : scenario_keys()) {
+        if (!k.panel || !k.settable()) continue;
+        if (k.only_for_dist >= 0 && k.only_for_dist != static_cast<int>(service.latency.dist))
+            continue;
+        keys.emplace_back(k.path);
     }
-    keys.emplace_back("capacity");
-    keys.emplace_back("instances");
-    keys.emplace_back("hang_rate");
     return keys;
 }
 
@@ -48,7 +24,7 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     }
     const float label_w = ImGui::GetFontSize() * 7.5f;
     if (auto spec = find_setting(snap.live, "traffic.rate_rps")) {
-        inputs_.draw(*spec, "arrivals /s", snap.live, sink, label_w);
+        inputs_.draw(*spec, spec->label.c_str(), snap.live, sink, label_w);
         report_item("traffic.rate_rps");
     }
     // Services that others call first: the dependency is what users tune most.
@@ -63,7 +39,7 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 const std::string path = service->name + "." + key;
                 const auto spec = find_setting(snap.live, path);
                 if (!spec) continue;
-                inputs_.draw(*spec, label_of(key), snap.live, sink, label_w);
+                inputs_.draw(*spec, spec->label.c_str(), snap.live, sink, label_w);
                 if (spec->kind == ParamKind::integer || spec->kind == ParamKind::real) {
                     const ImVec4 r = inputs_.last_slider_rect();
                     report_rect(path, r);

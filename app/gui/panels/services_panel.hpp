@@ -1,5 +1,7 @@
-// services_panel.hpp: per service failure rate, latency p50/p99, capacity, instances and hang
-// rate; each a slider with a typed entry and its range. Changes apply live and are recorded.
+// services_panel.hpp: the arrival rate and, per service, the keys of scenario_keys.hpp marked
+// `panel` (instances, capacity, latency, failure and hang rates, faulty instances); each a
+// slider with a typed entry, its range, label and tooltip from the key table. Changes apply
+// live and are recorded.
 #pragma once
 
 #include "panels/panel.hpp"
@@ -11,7 +13,8 @@ class ServicesPanel : public Panel {
   public:
     ServicesPanel();
 
-    /// The keys shown for each service, in order (the latency keys depend on its distribution).
+    /// The keys shown for each service, in table order (the latency keys depend on its
+    /// distribution).
     static std::vector<std::string> keys_for(const Service& service);
 
   protected:

@@ -1,6 +1,6 @@
 #include "panels/summary_panel.hpp"
 
-#include <cstdio>
+#include <cbsim/number_text.hpp>
 
 #include "theme.hpp"
 
@@ -39,16 +39,12 @@ void kpi_text(const char* name, const char* help, const std::string& value) {
 
 std::string delay_text(const std::optional<double>& delay, std::uint64_t episodes,
                        std::uint64_t found) {
-    char buf[96];
-    if (!delay) {
-        std::snprintf(buf, sizeof buf, "- (%llu of %llu)", static_cast<unsigned long long>(found),
-                      static_cast<unsigned long long>(episodes));
-    } else {
-        std::snprintf(buf, sizeof buf, "%.2f s (%llu of %llu)", *delay,
-                      static_cast<unsigned long long>(found),
-                      static_cast<unsigned long long>(episodes));
-    }
-    return buf;
+    std::string out = delay ? text::fixed(*delay, 2) + " s (" : std::string("- (");
+    text::integer(out, found);
+    out += " of ";
+    text::integer(out, episodes);
+    out += ')';
+    return out;
 }
 
 }  // namespace

@@ -2,18 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+
+#include <cbsim/number_text.hpp>
 
 namespace cbsim::gui {
 namespace {
 
 constexpr int kPendingFrames = 120;
-
-std::string number_text(double v) {
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
-    return buf;
-}
 
 bool same_value(const SettingValue& a, const SettingValue& b) {
     if (a.index() != b.index()) return false;
@@ -34,10 +29,12 @@ double clamp_to_spec(const SettingSpec& spec, double value, bool& clamped) {
 }
 
 std::string range_text(const SettingSpec& spec) {
-    char buf[112];
-    std::snprintf(buf, sizeof buf, "[%s, %s]", number_text(spec.min).c_str(),
-                  number_text(spec.max).c_str());
-    return buf;
+    std::string out(1, '[');
+    text::number(out, spec.min);
+    out += ", ";
+    text::number(out, spec.max);
+    out += ']';
+    return out;
 }
 
 double SettingInputs::shown_value(const SettingSpec& spec, const Scenario& live) const {

@@ -1,7 +1,7 @@
 // cbsim/error.hpp: the one error type of every loader (breaker config, scenario, trace).
 //
 // A message a person can act on names the file, the line, the key and what was allowed:
-//   "scenario.toml:12: key 'B.failure_rate': 1.5 is out of range [0, 1]"
+//   "scenario.toml:12: key 'B.failure_rate': 1.5 is out of range; expected a number in [0, 1]"
 #pragma once
 
 #include <stdexcept>

@@ -18,7 +18,8 @@
 //   A->B.timeout_ms           <caller>-><target>.<key>
 //   A->B.retry.max_attempts   <caller>-><target>.retry.<key>
 //   A->B.breaker.timeout_ms   <caller>-><target>.breaker.<preset key, see breaker_config.hpp>
-// setting_specs() lists them with their ranges; apply_setting() validates and sets.
+// The keys below a service, an edge and traffic are the rows of scenario_keys.hpp with a
+// path; setting_specs() lists them with their ranges; apply_setting() validates and sets.
 #pragma once
 
 #include <cstdint>
@@ -133,7 +134,8 @@ struct Latency {
 enum class FailurePattern : std::uint8_t {
     random,     ///< each call fails with probability failure_rate (its own Bernoulli draw)
     every_nth,  ///< deterministic: calls n, 2n, 3n ... fail (n = every_nth, counted per
-                ///< service over all its instances); every_nth = 0 spreads failures evenly
+                ///< service over the calls of its faulty instances, see faulty_instances);
+                ///< every_nth = 0 spreads failures evenly
                 ///< at failure_rate (call k fails when floor(k*rate) > floor((k-1)*rate))
 };
 const char* to_string(FailurePattern pattern);
@@ -158,6 +160,10 @@ struct Service {
                                        ///< normal service-time draw
     double hang_rate = 0.0;            ///< [0, 1] share of calls that never answer: they hold their
                                        ///< worker for a normal service time, then drop the answer
+    /// Instances that fail and hang: 0 = every instance; k = only instances 0..k-1 fail at
+    /// failure_rate and hang at hang_rate, the others stay healthy (every_nth counts the
+    /// calls of the faulty instances only). [0, 1000], at most `instances`.
+    std::int64_t faulty_instances = 0;
     std::vector<Dependency> dependencies;
     bool operator==(const Service&) const = default;
 };
@@ -205,9 +211,9 @@ struct ScenarioProblem {
     std::string message;  ///< names the allowed range or choices
 };
 
-/// Every range and structure rule: names unique and well formed, targets exist, no dependency
-/// cycle, every value in its range, timeline paths settable with in-range values. Empty when
-/// the scenario can run.
+/// Every range and structure rule (the ranges of scenario_keys.hpp and the breaker presets): names
+/// unique and well formed, targets exist, no dependency cycle, every value in its range, timeline
+/// paths settable with in-range values. Empty when the scenario can run.
 std::vector<ScenarioProblem> validate(const Scenario& scenario);
 
 /// A small healthy scenario: A (2 instances) calls B behind a gobreaker breaker (3 consecutive
@@ -225,6 +231,8 @@ struct SettingSpec {
     double max = 0.0;
     std::vector<std::string> choices;  ///< ParamKind::choice
     std::string help;                  ///< tooltip text
+    std::string label;                 ///< short GUI label ("failure rate"); the key if none
+    std::string unit;                  ///< "ms", "share", ...; may be empty
 };
 
 /// Every settable path of `scenario`, in display order: traffic, then each service and its

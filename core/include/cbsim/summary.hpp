@@ -8,16 +8,17 @@
 //   target: calls it never had to serve.
 // - retry_amplification: attempts / first tries (1 = no retries).
 // - detection delay: from a fault on the edge's target (a timeline change that raises its
-//   failure_rate, hang_rate, every_nth-derived rate or latency, or lowers its capacity or
-//   instances) while no breaker of the edge is open, to the first transition to open after
-//   it, unless a change that makes the target better comes first (it clears the fault);
-//   recovery delay: from the first change that makes the target better (a lower failure
-//   probability, a shorter latency tail or more workers) while a breaker of the edge is not
-//   closed, to the moment every breaker of the edge is closed again. Means over the
-//   episodes; absent if none.
+//   failure_rate, hang_rate, every_nth-derived rate, share of faulty instances or latency, or
+//   lowers its capacity or instances) while no breaker of the edge is open, to the first
+//   transition to open after it, unless a change that makes the target better comes first
+//   (it clears the fault); recovery delay: from the first change that makes the target better
+//   (a lower failure probability, a shorter latency tail or more workers) while a breaker of
+//   the edge is not closed, to the moment every breaker of the edge is closed again. Means
+//   over the episodes; absent if none.
 // - false trips: transitions to open while the target's configured failure probability
-//   (failure_rate, 1/every_nth, plus hangs) was below the breaker's failure-rate threshold
-//   (for presets whose trip rule has no rate, below any failure at all: 0).
+//   (failure_rate, 1/every_nth, plus hangs, times the share of faulty instances) was below
+//   the breaker's failure-rate threshold (for presets whose trip rule has no rate, below any
+//   failure at all: 0).
 // - time in state: seconds per state, averaged over the edge's breakers.
 #pragma once
 

@@ -8,13 +8,16 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <toml++/toml.h>
 
 #include "breaker_toml.hpp"
+#include "cbsim/number_text.hpp"
 #include "cbsim/scenario_io.hpp"
+#include "cbsim/scenario_keys.hpp"
 #include "scenario_io/internal.hpp"
 
 namespace cbsim {
@@ -46,16 +49,8 @@ const char* type_name(const toml::node& node) {
     }
 }
 
-std::string real_text(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
-
 /// "a, b and c": the keys a table knows, for messages.
-std::string key_list(std::initializer_list<std::string_view> keys) {
+std::string key_list(const std::vector<std::string_view>& keys) {
     std::string out;
     std::size_t i = 0;
     for (std::string_view k : keys) {
@@ -118,7 +113,7 @@ class Reader {
 
     /// Fails on the first key (by line) of `table` that is not in `known`.
     void check_keys(const toml::table& table, const std::string& path,
-                    std::initializer_list<std::string_view> known) const {
+                    const std::vector<std::string_view>& known) const {
         const toml::key* first = nullptr;
         for (const auto& [key, value] : table) {
             if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
@@ -129,6 +124,48 @@ class Reader {
             const std::string where = path.empty() ? "the top level" : "'" + path + "'";
             fail(line_of(first->source()), child(path, first->str()),
                  "unknown key in " + where + "; known keys: " + key_list(known));
+        }
+    }
+
+    /// Reads the keys of `kt` present in `table` into `object` (unknown keys fail): numbers,
+    /// booleans, choices and names by the key table; the rest (subtables, arrays, the seed)
+    /// through `other`, called with the key and its node.
+    template <typename Other>
+    void read_keys(const toml::table& table, const std::string& path, KeyTable kt, void* object,
+                   Other&& other) {
+        std::vector<std::string_view> known;
+        for (const ScenarioKey& k : scenario_keys()) {
+            if (k.table == kt) known.emplace_back(k.name);
+        }
+        check_keys(table, path, known);
+        for (const ScenarioKey& k : scenario_keys()) {
+            if (k.table != kt) continue;
+            const std::string key = child(path, k.name);
+            const toml::node* n = table.get(k.name);
+            if (n == nullptr) {
+                if (k.required) fail(line_of(table.source()), key, "is missing (required)");
+                continue;
+            }
+            switch (k.type) {
+                case KeyType::integer:
+                    k.set(object, static_cast<double>(integer(*n, key)));
+                    break;
+                case KeyType::real:
+                    k.set(object, real(*n, key));
+                    break;
+                case KeyType::boolean:
+                    k.set(object, boolean(*n, key) ? 1.0 : 0.0);
+                    break;
+                case KeyType::choice:
+                    k.set(object, static_cast<double>(choice(*n, key, k.choices)));
+                    break;
+                case KeyType::string:
+                    k.set_text(object, text(*n, key));
+                    break;
+                default:
+                    other(k, *n, key);
+                    break;
+            }
         }
     }
 
@@ -179,7 +216,7 @@ class Reader {
     std::int64_t integer(const toml::node& node, const std::string& key) const {
         if (const auto* v = node.as_integer()) return v->get();
         if (const auto* f = node.as_floating_point())
-            fail(node, key, real_text(f->get()) + " is not an integer; expected an integer");
+            fail(node, key, text::shortest(f->get()) + " is not an integer; expected an integer");
         fail(node, key, std::string("expected an integer, got ") + type_name(node));
     }
 
@@ -187,7 +224,8 @@ class Reader {
         if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
         if (const auto* f = node.as_floating_point()) {
             if (!std::isfinite(f->get()))
-                fail(node, key, real_text(f->get()) + " is not allowed; expected a finite number");
+                fail(node, key,
+                     text::shortest(f->get()) + " is not allowed; expected a finite number");
             return f->get();
         }
         fail(node, key, std::string("expected a number, got ") + type_name(node));
@@ -198,20 +236,19 @@ class Reader {
         fail(node, key, std::string("expected true or false, got ") + type_name(node));
     }
 
-    /// A choice by name, checked with the enum's from_string.
-    template <typename E, typename From>
-    E choice(const toml::node& node, const std::string& key, From from,
-             std::string_view choices) const {
+    /// A choice by name: its index in `names`.
+    std::size_t choice(const toml::node& node, const std::string& key,
+                       std::span<const char* const> names) const {
+        std::string list;
+        for (const char* c : names)
+            list += (list.empty() ? "" : ", ") + std::string(c);
         const auto* s = node.as_string();
         if (s == nullptr)
-            fail(node, key,
-                 std::string("expected a string, one of: ") + std::string(choices) + "; got " +
-                     type_name(node));
-        const std::optional<E> v = from(s->get());
-        if (!v)
-            fail(node, key,
-                 "\"" + s->get() + "\" is not allowed; expected one of: " + std::string(choices));
-        return *v;
+            fail(node, key, "expected a string, one of: " + list + "; got " + type_name(node));
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (s->get() == names[i]) return i;
+        }
+        fail(node, key, "\"" + s->get() + "\" is not allowed; expected one of: " + list);
     }
 
     /// Seconds with microsecond precision, in [0, kMaxTimeSeconds].
@@ -219,7 +256,7 @@ class Reader {
         const double s = real(node, key);
         if (!(s >= 0 && s <= kMaxTimeSeconds))
             fail(node, key,
-                 real_text(s) + " is out of range; expected seconds in [0, " +
+                 text::shortest(s) + " is out of range; expected seconds in [0, " +
                      std::to_string(static_cast<std::int64_t>(kMaxTimeSeconds)) + "]");
         return std::llround(s * 1e6);
     }
@@ -244,8 +281,7 @@ class Reader {
     }
 
     void read_traffic(const toml::table& t, Traffic& out);
-    void read_latency(const toml::table& t, const std::string& path, Latency& out);
-    void read_retry(const toml::table& t, const std::string& path, RetryPolicy& out);
+    void read_latency(const toml::table& t, const std::string& path, Service& out);
     Dependency read_dependency(const toml::table& t, const std::string& path);
     Service read_service(const toml::table& t, const std::string& path);
     TimelineEntry read_timeline_entry(const toml::table& t, const std::string& path);
@@ -257,25 +293,25 @@ class Reader {
 // [SECTION] Scenario tables --------------------------------------------------------------------
 
 Scenario Reader::read(const toml::table& root) {
-    check_keys(root, "",
-               {"name", "seed", "duration_s", "resolution_ms", "traffic", "service", "timeline"});
     Scenario sc;
-    if (const auto* n = root.get("name")) sc.name = text(*n, "name", kMaxNameLength);
-    if (const auto* n = root.get("seed")) sc.seed = seed(*n, "seed");
-    if (const auto* n = root.get("duration_s")) sc.duration_s = real(*n, "duration_s");
-    if (const auto* n = root.get("resolution_ms")) sc.resolution_ms = integer(*n, "resolution_ms");
-    if (const auto* n = root.get("traffic"))
-        read_traffic(as_table(*n, "traffic", "[traffic]"), sc.traffic);
-    if (const auto* n = root.get("service")) {
-        std::size_t i = 0;
-        for (const toml::table* t : tables(*n, "service", kMaxServices, "[[service]]"))
-            sc.services.push_back(read_service(*t, item("service", i++)));
-    }
-    if (const auto* n = root.get("timeline")) {
-        std::size_t i = 0;
-        for (const toml::table* t : tables(*n, "timeline", kMaxTimelineEntries, "[[timeline]]"))
-            sc.timeline.push_back(read_timeline_entry(*t, item("timeline", i++)));
-    }
+    read_keys(
+        root, "", KeyTable::top, &sc,
+        [&](const ScenarioKey& k, const toml::node& n, const std::string& key) {
+            const std::string_view name = k.name;
+            if (name == "seed") {
+                sc.seed = seed(n, key);
+            } else if (name == "traffic") {
+                read_traffic(as_table(n, key, "[traffic]"), sc.traffic);
+            } else if (name == "service") {
+                std::size_t i = 0;
+                for (const toml::table* t : tables(n, key, kMaxServices, "[[service]]"))
+                    sc.services.push_back(read_service(*t, item(key, i++)));
+            } else if (name == "timeline") {
+                std::size_t i = 0;
+                for (const toml::table* t : tables(n, key, kMaxTimelineEntries, "[[timeline]]"))
+                    sc.timeline.push_back(read_timeline_entry(*t, item(key, i++)));
+            }
+        });
     const std::vector<ScenarioProblem> problems = validate(sc);
     if (!problems.empty()) {
         // Only now, with every table's keys known, is the tree shallow enough to index.
@@ -286,121 +322,70 @@ Scenario Reader::read(const toml::table& root) {
 }
 
 void Reader::read_traffic(const toml::table& t, Traffic& out) {
-    const std::string path = "traffic";
-    check_keys(t, path, {"target", "rate_rps", "arrival", "phases"});
-    if (const auto* n = t.get("target")) out.target = text(*n, "traffic.target");
-    if (const auto* n = t.get("rate_rps")) out.rate_rps = real(*n, "traffic.rate_rps");
-    if (const auto* n = t.get("arrival"))
-        out.arrival =
-            choice<Arrival>(*n, "traffic.arrival", arrival_from_string, "poisson, constant");
-    if (const auto* n = t.get("phases")) {
-        const std::string key = "traffic.phases";
-        std::size_t i = 0;
-        for (const toml::table* p :
-             tables(*n, key, kMaxTrafficPhases,
-                    "phases = [{ at_s = 60, rate_rps = 200, ramp_s = 10 }]")) {
-            const std::string ppath = item(key, i++);
-            check_keys(*p, ppath, {"at_s", "rate_rps", "ramp_s"});
-            const int line = line_of(p->source());
-            TrafficPhase phase;
-            phase.at = seconds(*required(*p, ppath, "at_s", line), ppath + ".at_s");
-            phase.rate_rps = real(*required(*p, ppath, "rate_rps", line), ppath + ".rate_rps");
-            if (const auto* r = p->get("ramp_s")) phase.ramp = seconds(*r, ppath + ".ramp_s");
-            out.phases.push_back(phase);
-        }
-    }
+    read_keys(t, "traffic", KeyTable::traffic, &out,
+              [&](const ScenarioKey&, const toml::node& n, const std::string& key) {
+                  std::size_t i = 0;
+                  for (const toml::table* p :
+                       tables(n, key, kMaxTrafficPhases,
+                              "phases = [{ at_s = 60, rate_rps = 200, ramp_s = 10 }]")) {
+                      const std::string ppath = item(key, i++);
+                      check_keys(*p, ppath, {"at_s", "rate_rps", "ramp_s"});
+                      const int line = line_of(p->source());
+                      TrafficPhase phase;
+                      phase.at = seconds(*required(*p, ppath, "at_s", line), ppath + ".at_s");
+                      phase.rate_rps =
+                          real(*required(*p, ppath, "rate_rps", line), ppath + ".rate_rps");
+                      if (const auto* r = p->get("ramp_s"))
+                          phase.ramp = seconds(*r, ppath + ".ramp_s");
+                      out.phases.push_back(phase);
+                  }
+              });
 }
 
-void Reader::read_latency(const toml::table& t, const std::string& path, Latency& out) {
-    check_keys(t, path, {"p50", "p99", "mean", "constant", "dist"});
-    if (const auto* n = t.get("p50")) out.p50_ms = real(*n, path + ".p50");
-    if (const auto* n = t.get("p99")) out.p99_ms = real(*n, path + ".p99");
-    if (const auto* n = t.get("mean")) out.mean_ms = real(*n, path + ".mean");
-    if (const auto* n = t.get("constant")) out.constant_ms = real(*n, path + ".constant");
+void Reader::read_latency(const toml::table& t, const std::string& path, Service& out) {
+    read_keys(t, path, KeyTable::latency, &out,
+              [](const ScenarioKey&, const toml::node&, const std::string&) {});
     // Without `dist`, the keys given tell the distribution: p50/p99 lognormal, constant, mean.
-    if (const auto* n = t.get("dist")) {
-        out.dist = choice<LatencyDist>(*n, path + ".dist", latency_dist_from_string,
-                                       "lognormal, exponential, constant");
-    } else if (t.contains("p50") || t.contains("p99")) {
-        out.dist = LatencyDist::lognormal;
+    if (t.contains("dist")) return;
+    if (t.contains("p50") || t.contains("p99")) {
+        out.latency.dist = LatencyDist::lognormal;
     } else if (t.contains("constant")) {
-        out.dist = LatencyDist::constant;
+        out.latency.dist = LatencyDist::constant;
     } else if (t.contains("mean")) {
-        out.dist = LatencyDist::exponential;
+        out.latency.dist = LatencyDist::exponential;
     }
-}
-
-void Reader::read_retry(const toml::table& t, const std::string& path, RetryPolicy& out) {
-    check_keys(t, path,
-               {"max_attempts", "backoff_base_ms", "backoff_cap_ms", "jitter", "budget_rps",
-                "budget_burst"});
-    if (const auto* n = t.get("max_attempts"))
-        out.max_attempts = integer(*n, path + ".max_attempts");
-    if (const auto* n = t.get("backoff_base_ms"))
-        out.backoff_base_ms = integer(*n, path + ".backoff_base_ms");
-    if (const auto* n = t.get("backoff_cap_ms"))
-        out.backoff_cap_ms = integer(*n, path + ".backoff_cap_ms");
-    if (const auto* n = t.get("jitter"))
-        out.jitter = choice<Jitter>(*n, path + ".jitter", jitter_from_string,
-                                    "none, full, equal, decorrelated");
-    if (const auto* n = t.get("budget_rps")) out.budget_rps = real(*n, path + ".budget_rps");
-    if (const auto* n = t.get("budget_burst")) out.budget_burst = real(*n, path + ".budget_burst");
 }
 
 Dependency Reader::read_dependency(const toml::table& t, const std::string& path) {
-    check_keys(t, path,
-               {"target", "timeout_ms", "retry", "max_in_flight", "fallback", "breaker",
-                "breaker_scope", "store_sync_ms"});
     Dependency d;
-    d.target = text(*required(t, path, "target", line_of(t.source())), path + ".target");
-    if (const auto* n = t.get("timeout_ms")) d.timeout_ms = integer(*n, path + ".timeout_ms");
-    if (const auto* n = t.get("retry"))
-        read_retry(as_table(*n, path + ".retry", "retry = { max_attempts = 3 }"), path + ".retry",
-                   d.retry);
-    if (const auto* n = t.get("max_in_flight"))
-        d.max_in_flight = integer(*n, path + ".max_in_flight");
-    if (const auto* n = t.get("fallback")) d.fallback = boolean(*n, path + ".fallback");
-    if (const auto* n = t.get("breaker_scope"))
-        d.breaker_scope = choice<BreakerScope>(*n, path + ".breaker_scope",
-                                               breaker_scope_from_string, "instance, shared");
-    if (const auto* n = t.get("store_sync_ms"))
-        d.store_sync_ms = integer(*n, path + ".store_sync_ms");
-    if (const auto* n = t.get("breaker")) {
-        const std::string key = path + ".breaker";
-        d.breaker = detail::breaker_from_toml(
-            as_table(*n, key, "[service.dependency.breaker] with preset = \"gobreaker\""), file_,
-            key);
-    }
+    read_keys(
+        t, path, KeyTable::dependency, &d,
+        [&](const ScenarioKey& k, const toml::node& n, const std::string& key) {
+            if (std::string_view(k.name) == "retry") {
+                read_keys(as_table(n, key, "retry = { max_attempts = 3 }"), key, KeyTable::retry,
+                          &d, [](const ScenarioKey&, const toml::node&, const std::string&) {});
+            } else if (std::string_view(k.name) == "breaker") {
+                d.breaker = detail::breaker_from_toml(
+                    as_table(n, key, "[service.dependency.breaker] with preset = \"gobreaker\""),
+                    file_, key);
+            }
+        });
     return d;
 }
 
 Service Reader::read_service(const toml::table& t, const std::string& path) {
-    check_keys(t, path,
-               {"name", "instances", "capacity", "queue_limit", "latency_ms", "failure_rate",
-                "failure_pattern", "every_nth", "failure_latency_ms", "hang_rate", "dependency"});
     Service s;
-    s.name = text(*required(t, path, "name", line_of(t.source())), path + ".name");
-    if (const auto* n = t.get("instances")) s.instances = integer(*n, path + ".instances");
-    if (const auto* n = t.get("capacity")) s.capacity = integer(*n, path + ".capacity");
-    if (const auto* n = t.get("queue_limit")) s.queue_limit = integer(*n, path + ".queue_limit");
-    if (const auto* n = t.get("latency_ms")) {
-        const std::string key = path + ".latency_ms";
-        read_latency(as_table(*n, key, "latency_ms = { p50 = 20, p99 = 80 }"), key, s.latency);
-    }
-    if (const auto* n = t.get("failure_rate")) s.failure_rate = real(*n, path + ".failure_rate");
-    if (const auto* n = t.get("failure_pattern"))
-        s.failure_pattern = choice<FailurePattern>(
-            *n, path + ".failure_pattern", failure_pattern_from_string, "random, every_nth");
-    if (const auto* n = t.get("every_nth")) s.every_nth = integer(*n, path + ".every_nth");
-    if (const auto* n = t.get("failure_latency_ms"))
-        s.failure_latency_ms = real(*n, path + ".failure_latency_ms");
-    if (const auto* n = t.get("hang_rate")) s.hang_rate = real(*n, path + ".hang_rate");
-    if (const auto* n = t.get("dependency")) {
-        const std::string key = path + ".dependency";
-        std::size_t i = 0;
-        for (const toml::table* d : tables(*n, key, kMaxDependencies, "[[service.dependency]]"))
-            s.dependencies.push_back(read_dependency(*d, item(key, i++)));
-    }
+    read_keys(t, path, KeyTable::service, &s,
+              [&](const ScenarioKey& k, const toml::node& n, const std::string& key) {
+                  if (std::string_view(k.name) == "latency_ms") {
+                      read_latency(as_table(n, key, "latency_ms = { p50 = 20, p99 = 80 }"), key, s);
+                  } else if (std::string_view(k.name) == "dependency") {
+                      std::size_t i = 0;
+                      for (const toml::table* d :
+                           tables(n, key, kMaxDependencies, "[[service.dependency]]"))
+                          s.dependencies.push_back(read_dependency(*d, item(key, i++)));
+                  }
+              });
     return s;
 }
 

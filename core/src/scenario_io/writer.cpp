@@ -1,5 +1,5 @@
-// writer.cpp: Scenario -> canonical TOML text (fixed key order, every key written, reals in
-// shortest round-trip form, times in seconds with microsecond precision).
+// writer.cpp: Scenario -> canonical TOML text (the key order of scenario_keys.hpp, every key
+// written, reals in shortest round-trip form, times in seconds with microsecond precision).
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -7,37 +7,13 @@
 #include <string>
 
 #include "breaker_toml.hpp"
+#include "cbsim/number_text.hpp"
 #include "cbsim/scenario_io.hpp"
+#include "cbsim/scenario_keys.hpp"
 
 namespace cbsim {
 
 namespace {
-
-/// A TOML float that reads back as the same double: shortest round-trip digits, with ".0"
-/// added when they would read as an integer ("20" -> "20.0", "1e+20" stays).
-std::string real(double v) {
-    if (std::isnan(v)) return "nan";
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    if (v == 0.0) return "0.0";  // also -0.0: the sign has no meaning in a scenario
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    std::string s(buf, r.ptr);
-    if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-    return s;
-}
-
-std::string integer(std::int64_t v) {
-    return std::to_string(v);
-}
-
-/// A number that is an integer as an integer ("10"), else as real() does.
-std::string number(double v) {
-    constexpr double kExact = 9007199254740992.0;  // 2^53: integers below are exact doubles
-    if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < kExact && v != 0.0)
-        return integer(static_cast<std::int64_t>(v));
-    if (v == 0.0) return "0";
-    return real(v);
-}
 
 /// Seconds with up to six decimals and no trailing zeros: 30 -> "30", 1500000 us -> "1.5".
 std::string seconds(SimTime t) {
@@ -114,64 +90,84 @@ std::string latency(const Latency& l) {
     };
     switch (l.dist) {
         case LatencyDist::lognormal:
-            add("p50", real(l.p50_ms));
-            add("p99", real(l.p99_ms));
-            if (mean_extra) add("mean", real(l.mean_ms));
-            if (constant_extra) add("constant", real(l.constant_ms));
+            add("p50", text::toml_real(l.p50_ms));
+            add("p99", text::toml_real(l.p99_ms));
+            if (mean_extra) add("mean", text::toml_real(l.mean_ms));
+            if (constant_extra) add("constant", text::toml_real(l.constant_ms));
             break;
         case LatencyDist::exponential:
             add("dist", quoted("exponential"));
-            add("mean", real(l.mean_ms));
+            add("mean", text::toml_real(l.mean_ms));
             if (p_extra) {
-                add("p50", real(l.p50_ms));
-                add("p99", real(l.p99_ms));
+                add("p50", text::toml_real(l.p50_ms));
+                add("p99", text::toml_real(l.p99_ms));
             }
-            if (constant_extra) add("constant", real(l.constant_ms));
+            if (constant_extra) add("constant", text::toml_real(l.constant_ms));
             break;
         case LatencyDist::constant:
             if (p_extra || mean_extra) add("dist", quoted("constant"));
-            add("constant", real(l.constant_ms));
+            add("constant", text::toml_real(l.constant_ms));
             if (p_extra) {
-                add("p50", real(l.p50_ms));
-                add("p99", real(l.p99_ms));
+                add("p50", text::toml_real(l.p50_ms));
+                add("p99", text::toml_real(l.p99_ms));
             }
-            if (mean_extra) add("mean", real(l.mean_ms));
+            if (mean_extra) add("mean", text::toml_real(l.mean_ms));
             break;
     }
     return out + " }";
 }
 
+/// `name = value` lines of the plain keys of `kt` (numbers, booleans, choices, names) in table
+/// order; the other keys through `other`, in their place.
+template <typename Other>
+void write_keys(KeyTable kt, const void* object, std::string& out, Other&& other) {
+    for (const ScenarioKey& k : scenario_keys()) {
+        if (k.table != kt) continue;
+        std::string value;
+        switch (k.type) {
+            case KeyType::integer:
+                value = text::integer(static_cast<std::int64_t>(k.get(object)));
+                break;
+            case KeyType::real:
+                value = text::toml_real(k.get(object));
+                break;
+            case KeyType::boolean:
+                value = k.get(object) != 0.0 ? "true" : "false";
+                break;
+            case KeyType::choice:
+                value = quoted(k.choices[static_cast<std::size_t>(k.get(object))]);
+                break;
+            case KeyType::string:
+                value = quoted(k.get_text(object));
+                break;
+            default:
+                other(k);
+                continue;
+        }
+        out += k.name;
+        out += " = ";
+        out += value;
+        out += '\n';
+    }
+}
+
 void write_dependency(const Dependency& d, std::string& out) {
     out += "\n[[service.dependency]]\n";
-    out += "target = " + quoted(d.target) + "\n";
-    out += "timeout_ms = " + integer(d.timeout_ms) + "\n";
-    out += "max_in_flight = " + integer(d.max_in_flight) + "\n";
-    out += "fallback = " + std::string(d.fallback ? "true" : "false") + "\n";
-    out += "breaker_scope = " + quoted(to_string(d.breaker_scope)) + "\n";
-    out += "store_sync_ms = " + integer(d.store_sync_ms) + "\n";
+    write_keys(KeyTable::dependency, &d, out, [](const ScenarioKey&) {});
     out += "\n[service.dependency.retry]\n";
-    out += "max_attempts = " + integer(d.retry.max_attempts) + "\n";
-    out += "backoff_base_ms = " + integer(d.retry.backoff_base_ms) + "\n";
-    out += "backoff_cap_ms = " + integer(d.retry.backoff_cap_ms) + "\n";
-    out += "jitter = " + quoted(to_string(d.retry.jitter)) + "\n";
-    out += "budget_rps = " + real(d.retry.budget_rps) + "\n";
-    out += "budget_burst = " + real(d.retry.budget_burst) + "\n";
-    if (d.breaker)
-        out += "\n" + detail::breaker_to_toml_text(*d.breaker, "service.dependency.breaker");
+    write_keys(KeyTable::retry, &d, out, [](const ScenarioKey&) {});
+    if (d.breaker) {
+        out += '\n';
+        out += detail::breaker_to_toml_text(*d.breaker, "service.dependency.breaker");
+    }
 }
 
 void write_service(const Service& s, std::string& out) {
     out += "\n[[service]]\n";
-    out += "name = " + quoted(s.name) + "\n";
-    out += "instances = " + integer(s.instances) + "\n";
-    out += "capacity = " + integer(s.capacity) + "\n";
-    out += "queue_limit = " + integer(s.queue_limit) + "\n";
-    out += "latency_ms = " + latency(s.latency) + "\n";
-    out += "failure_rate = " + real(s.failure_rate) + "\n";
-    out += "failure_pattern = " + quoted(to_string(s.failure_pattern)) + "\n";
-    out += "every_nth = " + integer(s.every_nth) + "\n";
-    out += "failure_latency_ms = " + real(s.failure_latency_ms) + "\n";
-    out += "hang_rate = " + real(s.hang_rate) + "\n";
+    write_keys(KeyTable::service, &s, out, [&](const ScenarioKey& k) {
+        if (std::string_view(k.name) == "latency_ms")
+            out += "latency_ms = " + latency(s.latency) + "\n";
+    });
     for (const Dependency& d : s.dependencies)
         write_dependency(d, out);
 }
@@ -180,23 +176,20 @@ void write_service(const Service& s, std::string& out) {
 
 std::string scenario_to_toml(const Scenario& sc) {
     std::string out = "# cbsim scenario; docs/SCENARIOS.md describes every key.\n";
-    out += "name = " + quoted(sc.name) + "\n";
-    out += "seed = " + seed_text(sc.seed) + "\n";
-    out += "duration_s = " + real(sc.duration_s) + "\n";
-    out += "resolution_ms = " + integer(sc.resolution_ms) + "\n";
+    write_keys(KeyTable::top, &sc, out, [&](const ScenarioKey& k) {
+        if (std::string_view(k.name) == "seed") out += "seed = " + seed_text(sc.seed) + "\n";
+    });
 
     out += "\n[traffic]\n";
-    out += "target = " + quoted(sc.traffic.target) + "\n";
-    out += "rate_rps = " + real(sc.traffic.rate_rps) + "\n";
-    out += "arrival = " + quoted(to_string(sc.traffic.arrival)) + "\n";
-    if (!sc.traffic.phases.empty()) {
+    write_keys(KeyTable::traffic, &sc.traffic, out, [&](const ScenarioKey& k) {
+        if (std::string_view(k.name) != "phases" || sc.traffic.phases.empty()) return;
         out += "phases = [\n";
         for (const TrafficPhase& p : sc.traffic.phases) {
-            out += "  { at_s = " + seconds(p.at) + ", rate_rps = " + real(p.rate_rps) +
+            out += "  { at_s = " + seconds(p.at) + ", rate_rps = " + text::toml_real(p.rate_rps) +
                    ", ramp_s = " + seconds(p.ramp) + " },\n";
         }
         out += "]\n";
-    }
+    });
 
     for (const Service& s : sc.services)
         write_service(s, out);
@@ -205,10 +198,10 @@ std::string scenario_to_toml(const Scenario& sc) {
         out += "\n[[timeline]]\n";
         out += "at_s = " + seconds(e.at) + "\n";
         out += "set = " + quoted(e.path) + "\n";
-        if (const auto* text = std::get_if<std::string>(&e.value)) {
-            out += "value = " + quoted(*text) + "\n";
+        if (const auto* name = std::get_if<std::string>(&e.value)) {
+            out += "value = " + quoted(*name) + "\n";
         } else {
-            out += "value = " + number(std::get<double>(e.value)) + "\n";
+            out += "value = " + text::number(std::get<double>(e.value)) + "\n";
         }
     }
     return out;

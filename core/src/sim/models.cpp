@@ -175,11 +175,18 @@ SimTime Run::Impl::start(std::uint32_t j) {
     set_busy(s, +1);
     // Fixed draw order per call on the service's stream: failure, then hang. A probability of
     // 0 draws nothing (the feature is off; only this service's own later draws shift when it
-    // is switched on). The service time comes from a stream of its own.
+    // is switched on). The service time comes from a stream of its own. A healthy instance
+    // (faulty_instances > 0 and the instance is not among the first faulty_instances) neither
+    // fails nor hangs and draws nothing; every_nth counts the faulty instances' calls only.
+    // Faulty: instance < faulty_instances, or any instance when it is 0 (0 - 1 wraps to the
+    // maximum); asked only when a failure or a hang is possible at all.
+    const auto faulty = [&] {
+        return job.instance <= static_cast<std::uint64_t>(cfg.faulty_instances - 1);
+    };
     bool fail = false;
     if (cfg.failure_pattern == FailurePattern::random) {
-        fail = cfg.failure_rate > 0.0 && s.rng.bernoulli(cfg.failure_rate);
-    } else {
+        fail = cfg.failure_rate > 0.0 && faulty() && s.rng.bernoulli(cfg.failure_rate);
+    } else if (faulty()) {
         const std::uint64_t k = ++s.started;
         if (cfg.every_nth > 0) {
             fail = k % static_cast<std::uint64_t>(cfg.every_nth) == 0;
@@ -188,7 +195,7 @@ SimTime Run::Impl::start(std::uint32_t j) {
                    std::floor(static_cast<double>(k - 1) * cfg.failure_rate);
         }
     }
-    const bool hang = cfg.hang_rate > 0.0 && s.rng.bernoulli(cfg.hang_rate);
+    const bool hang = cfg.hang_rate > 0.0 && faulty() && s.rng.bernoulli(cfg.hang_rate);
     double ms = s.times.take(cfg.latency, s.lognormal);
     if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
     job.failed = fail;
@@ -586,7 +593,11 @@ double true_failure_probability(const Service& s) {
     double f = s.failure_rate;
     if (s.failure_pattern == FailurePattern::every_nth && s.every_nth > 0)
         f = 1.0 / static_cast<double>(s.every_nth);
-    return f + (1.0 - f) * s.hang_rate;
+    const double faulty =
+        s.faulty_instances == 0 || s.faulty_instances >= s.instances
+            ? 1.0
+            : static_cast<double>(s.faulty_instances) / static_cast<double>(s.instances);
+    return faulty * (f + (1.0 - f) * s.hang_rate);
 }
 
 double failure_threshold(const BreakerConfig& config) {

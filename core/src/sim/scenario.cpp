@@ -1,7 +1,8 @@
-// scenario.cpp: enum names, the settable paths with their ranges, validate() and the default.
+// scenario.cpp: the settable paths, validate() and the default scenario, all driven by the key
+// table of scenario_keys.hpp (and the breaker presets' ParamSpecs below `breaker.`).
 //
-// [SECTION] Names
-// [SECTION] Setting tables (traffic, service, edge keys)
+// [SECTION] Values and names
+// [SECTION] Specs and value checks
 // [SECTION] Paths
 // [SECTION] setting_specs / get / apply
 // [SECTION] validate
@@ -9,80 +10,24 @@
 #include "cbsim/scenario.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <cmath>
 #include <functional>
 #include <map>
+#include <span>
+#include <utility>
+
+#include "breaker_toml.hpp"
+#include "cbsim/edge_name.hpp"
+#include "cbsim/number_text.hpp"
+#include "cbsim/scenario_keys.hpp"
 
 namespace cbsim {
 
-// [SECTION] Names ------------------------------------------------------------------------------
-
-namespace {
-
-template <typename E, std::size_t N>
-std::optional<E> from_names(const std::array<const char*, N>& names, std::string_view name) {
-    for (std::size_t i = 0; i < N; ++i) {
-        if (name == names[i]) return static_cast<E>(i);
-    }
-    return std::nullopt;
-}
-
-constexpr std::array<const char*, 2> kArrivalNames{"poisson", "constant"};
-constexpr std::array<const char*, 3> kDistNames{"lognormal", "exponential", "constant"};
-constexpr std::array<const char*, 2> kPatternNames{"random", "every_nth"};
-constexpr std::array<const char*, 4> kJitterNames{"none", "full", "equal", "decorrelated"};
-constexpr std::array<const char*, 2> kScopeNames{"instance", "shared"};
-
-template <std::size_t N>
-std::vector<std::string> names_of(const std::array<const char*, N>& names) {
-    return {names.begin(), names.end()};
-}
-
-std::string number_text(double v) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
-}
-
-}  // namespace
-
-const char* to_string(Arrival v) {
-    return kArrivalNames[static_cast<std::size_t>(v)];
-}
-const char* to_string(LatencyDist v) {
-    return kDistNames[static_cast<std::size_t>(v)];
-}
-const char* to_string(FailurePattern v) {
-    return kPatternNames[static_cast<std::size_t>(v)];
-}
-const char* to_string(Jitter v) {
-    return kJitterNames[static_cast<std::size_t>(v)];
-}
-const char* to_string(BreakerScope v) {
-    return kScopeNames[static_cast<std::size_t>(v)];
-}
-
-std::optional<Arrival> arrival_from_string(std::string_view n) {
-    return from_names<Arrival>(kArrivalNames, n);
-}
-std::optional<LatencyDist> latency_dist_from_string(std::string_view n) {
-    return from_names<LatencyDist>(kDistNames, n);
-}
-std::optional<FailurePattern> failure_pattern_from_string(std::string_view n) {
-    return from_names<FailurePattern>(kPatternNames, n);
-}
-std::optional<Jitter> jitter_from_string(std::string_view n) {
-    return from_names<Jitter>(kJitterNames, n);
-}
-std::optional<BreakerScope> breaker_scope_from_string(std::string_view n) {
-    return from_names<BreakerScope>(kScopeNames, n);
-}
+// [SECTION] Values and names -------------------------------------------------------------------
 
 std::string to_string(const SettingValue& value) {
     if (const auto* s = std::get_if<std::string>(&value)) return *s;
-    return number_text(std::get<double>(value));
+    return text::shortest(std::get<double>(value));
 }
 
 SimTime Scenario::duration() const {
@@ -102,247 +47,92 @@ Service* Scenario::find_service(std::string_view n) {
     return nullptr;
 }
 
-// [SECTION] Setting tables (traffic, service, edge keys) ---------------------------------------
-
 namespace {
-
-/// One key of a table: its spec (without the path prefix) and how to read and write it.
-/// Choices travel as their index.
-template <typename T>
-struct Key {
-    const char* key;
-    ParamKind kind;
-    double min;
-    double max;
-    std::vector<std::string> choices;
-    const char* help;
-    std::function<double(const T&)> get;
-    std::function<void(T&, double)> set;
-};
-
-template <typename T>
-using Table = std::vector<Key<T>>;
-
-constexpr double kMaxMs = 3600000.0;
-
-std::int64_t as_int(double v) {
-    return static_cast<std::int64_t>(v);
-}
-
-const Table<Traffic>& traffic_keys() {
-    static const Table<Traffic> t = {
-        {"rate_rps",
-         ParamKind::real,
-         0,
-         1e6,
-         {},
-         "Client requests per second.",
-         [](const Traffic& x) { return x.rate_rps; },
-         [](Traffic& x, double v) { x.rate_rps = v; }},
-        {"arrival", ParamKind::choice, 0, 1, names_of(kArrivalNames),
-         "poisson: random gaps (bursty); constant: evenly spaced requests.",
-         [](const Traffic& x) { return static_cast<double>(x.arrival); },
-         [](Traffic& x, double v) { x.arrival = static_cast<Arrival>(as_int(v)); }},
-    };
-    return t;
-}
-
-const Table<Service>& service_keys() {
-    static const Table<Service> t = {
-        {"instances",
-         ParamKind::integer,
-         1,
-         1000,
-         {},
-         "Copies of the service behind a round-robin balancer.",
-         [](const Service& x) { return static_cast<double>(x.instances); },
-         [](Service& x, double v) { x.instances = as_int(v); }},
-        {"capacity",
-         ParamKind::integer,
-         0,
-         1e6,
-         {},
-         "Concurrent calls per instance (workers); 0 = unbounded.",
-         [](const Service& x) { return static_cast<double>(x.capacity); },
-         [](Service& x, double v) { x.capacity = as_int(v); }},
-        {"queue_limit",
-         ParamKind::integer,
-         0,
-         1e7,
-         {},
-         "Calls waiting per instance beyond capacity; past it a call fails at once.",
-         [](const Service& x) { return static_cast<double>(x.queue_limit); },
-         [](Service& x, double v) { x.queue_limit = as_int(v); }},
-        {"latency_dist", ParamKind::choice, 0, 2, names_of(kDistNames),
-         "Service-time distribution: lognormal (p50/p99), exponential (mean) or constant.",
-         [](const Service& x) { return static_cast<double>(x.latency.dist); },
-         [](Service& x, double v) { x.latency.dist = static_cast<LatencyDist>(as_int(v)); }},
-        {"latency_p50_ms",
-         ParamKind::real,
-         0.001,
-         kMaxMs,
-         {},
-         "Median service time (lognormal), ms.",
-         [](const Service& x) { return x.latency.p50_ms; },
-         [](Service& x, double v) { x.latency.p50_ms = v; }},
-        {"latency_p99_ms",
-         ParamKind::real,
-         0.001,
-         kMaxMs,
-         {},
-         "99th percentile service time (lognormal), ms; at least the median.",
-         [](const Service& x) { return x.latency.p99_ms; },
-         [](Service& x, double v) { x.latency.p99_ms = v; }},
-        {"latency_mean_ms",
-         ParamKind::real,
-         0.001,
-         kMaxMs,
-         {},
-         "Mean service time (exponential), ms.",
-         [](const Service& x) { return x.latency.mean_ms; },
-         [](Service& x, double v) { x.latency.mean_ms = v; }},
-        {"latency_constant_ms",
-         ParamKind::real,
-         0,
-         kMaxMs,
-         {},
-         "Service time (constant), ms.",
-         [](const Service& x) { return x.latency.constant_ms; },
-         [](Service& x, double v) { x.latency.constant_ms = v; }},
-        {"failure_rate",
-         ParamKind::real,
-         0,
-         1,
-         {},
-         "Share of calls that answer with an error.",
-         [](const Service& x) { return x.failure_rate; },
-         [](Service& x, double v) { x.failure_rate = v; }},
-        {"failure_pattern", ParamKind::choice, 0, 1, names_of(kPatternNames),
-         "random: each call fails with probability failure_rate; every_nth: calls n, 2n, ... "
-         "fail.",
-         [](const Service& x) { return static_cast<double>(x.failure_pattern); },
-         [](Service& x, double v) { x.failure_pattern = static_cast<FailurePattern>(as_int(v)); }},
-        {"every_nth",
-         ParamKind::integer,
-         0,
-         1e9,
-         {},
-         "every_nth pattern: every n-th call fails; 0 = spread failure_rate evenly.",
-         [](const Service& x) { return static_cast<double>(x.every_nth); },
-         [](Service& x, double v) { x.every_nth = as_int(v); }},
-        {"failure_latency_ms",
-         ParamKind::real,
-         -1,
-         kMaxMs,
-         {},
-         "A failing call answers after this many ms (fast or slow failures); -1 = after a "
-         "normal service time.",
-         [](const Service& x) { return x.failure_latency_ms; },
-         [](Service& x, double v) { x.failure_latency_ms = v < 0 ? -1.0 : v; }},
-        {"hang_rate",
-         ParamKind::real,
-         0,
-         1,
-         {},
-         "Share of calls that never answer; the caller's timeout decides.",
-         [](const Service& x) { return x.hang_rate; },
-         [](Service& x, double v) { x.hang_rate = v; }},
-    };
-    return t;
-}
-
-const Table<Dependency>& edge_keys() {
-    static const Table<Dependency> t = {
-        {"timeout_ms",
-         ParamKind::integer,
-         0,
-         kMaxMs,
-         {},
-         "Caller timeout per attempt (ms); 0 = wait forever. The server keeps working.",
-         [](const Dependency& x) { return static_cast<double>(x.timeout_ms); },
-         [](Dependency& x, double v) { x.timeout_ms = as_int(v); }},
-        {"retry.max_attempts",
-         ParamKind::integer,
-         1,
-         100,
-         {},
-         "Attempts per call, first try included; 1 = no retry.",
-         [](const Dependency& x) { return static_cast<double>(x.retry.max_attempts); },
-         [](Dependency& x, double v) { x.retry.max_attempts = as_int(v); }},
-        {"retry.backoff_base_ms",
-         ParamKind::integer,
-         0,
-         kMaxMs,
-         {},
-         "Backoff before the first retry (ms); doubles per retry.",
-         [](const Dependency& x) { return static_cast<double>(x.retry.backoff_base_ms); },
-         [](Dependency& x, double v) { x.retry.backoff_base_ms = as_int(v); }},
-        {"retry.backoff_cap_ms",
-         ParamKind::integer,
-         0,
-         kMaxMs,
-         {},
-         "Longest backoff (ms).",
-         [](const Dependency& x) { return static_cast<double>(x.retry.backoff_cap_ms); },
-         [](Dependency& x, double v) { x.retry.backoff_cap_ms = as_int(v); }},
-        {"retry.jitter", ParamKind::choice, 0, 3, names_of(kJitterNames),
-         "Backoff jitter: none, full, equal or decorrelated (AWS architecture blog names).",
-         [](const Dependency& x) { return static_cast<double>(x.retry.jitter); },
-         [](Dependency& x, double v) { x.retry.jitter = static_cast<Jitter>(as_int(v)); }},
-        {"retry.budget_rps",
-         ParamKind::real,
-         0,
-         1e6,
-         {},
-         "Retry budget: tokens per second per caller instance, one per retry; 0 = unlimited.",
-         [](const Dependency& x) { return x.retry.budget_rps; },
-         [](Dependency& x, double v) { x.retry.budget_rps = v; }},
-        {"retry.budget_burst",
-         ParamKind::real,
-         1,
-         1e6,
-         {},
-         "Retry budget: bucket size (retries available at once).",
-         [](const Dependency& x) { return x.retry.budget_burst; },
-         [](Dependency& x, double v) { x.retry.budget_burst = v; }},
-        {"max_in_flight",
-         ParamKind::integer,
-         0,
-         1e6,
-         {},
-         "Bulkhead: attempts in flight per caller instance; past it an attempt is rejected; 0 "
-         "= none.",
-         [](const Dependency& x) { return static_cast<double>(x.max_in_flight); },
-         [](Dependency& x, double v) { x.max_in_flight = as_int(v); }},
-        {"fallback",
-         ParamKind::boolean,
-         0,
-         1,
-         {},
-         "A call that finally failed answers success from a fallback.",
-         [](const Dependency& x) { return x.fallback ? 1.0 : 0.0; },
-         [](Dependency& x, double v) { x.fallback = v != 0.0; }},
-        {"breaker_scope", ParamKind::choice, 0, 1, names_of(kScopeNames),
-         "instance: a breaker per caller instance; shared: one state in a store.",
-         [](const Dependency& x) { return static_cast<double>(x.breaker_scope); },
-         [](Dependency& x, double v) { x.breaker_scope = static_cast<BreakerScope>(as_int(v)); }},
-        {"store_sync_ms",
-         ParamKind::integer,
-         0,
-         600000,
-         {},
-         "Shared breaker: delay before an outcome reaches the store (ms).",
-         [](const Dependency& x) { return static_cast<double>(x.store_sync_ms); },
-         [](Dependency& x, double v) { x.store_sync_ms = as_int(v); }},
-    };
-    return t;
-}
 
 std::vector<std::string> preset_choices() {
     std::vector<std::string> out{"none"};
     for (const PresetInfo& info : all_presets())
         out.emplace_back(info.name);
     return out;
+}
+
+// [SECTION] Specs and value checks ---------------------------------------------------------------
+
+/// The breaker-parameter view of a spec, so that both share one check and one message shape.
+/// `names` keeps the choice pointers alive.
+ParamSpec param_of(const SettingSpec& spec, std::vector<const char*>& names) {
+    names.clear();
+    for (const std::string& c : spec.choices)
+        names.push_back(c.c_str());
+    return ParamSpec{spec.path.c_str(), spec.kind, spec.min, spec.max, names, spec.help.c_str()};
+}
+
+/// The spec of a settable key of `object` (the key table's object), its range narrowed by the
+/// keys it is bound to (p50 <= p99, faulty_instances <= instances).
+SettingSpec spec_of(const ScenarioKey& k, const std::string& prefix, const void* object) {
+    SettingSpec s{prefix + k.path, k.kind(), k.min, k.max, {}, k.help, k.label, k.unit};
+    for (const char* c : k.choices)
+        s.choices.emplace_back(c);
+    if (k.type == KeyType::choice) s.max = static_cast<double>(k.choices.size()) - 1;
+    if (object == nullptr) return s;
+    const KeyTable home = object_table(k.table);
+    if (k.at_least != nullptr)
+        s.min = std::max(s.min, find_key_by_path(home, k.at_least)->get(object));
+    if (k.at_most != nullptr)
+        s.max = std::min(s.max, find_key_by_path(home, k.at_most)->get(object));
+    for (const ScenarioKey& other : scenario_keys()) {
+        if (other.path == nullptr || object_table(other.table) != home) continue;
+        if (other.at_least != nullptr && std::string_view(other.at_least) == k.path)
+            s.max = std::min(s.max, other.get(object));
+        if (other.at_most != nullptr && std::string_view(other.at_most) == k.path)
+            s.min = std::max(s.min, other.get(object));
+    }
+    return s;
+}
+
+SettingSpec spec_of(const ParamSpec& p, const std::string& prefix) {
+    SettingSpec s{prefix + p.key, p.kind, p.min, p.max, {}, p.help ? p.help : "", p.key, ""};
+    for (const char* c : p.choices)
+        s.choices.emplace_back(c);
+    return s;
+}
+
+SettingSpec preset_spec(const std::string& path) {
+    return SettingSpec{path,
+                       ParamKind::choice,
+                       0,
+                       static_cast<double>(kPresetCount),
+                       preset_choices(),
+                       "Breaker preset (library); none = no breaker. A new preset starts from its "
+                       "library's defaults.",
+                       "breaker",
+                       ""};
+}
+
+/// Checks a value against a spec; on success `out` is the number to store (choice index).
+std::string check_value(const SettingSpec& spec, const SettingValue& value, double& out) {
+    std::vector<const char*> names;
+    const ParamSpec p = param_of(spec, names);
+    if (const auto* text = std::get_if<std::string>(&value)) {
+        if (spec.kind == ParamKind::choice) {
+            for (std::size_t i = 0; i < spec.choices.size(); ++i) {
+                if (*text == spec.choices[i]) {
+                    out = static_cast<double>(i);
+                    return {};
+                }
+            }
+        }
+        if (spec.kind == ParamKind::boolean && (*text == "true" || *text == "false")) {
+            out = *text == "true" ? 1.0 : 0.0;
+            return {};
+        }
+        return spec.path + ": \"" + *text + "\" is not allowed; expected " +
+               detail::describe_allowed(p);
+    }
+    const double v = std::get<double>(value);
+    if (std::string e = detail::check_param_value(p, v); !e.empty()) return spec.path + ": " + e;
+    out = v;
+    return {};
 }
 
 // [SECTION] Paths ------------------------------------------------------------------------------
@@ -359,7 +149,9 @@ struct Target {
     } what = What::none;
     Service* service = nullptr;
     Dependency* edge = nullptr;
-    std::string key;
+    const ScenarioKey* key = nullptr;  ///< traffic, service and edge keys
+    std::string_view rest;             ///< the path below the object
+    std::string head;                  ///< the path up to `rest`, dot included
 };
 
 Target resolve(Scenario& sc, std::string_view path) {
@@ -367,107 +159,60 @@ Target resolve(Scenario& sc, std::string_view path) {
     const auto dot = path.find('.');
     if (dot == std::string_view::npos) return t;
     const std::string_view head = path.substr(0, dot);
-    const std::string_view key = path.substr(dot + 1);
+    t.rest = path.substr(dot + 1);
+    t.head = std::string(path.substr(0, dot + 1));
     if (head == "traffic") {
-        t.what = Target::What::traffic;
-        t.key = key;
+        t.key = find_key_by_path(KeyTable::traffic, t.rest);
+        if (t.key != nullptr) t.what = Target::What::traffic;
         return t;
     }
-    const auto arrow = head.find("->");
-    if (arrow == std::string_view::npos) {
+    const auto edge = EdgeName::parse(head);
+    if (!edge) {
         t.service = sc.find_service(head);
-        if (t.service == nullptr) return t;
-        t.what = Target::What::service;
-        t.key = key;
+        t.key = find_key_by_path(KeyTable::service, t.rest);
+        if (t.service != nullptr && t.key != nullptr) t.what = Target::What::service;
         return t;
     }
-    Service* caller = sc.find_service(head.substr(0, arrow));
+    Service* caller = sc.find_service(edge->caller);
     if (caller == nullptr) return t;
-    const std::string_view target = head.substr(arrow + 2);
     for (Dependency& d : caller->dependencies) {
-        if (d.target == target) t.edge = &d;
+        if (d.target == edge->target) t.edge = &d;
     }
     if (t.edge == nullptr) return t;
     t.service = caller;
-    if (key == "breaker.preset") {
+    if (t.rest == "breaker.preset") {
         t.what = Target::What::breaker_preset;
-    } else if (key.starts_with("breaker.")) {
+    } else if (t.rest.starts_with("breaker.")) {
         t.what = Target::What::breaker_param;
-        t.key = key.substr(8);
-        return t;
+        t.head += "breaker.";
+        t.rest = t.rest.substr(8);
     } else {
-        t.what = Target::What::edge;
+        t.key = find_key_by_path(KeyTable::dependency, t.rest);
+        if (t.key != nullptr) t.what = Target::What::edge;
     }
-    t.key = key;
     return t;
 }
 
-template <typename T>
-const Key<T>* find_key(const Table<T>& table, std::string_view key) {
-    for (const Key<T>& k : table) {
-        if (key == k.key) return &k;
+/// The object a resolved key belongs to.
+void* object_of(Scenario& sc, const Target& t) {
+    switch (t.what) {
+        case Target::What::traffic:
+            return &sc.traffic;
+        case Target::What::service:
+            return t.service;
+        case Target::What::edge:
+            return t.edge;
+        default:
+            return nullptr;
     }
-    return nullptr;
 }
 
-template <typename T>
-SettingSpec spec_of(const Key<T>& k, const std::string& prefix) {
-    return SettingSpec{prefix + k.key, k.kind, k.min, k.max, k.choices, k.help};
-}
-
-SettingSpec spec_of(const ParamSpec& p, const std::string& prefix) {
-    SettingSpec s{prefix + p.key, p.kind, p.min, p.max, {}, p.help ? p.help : ""};
-    for (const char* c : p.choices)
-        s.choices.emplace_back(c);
-    return s;
-}
-
-/// Ranges that depend on other values (lognormal p50 <= p99).
-void tighten(SettingSpec& spec, const Service& s) {
-    if (spec.path.ends_with(".latency_p50_ms")) spec.max = s.latency.p99_ms;
-    if (spec.path.ends_with(".latency_p99_ms")) spec.min = s.latency.p50_ms;
-}
-
-std::string describe(const SettingSpec& spec) {
-    if (spec.kind == ParamKind::choice) {
-        std::string out = "one of ";
-        for (std::size_t i = 0; i < spec.choices.size(); ++i)
-            out += (i ? ", " : "") + std::string("\"") + spec.choices[i] + "\"";
-        return out;
+/// The settable keys of an object, in table order.
+template <typename F>
+void for_settable(KeyTable object, F&& f) {
+    for (const ScenarioKey& k : scenario_keys()) {
+        if (k.settable() && object_table(k.table) == object) f(k);
     }
-    if (spec.kind == ParamKind::boolean) return "0 or 1 (false or true)";
-    return std::string(spec.kind == ParamKind::integer ? "an integer" : "a number") + " in [" +
-           number_text(spec.min) + ", " + number_text(spec.max) + "]";
-}
-
-/// Checks a value against a spec; on success `out` is the number to store (choice index).
-std::string check_value(const SettingSpec& spec, const SettingValue& value, double& out) {
-    const std::string allowed = describe(spec);
-    if (const auto* text = std::get_if<std::string>(&value)) {
-        if (spec.kind == ParamKind::choice) {
-            for (std::size_t i = 0; i < spec.choices.size(); ++i) {
-                if (*text == spec.choices[i]) {
-                    out = static_cast<double>(i);
-                    return {};
-                }
-            }
-        }
-        if (spec.kind == ParamKind::boolean && (*text == "true" || *text == "false")) {
-            out = *text == "true" ? 1.0 : 0.0;
-            return {};
-        }
-        return spec.path + ": \"" + *text + "\" is not allowed; expected " + allowed;
-    }
-    const double v = std::get<double>(value);
-    const bool whole = std::isfinite(v) && v == std::trunc(v);
-    bool ok = std::isfinite(v) && v >= spec.min && v <= spec.max;
-    if (spec.kind == ParamKind::integer || spec.kind == ParamKind::choice) ok = ok && whole;
-    if (spec.kind == ParamKind::boolean) ok = v == 0.0 || v == 1.0;
-    if (spec.kind == ParamKind::choice)
-        ok = whole && v >= 0 && v < static_cast<double>(spec.choices.size());
-    if (!ok) return spec.path + ": " + number_text(v) + " is out of range; expected " + allowed;
-    out = v;
-    return {};
 }
 
 }  // namespace
@@ -476,22 +221,18 @@ std::string check_value(const SettingSpec& spec, const SettingValue& value, doub
 
 std::vector<SettingSpec> setting_specs(const Scenario& scenario) {
     std::vector<SettingSpec> out;
-    for (const auto& k : traffic_keys())
-        out.push_back(spec_of(k, "traffic."));
+    for_settable(KeyTable::traffic, [&](const ScenarioKey& k) {
+        out.push_back(spec_of(k, "traffic.", &scenario.traffic));
+    });
     for (const Service& s : scenario.services) {
         const std::string prefix = s.name + ".";
-        for (const auto& k : service_keys()) {
-            out.push_back(spec_of(k, prefix));
-            tighten(out.back(), s);
-        }
+        for_settable(KeyTable::service,
+                     [&](const ScenarioKey& k) { out.push_back(spec_of(k, prefix, &s)); });
         for (const Dependency& d : s.dependencies) {
-            const std::string edge = s.name + "->" + d.target + ".";
-            for (const auto& k : edge_keys())
-                out.push_back(spec_of(k, edge));
-            out.push_back(SettingSpec{edge + "breaker.preset", ParamKind::choice, 0,
-                                      static_cast<double>(kPresetCount), preset_choices(),
-                                      "Breaker preset (library); none = no breaker. A new preset "
-                                      "starts from its library's defaults."});
+            const std::string edge = EdgeName{s.name, d.target}.text() + ".";
+            for_settable(KeyTable::dependency,
+                         [&](const ScenarioKey& k) { out.push_back(spec_of(k, edge, &d)); });
+            out.push_back(preset_spec(edge + "breaker.preset"));
             if (d.breaker) {
                 for (const ParamSpec& p : breaker_params(d.breaker->preset()))
                     out.push_back(spec_of(p, edge + "breaker."));
@@ -504,67 +245,56 @@ std::vector<SettingSpec> setting_specs(const Scenario& scenario) {
 std::optional<SettingSpec> find_setting(const Scenario& scenario, std::string_view path) {
     auto& sc = const_cast<Scenario&>(scenario);  // resolve() only reads
     const Target t = resolve(sc, path);
-    const std::string head(path.substr(0, path.size() - t.key.size()));
     switch (t.what) {
         case Target::What::none:
             return std::nullopt;
         case Target::What::traffic:
-            if (const auto* k = find_key(traffic_keys(), t.key)) return spec_of(*k, head);
-            return std::nullopt;
         case Target::What::service:
-            if (const auto* k = find_key(service_keys(), t.key)) {
-                SettingSpec s = spec_of(*k, head);
-                tighten(s, *t.service);
-                return s;
-            }
-            return std::nullopt;
         case Target::What::edge:
-            if (const auto* k = find_key(edge_keys(), t.key)) return spec_of(*k, head);
-            return std::nullopt;
+            return spec_of(*t.key, t.head, object_of(sc, t));
         case Target::What::breaker_preset:
-            return SettingSpec{std::string(path),
-                               ParamKind::choice,
-                               0,
-                               static_cast<double>(kPresetCount),
-                               preset_choices(),
-                               "Breaker preset (library); none = no breaker."};
+            return preset_spec(std::string(path));
         case Target::What::breaker_param:
             if (!t.edge->breaker) return std::nullopt;
-            if (const ParamSpec* p = find_param(t.edge->breaker->preset(), t.key))
-                return spec_of(*p, head);
+            if (const ParamSpec* p = find_param(t.edge->breaker->preset(), t.rest))
+                return spec_of(*p, t.head);
             return std::nullopt;
     }
     return std::nullopt;
 }
 
 std::optional<SettingValue> get_setting(const Scenario& scenario, std::string_view path) {
-    const auto spec = find_setting(scenario, path);
-    if (!spec) return std::nullopt;
     auto& sc = const_cast<Scenario&>(scenario);  // resolve() only reads
     const Target t = resolve(sc, path);
     double v = 0;
+    ParamKind kind = ParamKind::real;
+    std::span<const char* const> choices;
     switch (t.what) {
         case Target::What::traffic:
-            v = find_key(traffic_keys(), t.key)->get(sc.traffic);
-            break;
         case Target::What::service:
-            v = find_key(service_keys(), t.key)->get(*t.service);
-            break;
         case Target::What::edge:
-            v = find_key(edge_keys(), t.key)->get(*t.edge);
+            v = t.key->get(object_of(sc, t));
+            kind = t.key->kind();
+            choices = t.key->choices;
             break;
         case Target::What::breaker_preset:
             return SettingValue(
                 std::string(t.edge->breaker ? to_string(t.edge->breaker->preset()) : "none"));
-        case Target::What::breaker_param:
-            v = get_param(*t.edge->breaker, t.key).value_or(0.0);
+        case Target::What::breaker_param: {
+            if (!t.edge->breaker) return std::nullopt;
+            const ParamSpec* p = find_param(t.edge->breaker->preset(), t.rest);
+            if (p == nullptr) return std::nullopt;
+            v = get_param(*t.edge->breaker, t.rest).value_or(0.0);
+            kind = p->kind;
+            choices = p->choices;
             break;
+        }
         case Target::What::none:
             return std::nullopt;
     }
-    if (spec->kind == ParamKind::choice) {
+    if (kind == ParamKind::choice) {
         const auto i = static_cast<std::size_t>(v);
-        if (i < spec->choices.size()) return SettingValue(spec->choices[i]);
+        if (i < choices.size()) return SettingValue(std::string(choices[i]));
     }
     return SettingValue(v);
 }
@@ -581,13 +311,9 @@ std::string apply_setting(Scenario& scenario, std::string_view path, const Setti
     const Target t = resolve(scenario, path);
     switch (t.what) {
         case Target::What::traffic:
-            find_key(traffic_keys(), t.key)->set(scenario.traffic, v);
-            break;
         case Target::What::service:
-            find_key(service_keys(), t.key)->set(*t.service, v);
-            break;
         case Target::What::edge:
-            find_key(edge_keys(), t.key)->set(*t.edge, v);
+            t.key->set(object_of(scenario, t), v);
             break;
         case Target::What::breaker_preset: {
             const auto i = static_cast<std::size_t>(v);
@@ -601,7 +327,7 @@ std::string apply_setting(Scenario& scenario, std::string_view path, const Setti
             break;
         }
         case Target::What::breaker_param: {
-            const std::string error = set_param(*t.edge->breaker, t.key, v);
+            const std::string error = set_param(*t.edge->breaker, t.rest, v);
             if (!error.empty()) return std::string(path) + ": " + error;
             break;
         }
@@ -616,26 +342,44 @@ std::string apply_setting(Scenario& scenario, std::string_view path, const Setti
 namespace {
 
 bool well_formed_name(const std::string& n) {
-    if (n.empty() || n == "client" || n == "traffic") return false;
+    if (n.empty() || n == EdgeName::kClient || n == "traffic") return false;
     return std::all_of(n.begin(), n.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '_' || c == '-';
     });
 }
 
-template <typename T>
-void check_table(const Table<T>& table, const T& obj, const std::string& key_prefix,
-                 const std::string& path_prefix, std::vector<ScenarioProblem>& out,
-                 const std::map<std::string, std::string>& toml_names = {}) {
-    for (const Key<T>& k : table) {
-        const SettingSpec spec = spec_of(k, path_prefix);
-        double stored = 0;
+/// The problem key of `k` in the file's terms: `service[1].` + `latency_ms.` + `p99`.
+std::string file_key(const std::string& object_key, const ScenarioKey& k) {
+    std::string out = object_key;
+    if (k.table == KeyTable::latency) out += "latency_ms.";
+    if (k.table == KeyTable::retry) out += "retry.";
+    return out + k.name;
+}
+
+/// Range and bound checks of every numeric key of an object (`object_key` names it in the
+/// file's terms, "service[1]." or "" for the top level).
+void check_object(KeyTable object, const void* obj, const std::string& object_key,
+                  std::vector<ScenarioProblem>& out) {
+    for (const ScenarioKey& k : scenario_keys()) {
+        if (!k.numeric() || k.get == nullptr || object_table(k.table) != object) continue;
         const double v = k.get(obj);
-        if (std::string e = check_value(spec, SettingValue(v), stored); !e.empty()) {
-            const auto it = toml_names.find(k.key);
-            const std::string name = it == toml_names.end() ? k.key : it->second;
-            out.push_back({key_prefix + name, e.substr(e.find(": ") + 2)});
+        if (std::string e = check_key_value(k, v); !e.empty()) {
+            out.push_back({file_key(object_key, k), std::move(e)});
+            continue;
         }
+        auto bound = [&](const char* other_path, bool at_least) {
+            if (other_path == nullptr) return;
+            const ScenarioKey* other = find_key_by_path(object, other_path);
+            const double w = other->get(obj);
+            if (at_least ? v >= w : v <= w) return;
+            out.push_back({file_key(object_key, k),
+                           text::number(v) + (at_least ? " is below " : " is above ") +
+                               other->name + " (" + text::number(w) + "); expected " + k.name +
+                               (at_least ? " >= " : " <= ") + other->name});
+        };
+        bound(k.at_least, true);
+        bound(k.at_most, false);
     }
 }
 
@@ -643,12 +387,7 @@ void check_table(const Table<T>& table, const T& obj, const std::string& key_pre
 
 std::vector<ScenarioProblem> validate(const Scenario& sc) {
     std::vector<ScenarioProblem> out;
-    if (!(sc.duration_s > 0 && sc.duration_s <= 1e7))
-        out.push_back({"duration_s", number_text(sc.duration_s) + " is out of range (0, 1e7]"});
-    if (sc.resolution_ms < 1 || sc.resolution_ms > 3600000)
-        out.push_back({"resolution_ms", std::to_string(sc.resolution_ms) +
-                                            " is out of range; expected an integer in [1, "
-                                            "3600000]"});
+    check_object(KeyTable::top, &sc, "", out);
     if (sc.services.empty()) out.push_back({"service", "at least one [[service]] is required"});
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < sc.services.size(); ++i) {
@@ -664,7 +403,8 @@ std::vector<ScenarioProblem> validate(const Scenario& sc) {
     if (!sc.find_service(sc.traffic.target))
         out.push_back(
             {"traffic.target", "\"" + sc.traffic.target + "\" is not a service of this scenario"});
-    check_table(traffic_keys(), sc.traffic, "traffic.", "traffic.", out);
+    check_object(KeyTable::traffic, &sc.traffic, "traffic.", out);
+    const ScenarioKey& rate = *find_key(KeyTable::traffic, "rate_rps");
     SimTime last_phase = 0;
     for (std::size_t i = 0; i < sc.traffic.phases.size(); ++i) {
         const TrafficPhase& p = sc.traffic.phases[i];
@@ -672,26 +412,14 @@ std::vector<ScenarioProblem> validate(const Scenario& sc) {
         if (p.at < last_phase)
             out.push_back({key + ".at_s", "phases must be sorted by at_s (>= 0, non-decreasing)"});
         last_phase = std::max(last_phase, p.at);
-        if (!(p.rate_rps >= 0 && p.rate_rps <= 1e6))
-            out.push_back({key + ".rate_rps", number_text(p.rate_rps) +
-                                                  " is out of range; expected a number in [0, "
-                                                  "1e6]"});
+        if (std::string e = check_key_value(rate, p.rate_rps); !e.empty())
+            out.push_back({key + ".rate_rps", std::move(e)});
         if (p.ramp < 0) out.push_back({key + ".ramp_s", "must be >= 0"});
     }
-    const std::map<std::string, std::string> latency_names = {
-        {"latency_p50_ms", "latency_ms.p50"},
-        {"latency_p99_ms", "latency_ms.p99"},
-        {"latency_mean_ms", "latency_ms.mean"},
-        {"latency_constant_ms", "latency_ms.constant"},
-        {"latency_dist", "latency_ms.dist"}};
     for (std::size_t i = 0; i < sc.services.size(); ++i) {
         const Service& s = sc.services[i];
         const std::string key = "service[" + std::to_string(i) + "].";
-        check_table(service_keys(), s, key, s.name + ".", out, latency_names);
-        if (s.latency.dist == LatencyDist::lognormal && s.latency.p99_ms < s.latency.p50_ms)
-            out.push_back({key + "latency_ms.p99",
-                           number_text(s.latency.p99_ms) + " is below p50 (" +
-                               number_text(s.latency.p50_ms) + "); expected p99 >= p50"});
+        check_object(KeyTable::service, &s, key, out);
         for (std::size_t j = 0; j < s.dependencies.size(); ++j) {
             const Dependency& d = s.dependencies[j];
             const std::string dkey = key + "dependency[" + std::to_string(j) + "].";
@@ -705,18 +433,13 @@ std::vector<ScenarioProblem> validate(const Scenario& sc) {
                     out.push_back({dkey + "target",
                                    "\"" + d.target + "\" is already a dependency of " + s.name});
             }
-            const std::string path = s.name + "->" + d.target + ".";
-            check_table(edge_keys(), d, dkey, path, out,
-                        {{"retry.max_attempts", "retry.max_attempts"}});
+            check_object(KeyTable::dependency, &d, dkey, out);
             if (d.breaker) {
                 for (const ParamSpec& p : breaker_params(d.breaker->preset())) {
                     const auto v = get_param(*d.breaker, p.key);
                     if (!v) continue;
-                    double stored = 0;
-                    const std::string e =
-                        check_value(spec_of(p, path + "breaker."), SettingValue(*v), stored);
-                    if (!e.empty())
-                        out.push_back({dkey + "breaker." + p.key, e.substr(e.find(": ") + 2)});
+                    if (std::string e = detail::check_param_value(p, *v); !e.empty())
+                        out.push_back({dkey + "breaker." + p.key, std::move(e)});
                 }
                 if (std::string e = check_settings(*d.breaker); !e.empty())
                     out.push_back({dkey + "breaker", std::move(e)});
