@@ -45,6 +45,16 @@ TEST(PresetRegistryList, OneEntryPerPresetInEnumOrder) {
     EXPECT_STREQ(to_string(static_cast<Preset>(kPresetCount)), "unknown");
 }
 
+TEST(PresetRegistryList, EveryEntryNamesAllOfItsFunctions) {
+    // Only `check` (rules across keys) is optional.
+    const auto complete = detail::registry_array([](const auto& e) {
+        return e.params != nullptr && e.get != nullptr && e.set != nullptr &&
+               e.failure_threshold != nullptr && e.make != nullptr;
+    });
+    for (std::size_t i = 0; i < complete.size(); ++i)
+        EXPECT_TRUE(complete[i]) << to_string(static_cast<Preset>(i));
+}
+
 TEST(PresetRegistryList, ScenarioChoicesAreNoneThenTheRegistryNames) {
     std::vector<std::string> expected{"none"};
     for (const PresetInfo& info : all_presets())

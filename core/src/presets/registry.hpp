@@ -56,13 +56,16 @@ namespace registry_checks {
 template <std::size_t I>
 using EntryAt = std::remove_cvref_t<std::remove_pointer_t<std::tuple_element_t<I, PresetRegistry>>>;
 
+// The texts of an entry are checked here. Its functions are required by PresetEntry's
+// constructor; that none is null is checked by tests/core/preset_registry_test.cpp, because
+// GCC does not treat a function's address compared with nullptr as a constant expression in
+// sanitizer builds.
 template <std::size_t I>
 constexpr bool entry_complete() {
     const auto& e = *std::get<I>(kPresetRegistry);
     return e.name != nullptr && e.name[0] != '\0' && e.library.name != nullptr &&
            e.library.version != nullptr && e.library.source != nullptr &&
-           e.preset_file != nullptr && e.params != nullptr && e.get != nullptr &&
-           e.set != nullptr && e.failure_threshold != nullptr && e.make != nullptr;
+           e.preset_file != nullptr;
 }
 
 template <std::size_t... I>
@@ -111,7 +114,7 @@ static_assert(enum_in_registry_order(Indices{}),
               "entry i of kPresetRegistry must be Preset(i): keep enum class Preset in the order "
               "of PresetSettings");
 static_assert(entries_complete(Indices{}),
-              "a registry entry lacks its name, library, preset file or one of its functions");
+              "a registry entry lacks its name, library or preset file");
 static_assert(names_unique(Indices{}), "two presets share a name");
 
 }  // namespace registry_checks
