@@ -54,9 +54,12 @@ enum class ConfigFileKind : std::uint8_t { scenario, breaker };
 /// Reads `path` and tells its kind: a breaker file when `breaker` is its only top-level key,
 /// else a scenario. Throws ConfigError when the file cannot be read or is not TOML.
 ConfigFileKind detect_config_file_kind(const std::string& path);
+/// The same for text already read (`file` names it in errors), so a pipe is read only once.
+ConfigFileKind detect_config_text_kind(std::string_view text, const std::string& file);
 
-/// Reads a whole file for the loaders: refuses directories, unreadable files and files past
-/// kMaxScenarioFileBytes with a ConfigError naming the path.
+/// Reads a whole file for the loaders, opening it once: a regular file or a pipe (a FIFO,
+/// `<(...)`, /dev/stdin); refuses directories, devices, sockets, unreadable files and files
+/// past kMaxScenarioFileBytes with a ConfigError naming the path.
 std::string read_config_file(const std::string& path);
 
 }  // namespace cbsim
