@@ -202,7 +202,20 @@ mkdir -p mine && echo "notes" >mine/notes.txt
 case_ "option: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a run export" -- run default.toml --duration 1 --out mine
 grep -qx notes mine/notes.txt || fail "the refused folder was touched"
 case_ "option: --out is the current directory" 2 "--out \.: is the current directory" -- run default.toml --duration 1 --out .
-case_ "option: replay --out in a missing folder" 1 "no/decisions.csv" -- replay --config good.toml --trace t.csv --out no/decisions.csv
+case_ "option: replay --out in a missing folder" 2 "--out no/decisions.csv: parent directory no does not exist" -- replay --config good.toml --trace t.csv --out no/decisions.csv
+case_ "option: replay --out is a directory" 2 "--out folder.toml: is a directory; expected a regular file" -- replay --config good.toml --trace t.csv --out folder.toml
+mkfifo out.fifo
+case_ "option: replay --out is a FIFO" 2 "--out out.fifo: is a FIFO; expected a regular file" -- replay --config good.toml --trace t.csv --out out.fifo
+[ -p out.fifo ] || fail "the FIFO was replaced"
+case_ "option: replay --out under a file" 2 "--out a_file/decisions.csv: parent a_file is not a directory" -- replay --config good.toml --trace t.csv --out a_file/decisions.csv
+case_ "option: --out under a file" 2 "--out a_file/x: parent a_file is not a directory" -- run default.toml --duration 1 --out a_file/x
+case_ "option: --out name too long" 2 "--out n{250}: cannot create the staging directory n{250}.staging: File name too long" -- run default.toml --duration 1 --out "$(printf 'n%.0s' $(seq 250))"
+mkdir -p staged.staging && echo "notes" >staged.staging/notes.txt
+case_ "option: --out beside a foreign DIR.staging" 2 "--out staged: staged.staging \\(the staging folder of an export\\) exists and is not one cbsim left: holds 'notes.txt'" -- run default.toml --duration 1 --out staged
+grep -qx notes staged.staging/notes.txt || fail "the foreign staging folder was touched"
+case_ "option: --seed 2^64" 2 "--seed: must be an integer in \\[0, 18446744073709551615\\], got '18446744073709551616'" -- run default.toml --seed 18446744073709551616
+case_ "option: --duration ''" 2 "--duration: must be a number of seconds" -- run default.toml --duration ''
+case_ "option: --duration 1e-7" 2 "--duration 1e-07 is out of range \\[1e-06, 1e7\\] seconds" -- run default.toml --duration 1e-7
 case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
 
 [ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }
