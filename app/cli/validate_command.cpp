@@ -4,6 +4,7 @@
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/scenario_io.hpp>
+#include <cbsim/text.hpp>
 
 #include <exception>
 #include <ostream>
@@ -27,8 +28,9 @@ void describe(const Scenario& s, std::ostream& out) {
     const auto count = [](std::size_t n, const char* one, const char* many) {
         return std::to_string(n) + " " + (n == 1 ? one : many);
     };
-    out << "scenario \"" << s.name << "\": " << count(s.services.size(), "service", "services")
-        << ", " << count(dependencies, "dependency", "dependencies") << " (" << breakers
+    out << "scenario \"" << printable(s.name, kMaxNameLength)
+        << "\": " << count(s.services.size(), "service", "services") << ", "
+        << count(dependencies, "dependency", "dependencies") << " (" << breakers
         << " with a breaker), " << count(s.timeline.size(), "timeline entry", "timeline entries")
         << ", " << s.duration_s << " s";
 }

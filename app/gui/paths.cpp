@@ -1,5 +1,7 @@
 #include "paths.hpp"
 
+#include <cbsim/text.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
@@ -23,34 +25,13 @@ std::string asset_dir() {
     return installed.string();
 }
 
-namespace {
-
-/// The length of the valid UTF-8 sequence of a non-ASCII character at text[i], or 0.
-std::size_t utf8_length(const std::string& text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t n = 0;
-    if (lead >= 0xC2 && lead <= 0xDF)
-        n = 2;
-    else if (lead >= 0xE0 && lead <= 0xEF)
-        n = 3;
-    else if (lead >= 0xF0 && lead <= 0xF4)
-        n = 4;
-    if (n == 0 || i + n > text.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    return n;
-}
-
-}  // namespace
-
 std::string file_stem(const std::string& scenario_name) {
     std::string name;
     for (std::size_t i = 0; i < scenario_name.size();) {
         const char c = scenario_name[i];
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '-' || c == '_';
-        const std::size_t n = ok ? 1 : utf8_length(scenario_name, i);
+        const std::size_t n = ok ? 1 : utf8_sequence_length(scenario_name, i);
         if (name.size() + std::max<std::size_t>(n, 1) > kMaxFileStemBytes) break;
         if (n == 0)
             name += '-';

@@ -99,6 +99,10 @@ scen bad_name 's/^name = "B"$/name = "B,C"/; s/^target = "B"$/target = "B,C"/'
 case_ "scenario: comma in a service name" 2 "bad_name.toml:20: key 'service\[1\].name'.*not a valid name" -- validate bad_name.toml
 scen long_name "s/^name = \"A\"$/name = \"$(printf 'A%.0s' $(seq 100000))\"/"
 case_ "scenario: 100 kB service name" 2 "long_name.toml:9: key 'service\[0\].name': is 100000 bytes long" -- validate long_name.toml
+scen esc_name 's/^name = "B"$/name = "B\\u001b[2J"/; s/^target = "B"$/target = "B\\u001b[2J"/'
+case_ "scenario: escape sequence in a service name" 2 "esc_name.toml:20: key 'service\\[1\\].name': \"B\\\\x1b\\[2J\" is not a valid name" -- validate esc_name.toml
+scen esc_key 's/^capacity = 10$/"cap\\u0007" = 10/'
+case_ "scenario: control character in a key" 2 "esc_key.toml:10: key 'service\\[0\\].cap\\\\x07': unknown key" -- validate esc_key.toml
 scen unknown_target 's/^target = "B"$/target = "C"/'
 case_ "scenario: dependency on a missing service" 2 "unknown_target.toml:13: key 'service\[0\].dependency\[0\].target'" -- validate unknown_target.toml
 scen cycle 's/^failure_rate = 0.1$/failure_rate = 0.1\n[[service.dependency]]\ntarget = "A"/'
