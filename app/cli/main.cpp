@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Validator(
             [](const std::string& text) -> std::string {
                 if (!text.empty()) return {};  // the range is checked by run_run
-                return "must be a number of seconds in [1e-06, 1e7], got ''";
+                return "must be a number of seconds in [1e-06, 10000000], got ''";
             },
             "SECONDS"));
     run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)")

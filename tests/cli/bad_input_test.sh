@@ -71,6 +71,8 @@ scen huge_rate 's/^rate_rps = 10$/rate_rps = 1e12/'
 case_ "scenario: absurd rate" 2 "huge_rate.toml:6: key 'traffic.rate_rps'.*out of range" -- validate huge_rate.toml
 scen huge_instances 's/^capacity = 10$/capacity = 10\ninstances = 1000000000/'
 case_ "scenario: absurd instances" 2 "huge_instances.toml:11: key 'service\[0\].instances'.*out of range" -- validate huge_instances.toml
+scen int64_queue 's/^capacity = 10$/capacity = 10\nqueue_limit = 9223372036854775807/'
+case_ "scenario: int64 max queue_limit" 2 "int64_queue.toml:11: key 'service\\[0\\].queue_limit': 9223372036854775807 is out of range" -- validate int64_queue.toml
 scen huge_queue 's/^capacity = 10$/capacity = 10\nqueue_limit = 100000000000/'
 case_ "scenario: absurd queue_limit" 2 "huge_queue.toml:11: key 'service\[0\].queue_limit'" -- validate huge_queue.toml
 scen zero_resolution 's/^duration_s = 10$/duration_s = 10\nresolution_ms = 0/'
@@ -119,6 +121,8 @@ timeline tl_nan 1 B.failure_rate nan
 case_ "scenario: timeline NaN value" 2 "tl_nan.toml:25: key 'timeline\[0\].value': nan is not allowed" -- validate tl_nan.toml
 timeline tl_path 1 B.nope 0.5
 case_ "scenario: timeline unknown path" 2 "tl_path.toml:24: key 'timeline\[0\].set'" -- validate tl_path.toml
+timeline tl_bool 1 B.failure_rate true
+case_ "scenario: timeline true for a number" 2 "tl_bool.toml:25: key 'timeline\\[0\\].value': B.failure_rate: \"true\" is not allowed; expected a number in \\[0, 1\\]" -- validate tl_bool.toml
 timeline tl_range 1 B.failure_rate 7
 case_ "scenario: timeline value out of range" 2 "tl_range.toml:25: key 'timeline\[0\].value'" -- validate tl_range.toml
 : >empty.toml
@@ -139,6 +143,8 @@ br br_negative '[breaker]\ntimeout_ms = -5\n'
 case_ "breaker: negative duration" 2 "br_negative.toml:2: key 'breaker.timeout_ms': -5 is out of range" -- validate br_negative.toml
 br br_huge '[breaker]\nmax_requests = 99999999999\n'
 case_ "breaker: absurd size" 2 "br_huge.toml:2: key 'breaker.max_requests'.*out of range" -- validate br_huge.toml
+br br_int64 '[breaker]\nmax_requests = 9223372036854775807\n'
+case_ "breaker: int64 max" 2 "br_int64.toml:2: key 'breaker.max_requests': 9223372036854775807 is out of range" -- validate br_int64.toml
 br br_buckets '[breaker]\nbucket_period_ms = 1\ninterval_ms = 1000000000\n'
 case_ "breaker: a billion rolling buckets" 2 "br_buckets.toml:3: key 'breaker.interval_ms'.*at most 100000" -- validate br_buckets.toml
 br br_type '[breaker]\ntimeout_ms = "10s"\n'
@@ -219,7 +225,7 @@ case_ "option: --out beside a foreign DIR.staging" 2 "--out staged: staged.stagi
 grep -qx notes staged.staging/notes.txt || fail "the foreign staging folder was touched"
 case_ "option: --seed 2^64" 2 "--seed: must be an integer in \\[0, 18446744073709551615\\], got '18446744073709551616'" -- run default.toml --seed 18446744073709551616
 case_ "option: --duration ''" 2 "--duration: must be a number of seconds" -- run default.toml --duration ''
-case_ "option: --duration 1e-7" 2 "--duration 1e-07 is out of range \\[1e-06, 1e7\\] seconds" -- run default.toml --duration 1e-7
+case_ "option: --duration 1e-7" 2 "--duration 1e-07 is out of range; expected a number in \\[1e-06, 10000000\\] \\(seconds\\)" -- run default.toml --duration 1e-7
 case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
 
 [ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }

@@ -12,6 +12,7 @@
 #     and kept; a name past NAME_MAX is refused before the run; two exports to one folder at
 #     once both succeed and leave one complete export (several tries).
 #  5. SIGTERM while an export is written: no temp file is left; the next export succeeds.
+#  6. a scenario whose saved text would exceed the loader's limit is refused when loaded.
 set -uo pipefail
 cli=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -145,6 +146,24 @@ left=$(find . -name '.*.tmp-*')
 [ ! -e sig ] || fail "a folder appeared after an interrupted export"
 "$cli" run "$scenario" --duration 1 --out sig >/dev/null || fail "the next export after the signal"
 [ ! -e sig.staging ] || fail "the next export did not remove the staging folder"
+
+echo "6. a scenario whose saved text would be past the loader's 64 MiB"
+# 1e6 inline timeline tables, about 61 MB; written out as [[timeline]] blocks they would be
+# about 78 MB, which the loader would refuse: refused when loaded, so an export always reloads.
+python3 - >big.toml <<'PY'
+import sys
+b = "B" * 21
+print('name = "big"\nduration_s = 10\ntimeline = [')
+sys.stdout.writelines('{at_s=%d,set="%s.failure_rate",value=0.5},\n' % (i % 10, b)
+                      for i in range(1000000))
+print(']\n[traffic]\ntarget = "A"\nrate_rps = 10\n[[service]]\nname = "A"')
+print('[[service.dependency]]\ntarget = "%s"\n[[service]]\nname = "%s"' % (b, b))
+PY
+size=$(stat -c %s big.toml)
+[ "$size" -le $((64 << 20)) ] || fail "big.toml is $size bytes, past the file limit itself"
+expect 2 "^cbsim-cli validate: big.toml: key 'timeline': the scenario saved again would be [0-9]+ bytes, more than the 64 MiB a scenario file may have; use fewer timeline entries$" -- \
+  "$cli" validate big.toml
+rm -f big.toml
 
 [ "$failures" -eq 0 ] || { echo "output_safety_test: $failures failures" >&2; exit 1; }
 echo "output_safety_test: ok"

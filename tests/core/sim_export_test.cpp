@@ -8,6 +8,7 @@
 
 #include "cbsim/export.hpp"
 #include "cbsim/run.hpp"
+#include "cbsim/scenario_io.hpp"
 
 namespace cbsim {
 namespace {
@@ -73,6 +74,24 @@ TEST(SimExport, ARowHasAFieldForEveryHeaderColumn) {
         for (const std::string& line : l)
             ASSERT_EQ(fields(line), fields(l[0])) << line;
     }
+}
+
+TEST(SimExport, ANegativeZeroChangeReadsTheSameInEventsAndInTheReRun) {
+    Scenario sc = default_scenario();
+    sc.duration_s = 2.0;
+    sc.timeline.push_back({from_s(1), "B.failure_rate", -0.0});
+    cbsim::Run run(sc);
+    run.advance_to(from_s(2));
+    const std::string events = events_csv(run);
+    EXPECT_NE(events.find(",B.failure_rate,,0,0,set B.failure_rate\n"), std::string::npos)
+        << events;
+    EXPECT_EQ(events.find("-0"), std::string::npos) << events;
+    // The exported scenario, loaded again, gives the same events.
+    const Scenario again =
+        parse_scenario_toml(scenario_to_toml(run.exported_scenario()), "scenario.toml");
+    cbsim::Run rerun(again);
+    rerun.advance_to(from_s(2));
+    EXPECT_EQ(events_csv(rerun), events);
 }
 
 TEST(SimExport, PartialLastBucketIsExported) {
@@ -263,6 +282,25 @@ TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
     // A parent that is a file is named as such.
     err = check_run_folder((base / "run" / "summary.json" / "x").string());
     EXPECT_NE(err.find("summary.json is not a directory"), std::string::npos) << err;
+    fs::remove_all(base);
+}
+
+TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
+    namespace fs = std::filesystem;
+    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_size_test";
+    fs::remove_all(base);
+    fs::create_directories(base);
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(1));
+    EXPECT_EQ(saved_size_problem(kMaxScenarioFileBytes), "");
+    const std::string toml(kMaxScenarioFileBytes + 1, '#');
+    const std::string err = write_run_folder(run, (base / "run").string(), toml);
+    EXPECT_NE(err.find("scenario.toml: the scenario saved again would be 67108865 bytes, more "
+                       "than the 64 MiB a scenario file may have"),
+              std::string::npos)
+        << err;
+    EXPECT_FALSE(fs::exists(base / "run"));
+    EXPECT_FALSE(fs::exists(base / "run.staging"));
     fs::remove_all(base);
 }
 

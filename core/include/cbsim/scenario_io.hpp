@@ -34,6 +34,12 @@ inline constexpr std::size_t kMaxNameLength = 256;  ///< scenario and service na
 /// (duration_s <= 1e7) and small enough that seconds convert to microseconds exactly.
 inline constexpr double kMaxTimeSeconds = 1e9;
 
+/// Why a scenario's saved text of `bytes` bytes could not be loaded again (empty if it can):
+/// past kMaxScenarioFileBytes. The loader refuses such a scenario (its canonical text can be
+/// longer than the file it came from, e.g. inline timeline tables), and exports refuse to
+/// write such a scenario.toml, so every scenario file cbsim writes loads again.
+std::string saved_size_problem(std::size_t bytes);
+
 /// Reads and parses a scenario file. Throws ConfigError (an unreadable file included).
 Scenario load_scenario_file(const std::string& path);
 

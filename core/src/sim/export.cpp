@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "cbsim/atomic_file.hpp"
+#include "cbsim/scenario_io.hpp"
 #include "sim/format.hpp"
 
 namespace cbsim {
@@ -422,6 +423,9 @@ std::string write_run_folder(const Run& run, const std::string& dir,
     const fs::path target = normalise(dir);
     ParentLock lock(parent_of(target));
     if (std::string problem = check_locked(dir, target); !problem.empty()) return problem;
+    // scenario.toml must load again (the loader's size limit).
+    if (std::string problem = saved_size_problem(scenario_toml.size()); !problem.empty())
+        return dir + ": scenario.toml: " + problem;
     std::error_code ec;
     const bool replace = fs::exists(target, ec);
     const fs::path staging = staging_of(target);
