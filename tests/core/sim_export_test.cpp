@@ -228,13 +228,32 @@ TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
     fs::remove_all(base);
 }
 
+/// A fresh folder under the temp directory, removed when the test ends.
+struct ScratchDir {
+    std::filesystem::path path;
+    explicit ScratchDir(const std::string& name)
+        : path(std::filesystem::temp_directory_path() / name) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+/// The default scenario run for one simulated second.
+struct OneSecondRun {
+    cbsim::Run run{default_scenario()};
+    OneSecondRun() { run.advance_to(from_s(1)); }
+};
+
 TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
     namespace fs = std::filesystem;
-    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_marker_test";
-    fs::remove_all(base);
-    fs::create_directories(base);
-    cbsim::Run run(default_scenario());
-    run.advance_to(from_s(1));
+    const ScratchDir scratch("cbsim_sim_export_marker_test");
+    const fs::path& base = scratch.path;
+    const OneSecondRun one;
+    const cbsim::Run& run = one.run;
     const std::string dir = (base / "run").string();
     // A user's folder named DIR.staging, holding their files: refused, untouched.
     fs::create_directory(base / "run.staging");
@@ -282,16 +301,14 @@ TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
     // A parent that is a file is named as such.
     err = check_run_folder((base / "run" / "summary.json" / "x").string());
     EXPECT_NE(err.find("summary.json is not a directory"), std::string::npos) << err;
-    fs::remove_all(base);
 }
 
 TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
     namespace fs = std::filesystem;
-    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_size_test";
-    fs::remove_all(base);
-    fs::create_directories(base);
-    cbsim::Run run(default_scenario());
-    run.advance_to(from_s(1));
+    const ScratchDir scratch("cbsim_sim_export_size_test");
+    const fs::path& base = scratch.path;
+    const OneSecondRun one;
+    const cbsim::Run& run = one.run;
     EXPECT_EQ(saved_size_problem(kMaxScenarioFileBytes), "");
     const std::string toml(kMaxScenarioFileBytes + 1, '#');
     const std::string err = write_run_folder(run, (base / "run").string(), toml);
@@ -301,7 +318,6 @@ TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
         << err;
     EXPECT_FALSE(fs::exists(base / "run"));
     EXPECT_FALSE(fs::exists(base / "run.staging"));
-    fs::remove_all(base);
 }
 
 TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {
