@@ -220,6 +220,7 @@ case_ "option: replay --out is a FIFO" 2 "--out out.fifo: is a FIFO; expected a 
 case_ "option: replay --out under a file" 2 "--out a_file/decisions.csv: parent a_file is not a directory" -- replay --config good.toml --trace t.csv --out a_file/decisions.csv
 case_ "option: --out under a file" 2 "--out a_file/x: parent a_file is not a directory" -- run default.toml --duration 1 --out a_file/x
 case_ "option: --out name too long" 2 "--out n{250}: cannot create the staging directory n{250}.staging: File name too long" -- run default.toml --duration 1 --out "$(printf 'n%.0s' $(seq 250))"
+case_ "option: --out under /proc" 2 "--out /proc/cbsim-out: (cannot create the staging directory /proc/cbsim-out.staging|parent directory /proc is not writable)" -- run default.toml --duration 1 --out /proc/cbsim-out
 mkdir -p staged.staging && echo "notes" >staged.staging/notes.txt
 case_ "option: --out beside a foreign DIR.staging" 2 "--out staged: staged.staging \\(the staging folder of an export\\) exists and is not one cbsim left: holds 'notes.txt'" -- run default.toml --duration 1 --out staged
 grep -qx notes staged.staging/notes.txt || fail "the foreign staging folder was touched"
