@@ -304,20 +304,17 @@ TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
 }
 
 TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
-    namespace fs = std::filesystem;
     const ScratchDir scratch("cbsim_sim_export_size_test");
-    const fs::path& base = scratch.path;
-    const OneSecondRun one;
-    const cbsim::Run& run = one.run;
     EXPECT_EQ(saved_size_problem(kMaxScenarioFileBytes), "");
     const std::string toml(kMaxScenarioFileBytes + 1, '#');
-    const std::string err = write_run_folder(run, (base / "run").string(), toml);
+    const std::string err =
+        write_run_folder(OneSecondRun().run, (scratch.path / "run").string(), toml);
     EXPECT_NE(err.find("scenario.toml: the scenario saved again would be 67108865 bytes, more "
                        "than the 64 MiB a scenario file may have"),
               std::string::npos)
         << err;
-    EXPECT_FALSE(fs::exists(base / "run"));
-    EXPECT_FALSE(fs::exists(base / "run.staging"));
+    EXPECT_FALSE(std::filesystem::exists(scratch.path / "run"));
+    EXPECT_FALSE(std::filesystem::exists(scratch.path / "run.staging"));
 }
 
 TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {
