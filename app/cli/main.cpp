@@ -1,5 +1,6 @@
 // cbsim-cli: the headless front-end. Subcommands: run, replay, validate, keys.
 #include <CLI/CLI.hpp>
+#include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
 
 #include <unistd.h>
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
     // Past a file-size limit (RLIMIT_FSIZE) write() then fails with EFBIG, which the exports
     // report, instead of the process being killed by SIGXFSZ with a half-written temp file.
     std::signal(SIGXFSZ, SIG_IGN);
+    cbsim::remove_temp_files_on_signals();  // Ctrl-C while writing leaves no temp file
     CLI::App app{"cbsim-cli: headless circuit-breaker simulator"};
     app.set_version_flag("--version", std::string("cbsim-cli ") + cbsim::version_string);
     app.require_subcommand(0, 1);
@@ -24,13 +26,26 @@ int main(int argc, char** argv) {
     cbsim::cli::RunOptions run;
     CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario headless: KPIs, run folder");
     run_cmd->add_option("SCENARIO", run.scenario, "scenario TOML file")->required();
-    run_cmd->add_option("--duration", run.duration_s, "simulated seconds (overrides duration_s)");
+    run_cmd->add_option("--duration", run.duration_s, "simulated seconds (overrides duration_s)")
+        ->check(CLI::Validator(
+            [](const std::string& text) -> std::string {
+                if (!text.empty()) return {};  // the range is checked by run_run
+                return "must be a number of seconds in [1e-06, 10000000], got ''";
+            },
+            "SECONDS"));
     run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)")
         ->check(CLI::Validator(
             [](const std::string& text) -> std::string {
-                // CLI11 would wrap "-1" around to 2^64 - 1.
-                if (text.find_first_not_of("0123456789") == std::string::npos) return {};
-                return "must be an integer in [0, 18446744073709551615], got '" + text + "'";
+                // CLI11 would wrap "-1" around to 2^64 - 1 and cap larger values at it.
+                const std::string max = "18446744073709551615";
+                const std::size_t first = text.find_first_not_of('0');
+                const std::string digits = first == std::string::npos ? "0" : text.substr(first);
+                const bool in_range =
+                    digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
+                if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+                    in_range)
+                    return {};
+                return "must be an integer in [0, " + max + "], got '" + text + "'";
             },
             "UINT64"));
     run_cmd->add_option("--out", run.out, "run folder to write (must not be a file)");
@@ -41,7 +56,7 @@ int main(int argc, char** argv) {
     replay_cmd->add_option("--config", replay.config, "breaker file ([breaker] table)")->required();
     replay_cmd->add_option("--trace", replay.trace, "trace.csv: t_ms,outcome[,duration_ms]")
         ->required();
-    replay_cmd->add_option("--out", replay.out, "decisions.csv to write (default: stdout)");
+    replay_cmd->add_option("--out", replay.out, "decisions.csv to write (default or -: stdout)");
 
     cbsim::cli::ValidateOptions validate;
     CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario or breaker file");

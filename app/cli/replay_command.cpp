@@ -9,9 +9,19 @@
 #include <exception>
 #include <ostream>
 
+#include "output.hpp"
+
 namespace cbsim::cli {
 
 int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+    const bool to_stdout = options.out.empty() || options.out == "-";
+    if (!to_stdout) {
+        // Refused before any work: a directory, device, FIFO, read-only file or missing folder.
+        if (const std::string problem = check_output_file(options.out); !problem.empty()) {
+            err << "cbsim-cli replay: --out " << problem << '\n';
+            return 2;
+        }
+    }
     std::string csv;
     try {
         const BreakerConfig config = load_breaker_file(options.config);
@@ -24,10 +34,9 @@ int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& er
         err << "cbsim-cli replay: " << e.what() << '\n';
         return 1;
     }
-    if (options.out.empty()) {
+    if (to_stdout) {
         out << csv;
-        out.flush();
-        return out ? 0 : 1;
+        return finish_output(out, err, "replay", 0);
     }
     if (const std::string error = write_file_atomic(options.out, csv); !error.empty()) {
         err << "cbsim-cli replay: " << error << '\n';

@@ -11,6 +11,7 @@
 #include "cbsim/run.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/scenario_keys.hpp"
+#include "output.hpp"
 
 namespace cbsim::cli {
 
@@ -74,7 +75,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         }
         out << summary_text(run.summary());
         if (!options.out.empty()) out << "\nrun folder: " << options.out << "\n";
-        return 0;
+        return finish_output(out, err, "run", 0);
     } catch (const ConfigError& e) {
         err << "cbsim-cli run: " << options.scenario << ": " << e.what() << "\n";
         return 2;

@@ -4,9 +4,12 @@
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/scenario_io.hpp>
+#include <cbsim/text.hpp>
 
 #include <exception>
 #include <ostream>
+
+#include "output.hpp"
 
 namespace cbsim::cli {
 
@@ -25,8 +28,9 @@ void describe(const Scenario& s, std::ostream& out) {
     const auto count = [](std::size_t n, const char* one, const char* many) {
         return std::to_string(n) + " " + (n == 1 ? one : many);
     };
-    out << "scenario \"" << s.name << "\": " << count(s.services.size(), "service", "services")
-        << ", " << count(dependencies, "dependency", "dependencies") << " (" << breakers
+    out << "scenario \"" << printable(s.name, kMaxNameLength)
+        << "\": " << count(s.services.size(), "service", "services") << ", "
+        << count(dependencies, "dependency", "dependencies") << " (" << breakers
         << " with a breaker), " << count(s.timeline.size(), "timeline entry", "timeline entries")
         << ", " << s.duration_s << " s";
 }
@@ -35,16 +39,18 @@ void describe(const Scenario& s, std::ostream& out) {
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
     try {
-        if (detect_config_file_kind(options.file) == ConfigFileKind::breaker) {
-            const BreakerConfig config = load_breaker_file(options.file);
+        // Read once: the file may be a pipe (`validate <(...)`, /dev/stdin).
+        const std::string text = read_config_file(options.file);
+        if (detect_config_text_kind(text, options.file) == ConfigFileKind::breaker) {
+            const BreakerConfig config = parse_breaker_toml(text, options.file);
             out << options.file << ": ok, breaker preset " << to_string(config.preset()) << '\n';
-            return 0;
+            return finish_output(out, err, "validate", 0);
         }
-        const Scenario scenario = load_scenario_file(options.file);
+        const Scenario scenario = parse_scenario_toml(text, options.file);
         out << options.file << ": ok, ";
         describe(scenario, out);
         out << '\n';
-        return 0;
+        return finish_output(out, err, "validate", 0);
     } catch (const ConfigError& e) {
         err << "cbsim-cli validate: " << e.what() << '\n';
         return 2;

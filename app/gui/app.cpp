@@ -140,6 +140,11 @@ int App::run() {
         window_.end_frame();
         if (auto shot = window_.take_screenshot_result()) {
             std::printf("SCREENSHOT %s %s\n", shot->first.c_str(), shot->second ? "ok" : "failed");
+            if (!shot->second && shot->first == options_.screenshot_path) {
+                std::fprintf(stderr, "cbsim: --screenshot %s\n",
+                             window_.screenshot_error().c_str());
+                exit_code_ = 1;  // a runtime error: the PNG could not be written
+            }
             if (shot->first == pending_png_) {
                 if (shot->second) {
                     set_status("Saved the plots to " + shot->first, false);
@@ -172,7 +177,7 @@ int App::run() {
     }
     worker_.reset();
     std::printf("EXIT frames=%ld\n", frame_);
-    return 0;
+    return exit_code_;
 }
 
 // [SECTION] Commands from menus and shortcuts (export, PNG, save) -------------------------

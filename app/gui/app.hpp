@@ -75,6 +75,7 @@ class App {
     std::vector<std::unique_ptr<Panel>> panels_;  ///< every panel, in View-menu order
 
     long frame_ = 0;
+    int exit_code_ = 0;  ///< 1 once the --screenshot could not be written
     bool show_about_ = false;
     bool show_help_ = false;
     bool export_prompt_ = false;

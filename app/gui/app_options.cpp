@@ -1,5 +1,6 @@
 #include "app_options.hpp"
 
+#include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
 
 #include <charconv>
@@ -91,6 +92,9 @@ std::optional<AppOptions> parse_app_options(const std::vector<std::string>& args
         } else if (arg == "--screenshot") {
             if (i + 1 >= args.size()) return fail("--screenshot needs a PNG path");
             options.screenshot_path = args[++i];
+            // Refused before a window opens: a directory, device, FIFO, missing folder.
+            if (std::string problem = check_output_file(options.screenshot_path); !problem.empty())
+                return fail("--screenshot " + problem);
         } else if (arg == "--scenario") {
             if (i + 1 >= args.size()) return fail("--scenario needs a file");
             options.scenario_path = args[++i];

@@ -31,8 +31,13 @@ int main(int argc, char** argv) {
         std::fputs(message.c_str(), exit_code == 0 ? stdout : stderr);
         return exit_code;
     }
-    std::signal(SIGTERM, on_stop_signal);
-    std::signal(SIGINT, on_stop_signal);
+    // Without SA_RESTART: a blocking call (opening a FIFO nobody writes) returns EINTR, so the
+    // app stops on SIGTERM / Ctrl-C even then.
+    struct sigaction stop {};
+    stop.sa_handler = on_stop_signal;
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTERM, &stop, nullptr);
+    sigaction(SIGINT, &stop, nullptr);
     std::signal(SIGXFSZ, SIG_IGN);  // past a file-size limit, writes fail with EFBIG instead
     cbsim::gui::App app(std::move(*options), g_stop);
     return app.run();

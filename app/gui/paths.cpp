@@ -1,5 +1,8 @@
 #include "paths.hpp"
 
+#include <cbsim/text.hpp>
+
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -24,10 +27,17 @@ std::string asset_dir() {
 
 std::string file_stem(const std::string& scenario_name) {
     std::string name;
-    for (const char c : scenario_name) {
+    for (std::size_t i = 0; i < scenario_name.size();) {
+        const char c = scenario_name[i];
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '-' || c == '_';
-        name += ok ? c : '-';
+        const std::size_t n = ok ? 1 : utf8_sequence_length(scenario_name, i);
+        if (name.size() + std::max<std::size_t>(n, 1) > kMaxFileStemBytes) break;
+        if (n == 0)
+            name += '-';
+        else
+            name.append(scenario_name, i, n);
+        i += std::max<std::size_t>(n, 1);
     }
     if (name.empty()) name = "run";
     return name;

@@ -1,6 +1,7 @@
 // paths.hpp: where the app reads assets and writes exports and scenarios.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace cbsim::gui {
@@ -15,7 +16,13 @@ namespace cbsim::gui {
 /// expected. No absolute path is compiled in.
 std::string asset_dir();
 
-/// A scenario name as a file name: letters, digits, '-' and '_' kept, anything else '-'.
+/// The longest file_stem: with the time stamp, "-plots.png", ".staging" and the temp-file
+/// suffixes the names stay far below NAME_MAX (255 bytes).
+inline constexpr std::size_t kMaxFileStemBytes = 96;
+
+/// A scenario name as a file name: ASCII letters, digits, '-' and '_' and valid UTF-8
+/// characters kept, any other byte '-'; cut to at most kMaxFileStemBytes bytes at a character
+/// boundary; "run" when nothing is left.
 std::string file_stem(const std::string& scenario_name);
 
 /// `base`/<scenario name>-<YYYYmmdd-HHMMSS>, with -2, -3 ... if that exists already.

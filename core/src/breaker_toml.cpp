@@ -82,6 +82,13 @@ std::string check_param_value(const ParamSpec& spec, double value) {
     return {};
 }
 
+std::string check_integer_value(const ParamSpec& spec, std::int64_t value) {
+    std::string problem = check_param_value(spec, static_cast<double>(value));
+    const std::string shown = number(static_cast<double>(value));
+    if (problem.rfind(shown, 0) == 0) problem.replace(0, shown.size(), text::integer(value));
+    return problem;
+}
+
 // [SECTION] Reading ----------------------------------------------------------------------------
 
 namespace {
@@ -208,17 +215,25 @@ class Reader {
         }
     }
 
+    /// An integer from the file, refused with its own digits when out of range.
+    double exact(const ParamSpec& spec, const std::string& key, const toml::node& node,
+                 std::int64_t value) const {
+        if (std::string problem = check_integer_value(spec, value); !problem.empty())
+            fail(node, key, problem);
+        return static_cast<double>(value);
+    }
+
     double value_of(const ParamSpec& spec, const std::string& key, const toml::node& node) const {
         const std::string expected = "expected " + describe_allowed(spec);
         switch (spec.kind) {
             case ParamKind::integer:
-                if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
+                if (const auto* v = node.as_integer()) return exact(spec, key, node, v->get());
                 if (const auto* f = node.as_floating_point()) {
                     fail(node, key, number(f->get()) + " is not an integer; " + expected);
                 }
                 break;
             case ParamKind::real:
-                if (const auto* v = node.as_integer()) return static_cast<double>(v->get());
+                if (const auto* v = node.as_integer()) return exact(spec, key, node, v->get());
                 if (const auto* f = node.as_floating_point()) {
                     if (!std::isfinite(f->get()))
                         fail(node, key, number(f->get()) + " is not allowed; " + expected);

@@ -11,6 +11,7 @@
 //   [extras]                    # probe_timeout_ms, open_jitter, ... (off by default)
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -51,5 +52,8 @@ std::string describe_allowed(const ParamSpec& spec);
 /// Empty if `value` is allowed for `spec` (finite, integral for integers, in range, a valid
 /// choice index), else a message naming the value and the allowed range or choices.
 std::string check_param_value(const ParamSpec& spec, double value);
+/// check_param_value for an integer as read from a file: the message shows `value` itself, not
+/// its nearest double (9223372036854775807, not ...808).
+std::string check_integer_value(const ParamSpec& spec, std::int64_t value);
 
 }  // namespace cbsim::detail

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cbsim/error.hpp"
+#include "cbsim/text.hpp"
 
 namespace cbsim {
 
@@ -33,25 +34,6 @@ std::vector<std::string_view> split(std::string_view line) {
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
-    return out;
-}
-
-/// `s` fit for a one-line message: control and non-ASCII bytes as \xNN, at most 60 bytes.
-std::string printable(std::string_view s) {
-    constexpr std::size_t kMax = 60;
-    std::string out;
-    for (std::size_t i = 0; i < s.size() && i < kMax; ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            static constexpr char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-        }
-    }
-    if (s.size() > kMax) out += "...";
     return out;
 }
 

@@ -66,5 +66,23 @@ TEST(AppOptions, BadValuesExitTwoWithTheRange) {
     EXPECT_NE(msg.find("--bogus"), std::string::npos);
 }
 
+TEST(AppOptions, AScreenshotPathThatCannotBeWrittenIsRefused) {
+    std::string msg;
+    int code = -1;
+    EXPECT_FALSE(parse({"--screenshot", "/no/such/dir/shot.png"}, &msg, &code));
+    EXPECT_EQ(code, 2);
+    EXPECT_EQ(msg.rfind("cbsim: --screenshot /no/such/dir/shot.png: parent directory /no/such/dir "
+                        "does not exist\n",
+                        0),
+              0u)
+        << msg;
+    EXPECT_FALSE(parse({"--screenshot", "/tmp"}, &msg, &code));
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(msg.find("--screenshot /tmp: is a directory; expected a regular file"),
+              std::string::npos)
+        << msg;
+    EXPECT_TRUE(parse({"--screenshot", "/tmp/cbsim-shot-test.png"}, &msg, &code));
+}
+
 }  // namespace
 }  // namespace cbsim::gui

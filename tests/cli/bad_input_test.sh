@@ -71,6 +71,8 @@ scen huge_rate 's/^rate_rps = 10$/rate_rps = 1e12/'
 case_ "scenario: absurd rate" 2 "huge_rate.toml:6: key 'traffic.rate_rps'.*out of range" -- validate huge_rate.toml
 scen huge_instances 's/^capacity = 10$/capacity = 10\ninstances = 1000000000/'
 case_ "scenario: absurd instances" 2 "huge_instances.toml:11: key 'service\[0\].instances'.*out of range" -- validate huge_instances.toml
+scen int64_queue 's/^capacity = 10$/capacity = 10\nqueue_limit = 9223372036854775807/'
+case_ "scenario: int64 max queue_limit" 2 "int64_queue.toml:11: key 'service\\[0\\].queue_limit': 9223372036854775807 is out of range" -- validate int64_queue.toml
 scen huge_queue 's/^capacity = 10$/capacity = 10\nqueue_limit = 100000000000/'
 case_ "scenario: absurd queue_limit" 2 "huge_queue.toml:11: key 'service\[0\].queue_limit'" -- validate huge_queue.toml
 scen zero_resolution 's/^duration_s = 10$/duration_s = 10\nresolution_ms = 0/'
@@ -99,6 +101,10 @@ scen bad_name 's/^name = "B"$/name = "B,C"/; s/^target = "B"$/target = "B,C"/'
 case_ "scenario: comma in a service name" 2 "bad_name.toml:20: key 'service\[1\].name'.*not a valid name" -- validate bad_name.toml
 scen long_name "s/^name = \"A\"$/name = \"$(printf 'A%.0s' $(seq 100000))\"/"
 case_ "scenario: 100 kB service name" 2 "long_name.toml:9: key 'service\[0\].name': is 100000 bytes long" -- validate long_name.toml
+scen esc_name 's/^name = "B"$/name = "B\\u001b[2J"/; s/^target = "B"$/target = "B\\u001b[2J"/'
+case_ "scenario: escape sequence in a service name" 2 "esc_name.toml:20: key 'service\\[1\\].name': \"B\\\\x1b\\[2J\" is not a valid name" -- validate esc_name.toml
+scen esc_key 's/^capacity = 10$/"cap\\u0007" = 10/'
+case_ "scenario: control character in a key" 2 "esc_key.toml:10: key 'service\\[0\\].cap\\\\x07': unknown key" -- validate esc_key.toml
 scen unknown_target 's/^target = "B"$/target = "C"/'
 case_ "scenario: dependency on a missing service" 2 "unknown_target.toml:13: key 'service\[0\].dependency\[0\].target'" -- validate unknown_target.toml
 scen cycle 's/^failure_rate = 0.1$/failure_rate = 0.1\n[[service.dependency]]\ntarget = "A"/'
@@ -115,6 +121,8 @@ timeline tl_nan 1 B.failure_rate nan
 case_ "scenario: timeline NaN value" 2 "tl_nan.toml:25: key 'timeline\[0\].value': nan is not allowed" -- validate tl_nan.toml
 timeline tl_path 1 B.nope 0.5
 case_ "scenario: timeline unknown path" 2 "tl_path.toml:24: key 'timeline\[0\].set'" -- validate tl_path.toml
+timeline tl_bool 1 B.failure_rate true
+case_ "scenario: timeline true for a number" 2 "tl_bool.toml:25: key 'timeline\\[0\\].value': B.failure_rate: \"true\" is not allowed; expected a number in \\[0, 1\\]" -- validate tl_bool.toml
 timeline tl_range 1 B.failure_rate 7
 case_ "scenario: timeline value out of range" 2 "tl_range.toml:25: key 'timeline\[0\].value'" -- validate tl_range.toml
 : >empty.toml
@@ -135,6 +143,8 @@ br br_negative '[breaker]\ntimeout_ms = -5\n'
 case_ "breaker: negative duration" 2 "br_negative.toml:2: key 'breaker.timeout_ms': -5 is out of range" -- validate br_negative.toml
 br br_huge '[breaker]\nmax_requests = 99999999999\n'
 case_ "breaker: absurd size" 2 "br_huge.toml:2: key 'breaker.max_requests'.*out of range" -- validate br_huge.toml
+br br_int64 '[breaker]\nmax_requests = 9223372036854775807\n'
+case_ "breaker: int64 max" 2 "br_int64.toml:2: key 'breaker.max_requests': 9223372036854775807 is out of range" -- validate br_int64.toml
 br br_buckets '[breaker]\nbucket_period_ms = 1\ninterval_ms = 1000000000\n'
 case_ "breaker: a billion rolling buckets" 2 "br_buckets.toml:3: key 'breaker.interval_ms'.*at most 100000" -- validate br_buckets.toml
 br br_type '[breaker]\ntimeout_ms = "10s"\n'
@@ -202,7 +212,21 @@ mkdir -p mine && echo "notes" >mine/notes.txt
 case_ "option: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a run export" -- run default.toml --duration 1 --out mine
 grep -qx notes mine/notes.txt || fail "the refused folder was touched"
 case_ "option: --out is the current directory" 2 "--out \.: is the current directory" -- run default.toml --duration 1 --out .
-case_ "option: replay --out in a missing folder" 1 "no/decisions.csv" -- replay --config good.toml --trace t.csv --out no/decisions.csv
+case_ "option: replay --out in a missing folder" 2 "--out no/decisions.csv: parent directory no does not exist" -- replay --config good.toml --trace t.csv --out no/decisions.csv
+case_ "option: replay --out is a directory" 2 "--out folder.toml: is a directory; expected a regular file" -- replay --config good.toml --trace t.csv --out folder.toml
+mkfifo out.fifo
+case_ "option: replay --out is a FIFO" 2 "--out out.fifo: is a FIFO; expected a regular file" -- replay --config good.toml --trace t.csv --out out.fifo
+[ -p out.fifo ] || fail "the FIFO was replaced"
+case_ "option: replay --out under a file" 2 "--out a_file/decisions.csv: parent a_file is not a directory" -- replay --config good.toml --trace t.csv --out a_file/decisions.csv
+case_ "option: --out under a file" 2 "--out a_file/x: parent a_file is not a directory" -- run default.toml --duration 1 --out a_file/x
+case_ "option: --out name too long" 2 "--out n{250}: cannot create the staging directory n{250}.staging: File name too long" -- run default.toml --duration 1 --out "$(printf 'n%.0s' $(seq 250))"
+case_ "option: --out under /proc" 2 "--out /proc/cbsim-out: (cannot create the staging directory /proc/cbsim-out.staging|parent directory /proc is not writable)" -- run default.toml --duration 1 --out /proc/cbsim-out
+mkdir -p staged.staging && echo "notes" >staged.staging/notes.txt
+case_ "option: --out beside a foreign DIR.staging" 2 "--out staged: staged.staging \\(the staging folder of an export\\) exists and is not one cbsim left: holds 'notes.txt'" -- run default.toml --duration 1 --out staged
+grep -qx notes staged.staging/notes.txt || fail "the foreign staging folder was touched"
+case_ "option: --seed 2^64" 2 "--seed: must be an integer in \\[0, 18446744073709551615\\], got '18446744073709551616'" -- run default.toml --seed 18446744073709551616
+case_ "option: --duration ''" 2 "--duration: must be a number of seconds" -- run default.toml --duration ''
+case_ "option: --duration 1e-7" 2 "--duration 1e-07 is out of range; expected a number in \\[1e-06, 10000000\\] \\(seconds\\)" -- run default.toml --duration 1e-7
 case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
 
 [ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }

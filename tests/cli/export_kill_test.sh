@@ -75,7 +75,7 @@ trial() {
     fail "$name: the folder holds neither the old nor the complete new export"
   fi
   [ "$writing" -eq 1 ] && [ "$state" = old ] && hits=$((hits + 1))
-  if [ -n "$(ls -A "$out" | grep -v -x -E 'timeseries.csv|services.csv|events.csv|scenario.toml|summary.json')" ]; then
+  if [ -n "$(ls -A "$out" | grep -v -x -E 'timeseries.csv|services.csv|events.csv|scenario.toml|summary.json|\.cbsim-run')" ]; then
     fail "$name: foreign entries inside the folder: $(ls -A "$out")"
   fi
   echo "  $name: reached=$reached staging_present=$writing -> $state export"

@@ -72,8 +72,9 @@ done
 expect 2 "--config" -- "$cli" replay --trace "$traces/grpc_style.csv"
 expect 2 "" -- "$cli" validate
 
-# Runtime error: the output cannot be written (exit 1), the old file is untouched.
-expect 1 "no_dir/decisions.csv" -- "$cli" replay --config "$traces/grpc_style.toml" \
+# An output that cannot be written is refused before the replay (exit 2); a bad config leaves
+# the old file untouched.
+expect 2 "no_dir/decisions.csv: parent directory .*no_dir does not exist" -- "$cli" replay --config "$traces/grpc_style.toml" \
   --trace "$traces/grpc_style.csv" --out "$work/no_dir/decisions.csv"
 echo "old" >"$work/keep.csv"
 "$cli" replay --config "$work/range.toml" --trace "$traces/grpc_style.csv" \

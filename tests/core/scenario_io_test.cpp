@@ -186,6 +186,32 @@ TEST(ScenarioIo, DefaultScenarioRoundTrips) {
     expect_round_trip(default_scenario());
 }
 
+TEST(ScenarioIo, TimelineBooleansSetOnlyBooleanSettings) {
+    Scenario sc = default_scenario();
+    std::string boolean_path;
+    for (const SettingSpec& spec : setting_specs(sc))
+        if (spec.kind == ParamKind::boolean && boolean_path.empty()) boolean_path = spec.path;
+    ASSERT_FALSE(boolean_path.empty()) << "the default scenario has no boolean setting";
+    const std::string base = scenario_to_toml(sc);
+    const auto entry = [](const std::string& path, const char* value) {
+        return "\n[[timeline]]\nat_s = 1\nset = \"" + path + "\"\nvalue = " + value + "\n";
+    };
+    // true for a boolean: loads (as 1), saves and loads back equal.
+    const Scenario on = parse_scenario_toml(base + entry(boolean_path, "true"), "on.toml");
+    ASSERT_EQ(on.timeline.size(), 1u);
+    EXPECT_EQ(on.timeline[0].value, SettingValue(1.0));
+    EXPECT_EQ(parse_scenario_toml(scenario_to_toml(on), "again.toml"), on);
+    // true for a number: refused, naming the allowed range.
+    try {
+        parse_scenario_toml(base + entry("B.failure_rate", "true"), "bad.toml");
+        ADD_FAILURE() << "true accepted for B.failure_rate";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "timeline[0].value");
+        EXPECT_THAT(e.message(),
+                    HasSubstr("B.failure_rate: \"true\" is not allowed; expected a number in"));
+    }
+}
+
 TEST(ScenarioIo, SavedTextIsCanonical) {
     const std::string text = scenario_to_toml(default_scenario());
     EXPECT_THAT(text, StartsWith("# cbsim scenario"));

@@ -8,6 +8,7 @@
 
 #include "cbsim/export.hpp"
 #include "cbsim/run.hpp"
+#include "cbsim/scenario_io.hpp"
 
 namespace cbsim {
 namespace {
@@ -73,6 +74,24 @@ TEST(SimExport, ARowHasAFieldForEveryHeaderColumn) {
         for (const std::string& line : l)
             ASSERT_EQ(fields(line), fields(l[0])) << line;
     }
+}
+
+TEST(SimExport, ANegativeZeroChangeReadsTheSameInEventsAndInTheReRun) {
+    Scenario sc = default_scenario();
+    sc.duration_s = 2.0;
+    sc.timeline.push_back({from_s(1), "B.failure_rate", -0.0});
+    cbsim::Run run(sc);
+    run.advance_to(from_s(2));
+    const std::string events = events_csv(run);
+    EXPECT_NE(events.find(",B.failure_rate,,0,0,set B.failure_rate\n"), std::string::npos)
+        << events;
+    EXPECT_EQ(events.find("-0"), std::string::npos) << events;
+    // The exported scenario, loaded again, gives the same events.
+    const Scenario again =
+        parse_scenario_toml(scenario_to_toml(run.exported_scenario()), "scenario.toml");
+    cbsim::Run rerun(again);
+    rerun.advance_to(from_s(2));
+    EXPECT_EQ(events_csv(rerun), events);
 }
 
 TEST(SimExport, PartialLastBucketIsExported) {
@@ -186,8 +205,11 @@ TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
     EXPECT_NE(slurp(base / "run" / "timeseries.csv"), old_ts);
     EXPECT_FALSE(fs::exists(base / "run.staging"));
     EXPECT_FALSE(fs::exists(base / "run.old"));
-    // A staging folder left by a killed export is cleared by the next one.
+    // Every export carries the marker.
+    EXPECT_TRUE(fs::is_regular_file(base / "run" / ".cbsim-run"));
+    // A staging folder left by a killed export (it carries the marker) is cleared by the next.
     fs::create_directory(base / "run.staging");
+    std::ofstream(base / "run.staging" / ".cbsim-run") << "cbsim run folder\n";
     std::ofstream(base / "run.staging" / "timeseries.csv") << "t_s,ed";
     ASSERT_EQ(write_run_folder(run, dir, "name = \"again\"\n"), "");
     EXPECT_FALSE(fs::exists(base / "run.staging"));
@@ -204,6 +226,95 @@ TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
               std::string::npos);
     EXPECT_EQ(check_run_folder((base / "fresh").string()), "");
     fs::remove_all(base);
+}
+
+/// A fresh folder under the temp directory, removed when the test ends.
+struct ScratchDir {
+    std::filesystem::path path;
+    explicit ScratchDir(const std::string& name)
+        : path(std::filesystem::temp_directory_path() / name) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+/// The default scenario run for one simulated second.
+struct OneSecondRun {
+    cbsim::Run run{default_scenario()};
+    OneSecondRun() { run.advance_to(from_s(1)); }
+};
+
+TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
+    namespace fs = std::filesystem;
+    const ScratchDir scratch("cbsim_sim_export_marker_test");
+    const fs::path& base = scratch.path;
+    const OneSecondRun one;
+    const cbsim::Run& run = one.run;
+    const std::string dir = (base / "run").string();
+    // A user's folder named DIR.staging, holding their files: refused, untouched.
+    fs::create_directory(base / "run.staging");
+    std::ofstream(base / "run.staging" / "timeseries.csv") << "mine";
+    std::string err = write_run_folder(run, dir, "name = \"x\"\n");
+    EXPECT_NE(err.find("run.staging (the staging folder of an export) exists and is not one cbsim "
+                       "left"),
+              std::string::npos)
+        << err;
+    EXPECT_EQ(err, check_run_folder(dir));
+    EXPECT_EQ(slurp(base / "run.staging" / "timeseries.csv"), "mine");
+    EXPECT_FALSE(fs::exists(base / "run"));
+    // A file named DIR.staging: refused, untouched.
+    fs::remove_all(base / "run.staging");
+    std::ofstream(base / "run.staging") << "a file";
+    err = write_run_folder(run, dir, "name = \"x\"\n");
+    EXPECT_NE(err.find("it is not a directory"), std::string::npos) << err;
+    EXPECT_EQ(slurp(base / "run.staging"), "a file");
+    fs::remove(base / "run.staging");
+    // An earlier export whose timeseries.csv the user replaced by a folder: refused, untouched.
+    ASSERT_EQ(write_run_folder(run, dir, "name = \"old\"\n"), "");
+    fs::remove(base / "run" / "timeseries.csv");
+    fs::create_directory(base / "run" / "timeseries.csv");
+    std::ofstream(base / "run" / "timeseries.csv" / "keep.txt") << "mine";
+    err = write_run_folder(run, dir, "name = \"x\"\n");
+    EXPECT_NE(err.find("'timeseries.csv' is not a regular file"), std::string::npos) << err;
+    EXPECT_EQ(slurp(base / "run" / "timeseries.csv" / "keep.txt"), "mine");
+    // A folder of run-file names without the marker, other than the five files: refused.
+    fs::remove_all(base / "run");
+    fs::create_directory(base / "run");
+    std::ofstream(base / "run" / "summary.json") << "{}";
+    err = check_run_folder(dir);
+    EXPECT_NE(err.find("not its marker .cbsim-run"), std::string::npos) << err;
+    // An export written before the marker existed (exactly the five files) is replaced.
+    for (const char* f : run_folder_files())
+        std::ofstream(base / "run" / f) << "old";
+    ASSERT_EQ(write_run_folder(run, dir, "name = \"new\"\n"), "");
+    EXPECT_EQ(slurp(base / "run" / "scenario.toml"), "name = \"new\"\n");
+    EXPECT_TRUE(fs::exists(base / "run" / ".cbsim-run"));
+    EXPECT_FALSE(fs::exists(base / "run.staging"));
+    // A run folder name past NAME_MAX is refused by check_run_folder, before any run.
+    err = check_run_folder((base / std::string(250, 'n')).string());
+    EXPECT_NE(err.find("cannot create the staging directory"), std::string::npos) << err;
+    EXPECT_NE(err.find("File name too long"), std::string::npos) << err;
+    // A parent that is a file is named as such.
+    err = check_run_folder((base / "run" / "summary.json" / "x").string());
+    EXPECT_NE(err.find("summary.json is not a directory"), std::string::npos) << err;
+}
+
+TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
+    const ScratchDir scratch("cbsim_sim_export_size_test");
+    EXPECT_EQ(saved_size_problem(kMaxScenarioFileBytes), "");
+    const std::string toml(kMaxScenarioFileBytes + 1, '#');
+    const std::string err =
+        write_run_folder(OneSecondRun().run, (scratch.path / "run").string(), toml);
+    EXPECT_NE(err.find("scenario.toml: the scenario saved again would be 67108865 bytes, more "
+                       "than the 64 MiB a scenario file may have"),
+              std::string::npos)
+        << err;
+    EXPECT_FALSE(std::filesystem::exists(scratch.path / "run"));
+    EXPECT_FALSE(std::filesystem::exists(scratch.path / "run.staging"));
 }
 
 TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {

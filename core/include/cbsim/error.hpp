@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "cbsim/text.hpp"
+
 namespace cbsim {
 
 class ConfigError : public std::runtime_error {
@@ -28,7 +30,9 @@ class ConfigError : public std::runtime_error {
   private:
     static std::string format(const std::string& file, int line, const std::string& key,
                               const std::string& message) {
-        std::string out = file.empty() ? std::string("<input>") : file;
+        // What came from a file or a command line is shown escaped and cut (printable): a
+        // control character never reaches the terminal, a 100 kB key never floods it.
+        std::string out = file.empty() ? std::string("<input>") : printable(file, 4096);
         if (line > 0) {
             out += ':';
             out += std::to_string(line);
@@ -36,10 +40,10 @@ class ConfigError : public std::runtime_error {
         out += ": ";
         if (!key.empty()) {
             out += "key '";
-            out += key;
+            out += printable(key, 200);
             out += "': ";
         }
-        out += message;
+        out += printable(message, 4096);
         return out;
     }
 

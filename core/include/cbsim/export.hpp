@@ -7,6 +7,7 @@
 //   events.csv      t_s,edge,instance,from,to,reason (transitions and applied changes)
 //   scenario.toml   the scenario with every applied change (text given by the caller)
 //   summary.json    the KPIs (summary.hpp)
+//   .cbsim-run      the marker: cbsim replaces or deletes only folders that carry it
 //
 // RFC 4180 CSV (fields quoted when they hold a comma, quote or line break; CRLF is not used:
 // lines end in "\n"), '.' decimal point, fixed formatting: t_s with 3 decimals (6 when the
@@ -42,9 +43,14 @@ bool write_services_csv(const Run& run, const CsvSink& sink);
 bool write_events_csv(const Run& run, const CsvSink& sink);
 
 /// Why `dir` cannot receive a run folder (empty if it can): it is a file, it or its parent is
-/// not writable, the parent does not exist, it is a mount point or the current directory, or
-/// it holds anything but the files of a run export (write_run_folder replaces the folder as a
-/// whole, so it never deletes other files). The message starts with `dir`.
+/// not writable, the parent does not exist or is not a directory, it is a mount point or the
+/// current directory, it is not an earlier export (write_run_folder replaces the folder as a
+/// whole, so it never deletes other files), "DIR.staging" exists and is not one cbsim left, or
+/// the staging folder cannot be created (a name past NAME_MAX, a path under /proc: proven by
+/// creating and removing it). An earlier export is a folder that is empty, or holds the marker
+/// ".cbsim-run" and only files of a run folder, all regular files, or (written before the
+/// marker existed) exactly the five files of a run folder as regular files. The message starts
+/// with `dir`. Takes the lock of write_run_folder while it looks.
 std::string check_run_folder(const std::string& dir);
 
 /// Writes the run folder `dir` so that it holds either its previous content or the complete
@@ -54,8 +60,10 @@ std::string check_run_folder(const std::string& dir);
 /// (replace_directory in atomic_file.hpp); the previous content is then deleted. Refuses what
 /// check_run_folder refuses. Returns an empty string on success, else a message naming the
 /// path and the reason; on failure DIR is untouched and the staging directory removed. A
-/// killed export can leave "DIR.staging" behind; the next export to DIR removes it.
-/// One export to a given DIR at a time.
+/// killed export can leave "DIR.staging" behind; the next export to DIR removes it (only when it
+/// carries the marker or is empty). Exports into one parent directory take turns: each holds an
+/// exclusive flock on the parent directory while it checks and writes, so of two exports to
+/// one DIR at once the second waits, then replaces the first one's export.
 std::string write_run_folder(const Run& run, const std::string& dir,
                              std::string_view scenario_toml);
 

@@ -34,6 +34,12 @@ inline constexpr std::size_t kMaxNameLength = 256;  ///< scenario and service na
 /// (duration_s <= 1e7) and small enough that seconds convert to microseconds exactly.
 inline constexpr double kMaxTimeSeconds = 1e9;
 
+/// Why a scenario's saved text of `bytes` bytes could not be loaded again (empty if it can):
+/// past kMaxScenarioFileBytes. The loader refuses such a scenario (its canonical text can be
+/// longer than the file it came from, e.g. inline timeline tables), and exports refuse to
+/// write such a scenario.toml, so every scenario file cbsim writes loads again.
+std::string saved_size_problem(std::size_t bytes);
+
 /// Reads and parses a scenario file. Throws ConfigError (an unreadable file included).
 Scenario load_scenario_file(const std::string& path);
 
@@ -54,9 +60,12 @@ enum class ConfigFileKind : std::uint8_t { scenario, breaker };
 /// Reads `path` and tells its kind: a breaker file when `breaker` is its only top-level key,
 /// else a scenario. Throws ConfigError when the file cannot be read or is not TOML.
 ConfigFileKind detect_config_file_kind(const std::string& path);
+/// The same for text already read (`file` names it in errors), so a pipe is read only once.
+ConfigFileKind detect_config_text_kind(std::string_view text, const std::string& file);
 
-/// Reads a whole file for the loaders: refuses directories, unreadable files and files past
-/// kMaxScenarioFileBytes with a ConfigError naming the path.
+/// Reads a whole file for the loaders, opening it once: a regular file or a pipe (a FIFO,
+/// `<(...)`, /dev/stdin); refuses directories, devices, sockets, unreadable files and files
+/// past kMaxScenarioFileBytes with a ConfigError naming the path.
 std::string read_config_file(const std::string& path);
 
 }  // namespace cbsim

@@ -111,5 +111,8 @@ KeyTable object_table(KeyTable table);
 /// are validate()'s), else "V is out of range; expected a number in [min, max]" (the one shape
 /// of range errors, shared with the breaker parameters).
 std::string check_key_value(const ScenarioKey& key, double value);
+/// The same for an integer as read from a file; the message shows `value` itself, not its
+/// nearest double (9223372036854775807, not ...808).
+std::string check_key_integer(const ScenarioKey& key, std::int64_t value);
 
 }  // namespace cbsim

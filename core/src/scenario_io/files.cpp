@@ -1,9 +1,12 @@
 // files.cpp: reading configuration files safely, loading and saving scenario files, and telling
 // a scenario from a lone [breaker] file.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include <toml++/toml.h>
@@ -15,29 +18,44 @@
 namespace cbsim {
 
 std::string read_config_file(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status))
-        detail::throw_config_error(
-            path, 0, "", "cannot read the file: " + (ec ? ec.message() : "it does not exist"));
-    if (fs::is_directory(status))
-        detail::throw_config_error(path, 0, "", "cannot read the file: it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        detail::throw_config_error(path, 0, "",
-                                   std::string("cannot read the file: ") + std::strerror(errno));
+    const auto refuse = [&](const std::string& why) {
+        detail::throw_config_error(path, 0, "", "cannot read the file: " + why);
+    };
+    const auto kind = [](mode_t mode) -> const char* {
+        if (S_ISDIR(mode)) return "it is a directory";
+        if (S_ISCHR(mode) || S_ISBLK(mode)) return "it is a device";
+        if (S_ISSOCK(mode)) return "it is a socket";
+        return nullptr;
+    };
+    // stat first, so a device is never opened; the opened file is checked again.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) refuse(std::strerror(errno));
+    if (const char* bad = kind(st.st_mode)) refuse(bad);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) refuse(std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    if (::fstat(fd, &st) != 0) refuse(std::strerror(errno));
+    if (const char* bad = kind(st.st_mode)) refuse(bad);
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) refuse("not a regular file or a pipe");
     std::string text;
     char buf[1 << 16];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        text.append(buf, static_cast<std::size_t>(in.gcount()));
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            refuse(std::strerror(errno));
+        }
+        if (n == 0) break;
+        text.append(buf, static_cast<std::size_t>(n));
         if (text.size() > kMaxScenarioFileBytes)
             detail::throw_config_error(path, 0, "",
                                        "the file is larger than " +
                                            std::to_string(kMaxScenarioFileBytes >> 20) +
                                            " MiB; not a configuration file");
     }
-    if (in.bad()) detail::throw_config_error(path, 0, "", "cannot read the file: read error");
     return text;
 }
 
@@ -50,7 +68,10 @@ std::string save_scenario_file(const Scenario& scenario, const std::string& path
 }
 
 ConfigFileKind detect_config_file_kind(const std::string& path) {
-    const std::string text = read_config_file(path);
+    return detect_config_text_kind(read_config_file(path), path);
+}
+
+ConfigFileKind detect_config_text_kind(std::string_view text, const std::string& path) {
     detail::check_nesting(text, path);
     toml::table root;
     try {

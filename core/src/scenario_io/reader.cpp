@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -147,9 +148,14 @@ class Reader {
                 continue;
             }
             switch (k.type) {
-                case KeyType::integer:
-                    k.set(object, static_cast<double>(integer(*n, key)));
+                case KeyType::integer: {
+                    // Checked here, as read: past 2^53 the double is another number.
+                    const std::int64_t i = integer(*n, key);
+                    if (std::string problem = check_key_integer(k, i); !problem.empty())
+                        fail(*n, key, problem);
+                    k.set(object, static_cast<double>(i));
                     break;
+                }
                 case KeyType::real:
                     k.set(object, real(*n, key));
                     break;
@@ -286,8 +292,17 @@ class Reader {
     Service read_service(const toml::table& t, const std::string& path);
     TimelineEntry read_timeline_entry(const toml::table& t, const std::string& path);
 
+    /// A timeline `value = true/false`: stored as 1/0, allowed only for a boolean setting.
+    struct BooleanValue {
+        std::string key;  ///< "timeline[3].value"
+        std::string set;  ///< the path it sets
+        bool value;
+        int line;
+    };
+
     const std::string& file_;
     std::map<std::string, int> lines_;
+    std::vector<BooleanValue> booleans_;
 };
 
 // [SECTION] Scenario tables --------------------------------------------------------------------
@@ -317,6 +332,15 @@ Scenario Reader::read(const toml::table& root) {
         // Only now, with every table's keys known, is the tree shallow enough to index.
         collect_lines(root, "", lines_);
         fail(line_for(problems[0].key), problems[0].key, problems[0].message);
+    }
+    for (const BooleanValue& b : booleans_) {
+        const std::optional<SettingSpec> spec = find_setting(sc, b.set);
+        if (!spec || spec->kind == ParamKind::boolean) continue;
+        // apply_setting words the refusal: '"true" is not allowed; expected a number in ...'.
+        Scenario copy = sc;
+        const std::string error =
+            apply_setting(copy, b.set, std::string(b.value ? "true" : "false"));
+        fail(b.line, b.key, error.empty() ? spec->path + ": expected a number" : error);
     }
     return sc;
 }
@@ -401,6 +425,7 @@ TimelineEntry Reader::read_timeline_entry(const toml::table& t, const std::strin
         e.value = text(value, key, 1024);
     } else if (const auto* b = value.as_boolean()) {
         e.value = b->get() ? 1.0 : 0.0;
+        booleans_.push_back({key, e.path, b->get(), line_of(value.source())});
     } else if (value.is_number()) {
         e.value = real(value, key);
     } else {
@@ -424,7 +449,17 @@ Scenario parse_scenario_toml(std::string_view text, const std::string& file) {
         detail::throw_config_error(file, line_of(e.source()), std::string(),
                                    "not valid TOML: " + std::string(e.description()));
     }
-    return Reader(file).read(root);
+    Scenario scenario = Reader(file).read(root);
+    if (std::string problem = saved_size_problem(scenario_to_toml(scenario).size());
+        !problem.empty())
+        detail::throw_config_error(file, 0, "timeline", problem + "; use fewer timeline entries");
+    return scenario;
+}
+
+std::string saved_size_problem(std::size_t bytes) {
+    if (bytes <= kMaxScenarioFileBytes) return {};
+    return "the scenario saved again would be " + std::to_string(bytes) + " bytes, more than the " +
+           std::to_string(kMaxScenarioFileBytes >> 20) + " MiB a scenario file may have";
 }
 
 }  // namespace cbsim

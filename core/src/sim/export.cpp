@@ -1,6 +1,8 @@
 // export.cpp: timeseries.csv, services.csv, events.csv and the run folder.
 #include "cbsim/export.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <type_traits>
 
 #include "cbsim/atomic_file.hpp"
+#include "cbsim/scenario_io.hpp"
 #include "sim/format.hpp"
 
 namespace cbsim {
@@ -242,14 +245,142 @@ std::filesystem::path normalise(const std::string& dir) {
     return p;
 }
 
-bool is_export_entry(const std::string& name) {
-    for (const char* f : kFiles) {
+/// The marker file of a run folder and of its staging folder: cbsim deletes or replaces only a
+/// folder that carries it (or an export written before it existed, see folder_problem).
+constexpr const char* kMarker = ".cbsim-run";
+constexpr std::string_view kMarkerText =
+    "cbsim run folder; replaced as a whole by the next export\n";
+
+bool is_run_file(const std::string& name) {
+    for (const char* f : kFiles)
         if (name == f) return true;
-        // A temp file of an interrupted write (AtomicFileWriter: ".NAME.tmp-XXXXXX").
-        const std::string tmp = std::string(".") + f + ".tmp-";
-        if (name.rfind(tmp, 0) == 0) return true;
-    }
     return false;
+}
+
+/// A temp file of an interrupted write (AtomicFileWriter: ".NAME.tmp-XXXXXX").
+bool is_temp_file(const std::string& name) {
+    for (const char* f : kFiles)
+        if (name.rfind(std::string(".") + f + ".tmp-", 0) == 0) return true;
+    return name.rfind(std::string(kMarker) + ".tmp-", 0) == 0;
+}
+
+/// Why the existing directory `dir` may not be deleted or replaced by an export (empty if it
+/// may): every entry must be a regular file of a run folder (in a staging folder also a temp
+/// file), and the folder must carry the marker, be empty, or hold exactly the five files of a
+/// run folder as regular files (an export written before the marker existed).
+std::string folder_problem(const std::filesystem::path& dir, bool staging) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    bool marker = false;
+    std::size_t run_files = 0, entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const bool regular = entry.symlink_status(ec).type() == fs::file_type::regular;
+        const bool known = is_run_file(name) || name == kMarker || (staging && is_temp_file(name));
+        if (!known) return "holds '" + name + "', which is not part of a run export";
+        if (!regular) return "its '" + name + "' is not a regular file, so not from a run export";
+        marker = marker || name == kMarker;
+        if (is_run_file(name)) ++run_files;
+        ++entries;
+    }
+    if (ec) return "cannot list the directory: " + ec.message();
+    if (marker || entries == 0) return {};
+    if (!staging && entries == std::size(kFiles) && run_files == entries) return {};
+    return "holds files named like a run export but not its marker " + std::string(kMarker);
+}
+
+/// Deletes a folder folder_problem accepted: the marker goes last, so a kill midway leaves a
+/// folder that is still recognised as ours.
+void remove_ours(const std::filesystem::path& dir) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(dir / kMarker, ec)) write_file_atomic((dir / kMarker).string(), kMarkerText);
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.path().filename() != kMarker) fs::remove(entry.path(), ec);
+    fs::remove(dir / kMarker, ec);
+    fs::remove(dir, ec);
+}
+
+/// An exclusive flock on the parent directory of a run folder, held while the folder is
+/// checked or written: two exports into one parent take turns (the second waits).
+class ParentLock {
+  public:
+    explicit ParentLock(const std::filesystem::path& parent)
+        : fd_(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+        if (fd_ >= 0)
+            while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+            }
+    }
+    ~ParentLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    ParentLock(const ParentLock&) = delete;
+    ParentLock& operator=(const ParentLock&) = delete;
+
+  private:
+    int fd_;
+};
+
+std::filesystem::path parent_of(const std::filesystem::path& target) {
+    const std::filesystem::path parent = target.parent_path();
+    return parent.empty() ? "." : parent;
+}
+
+std::filesystem::path staging_of(const std::filesystem::path& target) {
+    return target.parent_path() / (target.filename().string() + ".staging");
+}
+
+/// check_run_folder without the lock (the caller holds it).
+std::string check_locked(const std::string& dir, const std::filesystem::path& target) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path parent = parent_of(target);
+    const auto status = fs::symlink_status(target, ec);
+    if (fs::exists(status)) {
+        if (!fs::is_directory(status)) return dir + ": exists and is not a directory";
+        if (::access(target.c_str(), W_OK) != 0)
+            return dir + ": directory is not writable: " + std::strerror(errno);
+        struct stat self {
+        }, up{};
+        if (::stat(target.c_str(), &self) == 0 && ::stat(parent.c_str(), &up) == 0 &&
+            (self.st_dev != up.st_dev || self.st_ino == up.st_ino)) {
+            return dir + ": is a mount point or a root; export into a folder inside it";
+        }
+        if (fs::equivalent(target, fs::current_path(ec), ec))
+            return dir + ": is the current directory; export into a folder inside it";
+        if (std::string problem = folder_problem(target, false); !problem.empty()) {
+            return dir + ": " + problem +
+                   "; export into a new folder, an empty one or one that holds only an earlier "
+                   "export";
+        }
+    }
+    struct stat up {};
+    if (::stat(parent.c_str(), &up) != 0)
+        return dir + ": parent directory " + parent.string() + " does not exist";
+    if (!S_ISDIR(up.st_mode)) return dir + ": parent " + parent.string() + " is not a directory";
+    if (::access(parent.c_str(), W_OK) != 0) {
+        return dir + ": parent directory " + parent.string() +
+               " is not writable: " + std::strerror(errno);
+    }
+    const fs::path staging = staging_of(target);
+    const auto staging_status = fs::symlink_status(staging, ec);
+    if (fs::exists(staging_status)) {
+        std::string problem = fs::is_directory(staging_status)
+                                  ? folder_problem(staging, true)
+                                  : std::string("it is not a directory");
+        if (!problem.empty()) {
+            return dir + ": " + staging.string() +
+                   " (the staging folder of an export) exists and is not one cbsim left: " +
+                   problem + "; move it away";
+        }
+    } else {
+        // Prove the staging folder can be made (a name past NAME_MAX, a path under /proc).
+        if (::mkdir(staging.c_str(), 0755) != 0)
+            return dir + ": cannot create the staging directory " + staging.string() + ": " +
+                   std::strerror(errno);
+        ::rmdir(staging.c_str());
+    }
+    return {};
 }
 
 }  // namespace
@@ -279,62 +410,35 @@ bool write_events_csv(const Run& run, const CsvSink& sink) {
 }
 
 std::string check_run_folder(const std::string& dir) {
-    namespace fs = std::filesystem;
     if (dir.empty()) return "the run folder name is empty";
-    std::error_code ec;
-    const fs::path target = normalise(dir);
-    fs::path parent = target.parent_path();
-    if (parent.empty()) parent = ".";
-    const auto status = fs::symlink_status(target, ec);
-    if (fs::exists(status)) {
-        if (!fs::is_directory(status)) return dir + ": exists and is not a directory";
-        if (::access(target.c_str(), W_OK) != 0)
-            return dir + ": directory is not writable: " + std::strerror(errno);
-        struct stat self {
-        }, up{};
-        if (::stat(target.c_str(), &self) == 0 && ::stat(parent.c_str(), &up) == 0 &&
-            (self.st_dev != up.st_dev || self.st_ino == up.st_ino)) {
-            return dir + ": is a mount point or a root; export into a folder inside it";
-        }
-        if (fs::equivalent(target, fs::current_path(ec), ec))
-            return dir + ": is the current directory; export into a folder inside it";
-        for (const auto& entry : fs::directory_iterator(target, ec)) {
-            const std::string name = entry.path().filename().string();
-            if (!is_export_entry(name)) {
-                return dir + ": holds '" + name +
-                       "', which is not part of a run export; export into a new folder, an "
-                       "empty one or one that holds only an earlier export";
-            }
-        }
-        if (ec) return dir + ": cannot list the directory: " + ec.message();
-    }
-    if (!fs::is_directory(parent, ec))
-        return dir + ": parent directory " + parent.string() + " does not exist";
-    if (::access(parent.c_str(), W_OK) != 0) {
-        return dir + ": parent directory " + parent.string() +
-               " is not writable: " + std::strerror(errno);
-    }
-    return {};
+    const std::filesystem::path target = normalise(dir);
+    ParentLock lock(parent_of(target));
+    return check_locked(dir, target);
 }
 
 std::string write_run_folder(const Run& run, const std::string& dir,
                              std::string_view scenario_toml) {
     namespace fs = std::filesystem;
-    if (std::string problem = check_run_folder(dir); !problem.empty()) return problem;
+    if (dir.empty()) return "the run folder name is empty";
     const fs::path target = normalise(dir);
-    fs::path parent = target.parent_path();
-    if (parent.empty()) parent = ".";
+    ParentLock lock(parent_of(target));
+    if (std::string problem = check_locked(dir, target); !problem.empty()) return problem;
+    // scenario.toml must load again (the loader's size limit).
+    if (std::string problem = saved_size_problem(scenario_toml.size()); !problem.empty())
+        return dir + ": scenario.toml: " + problem;
     std::error_code ec;
     const bool replace = fs::exists(target, ec);
-    const fs::path staging = parent / (target.filename().string() + ".staging");
-    fs::remove_all(staging, ec);  // left by an export that was killed
+    const fs::path staging = staging_of(target);
+    if (fs::exists(staging, ec)) remove_ours(staging);  // left by an export that was killed
     if (!fs::create_directory(staging, ec))
         return dir + ": cannot create the staging directory " + staging.string() + ": " +
                ec.message();
     auto fail = [&](const std::string& e) {
-        fs::remove_all(staging, ec);
+        remove_ours(staging);
         return dir + ": " + e;
     };
+    if (std::string e = write_file_atomic((staging / kMarker).string(), kMarkerText); !e.empty())
+        return fail(e);
     // Streamed one file at a time: a long run's CSV text is never held whole.
     using Writer = bool (*)(const Run&, const CsvSink&);
     const Writer csv[] = {write_timeseries_csv, write_services_csv, write_events_csv};
@@ -349,7 +453,8 @@ std::string write_run_folder(const Run& run, const std::string& dir,
             file.write(summary_json(run.summary()));
         if (std::string e = file.commit(); !e.empty()) return fail(e);
     }
-    std::string e = replace ? replace_directory(staging.string(), target.string())
+    const auto drop_old = [](const std::string& old) { remove_ours(old); };
+    std::string e = replace ? replace_directory(staging.string(), target.string(), drop_old)
                             : publish_directory(staging.string(), target.string());
     if (!e.empty()) return fail(e);
     return {};

@@ -27,7 +27,9 @@ namespace cbsim {
 
 std::string to_string(const SettingValue& value) {
     if (const auto* s = std::get_if<std::string>(&value)) return *s;
-    return text::shortest(std::get<double>(value));
+    // -0 as "0", as the scenario writer spells it, so a re-run of an export shows the same text.
+    const double v = std::get<double>(value);
+    return text::shortest(v == 0.0 ? 0.0 : v);
 }
 
 SimTime Scenario::duration() const {

@@ -380,4 +380,9 @@ std::string check_key_value(const ScenarioKey& key, double value) {
         ParamSpec{key.name, key.kind(), key.min, key.max, key.choices, key.help}, value);
 }
 
+std::string check_key_integer(const ScenarioKey& key, std::int64_t value) {
+    return detail::check_integer_value(
+        ParamSpec{key.name, key.kind(), key.min, key.max, key.choices, key.help}, value);
+}
+
 }  // namespace cbsim

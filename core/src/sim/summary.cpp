@@ -1,6 +1,8 @@
 // summary.cpp: summary.json and the terminal table.
 #include "cbsim/summary.hpp"
 
+#include "cbsim/scenario_io.hpp"
+#include "cbsim/text.hpp"
 #include "sim/format.hpp"
 
 namespace cbsim {
@@ -128,7 +130,7 @@ std::string summary_json(const Summary& s) {
 
 std::string summary_text(const Summary& s) {
     std::string out;
-    out += "scenario      " + s.scenario + "\n";
+    out += "scenario      " + printable(s.scenario, kMaxNameLength) + "\n";
     out += "seed          " + std::to_string(s.seed) + "\n";
     out += "simulated     " + fmt::fixed(s.duration_s, 3) + " s, " + std::to_string(s.requests) +
            " requests, " + std::to_string(s.events_processed) + " events\n";
