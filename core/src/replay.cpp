@@ -171,15 +171,27 @@ Trace load_trace(const std::string& path) {
 std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
     std::vector<Decision> out(trace.rows.size());
     std::vector<Permit> permits(trace.rows.size());
+    std::vector<Outcome> outcomes(trace.rows.size());
+    std::vector<SimTime> durations(trace.rows.size());
     // Pending completions by (end time, row index): the same instant completes in start order.
     using Pending = std::pair<SimTime, std::size_t>;
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending;
 
-    auto complete_until = [&](SimTime t) {  // every completion at or before t
-        while (!pending.empty() && pending.top().first <= t) {
+    // Every completion and timed transition at or before t, in time order; at one instant the
+    // completions come first (their calls were admitted before the timer was armed).
+    auto complete_until = [&](SimTime t) {
+        while (true) {
+            const std::optional<SimTime> due = breaker.next_timed_transition();
+            const bool completion = !pending.empty() && pending.top().first <= t &&
+                                    (!due || pending.top().first <= *due);
+            if (!completion) {
+                if (!due || *due > t) return;
+                breaker.fire_timers(*due);
+                continue;
+            }
             const auto [end, i] = pending.top();
             pending.pop();
-            breaker.record(permits[i], trace.rows[i].outcome, trace.rows[i].duration, end);
+            breaker.record(permits[i], outcomes[i], durations[i], end);
             out[i].state = breaker.state(end);
             out[i].state_at = end;
         }
@@ -197,8 +209,13 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
             continue;
         }
         permits[i] = a.permit;
-        pending.emplace(row.at + row.duration, i);
-        if (row.duration == 0) complete_until(row.at);  // completes at once
+        // The preset's own call timeout cuts a call that lasts as long or longer.
+        const SimTime limit = breaker.call_timeout();
+        const bool cut = limit > 0 && row.duration >= limit;
+        outcomes[i] = cut ? Outcome::timeout : row.outcome;
+        durations[i] = cut ? limit : row.duration;
+        pending.emplace(row.at + durations[i], i);
+        if (durations[i] == 0) complete_until(row.at);  // completes at once
     }
     while (!pending.empty())
         complete_until(pending.top().first);
@@ -233,7 +250,9 @@ std::string decisions_csv(const Trace& trace, const std::vector<Decision>& decis
         out += format_ms(row.at);
         out += ',';
         out += to_string(row.outcome);
-        out += decisions[i].allowed ? ",allowed," : ",rejected,";
+        out += decisions[i].allowed                            ? ",allowed,"
+               : decisions[i].rejection == Rejection::capacity ? ",capacity,"
+                                                               : ",rejected,";
         out += to_string(decisions[i].state);
         if (trace.has_duration) {
             out += ',';

@@ -197,6 +197,41 @@ TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
     EXPECT_NE(std::get<double>(s->value), std::get<double>(*get_setting(snap.live, spec->path)));
 }
 
+TEST(BreakerPanel, ShowsOpossumsKeys) {
+    ImGuiHarness ui;
+    BreakerPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(460, 780));
+    Snapshot snap = make_snapshot();
+    bool found = false;
+    for (Service& svc : snap.live.services) {
+        for (Dependency& d : svc.dependencies) {
+            if (svc.name + "->" + d.target != "A->B") continue;
+            d.breaker = BreakerConfig::defaults(Preset::opossum);
+            found = true;
+        }
+    }
+    ASSERT_TRUE(found);
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_EQ(panel.edge(), "A->B");
+    for (const char* key :
+         {"timeout_ms", "error_threshold_percentage", "reset_timeout_ms",
+          "rolling_count_timeout_ms", "rolling_count_buckets", "volume_threshold", "capacity"}) {
+        EXPECT_TRUE(rects.rects.count(std::string("A->B.breaker.") + key)) << key;
+    }
+    EXPECT_TRUE(find_setting(snap.live, "A->B.breaker.allow_warm_up"));
+    ASSERT_TRUE(rects.rects.count("A->B.breaker.reset_timeout_ms"));
+    drag(ui, rects.rects["A->B.breaker.reset_timeout_ms"], 0.5f, draw);
+    const SetSetting* s = last_setting(log, "A->B.breaker.reset_timeout_ms");
+    ASSERT_NE(s, nullptr);
+    EXPECT_GE(std::get<double>(s->value), 1.0);
+    EXPECT_LE(std::get<double>(s->value), 86400000.0);
+}
+
 TEST(EventsAndPlots, DrawWithoutARunAndSendNothing) {
     ImGuiHarness ui;
     TimeView view;

@@ -32,6 +32,13 @@ for name in grpc_style fixed_window reanchor every_third half_open_durations sta
     || fail "replay --out $name exited $?"
   cmp -s "$work/$name.csv" "$traces/$name.expected.csv" || fail "--out of $name differs"
 done
+# opossum traces (the library's own decisions): stdout reproduces them row for row.
+for toml in "$traces"/opossum_*.toml; do
+  name=$(basename "$toml" .toml)
+  "$cli" replay --config "$toml" --trace "$traces/$name.csv" >"$work/$name.stdout" \
+    || fail "replay $name exited $?"
+  cmp -s "$work/$name.stdout" "$traces/$name.expected.csv" || fail "stdout of $name differs"
+done
 ls -A "$work" | grep -q '^\.' && fail "temporary files left in $work"
 
 # Bad traces: exit 2, the message names the file and the line.

@@ -16,6 +16,8 @@
 //   silent_probe        a 60 s probe keeps plain gobreaker half-open, rejecting everything.
 //   silent_probe_timeout  the same with extras.probe_timeout_ms = 2000: failed at 3001,
 //                       open until 4001, closed by the probe at 4002; the late success dropped.
+// and the opossum traces (opossum_*), whose expected decisions and transitions come from
+// running opossum 10.0.0 itself (see the OpossumParity section).
 #include "breaker_test_util.hpp"
 
 #include <cbsim/error.hpp>
@@ -58,6 +60,53 @@ INSTANTIATE_TEST_SUITE_P(Gobreaker, ParityTrace,
                                            "half_open_durations", "stale_generation", "rolling",
                                            "excluded", "defaults", "silent_probe",
                                            "silent_probe_timeout"));
+
+// [SECTION] opossum traces -----------------------------------------------------------------
+
+// Each opossum_<name> trace was run through opossum 10.0.0 itself (Node, fake timers): its
+// .expected.csv holds the library's decisions (a semaphore-locked call as `capacity`) and the
+// state right after each call's result, its .transitions.csv every transition the library
+// emitted until the horizon, timer-driven ones included.
+struct OpossumTrace {
+    const char* name;
+    std::int64_t horizon_ms;  // the library's clock ran to here
+};
+
+class OpossumParity : public ::testing::TestWithParam<OpossumTrace> {};
+
+TEST_P(OpossumParity, DecisionsAndTransitionsAreTheLibrarys) {
+    const std::string name = std::string("opossum_") + GetParam().name;
+    const BreakerConfig config = load_breaker_file(data(name + ".toml"));
+    ASSERT_EQ(config.preset(), Preset::opossum);
+    const Trace trace = load_trace(data(name + ".csv"));
+    const auto breaker = make_breaker(config);
+    std::string transitions = "t_ms,from,to\n";
+    breaker->set_transition_sink([&](const Transition& t) {
+        transitions += format_ms(t.at) + "," + to_string(t.from) + "," + to_string(t.to) + "\n";
+    });
+    EXPECT_EQ(decisions_csv(trace, replay(*breaker, trace)), read(data(name + ".expected.csv")));
+    const SimTime horizon = from_ms(GetParam().horizon_ms);
+    while (const auto due = breaker->next_timed_transition()) {
+        if (*due > horizon) break;
+        breaker->fire_timers(*due);
+    }
+    EXPECT_EQ(transitions, read(data(name + ".transitions.csv")));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Opossum, OpossumParity,
+    ::testing::Values(
+        OpossumTrace{"capacity_halfopen_trial_locked", 1100},
+        OpossumTrace{"capacity_semaphore", 1200}, OpossumTrace{"ieee_rounding_55", 300},
+        OpossumTrace{"late_failure_zero_fires", 1700}, OpossumTrace{"late_results_while_open", 600},
+        OpossumTrace{"reset_halfopen_failure", 1100}, OpossumTrace{"reset_halfopen_success", 1300},
+        OpossumTrace{"rotation_drop_at_boundary", 1100},
+        OpossumTrace{"rotation_floor_interval", 1100},
+        OpossumTrace{"rotation_keep_before_boundary", 1100},
+        OpossumTrace{"threshold_equal_no_trip", 100}, OpossumTrace{"timeout_counts_failure", 2900},
+        OpossumTrace{"volume_success_no_eval", 100}, OpossumTrace{"volume_threshold", 100},
+        OpossumTrace{"warmup", 1100}),
+    [](const ::testing::TestParamInfo<OpossumTrace>& p) { return std::string(p.param.name); });
 
 // [SECTION] Parsing ------------------------------------------------------------------------
 

@@ -18,11 +18,23 @@
 //
 // Every state change is passed to the transition sink with its reason, e.g.
 // "opened: consecutive_failures 3 >= 3". Presets: gobreaker (exact), resilience4j, polly,
-// hystrix; make_breaker() in breaker_config.hpp builds one from a BreakerConfig.
+// hystrix, opossum; make_breaker() in breaker_config.hpp builds one from a BreakerConfig.
+//
+// Timed transitions. A preset may change state at an instant with no call (opossum's reset
+// timer: open -> half_open at t_open + reset_timeout). next_timed_transition() names that
+// instant; whoever drives the breaker calls fire_timers(at) there, after the completions of
+// that instant and before its new calls (the simulator schedules an event, replay interleaves
+// it with the trace). A breaker that is not driven this way still gets it right lazily:
+// acquire(now) first applies every timed transition due at or before `now`; record(), state()
+// and window() apply those due strictly before `now` (a completion or a read at the due
+// instant comes before the timer). Either way the transition is emitted stamped with its due
+// instant. Reading (state(), window(), next_timed_transition()) never changes what happens
+// next. Presets without timed transitions keep the defaults (none).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cbsim/time.hpp"
@@ -69,6 +81,8 @@ enum class Rejection : std::uint8_t {
     open,               ///< the breaker is open (or forced open)
     too_many_requests,  ///< half-open and the probe budget is spent
     ramp_up,            ///< closed but still ramping up after recovery (extras.ramp_up_ms)
+    capacity,  ///< the preset's own concurrency limit is full (opossum `capacity`); unlike the
+               ///< other rejections the preset counts it as a failure of its trip rule
 };
 
 const char* to_string(Rejection rejection);
@@ -154,6 +168,24 @@ class Breaker {
     /// new settings allow. Returns false (and changes nothing) if `config` is another preset:
     /// the caller then builds a new breaker.
     virtual bool reconfigure(const BreakerConfig& config, SimTime now) = 0;
+
+    /// The next instant at which the breaker changes state with no call (see "Timed
+    /// transitions" above), or none. Valid whenever the transition sink is called (a preset
+    /// emits a transition after its state is updated), so a driver asks again there and after
+    /// reconfigure(); an instant that has become stale is harmless (fire_timers() then does
+    /// nothing). Default: none.
+    virtual std::optional<SimTime> next_timed_transition() const { return std::nullopt; }
+
+    /// Applies every timed transition due at or before `now`, each emitted at its due instant.
+    /// Default: nothing.
+    virtual void fire_timers(SimTime /*now*/) {}
+
+    /// The preset's own per-call timeout (opossum `timeout`), 0 if it has none. A caller
+    /// enforces it as the attempt's timeout: an attempt still unanswered `call_timeout()` after
+    /// its admission (a result at exactly that instant included) is recorded then as
+    /// Outcome::timeout, and its late result is dropped. A preset with a call timeout also
+    /// treats a success or failure recorded with duration >= it as a timeout. Default: 0.
+    virtual SimTime call_timeout() const { return 0; }
 
     /// Where transitions go (at most one sink; an empty function removes it).
     void set_transition_sink(TransitionSink sink) { sink_ = std::move(sink); }

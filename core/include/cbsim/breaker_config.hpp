@@ -30,7 +30,7 @@ namespace cbsim {
 /// The presets, in the order of the PresetSettings alternatives below. Each one has exactly one
 /// entry in the preset registry (core/src/presets/registry.hpp), which static_asserts that this
 /// enum, PresetSettings and the registry agree.
-enum class Preset : std::uint8_t { gobreaker, resilience4j, polly, hystrix };
+enum class Preset : std::uint8_t { gobreaker, resilience4j, polly, hystrix, opossum };
 
 /// The preset's name ("gobreaker"); "unknown" for a value outside the enum.
 const char* to_string(Preset preset);
@@ -104,6 +104,22 @@ struct HystrixSettings {
     bool operator==(const HystrixSettings&) const = default;
 };
 
+/// nodeshift/opossum 10.0.0 CircuitBreaker options.
+struct OpossumSettings {
+    std::int64_t timeout_ms = 10000;  ///< per-call timeout; 0 = off (the library's `false`)
+    double error_threshold_percentage = 50.0;       ///< trip when failures / fires * 100 > this
+    std::int64_t reset_timeout_ms = 30000;          ///< open -> half_open after this, with no call
+    std::int64_t rolling_count_timeout_ms = 10000;  ///< window length, and warm-up length
+    std::int64_t rolling_count_buckets = 10;
+    std::int64_t volume_threshold = 0;  ///< fires in the window needed before a trip
+    bool allow_warm_up = false;         ///< no trip during the first rolling_count_timeout_ms
+    /// Concurrent admitted calls; a call beyond it fails (Rejection::capacity, counted as a
+    /// failure). The library's own encoding: the default 9007199254740991
+    /// (Number.MAX_SAFE_INTEGER) is unlimited in practice, 0 admits none.
+    std::int64_t capacity = 9007199254740991;
+    bool operator==(const OpossumSettings&) const = default;
+};
+
 // [SECTION] Extras every preset offers (off by default) ------------------------------------
 
 /// What none of the libraries has and users ask for. All off by default, so a preset with
@@ -121,8 +137,8 @@ struct BreakerExtras {
 // [SECTION] BreakerConfig ------------------------------------------------------------------
 
 /// One settings type per preset, alternative i belonging to Preset(i).
-using PresetSettings =
-    std::variant<GobreakerSettings, Resilience4jSettings, PollySettings, HystrixSettings>;
+using PresetSettings = std::variant<GobreakerSettings, Resilience4jSettings, PollySettings,
+                                    HystrixSettings, OpossumSettings>;
 
 /// How many presets there are.
 inline constexpr std::size_t kPresetCount = std::variant_size_v<PresetSettings>;
@@ -152,7 +168,8 @@ struct PresetInfo {
     const char* name;         ///< file and CLI name, e.g. "gobreaker" (to_string(preset))
     PresetLibrary library;    ///< the library it reproduces
     const char* preset_file;  ///< its library-defaults file in assets/presets/, e.g. "polly.toml"
-    bool measures_latency;    ///< it has a slow-call rule: record() needs the real duration
+    bool measures_latency;    ///< record() needs the real duration (a slow-call rule, or a
+                              ///< call timeout the preset applies to results)
 };
 
 /// Every preset, in Preset order (all_presets()[i].preset == Preset(i)).

@@ -5,7 +5,8 @@
 //   try {
 //       Reply r = breaker.execute([&] { return client.call(request); });  // throws = failure
 //   } catch (const cbsim::BreakerRejected& e) {
-//       // failed fast: e.rejection() is Rejection::open or too_many_requests
+//       // failed fast: e.rejection() is Rejection::open, too_many_requests, ramp_up or
+//       // capacity
 //   }
 //   // or in two steps, when the outcome arrives elsewhere:
 //   if (auto a = breaker.acquire(); a.allowed()) {
@@ -14,7 +15,11 @@
 //
 // Time is the steady clock, in microseconds since the breaker was built (the state machine's
 // SimTime origin). Semantics are the preset's, call for call, with calls ordered as they take
-// effect.
+// effect. Timed transitions (opossum's reset timer, Breaker::next_timed_transition) are not
+// driven by a thread of their own: they happen lazily at the first acquire, record or state
+// query after their instant, stamped with that instant, which decides the same calls. A
+// preset's call timeout (Breaker::call_timeout) is the caller's to enforce; a result recorded
+// with a latency at least that long counts as a timeout.
 //
 // Hot path. gobreaker without extras that need the decorator (probe timeout, ramp-up, timeout
 // weight) rejects lock-free while open (an atomic `open until` read against the clock), and,

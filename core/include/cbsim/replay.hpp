@@ -15,8 +15,14 @@
 //   instant, completions are processed before new calls, completions in start (row) order.
 //   A row's state is read right after its record (at t_ms + duration_ms), or right after its
 //   rejection (at t_ms). This makes half-open admission limits and stale results replayable.
+// - A preset with timed transitions (opossum's reset timer) changes state at their instants
+//   with no call: after the completions of that instant, before its new calls.
+// - A preset with its own call timeout (opossum `timeout`): an admitted call whose duration_ms
+//   is as long or longer completes at t_ms + that timeout as a timeout, whatever its outcome.
 // Output rows (decisions.csv) stay in input order:
-//   t_ms,outcome,decision,state[,duration_ms]   decision allowed | rejected
+//   t_ms,outcome,decision,state[,duration_ms]   decision allowed | rejected | capacity
+// `capacity`: refused by the preset's own concurrency limit (Rejection::capacity; opossum
+// counts it as a failure); `rejected`: every other rejection.
 #pragma once
 
 #include <string>

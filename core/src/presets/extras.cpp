@@ -157,6 +157,19 @@ WindowView ExtrasBreaker::window(SimTime now) {
     return inner_->window(now);
 }
 
+std::optional<SimTime> ExtrasBreaker::next_timed_transition() const {
+    return inner_->next_timed_transition();
+}
+
+void ExtrasBreaker::fire_timers(SimTime now) {
+    if (active_) expire_probes(now);
+    inner_->fire_timers(now);
+}
+
+SimTime ExtrasBreaker::call_timeout() const {
+    return inner_->call_timeout();
+}
+
 bool ExtrasBreaker::reconfigure(const BreakerConfig& config, SimTime now) {
     if (active_) expire_probes(now);
     BreakerConfig for_preset = config;

@@ -80,6 +80,11 @@ class ExtrasBreaker final : public Breaker {
     Counts counts() const override;
     WindowView window(SimTime now) override;
     bool reconfigure(const BreakerConfig& config, SimTime now) override;
+    /// The inner breaker's timed transitions and call timeout (fire_timers() first expires
+    /// the probes due by then).
+    std::optional<SimTime> next_timed_transition() const override;
+    void fire_timers(SimTime now) override;
+    SimTime call_timeout() const override;
 
     /// Probes admitted in half-open that have not reported yet (for tests and display).
     std::size_t pending_probes() const { return probes_.size(); }

@@ -16,6 +16,7 @@
 
 #include "presets/gobreaker.hpp"
 #include "presets/hystrix.hpp"
+#include "presets/opossum.hpp"
 #include "presets/polly.hpp"
 #include "presets/preset.hpp"
 #include "presets/resilience4j.hpp"
@@ -24,10 +25,7 @@ namespace cbsim::detail {
 
 // The registry: one line per preset, in the order of PresetSettings.
 inline constexpr std::tuple kPresetRegistry{
-    &kGobreakerPreset,
-    &kResilience4jPreset,
-    &kPollyPreset,
-    &kHystrixPreset,
+    &kGobreakerPreset, &kResilience4jPreset, &kPollyPreset, &kHystrixPreset, &kOpossumPreset,
 };
 
 using PresetRegistry = std::remove_const_t<decltype(kPresetRegistry)>;

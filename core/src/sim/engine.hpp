@@ -40,14 +40,15 @@ inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 inline constexpr double kNoArrivalUs = 4611686018427387904.0;
 
 enum Kind : std::uint32_t {
-    kArrival,     // next client request
-    kWorkDone,    // payload: job
-    kTimeout,     // payload: edge (its earliest pending timeout is due)
-    kRetry,       // payload: call << 32 | token
-    kStoreWrite,  // payload: pending store write
-    kPhase,       // payload: traffic phase index
-    kRampTick,    // payload: ramp generation
-    kBoundary,    // payload: bucket end time
+    kArrival,       // next client request
+    kWorkDone,      // payload: job
+    kTimeout,       // payload: edge (its earliest pending timeout is due)
+    kRetry,         // payload: call << 32 | token
+    kStoreWrite,    // payload: pending store write
+    kPhase,         // payload: traffic phase index
+    kRampTick,      // payload: ramp generation
+    kBoundary,      // payload: bucket end time
+    kBreakerTimer,  // payload: edge << 32 | breaker (its next timed transition may be due)
 };
 
 // [SECTION] Pooled objects (jobs at services, logical calls on edges) ---------------------------
@@ -273,6 +274,8 @@ struct EdgeModel {
     bool timer_armed = false;
     // breakers (one per caller instance, or one shared) and what we track of them
     std::vector<std::unique_ptr<Breaker>> breakers;
+    std::vector<EventId> breaker_timers;  // per breaker: the event of its timed transition
+    SimTime call_timeout = 0;             // the breakers' own call timeout (0: none)
     std::uint64_t epoch = 0;
     bool shared = false;
     std::vector<State> state;
@@ -367,6 +370,11 @@ struct Run::Impl final : EventHandler {
     [[gnu::noinline]] void grow_caller_instances(std::uint32_t edge);
     [[gnu::noinline]] void on_transition(std::uint32_t edge, std::uint32_t breaker,
                                          const Transition& t);
+    /// (Re)schedules the event of breaker `b`'s next timed transition, cancelling the old one.
+    [[gnu::noinline]] void schedule_breaker_timer(std::uint32_t edge, std::uint32_t b);
+    [[gnu::noinline]] void on_breaker_timer(std::uint32_t edge, std::uint32_t b);
+    /// After the breakers of `edge` were built or reconfigured: their call timeout and timers.
+    [[gnu::noinline]] void breakers_changed(std::uint32_t edge);
     [[gnu::noinline]] void mark_fault_or_clear(std::uint32_t service, const Service& before);
 
     // buckets and KPIs (run.cpp)

@@ -288,7 +288,11 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
         const std::uint32_t b = e.shared ? 0 : c.instance;
         const Admission a = e.breakers[b]->acquire(sim.now());
         if (!a.allowed()) {
-            ++e.acc.rejected;
+            // The preset's own concurrency limit is a bulkhead (opossum capacity).
+            if (a.rejection == Rejection::capacity)
+                ++e.acc.bulkhead_rejected;
+            else
+                ++e.acc.rejected;
             call_done(ci, false);
             return;
         }
@@ -304,12 +308,15 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     const std::uint32_t edge = c.edge;
     c.waiting = true;
     c.attempt_start = sim.now();
-    const SimTime expiry = sim.now() + cfg.timeout_ms * kMillisecond;
+    // The attempt's timeout: the edge's, or the breaker's own call timeout if shorter.
+    SimTime limit = cfg.timeout_ms * kMillisecond;
+    if (e.call_timeout > 0 && (limit <= 0 || e.call_timeout < limit)) limit = e.call_timeout;
+    const SimTime expiry = sim.now() + limit;
     const SimTime answer = arrive(e.target, ci, token);  // the attempt may complete in here
     // A timeout is kept only for an attempt that may still wait at its expiry: one whose
     // answer is already scheduled before it (a leaf service at work, a failure at once) never
     // times out. Most attempts are such, and so skip the timeout queue altogether.
-    if (cfg.timeout_ms > 0 && answer >= expiry) add_timeout(edge, expiry, ci, token);
+    if (limit > 0 && answer >= expiry) add_timeout(edge, expiry, ci, token);
 }
 
 void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
@@ -378,6 +385,9 @@ void Run::Impl::complete_attempt(std::uint32_t ci, Outcome outcome, SimTime dura
     sim::EdgeModel& e = edges[c.edge];
     --e.inflight[c.instance];
     --e.inflight_total;
+    // The breaker's call timeout includes its instant: an answer then is a timeout.
+    if (e.call_timeout > 0 && outcome != Outcome::timeout && duration >= e.call_timeout)
+        outcome = Outcome::timeout;
     if (outcome == Outcome::success) {
         ++e.acc.successes;
     } else {
@@ -512,6 +522,9 @@ void Run::Impl::on_event(std::uint32_t kind, std::uint64_t payload) {
         case sim::kBoundary:
             on_boundary(static_cast<SimTime>(payload));
             break;
+        case sim::kBreakerTimer:
+            on_breaker_timer(hi, lo);
+            break;
         default:
             break;
     }
@@ -532,7 +545,11 @@ void Run::Impl::build_breakers(std::uint32_t edge) {
     const SimTime now = sim.now();
     for (std::size_t b = 0; b < e.breakers.size(); ++b)
         e.time_in_state[b][static_cast<std::size_t>(e.state[b])] += now - e.since[b];
+    for (EventId& id : e.breaker_timers)
+        sim.cancel(id);
+    e.breaker_timers.clear();
     e.breakers.clear();
+    e.call_timeout = 0;
     ++e.epoch;
     e.open_count = 0;
     e.notclosed = 0;
@@ -548,6 +565,34 @@ void Run::Impl::build_breakers(std::uint32_t edge) {
         e.breakers.back()->set_transition_sink(
             [this, edge, bi](const Transition& t) { on_transition(edge, bi, t); });
     }
+    breakers_changed(edge);
+}
+
+void Run::Impl::breakers_changed(std::uint32_t edge) {
+    sim::EdgeModel& e = edges[edge];
+    e.call_timeout = e.breakers.empty() ? 0 : e.breakers[0]->call_timeout();
+    e.breaker_timers.resize(e.breakers.size());
+    for (std::uint32_t b = 0; b < e.breakers.size(); ++b)
+        schedule_breaker_timer(edge, b);
+}
+
+void Run::Impl::schedule_breaker_timer(std::uint32_t edge, std::uint32_t b) {
+    sim::EdgeModel& e = edges[edge];
+    if (b >= e.breaker_timers.size()) return;  // while the breakers are being built
+    sim.cancel(e.breaker_timers[b]);
+    e.breaker_timers[b] = EventId{};
+    const std::optional<SimTime> due = e.breakers[b]->next_timed_transition();
+    if (!due) return;
+    e.breaker_timers[b] = sim.schedule_at(std::max(*due, sim.now()), this, sim::kBreakerTimer,
+                                          (std::uint64_t{edge} << 32) | b);
+}
+
+void Run::Impl::on_breaker_timer(std::uint32_t edge, std::uint32_t b) {
+    sim::EdgeModel& e = edges[edge];
+    if (b >= e.breakers.size()) return;
+    e.breaker_timers[b] = EventId{};
+    e.breakers[b]->fire_timers(sim.now());  // its transitions reschedule through on_transition
+    if (!e.breaker_timers[b].valid()) schedule_breaker_timer(edge, b);
 }
 
 void Run::Impl::on_transition(std::uint32_t edge, std::uint32_t b, const Transition& t) {
@@ -587,6 +632,7 @@ void Run::Impl::on_transition(std::uint32_t edge, std::uint32_t b, const Transit
     recorder->add_event(EventRecord{EventRecord::Kind::transition, t.at, e.name,
                                     e.shared ? -1 : static_cast<std::int32_t>(b), to_string(t.from),
                                     to_string(t.to), std::move(reason)});
+    schedule_breaker_timer(edge, b);
 }
 
 double true_failure_probability(const Service& s) {

@@ -162,7 +162,10 @@ void Run::Impl::react_to_change(std::string_view path, const Service* before) {
             bool ok = true;
             for (auto& b : e.breakers)
                 ok = ok && b->reconfigure(*e.cfg->breaker, sim.now());
-            if (!ok) build_breakers(ei);
+            if (!ok)
+                build_breakers(ei);
+            else
+                breakers_changed(ei);
         } else if (key == "retry.budget_burst") {
             for (auto& b : e.budget)
                 b.tokens = std::min(b.tokens, e.cfg->retry.budget_burst);
