@@ -82,7 +82,7 @@ TEST(PresetRegistryList, ScenarioChoicesAreNoneThenTheRegistryNames) {
         EXPECT_EQ(after,
                   before.preset() == info.preset ? before : BreakerConfig::defaults(info.preset));
     }
-    EXPECT_EQ(detail::preset_name_list(), "gobreaker, resilience4j, polly, hystrix");
+    EXPECT_EQ(detail::preset_name_list(), "gobreaker, resilience4j, polly, hystrix, opossum");
 }
 
 TEST(PresetRegistryList, UnknownPresetErrorListsEveryName) {

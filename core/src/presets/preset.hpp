@@ -16,15 +16,15 @@
 // preset choices, the KPIs' failure threshold, the app's About text, the fuzz checks, the tests
 // in tests/core/preset_registry_test.cpp) is derived from the registry.
 //
-// Adding a preset `opossum`:
-//   1. core/src/presets/opossum.{hpp,cpp} with the functions above and kOpossumPreset;
-//      assets/presets/opossum.toml (the library's defaults, named in the entry); its sections
+// Adding a preset `sentinel`:
+//   1. core/src/presets/sentinel.{hpp,cpp} with the functions above and kSentinelPreset;
+//      assets/presets/sentinel.toml (the library's defaults, named in the entry); its sections
 //      in docs/BREAKERS.md and docs/SCENARIOS.md.
-//   2. core/include/cbsim/breaker_config.hpp: `struct OpossumSettings {...};` (member
+//   2. core/include/cbsim/breaker_config.hpp: `struct SentinelSettings {...};` (member
 //      initialisers = the library's defaults, `operator==` defaulted), the enumerator
-//      `opossum` appended to `enum class Preset`, and `OpossumSettings` appended to
+//      `sentinel` appended to `enum class Preset`, and `SentinelSettings` appended to
 //      `PresetSettings` (same position).
-//   3. core/src/presets/registry.hpp: `#include "presets/opossum.hpp"` and `&kOpossumPreset`
+//   3. core/src/presets/registry.hpp: `#include "presets/sentinel.hpp"` and `&kSentinelPreset`
 //      appended to kPresetRegistry.
 // A forgotten step 2 or 3 does not compile: the registry static_asserts that its entries, the
 // enum and the variant agree, and every entry must name all of its functions.

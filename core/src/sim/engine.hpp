@@ -40,15 +40,16 @@ inline constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 inline constexpr double kNoArrivalUs = 4611686018427387904.0;
 
 enum Kind : std::uint32_t {
-    kArrival,       // next client request
-    kWorkDone,      // payload: job
-    kTimeout,       // payload: edge (its earliest pending timeout is due)
-    kRetry,         // payload: call << 32 | token
-    kStoreWrite,    // payload: pending store write
-    kPhase,         // payload: traffic phase index
-    kRampTick,      // payload: ramp generation
-    kBoundary,      // payload: bucket end time
-    kBreakerTimer,  // payload: edge << 32 | breaker (its next timed transition may be due)
+    kArrival,     // next client request
+    kWorkDone,    // payload: job
+    kTimeout,     // payload: edge (its earliest pending timeout is due)
+    kRetry,       // payload: call << 32 | token
+    kStoreWrite,  // payload: pending store write
+    kPhase,       // payload: traffic phase index
+    kRampTick,    // payload: ramp generation
+    kBoundary,    // payload: bucket end time
+    // payload: edge << 32 | breaker (its next timed transition may be due)
+    kBreakerTimer,
 };
 
 // [SECTION] Pooled objects (jobs at services, logical calls on edges) ---------------------------
