@@ -50,6 +50,8 @@ const char* to_string(Rejection rejection) {
             return "too_many_requests";
         case Rejection::ramp_up:
             return "ramp_up";
+        case Rejection::wait:
+            return "wait";
     }
     return "unknown";
 }

@@ -189,37 +189,68 @@ Trace load_trace(const std::string& path) {
 std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
     std::vector<Decision> out(trace.rows.size());
     std::vector<Permit> permits(trace.rows.size());
-    // Pending completions by (end time, row index): the same instant completes in start order.
-    using Pending = std::pair<SimTime, std::size_t>;
+    // Pending completions by (end time, start order, row): the same instant completes in start
+    // order (a released waiter starts at its release, after the rows admitted before it).
+    struct Pending {
+        SimTime end;
+        std::uint64_t started;
+        std::size_t row;
+        bool operator>(const Pending& o) const {
+            return end != o.end ? end > o.end : started > o.started;
+        }
+    };
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending;
+    std::uint64_t starts = 0;
+    std::vector<std::size_t> waiting;  // rows answered wait, in the order they asked
 
-    auto complete_until = [&](SimTime t) {  // every completion at or before t
-        while (!pending.empty() && pending.top().first <= t) {
-            const auto [end, i] = pending.top();
+    // Asks for row i at t; an admitted call is queued to complete at t + duration.
+    auto admit = [&](std::size_t i, SimTime t) {
+        const TraceRow& row = trace.rows[i];
+        const Admission a = breaker.acquire(t);
+        if (a.waits()) {
+            out[i].waited = true;
+            waiting.push_back(i);
+            return;
+        }
+        out[i].allowed = a.allowed();
+        out[i].rejection = a.rejection;
+        if (out[i].waited) out[i].released_at = t;
+        if (!a.allowed()) {
+            out[i].state = breaker.state(t);
+            out[i].state_at = t;
+            return;
+        }
+        permits[i] = a.permit;
+        pending.push(Pending{t + row.duration, starts++, i});
+    };
+    // Every completion at or before t; after a result that made the breaker transition, the
+    // waiting rows ask again at once, in order (before anything else at that instant).
+    auto complete_until = [&](SimTime t, auto& self) -> void {
+        while (!pending.empty() && pending.top().end <= t) {
+            const Pending p = pending.top();
             pending.pop();
-            breaker.record(permits[i], trace.rows[i].outcome, trace.rows[i].duration, end);
-            out[i].state = breaker.state(end);
-            out[i].state_at = end;
+            const std::uint64_t seen = breaker.transitions();
+            breaker.record(permits[p.row], trace.rows[p.row].outcome, trace.rows[p.row].duration,
+                           p.end);
+            out[p.row].state = breaker.state(p.end);
+            out[p.row].state_at = p.end;
+            if (waiting.empty() || breaker.transitions() == seen) continue;
+            std::vector<std::size_t> released;
+            released.swap(waiting);
+            for (const std::size_t w : released)
+                admit(w, p.end);
+            self(p.end, self);  // released calls without a duration complete at once
         }
     };
 
     for (std::size_t i = 0; i < trace.rows.size(); ++i) {
         const TraceRow& row = trace.rows[i];
-        complete_until(row.at);
-        const Admission a = breaker.acquire(row.at);
-        out[i].allowed = a.allowed();
-        out[i].rejection = a.rejection;
-        if (!a.allowed()) {
-            out[i].state = breaker.state(row.at);
-            out[i].state_at = row.at;
-            continue;
-        }
-        permits[i] = a.permit;
-        pending.emplace(row.at + row.duration, i);
-        if (row.duration == 0) complete_until(row.at);  // completes at once
+        complete_until(row.at, complete_until);
+        admit(i, row.at);
+        if (row.duration == 0) complete_until(row.at, complete_until);  // completes at once
     }
     while (!pending.empty())
-        complete_until(pending.top().first);
+        complete_until(pending.top().end, complete_until);
     return out;
 }
 
@@ -243,19 +274,39 @@ std::string format_ms(SimTime t) {
     return out;
 }
 
+namespace {
+const char* decision_name(const Decision& d) {
+    if (d.waited && d.released_at < 0) return "waiting";
+    if (d.waited) return d.allowed ? "waited_allowed" : "waited_rejected";
+    return d.allowed ? "allowed" : "rejected";
+}
+}  // namespace
+
 std::string decisions_csv(const Trace& trace, const std::vector<Decision>& decisions) {
-    std::string out = trace.has_duration ? "t_ms,outcome,decision,state,duration_ms\n"
-                                         : "t_ms,outcome,decision,state\n";
-    for (std::size_t i = 0; i < trace.rows.size() && i < decisions.size(); ++i) {
+    const std::size_t n = std::min(trace.rows.size(), decisions.size());
+    bool any_waited = false;
+    for (std::size_t i = 0; i < n; ++i)
+        any_waited = any_waited || decisions[i].waited;
+    std::string out = trace.has_duration ? "t_ms,outcome,decision,state,duration_ms"
+                                         : "t_ms,outcome,decision,state";
+    out += any_waited ? ",released_ms\n" : "\n";
+    for (std::size_t i = 0; i < n; ++i) {
         const TraceRow& row = trace.rows[i];
+        const Decision& d = decisions[i];
         out += format_ms(row.at);
         out += ',';
         out += to_string(row.outcome);
-        out += decisions[i].allowed ? ",allowed," : ",rejected,";
-        out += to_string(decisions[i].state);
+        out += ',';
+        out += decision_name(d);
+        out += ',';
+        out += to_string(d.state);
         if (trace.has_duration) {
             out += ',';
             out += format_ms(row.duration);
+        }
+        if (any_waited) {
+            out += ',';
+            if (d.waited && d.released_at >= 0) out += format_ms(d.released_at);
         }
         out += '\n';
     }

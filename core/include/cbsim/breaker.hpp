@@ -12,13 +12,17 @@
 //   if (auto a = breaker.acquire(now); a.allowed()) {
 //       ... call the service ...
 //       breaker.record(a.permit, Outcome::success, duration, later);
+//   } else if (a.waits()) {
+//       ... hold the call; acquire() again for it once the breaker next transitions ...
 //   } else {
 //       ... fail fast; a.rejection says why ...
 //   }
 //
+// The third answer, wait (Rejection::wait), comes only from presets whose library makes a call
+// wait for a running half-open trial (cockatiel); the others answer allowed or rejected.
 // Every state change is passed to the transition sink with its reason, e.g.
 // "opened: consecutive_failures 3 >= 3". Presets: gobreaker (exact), resilience4j, polly,
-// hystrix; make_breaker() in breaker_config.hpp builds one from a BreakerConfig.
+// hystrix, cockatiel; make_breaker() in breaker_config.hpp builds one from a BreakerConfig.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +73,12 @@ enum class Rejection : std::uint8_t {
     open,               ///< the breaker is open (or forced open)
     too_many_requests,  ///< half-open and the probe budget is spent
     ramp_up,            ///< closed but still ramping up after recovery (extras.ramp_up_ms)
+    /// Not decided yet: the call neither runs nor fails. The caller holds it and asks again
+    /// (acquire() at the transition's time) when the breaker next transitions, calls in the
+    /// order they first asked; a held call counts nowhere in the breaker. A breaker answers
+    /// wait only while a call it admitted is outstanding, whose record() brings the transition
+    /// (cockatiel: calls arriving while the half-open trials run).
+    wait,
 };
 
 const char* to_string(Rejection rejection);
@@ -77,6 +87,8 @@ struct Admission {
     Rejection rejection = Rejection::none;
     Permit permit;  ///< valid when allowed()
     bool allowed() const { return rejection == Rejection::none; }
+    /// The call must wait: ask again when the breaker next transitions (see Rejection::wait).
+    bool waits() const { return rejection == Rejection::wait; }
 };
 
 // [SECTION] Transitions and their reasons --------------------------------------------------
@@ -158,14 +170,20 @@ class Breaker {
     /// Where transitions go (at most one sink; an empty function removes it).
     void set_transition_sink(TransitionSink sink) { sink_ = std::move(sink); }
 
+    /// Transitions emitted so far. A caller holding waiting calls (Rejection::wait) without a
+    /// sink asks again for them once this has moved.
+    std::uint64_t transitions() const { return transitions_; }
+
   protected:
     /// Emits a transition to the sink, if there is one.
-    void emit(const Transition& t) const {
+    void emit(const Transition& t) {
+        ++transitions_;
         if (sink_) sink_(t);
     }
 
   private:
     TransitionSink sink_;
+    std::uint64_t transitions_ = 0;
 };
 
 }  // namespace cbsim

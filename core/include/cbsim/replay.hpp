@@ -15,8 +15,17 @@
 //   instant, completions are processed before new calls, completions in start (row) order.
 //   A row's state is read right after its record (at t_ms + duration_ms), or right after its
 //   rejection (at t_ms). This makes half-open admission limits and stale results replayable.
+// - A call the breaker answers wait (Rejection::wait) is held. Right after a record that makes
+//   the breaker transition, the held calls ask again at that instant, in the order they first
+//   asked, before any other completion or call at that instant; they are then admitted (and
+//   complete at release + duration_ms), rejected, or held again. A released call's state is
+//   read as above, at its record or at its release.
 // Output rows (decisions.csv) stay in input order:
-//   t_ms,outcome,decision,state[,duration_ms]   decision allowed | rejected
+//   t_ms,outcome,decision,state[,duration_ms][,released_ms]
+//   decision allowed | rejected | waited_allowed | waited_rejected (| waiting: still held at
+//   the end, which no preset's contract allows). The released_ms column (the release time of
+//   a waited row, empty for the others) is there only when some row waited, so traces through
+//   presets that never answer wait give the same bytes as before.
 #pragma once
 
 #include <string>
@@ -49,9 +58,11 @@ Trace load_trace(const std::string& path);
 
 struct Decision {
     bool allowed = false;
-    Rejection rejection = Rejection::none;
-    State state = State::closed;  ///< right after the record, or the rejection
-    SimTime state_at = 0;         ///< when that state was read
+    Rejection rejection = Rejection::none;  ///< of the final answer (after a release)
+    bool waited = false;                    ///< the first answer was wait
+    SimTime released_at = -1;               ///< when a waited row was asked again; -1 never
+    State state = State::closed;            ///< right after the record, or the rejection
+    SimTime state_at = 0;                   ///< when that state was read
 };
 
 /// Replays `trace` through `breaker` (fresh, created at 0) with the semantics above. One
@@ -62,7 +73,7 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace);
 std::vector<Decision> replay(const BreakerConfig& config, const Trace& trace);
 
 /// decisions.csv text: header and one row per trace row (durations echoed when the trace had
-/// them). Times in ms without trailing zeros.
+/// them, release times when a row waited). Times in ms without trailing zeros.
 std::string decisions_csv(const Trace& trace, const std::vector<Decision>& decisions);
 
 /// SimTime as a millisecond number: "12", "12.5", "0.001".

@@ -14,6 +14,7 @@
 #include <utility>
 #include <variant>
 
+#include "presets/cockatiel.hpp"
 #include "presets/gobreaker.hpp"
 #include "presets/hystrix.hpp"
 #include "presets/polly.hpp"
@@ -28,6 +29,7 @@ inline constexpr std::tuple kPresetRegistry{
     &kResilience4jPreset,
     &kPollyPreset,
     &kHystrixPreset,
+    &kCockatielPreset,
 };
 
 using PresetRegistry = std::remove_const_t<decltype(kPresetRegistry)>;
