@@ -411,9 +411,9 @@ WindowView CockatielBreaker::window(SimTime /*now*/) {
     WindowView view;
     view.slow_call_threshold = 2.0;  // no slow-call rule
     switch (settings_.breaker) {
-        case Kind::consecutive:
+        case Kind::consecutive:  // a counter rule: the streak, no minimum, no rate
             view.calls = consecutive_;
-            view.minimum_calls = static_cast<std::uint64_t>(settings_.consecutive_threshold);
+            view.failure_threshold = 2.0;
             return view;
         case Kind::count:
             view.minimum_calls =
