@@ -12,79 +12,43 @@
 // [SECTION] Late results: counted in the state their call started in
 // [SECTION] Counts, window view, reconfigure
 // [SECTION] Replay: held calls and the reference traces
-#include <gtest/gtest.h>
+#include "breaker_test_util.hpp"
 
-#include <cbsim/breaker.hpp>
-#include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/replay.hpp>
 
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
-#include <memory>
 #include <sstream>
-#include <string>
-#include <utility>
-#include <vector>
 
-namespace cbsim {
+namespace cbsim::test {
 namespace {
 
 // [SECTION] Helpers -------------------------------------------------------------------------
 
-constexpr SimTime ms(std::int64_t v) {
-    return from_ms(v);
-}
-
 using Params = std::initializer_list<std::pair<const char*, double>>;
 
 BreakerConfig cockatiel(Params params) {
-    BreakerConfig c = BreakerConfig::defaults(Preset::cockatiel);
-    for (const auto& [key, value] : params)
-        EXPECT_EQ(set_param(c, key, value), "") << key;
-    return c;
+    return config_with(Preset::cockatiel, params);
 }
 
 constexpr double kCount = 1;     // index of "count" in the breaker choice
 constexpr double kSampling = 2;  // index of "sampling"
 
-struct Rig {
-    explicit Rig(const BreakerConfig& config) : breaker(make_breaker(config)) {
-        breaker->set_transition_sink([this](const Transition& t) { log.push_back(t); });
-    }
-    /// A call that completes at once; true if it was admitted.
-    bool call(SimTime t, Outcome outcome) {
-        const Admission a = breaker->acquire(t);
-        if (!a.allowed()) return false;
-        breaker->record(a.permit, outcome, 0, t);
-        return true;
-    }
-    bool ok(SimTime t) { return call(t, Outcome::success); }
-    bool fail(SimTime t) { return call(t, Outcome::failure); }
+/// The shared harness plus two-step calls (a result arriving later than its admission).
+struct Rig : Harness {
+    using Harness::Harness;
     Admission start(SimTime t) { return breaker->acquire(t); }
     void finish(const Admission& a, Outcome outcome, SimTime t) {
         ASSERT_TRUE(a.allowed());
         breaker->record(a.permit, outcome, t - a.permit.admitted_at, t);
     }
-    State state(SimTime t) { return breaker->state(t); }
-    Rejection rejection(SimTime t) { return breaker->acquire(t).rejection; }
     std::string last_text() const { return log.empty() ? "" : log.back().text(); }
-    std::vector<std::string> moves() const {
-        std::vector<std::string> out;
-        for (const Transition& t : log)
-            out.push_back(std::string(to_string(t.from)) + "->" + to_string(t.to) + "@" +
-                          std::to_string(t.at / kMillisecond));
-        return out;
-    }
     /// Opens the circuit with one failing call finishing at `t` (threshold-1 breakers).
     void open_at(SimTime t) {
         ASSERT_TRUE(fail(t));
         ASSERT_EQ(state(t), State::open);
     }
-
-    std::unique_ptr<Breaker> breaker;
-    std::vector<Transition> log;
 };
 
 /// ConsecutiveBreaker(1), constant backoff of `after` ms.
@@ -677,4 +641,4 @@ TEST(CockatielReplay, TheLibrarysReferenceTracesReplayRowForRow) {
 }
 
 }  // namespace
-}  // namespace cbsim
+}  // namespace cbsim::test

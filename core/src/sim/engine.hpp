@@ -81,6 +81,14 @@ struct Call {
     Permit permit{};
     SimTime attempt_start = 0;
     SimTime prev_sleep = 0;  // decorrelated jitter
+
+    /// Keeps the breaker's permit (and which breaker of which set) for the attempt's record.
+    void take_permit(const Permit& p, std::uint32_t b, std::uint64_t e) {
+        has_permit = true;
+        permit = p;
+        breaker = b;
+        epoch = e;
+    }
 };
 
 /// Objects in one vector with a free list of indices. The vector may relocate when alloc()

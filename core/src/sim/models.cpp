@@ -298,10 +298,7 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
             call_done(ci, false);
             return;
         }
-        c.has_permit = true;
-        c.permit = a.permit;
-        c.breaker = b;
-        c.epoch = e.epoch;
+        c.take_permit(a.permit, b, e.epoch);
     }
     ++e.acc.allowed;
     ++e.inflight[c.instance];
@@ -561,10 +558,7 @@ void Run::Impl::readmit(std::uint32_t ci) {
             call_done(ci, false);
             return;
         }
-        c.has_permit = true;
-        c.permit = a.permit;
-        c.breaker = b;
-        c.epoch = e.epoch;
+        c.take_permit(a.permit, b, e.epoch);
     } else {  // the breaker was removed while the attempt was held
         ++e.acc.calls;
         if (c.attempt > 1) ++e.acc.retries;
