@@ -223,6 +223,13 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
         permits[i] = a.permit;
         pending.push(Pending{t + row.duration, starts++, i});
     };
+    // The held rows ask again at t, in the order they first asked.
+    auto release = [&](SimTime t) {
+        std::vector<std::size_t> released;
+        released.swap(waiting);
+        for (const std::size_t w : released)
+            admit(w, t);
+    };
     // Every completion at or before t; after a result that made the breaker transition, the
     // waiting rows ask again at once, in order (before anything else at that instant).
     auto complete_until = [&](SimTime t, auto& self) -> void {
@@ -235,10 +242,7 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
             out[p.row].state = breaker.state(p.end);
             out[p.row].state_at = p.end;
             if (waiting.empty() || breaker.transitions() == seen) continue;
-            std::vector<std::size_t> released;
-            released.swap(waiting);
-            for (const std::size_t w : released)
-                admit(w, p.end);
+            release(p.end);
             self(p.end, self);  // released calls without a duration complete at once
         }
     };
@@ -246,6 +250,14 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
     for (std::size_t i = 0; i < trace.rows.size(); ++i) {
         const TraceRow& row = trace.rows[i];
         complete_until(row.at, complete_until);
+        if (!waiting.empty()) {  // time alone can bring a transition (extras.probe_timeout_ms)
+            const std::uint64_t seen = breaker.transitions();
+            breaker.state(row.at);
+            if (breaker.transitions() != seen) {
+                release(row.at);
+                complete_until(row.at, complete_until);
+            }
+        }
         admit(i, row.at);
         if (row.duration == 0) complete_until(row.at, complete_until);  // completes at once
     }

@@ -613,6 +613,24 @@ TEST(CockatielReplay, HeldCallsAreAskedAgainAtTheTransitionInOrder) {
               "300,success,waited_allowed,open,5,510\n");
 }
 
+TEST(CockatielReplay, ASilentTrialFailedByTheProbeTimeoutReleasesTheHeldRows) {
+    // The trial (110 + 10 s) is failed at 160 by extras.probe_timeout_ms; the held row asks
+    // again when the next row arrives, before it, and is rejected (reopened at 160 for 100 ms).
+    const Trace t = parse_trace(
+        "t_ms,outcome,duration_ms\n0,failure,10\n110,success,10000\n150,success,10\n"
+        "200,success,10\n",
+        "t.csv");
+    const auto d = replay(one_strike(100, {{"extras.probe_timeout_ms", 50}}), t);
+    ASSERT_EQ(d.size(), 4u);
+    EXPECT_TRUE(d[2].waited);
+    EXPECT_FALSE(d[2].allowed);
+    EXPECT_EQ(d[2].rejection, Rejection::open);
+    EXPECT_EQ(d[2].released_at, ms(200));
+    EXPECT_FALSE(d[3].waited);
+    EXPECT_EQ(d[3].rejection, Rejection::open);
+    EXPECT_TRUE(d[1].allowed) << "the trial itself was admitted; its late result is dropped";
+}
+
 TEST(CockatielReplay, WithoutWaitsTheFormatIsUnchanged) {
     const Trace t = parse_trace("t_ms,outcome\n0,failure\n1,success\n", "t.csv");
     EXPECT_EQ(decisions_csv(t, replay(one_strike(100), t)),

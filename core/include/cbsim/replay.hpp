@@ -19,7 +19,9 @@
 //   the breaker transition, the held calls ask again at that instant, in the order they first
 //   asked, before any other completion or call at that instant; they are then admitted (and
 //   complete at release + duration_ms), rejected, or held again. A released call's state is
-//   read as above, at its record or at its release.
+//   read as above, at its record or at its release. A transition that time alone brings
+//   (extras.probe_timeout_ms failing a silent trial) is seen when the next row arrives: the
+//   held calls ask again then, before that row.
 // Output rows (decisions.csv) stay in input order:
 //   t_ms,outcome,decision,state[,duration_ms][,released_ms]
 //   decision allowed | rejected | waited_allowed | waited_rejected (| waiting: still held at
