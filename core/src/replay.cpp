@@ -202,6 +202,8 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending;
     std::uint64_t starts = 0;
     std::vector<std::size_t> waiting;  // rows answered wait, in the order they asked
+    std::uint64_t transitions = 0;     // seen through the sink: held rows then ask again
+    breaker.set_transition_sink([&transitions](const Transition&) { ++transitions; });
 
     // Asks for row i at t; an admitted call is queued to complete at t + duration.
     auto admit = [&](std::size_t i, SimTime t) {
@@ -236,12 +238,12 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
         while (!pending.empty() && pending.top().end <= t) {
             const Pending p = pending.top();
             pending.pop();
-            const std::uint64_t seen = breaker.transitions();
+            const std::uint64_t seen = transitions;
             breaker.record(permits[p.row], trace.rows[p.row].outcome, trace.rows[p.row].duration,
                            p.end);
             out[p.row].state = breaker.state(p.end);
             out[p.row].state_at = p.end;
-            if (waiting.empty() || breaker.transitions() == seen) continue;
+            if (waiting.empty() || transitions == seen) continue;
             release(p.end);
             self(p.end, self);  // released calls without a duration complete at once
         }
@@ -251,9 +253,9 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
         const TraceRow& row = trace.rows[i];
         complete_until(row.at, complete_until);
         if (!waiting.empty()) {  // time alone can bring a transition (extras.probe_timeout_ms)
-            const std::uint64_t seen = breaker.transitions();
+            const std::uint64_t seen = transitions;
             breaker.state(row.at);
-            if (breaker.transitions() != seen) {
+            if (transitions != seen) {
                 release(row.at);
                 complete_until(row.at, complete_until);
             }
@@ -263,6 +265,7 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
     }
     while (!pending.empty())
         complete_until(pending.top().end, complete_until);
+    breaker.set_transition_sink({});
     return out;
 }
 

@@ -403,9 +403,9 @@ TEST(CockatielWait, TrialSuccessClosesAndTheWaiterRunsAsAClosedCall) {
     r.open_at(0);
     const Admission trial = r.start(ms(100));
     EXPECT_TRUE(r.start(ms(150)).waits());
-    const std::uint64_t before = r.breaker->transitions();
+    const std::size_t before = r.log.size();
     r.finish(trial, Outcome::success, ms(500));
-    EXPECT_EQ(r.breaker->transitions(), before + 1) << "the transition a waiter asks again at";
+    EXPECT_EQ(r.log.size(), before + 1) << "the transition a waiter asks again at";
     EXPECT_EQ(r.last_text(), "closed: trials_done 1 >= 1");
     const Admission again = r.start(ms(500));
     ASSERT_TRUE(again.allowed());

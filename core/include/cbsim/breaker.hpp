@@ -170,20 +170,14 @@ class Breaker {
     /// Where transitions go (at most one sink; an empty function removes it).
     void set_transition_sink(TransitionSink sink) { sink_ = std::move(sink); }
 
-    /// Transitions emitted so far. A caller holding waiting calls (Rejection::wait) without a
-    /// sink asks again for them once this has moved.
-    std::uint64_t transitions() const { return transitions_; }
-
   protected:
     /// Emits a transition to the sink, if there is one.
-    void emit(const Transition& t) {
-        ++transitions_;
+    void emit(const Transition& t) const {
         if (sink_) sink_(t);
     }
 
   private:
     TransitionSink sink_;
-    std::uint64_t transitions_ = 0;
 };
 
 }  // namespace cbsim

@@ -68,7 +68,8 @@ struct Decision {
 };
 
 /// Replays `trace` through `breaker` (fresh, created at 0) with the semantics above. One
-/// decision per row, in input order.
+/// decision per row, in input order. Replay uses the breaker's transition sink (to release
+/// held calls) and leaves it empty.
 std::vector<Decision> replay(Breaker& breaker, const Trace& trace);
 
 /// Builds the preset's breaker and replays.
