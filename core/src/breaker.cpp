@@ -52,6 +52,8 @@ const char* to_string(Rejection rejection) {
             return "ramp_up";
         case Rejection::capacity:
             return "capacity";
+        case Rejection::wait:
+            return "wait";
     }
     return "unknown";
 }

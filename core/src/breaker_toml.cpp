@@ -2,6 +2,8 @@
 #include "breaker_toml.hpp"
 
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "cbsim/error.hpp"
@@ -152,6 +154,10 @@ class Reader {
             preset = *p;
         }
         config_ = BreakerConfig::defaults(preset);
+        // A value refused only by a rule across keys (cockatiel: minimum_number_of_calls <=
+        // size) is tried again once every other key is in: the table's order is alphabetical,
+        // not the order the keys were meant in.
+        std::vector<std::pair<std::string, const toml::node*>> deferred;
         for (const auto& [key, node] : table) {
             if (key.str() == "preset") continue;
             const toml::table* sub = node.as_table();
@@ -161,11 +167,13 @@ class Reader {
                          "unknown table for preset '" + std::string(to_string(preset)) + "'; " +
                              known_keys());
                 for (const auto& [key2, node2] : *sub)
-                    apply(std::string(key.str()) + "." + std::string(key2.str()), node2);
+                    apply(std::string(key.str()) + "." + std::string(key2.str()), node2, &deferred);
             } else {
-                apply(std::string(key.str()), node);
+                apply(std::string(key.str()), node, &deferred);
             }
         }
+        for (const auto& [key, node] : deferred)
+            apply(key, *node, nullptr);
         return config_;
     }
 
@@ -189,15 +197,22 @@ class Reader {
         return out;
     }
 
-    void apply(const std::string& key, const toml::node& node) {
+    /// Sets one key; a value only a rule across keys refuses goes to `deferred` if given.
+    void apply(const std::string& key, const toml::node& node,
+               std::vector<std::pair<std::string, const toml::node*>>* deferred) {
         const ParamSpec* spec = find_param(config_.preset(), key);
         if (spec == nullptr)
             fail(node, key,
                  "unknown key for preset '" + std::string(to_string(config_.preset())) + "'; " +
                      known_keys());
         const double value = value_of(*spec, key, node);
-        if (std::string error = set_param(config_, key, value); !error.empty())
+        if (std::string error = check_param_value(*spec, value); !error.empty())
             fail(node, key, std::move(error));
+        if (std::string error = set_param(config_, key, value); !error.empty()) {
+            if (deferred == nullptr) fail(node, key, std::move(error));
+            deferred->emplace_back(key, &node);
+            return;
+        }
         if (config_.preset() == Preset::gobreaker) {
             if (const auto form = trip_form_of(key, config_)) {
                 if (trip_key_.empty()) {

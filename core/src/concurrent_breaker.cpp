@@ -35,6 +35,7 @@ ConcurrentBreaker::ConcurrentBreaker(const BreakerConfig& config) : origin_(Cloc
     }
     wants_latency_ = preset_info(config.preset()).measures_latency;
     breaker_->set_transition_sink([this](const Transition& t) {
+        if (!held_.empty()) release_held();
         if (sink_) sink_(t);
     });
     std::lock_guard lock(mutex_);
@@ -89,12 +90,33 @@ Admission ConcurrentBreaker::acquire_slow() {
     const SimTime t = now();
     const SimTime open_until = open_until_.load(std::memory_order_acquire);
     if (open_until != kNotOpen && t <= open_until) return Admission{Rejection::open, {}};
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (!asking_.empty()) released_.wait(lock, [this] { return asking_.empty(); });
+    Admission a = ask(t);
+    while (a.waits())
+        [[unlikely]] {
+            const std::uint64_t ticket = next_ticket_++;
+            held_.push_back(ticket);
+            released_.wait(lock, [&] { return !asking_.empty() && asking_.front() == ticket; });
+            asking_.pop_front();
+            a = ask(now());
+            released_.notify_all();  // the next released caller, or the new ones, go on
+        }
+    return a;
+}
+
+Admission ConcurrentBreaker::ask(SimTime t) {
     const SimTime locked_now = std::max(t, now());
     finish_trip(locked_now);
     const Admission a = breaker_->acquire(locked_now);
     update_mode(locked_now);
     return a;
+}
+
+void ConcurrentBreaker::release_held() {
+    asking_.insert(asking_.end(), held_.begin(), held_.end());
+    held_.clear();
+    released_.notify_all();
 }
 
 // [SECTION] Results ------------------------------------------------------------------------

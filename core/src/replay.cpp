@@ -173,55 +173,105 @@ std::vector<Decision> replay(Breaker& breaker, const Trace& trace) {
     std::vector<Permit> permits(trace.rows.size());
     std::vector<Outcome> outcomes(trace.rows.size());
     std::vector<SimTime> durations(trace.rows.size());
-    // Pending completions by (end time, row index): the same instant completes in start order.
-    using Pending = std::pair<SimTime, std::size_t>;
+    // Pending completions by (end time, start order, row): the same instant completes in start
+    // order (a released waiter starts at its release, after the rows admitted before it).
+    struct Pending {
+        SimTime end;
+        std::uint64_t started;
+        std::size_t row;
+        bool operator>(const Pending& o) const {
+            return end != o.end ? end > o.end : started > o.started;
+        }
+    };
     std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending;
+    std::uint64_t starts = 0;
+    std::vector<std::size_t> waiting;  // rows answered wait, in the order they asked
+    std::uint64_t transitions = 0;     // seen through the sink: held rows then ask again
+    // The caller's own sink (if any) still sees every transition.
+    const TransitionSink outer = breaker.transition_sink();
+    breaker.set_transition_sink([&transitions, &outer](const Transition& t) {
+        ++transitions;
+        if (outer) outer(t);
+    });
 
+    // Asks for row i at t; an admitted call is queued to complete at t + its duration, cut by
+    // the preset's own call timeout when it lasts as long or longer.
+    auto admit = [&](std::size_t i, SimTime t) {
+        const TraceRow& row = trace.rows[i];
+        const Admission a = breaker.acquire(t);
+        if (a.waits()) {
+            out[i].waited = true;
+            waiting.push_back(i);
+            return;
+        }
+        out[i].allowed = a.allowed();
+        out[i].rejection = a.rejection;
+        if (out[i].waited) out[i].released_at = t;
+        if (!a.allowed()) {
+            out[i].state = breaker.state(t);
+            out[i].state_at = t;
+            return;
+        }
+        permits[i] = a.permit;
+        const SimTime limit = breaker.call_timeout();
+        const bool cut = limit > 0 && row.duration >= limit;
+        outcomes[i] = cut ? Outcome::timeout : row.outcome;
+        durations[i] = cut ? limit : row.duration;
+        pending.push(Pending{t + durations[i], starts++, i});
+    };
+    // The held rows ask again at t, in the order they first asked.
+    auto release = [&](SimTime t) {
+        std::vector<std::size_t> released;
+        released.swap(waiting);
+        for (const std::size_t w : released)
+            admit(w, t);
+    };
     // Every completion and timed transition at or before t, in time order; at one instant the
-    // completions come first (their calls were admitted before the timer was armed).
+    // completions come first (their calls were admitted before the timer was armed). After a
+    // transition the held rows ask again at once, in order (before anything else at that
+    // instant); a released call without a duration completes in the same loop.
     auto complete_until = [&](SimTime t) {
         while (true) {
             const std::optional<SimTime> due = breaker.next_timed_transition();
-            const bool completion = !pending.empty() && pending.top().first <= t &&
-                                    (!due || pending.top().first <= *due);
-            if (!completion) {
+            const bool completion =
+                !pending.empty() && pending.top().end <= t && (!due || pending.top().end <= *due);
+            const std::uint64_t seen = transitions;
+            SimTime at = 0;
+            if (completion) {
+                const Pending p = pending.top();
+                pending.pop();
+                breaker.record(permits[p.row], outcomes[p.row], durations[p.row], p.end);
+                out[p.row].state = breaker.state(p.end);
+                out[p.row].state_at = p.end;
+                at = p.end;
+            } else {
                 if (!due || *due > t) return;
                 breaker.fire_timers(*due);
-                continue;
+                at = *due;
             }
-            const auto [end, i] = pending.top();
-            pending.pop();
-            breaker.record(permits[i], outcomes[i], durations[i], end);
-            out[i].state = breaker.state(end);
-            out[i].state_at = end;
+            if (!waiting.empty() && transitions != seen) release(at);
         }
     };
 
     for (std::size_t i = 0; i < trace.rows.size(); ++i) {
         const TraceRow& row = trace.rows[i];
         complete_until(row.at);
-        const Admission a = breaker.acquire(row.at);
-        out[i].allowed = a.allowed();
-        out[i].rejection = a.rejection;
-        if (!a.allowed()) {
-            out[i].state = breaker.state(row.at);
-            out[i].state_at = row.at;
-            continue;
+        if (!waiting.empty()) {  // time alone can bring a transition (extras.probe_timeout_ms)
+            const std::uint64_t seen = transitions;
+            breaker.state(row.at);
+            if (transitions != seen) {
+                release(row.at);
+                complete_until(row.at);
+            }
         }
-        permits[i] = a.permit;
-        // The preset's own call timeout cuts a call that lasts as long or longer.
-        const SimTime limit = breaker.call_timeout();
-        const bool cut = limit > 0 && row.duration >= limit;
-        outcomes[i] = cut ? Outcome::timeout : row.outcome;
-        durations[i] = cut ? limit : row.duration;
-        pending.emplace(row.at + durations[i], i);
-        if (durations[i] == 0) complete_until(row.at);  // completes at once
+        admit(i, row.at);
+        if (row.duration == 0) complete_until(row.at);  // completes at once
     }
     while (!pending.empty())
-        complete_until(pending.top().first);
+        complete_until(pending.top().end);
+    breaker.set_transition_sink(outer);
     return out;
 }
-
 std::vector<Decision> replay(const BreakerConfig& config, const Trace& trace) {
     const auto breaker = make_breaker(config);
     return replay(*breaker, trace);
@@ -242,21 +292,40 @@ std::string format_ms(SimTime t) {
     return out;
 }
 
+namespace {
+const char* decision_name(const Decision& d) {
+    if (d.waited && d.released_at < 0) return "waiting";
+    if (d.waited) return d.allowed ? "waited_allowed" : "waited_rejected";
+    if (d.allowed) return "allowed";
+    return d.rejection == Rejection::capacity ? "capacity" : "rejected";
+}
+}  // namespace
+
 std::string decisions_csv(const Trace& trace, const std::vector<Decision>& decisions) {
-    std::string out = trace.has_duration ? "t_ms,outcome,decision,state,duration_ms\n"
-                                         : "t_ms,outcome,decision,state\n";
-    for (std::size_t i = 0; i < trace.rows.size() && i < decisions.size(); ++i) {
+    const std::size_t n = std::min(trace.rows.size(), decisions.size());
+    bool any_waited = false;
+    for (std::size_t i = 0; i < n; ++i)
+        any_waited = any_waited || decisions[i].waited;
+    std::string out = trace.has_duration ? "t_ms,outcome,decision,state,duration_ms"
+                                         : "t_ms,outcome,decision,state";
+    out += any_waited ? ",released_ms\n" : "\n";
+    for (std::size_t i = 0; i < n; ++i) {
         const TraceRow& row = trace.rows[i];
+        const Decision& d = decisions[i];
         out += format_ms(row.at);
         out += ',';
         out += to_string(row.outcome);
-        out += decisions[i].allowed                            ? ",allowed,"
-               : decisions[i].rejection == Rejection::capacity ? ",capacity,"
-                                                               : ",rejected,";
-        out += to_string(decisions[i].state);
+        out += ',';
+        out += decision_name(d);
+        out += ',';
+        out += to_string(d.state);
         if (trace.has_duration) {
             out += ',';
             out += format_ms(row.duration);
+        }
+        if (any_waited) {
+            out += ',';
+            if (d.waited && d.released_at >= 0) out += format_ms(d.released_at);
         }
         out += '\n';
     }

@@ -197,6 +197,40 @@ TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
     EXPECT_NE(std::get<double>(s->value), std::get<double>(*get_setting(snap.live, spec->path)));
 }
 
+TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
+    // A cockatiel edge: every key, the subtable ones included, has its slider.
+    ImGuiHarness ui;
+    BreakerPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(460, 1600));
+    Snapshot snap = make_snapshot();
+    snap.live.services.at(0).dependencies.at(0).breaker =
+        BreakerConfig::defaults(Preset::cockatiel);
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_EQ(panel.edge(), "A->B");
+    std::size_t numeric = 0;
+    for (const ParamSpec& p : breaker_params(Preset::cockatiel)) {
+        const std::string path = std::string("A->B.breaker.") + p.key;
+        ASSERT_TRUE(find_setting(snap.live, path)) << path;
+        if (p.kind != ParamKind::integer && p.kind != ParamKind::real) continue;
+        ++numeric;
+        EXPECT_TRUE(rects.rects.count(path)) << "no slider for " << path;
+    }
+    EXPECT_GE(numeric, 11u);  // the 11 numeric cockatiel keys, then the extras
+    const std::string path = "A->B.breaker.half_open_sampling.calls";
+    ASSERT_TRUE(rects.rects.count(path));
+    drag(ui, rects.rects[path], 0.5f, draw);
+    const SetSetting* s = last_setting(log, path);
+    ASSERT_NE(s, nullptr) << "dragging the slider sends its path";
+    EXPECT_GE(std::get<double>(s->value), 1.0);
+    EXPECT_LE(std::get<double>(s->value), 1000000.0);
+    EXPECT_NE(std::get<double>(s->value), 1.0);
+}
+
 TEST(BreakerPanel, ShowsOpossumsKeys) {
     ImGuiHarness ui;
     BreakerPanel panel;

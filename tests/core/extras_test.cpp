@@ -29,12 +29,15 @@ BreakerConfig quick_trip(Preset preset) {
                                {{"request_volume_threshold", 2}, {"sleep_window_ms", 1000}});
         case Preset::opossum:
             return config_with(preset, {{"volume_threshold", 2}, {"reset_timeout_ms", 1000}});
+        case Preset::cockatiel:
+            return config_with(preset,
+                               {{"consecutive.threshold", 2}, {"half_open_after_ms", 1000}});
     }
     return {};
 }
 
 constexpr Preset kPresets[] = {Preset::gobreaker, Preset::resilience4j, Preset::polly,
-                               Preset::hystrix, Preset::opossum};
+                               Preset::hystrix,   Preset::opossum,      Preset::cockatiel};
 
 /// Fails calls every 10 ms from `t` until the breaker rejects one; returns that time.
 SimTime drive_open(Harness& h, SimTime t) {

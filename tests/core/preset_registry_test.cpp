@@ -82,7 +82,8 @@ TEST(PresetRegistryList, ScenarioChoicesAreNoneThenTheRegistryNames) {
         EXPECT_EQ(after,
                   before.preset() == info.preset ? before : BreakerConfig::defaults(info.preset));
     }
-    EXPECT_EQ(detail::preset_name_list(), "gobreaker, resilience4j, polly, hystrix, opossum");
+    EXPECT_EQ(detail::preset_name_list(),
+              "gobreaker, resilience4j, polly, hystrix, opossum, cockatiel");
 }
 
 TEST(PresetRegistryList, UnknownPresetErrorListsEveryName) {
@@ -124,7 +125,9 @@ std::vector<double> other_values(const ParamSpec& spec, double current) {
                 out.push_back(static_cast<double>(i));
             break;
         case ParamKind::integer:
-            out = {spec.max, spec.min, std::floor((spec.min + spec.max) / 2)};
+            // min + 1: a key bounded by another (cockatiel's minimum_number_of_calls <= size)
+            // refuses its extremes at the other's default.
+            out = {spec.max, spec.min, std::floor((spec.min + spec.max) / 2), spec.min + 1};
             break;
         case ParamKind::real:
             out = {spec.max, spec.min, (spec.min + spec.max) / 2};

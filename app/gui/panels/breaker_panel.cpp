@@ -75,6 +75,14 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                         plot::format_time(to_s(live.last_transition_at), 0.1).c_str());
         }
         ImGui::PopTextWrapPos();
+        if (live.held > 0) {
+            ImGui::TextDisabled("%u calls waiting for the half-open decision", live.held);
+            if (ImGui::IsItemHovered()) {
+                ImGui::SetTooltip(
+                    "The breaker neither runs nor rejects these calls while its half-open trials "
+                    "run; they ask again when it closes (they run) or reopens (rejected)");
+            }
+        }
         if (live.breakers > 1) {
             ImGui::TextDisabled("%u breakers (per caller instance), %u open", live.breakers,
                                 live.open_breakers);

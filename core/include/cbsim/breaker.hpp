@@ -12,13 +12,18 @@
 //   if (auto a = breaker.acquire(now); a.allowed()) {
 //       ... call the service ...
 //       breaker.record(a.permit, Outcome::success, duration, later);
+//   } else if (a.waits()) {
+//       ... hold the call; acquire() again for it once the breaker next transitions ...
 //   } else {
 //       ... fail fast; a.rejection says why ...
 //   }
 //
+// The third answer, wait (Rejection::wait), comes only from presets whose library makes a call
+// wait for a running half-open trial (cockatiel); the others answer allowed or rejected.
 // Every state change is passed to the transition sink with its reason, e.g.
 // "opened: consecutive_failures 3 >= 3". Presets: gobreaker (exact), resilience4j, polly,
-// hystrix, opossum; make_breaker() in breaker_config.hpp builds one from a BreakerConfig.
+// hystrix, opossum, cockatiel; make_breaker() in breaker_config.hpp builds one from a
+// BreakerConfig.
 //
 // Timed transitions. A preset may change state at an instant with no call (opossum's reset
 // timer: open -> half_open at t_open + reset_timeout). next_timed_transition() names that
@@ -83,6 +88,12 @@ enum class Rejection : std::uint8_t {
     ramp_up,            ///< closed but still ramping up after recovery (extras.ramp_up_ms)
     capacity,  ///< the preset's own concurrency limit is full (opossum `capacity`); unlike the
                ///< other rejections the preset counts it as a failure of its trip rule
+    /// Not decided yet: the call neither runs nor fails. The caller holds it and asks again
+    /// (acquire() at the transition's time) when the breaker next transitions, calls in the
+    /// order they first asked; a held call counts nowhere in the breaker. A breaker answers
+    /// wait only while a call it admitted is outstanding, whose record() brings the transition
+    /// (cockatiel: calls arriving while the half-open trials run).
+    wait,
 };
 
 const char* to_string(Rejection rejection);
@@ -91,6 +102,8 @@ struct Admission {
     Rejection rejection = Rejection::none;
     Permit permit;  ///< valid when allowed()
     bool allowed() const { return rejection == Rejection::none; }
+    /// The call must wait: ask again when the breaker next transitions (see Rejection::wait).
+    bool waits() const { return rejection == Rejection::wait; }
 };
 
 // [SECTION] Transitions and their reasons --------------------------------------------------
@@ -189,6 +202,8 @@ class Breaker {
 
     /// Where transitions go (at most one sink; an empty function removes it).
     void set_transition_sink(TransitionSink sink) { sink_ = std::move(sink); }
+    /// The sink set now (empty if none), so a driver can chain its own in front of it.
+    const TransitionSink& transition_sink() const { return sink_; }
 
   protected:
     /// Emits a transition to the sink, if there is one.

@@ -30,7 +30,7 @@ namespace cbsim {
 /// The presets, in the order of the PresetSettings alternatives below. Each one has exactly one
 /// entry in the preset registry (core/src/presets/registry.hpp), which static_asserts that this
 /// enum, PresetSettings and the registry agree.
-enum class Preset : std::uint8_t { gobreaker, resilience4j, polly, hystrix, opossum };
+enum class Preset : std::uint8_t { gobreaker, resilience4j, polly, hystrix, opossum, cockatiel };
 
 /// The preset's name ("gobreaker"); "unknown" for a value outside the enum.
 const char* to_string(Preset preset);
@@ -120,6 +120,30 @@ struct OpossumSettings {
     bool operator==(const OpossumSettings&) const = default;
 };
 
+/// cockatiel 4.0.0 circuitBreaker(policy, {breaker, halfOpenAfter, halfOpenSampling}). The
+/// library has no default breaker or halfOpenAfter; these are its README's (ConsecutiveBreaker(5),
+/// 10 s; CountBreaker({threshold: 0.2, size: 100}), SamplingBreaker({threshold: 0.2,
+/// duration: 30 s})) and ExponentialBackoff's own defaults (128 ms, 30 s).
+struct CockatielSettings {
+    enum class Kind : std::uint8_t { consecutive, count, sampling };
+    enum class Backoff : std::uint8_t { constant, exponential };
+    Kind breaker = Kind::consecutive;        ///< which IBreaker; only its keys below are used
+    std::int64_t consecutive_threshold = 5;  ///< ConsecutiveBreaker(threshold)
+    double count_threshold = 0.2;            ///< CountBreaker threshold, in (0, 1)
+    std::int64_t count_size = 100;           ///< CountBreaker size (ring of results)
+    std::int64_t count_minimum_number_of_calls = 0;  ///< in [1, size]; 0 = size (the default)
+    double sampling_threshold = 0.2;                 ///< SamplingBreaker threshold, in (0, 1)
+    std::int64_t sampling_duration_ms = 30000;       ///< SamplingBreaker duration
+    double sampling_minimum_rps = 0.0;  ///< 0 = the library's 5 / (threshold * 1000) per ms
+    Backoff half_open_after = Backoff::constant;      ///< halfOpenAfter: a number or a backoff
+    std::int64_t half_open_after_ms = 10000;          ///< the number (ConstantBackoff)
+    std::int64_t exponential_initial_delay_ms = 128;  ///< ExponentialBackoff, noJitterGenerator
+    std::int64_t exponential_max_delay_ms = 30000;
+    std::int64_t half_open_sampling_calls = 1;  ///< halfOpenSampling.calls, >= 1
+    double half_open_sampling_threshold = 0.0;  ///< halfOpenSampling.threshold, in [0, 1)
+    bool operator==(const CockatielSettings&) const = default;
+};
+
 // [SECTION] Extras every preset offers (off by default) ------------------------------------
 
 /// What none of the libraries has and users ask for. All off by default, so a preset with
@@ -138,7 +162,7 @@ struct BreakerExtras {
 
 /// One settings type per preset, alternative i belonging to Preset(i).
 using PresetSettings = std::variant<GobreakerSettings, Resilience4jSettings, PollySettings,
-                                    HystrixSettings, OpossumSettings>;
+                                    HystrixSettings, OpossumSettings, CockatielSettings>;
 
 /// How many presets there are.
 inline constexpr std::size_t kPresetCount = std::variant_size_v<PresetSettings>;

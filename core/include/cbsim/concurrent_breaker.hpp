@@ -33,11 +33,20 @@
 // other case (other presets, windows, open -> half-open, half-open probes) runs the state
 // machine under a mutex. counts() are exact when no call is in flight, and may lag by the
 // calls racing a transition otherwise.
+//
+// Waiting calls. A preset that answers wait (cockatiel while its half-open trials run) makes
+// acquire() block: the caller sleeps on a condition variable until the breaker transitions
+// (a trial's record() closes or reopens it), then asks again. Released callers ask in the
+// order they first asked, before any caller arriving after the transition; so acquire() and
+// execute() never return the wait answer. There is no time limit on the wait (as in the
+// library): a trial that never reports holds its waiters.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -77,7 +86,8 @@ class ConcurrentBreaker {
     ConcurrentBreaker(const ConcurrentBreaker&) = delete;
     ConcurrentBreaker& operator=(const ConcurrentBreaker&) = delete;
 
-    /// Asks to make a call now. Safe from any thread.
+    /// Asks to make a call now. Safe from any thread. Blocks while the breaker answers wait
+    /// (see "Waiting calls" above); the answer is allowed or a rejection.
     Admission acquire();
 
     /// Reports the outcome of an admitted call. `latency` feeds slow-call rules
@@ -120,6 +130,8 @@ class ConcurrentBreaker {
     };
 
     Admission acquire_slow();
+    Admission ask(SimTime t);  // with mutex_ held: the state machine's answer at t
+    void release_held();       // with mutex_ held: a transition lets the held callers ask
     void record_slow(const Permit& permit, Outcome outcome, SimTime duration);
     void trip_from_fast_path();
     void finish_trip(SimTime now);  // with mutex_ held: a fast-path trip handed over
@@ -148,6 +160,10 @@ class ConcurrentBreaker {
     std::unique_ptr<Breaker> breaker_;               // the state machine
     detail::GobreakerBreaker* gobreaker_ = nullptr;  // breaker_ when it is a bare gobreaker
     TransitionSink sink_;
+    std::condition_variable released_;  // a held caller may ask again
+    std::deque<std::uint64_t> held_;    // tickets of callers answered wait, in order
+    std::deque<std::uint64_t> asking_;  // released tickets, asking again in this order
+    std::uint64_t next_ticket_ = 0;
     Sums baseline_;  // sums when the fast period began
     std::atomic<std::uint64_t> successes_at_last_failure_{0};
     Slot slots_[kSlots];

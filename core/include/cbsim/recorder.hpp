@@ -244,6 +244,7 @@ struct EdgeLive {
     WindowView window;
     std::uint32_t breakers = 0;       ///< breakers on the edge (caller instances, or 1 shared)
     std::uint32_t open_breakers = 0;  ///< of them open or forced open
+    std::uint32_t held = 0;           ///< attempts the breakers hold now (wait answer, cockatiel)
     std::array<double, kStates> seconds_in_state{};  ///< this breaker, since the run start
     std::array<std::array<std::uint32_t, kStates>, kStates> transitions{};  ///< [from][to]
     std::string last_reason;  ///< text of the last transition; empty if none yet

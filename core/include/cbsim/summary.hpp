@@ -43,6 +43,9 @@ struct EdgeSummary {
     std::uint64_t allowed = 0;
     std::uint64_t rejected = 0;
     std::uint64_t bulkhead_rejected = 0;
+    /// Attempts the breaker answered wait (cockatiel half-open): held until it transitioned,
+    /// then counted once as allowed or rejected. In summary.json only when not 0.
+    std::uint64_t waited = 0;
     std::uint64_t successes = 0;  ///< attempts
     std::uint64_t failures = 0;   ///< attempts, timeouts included
     std::uint64_t timeouts = 0;

@@ -14,6 +14,7 @@
 #include <utility>
 #include <variant>
 
+#include "presets/cockatiel.hpp"
 #include "presets/gobreaker.hpp"
 #include "presets/hystrix.hpp"
 #include "presets/opossum.hpp"
@@ -25,7 +26,8 @@ namespace cbsim::detail {
 
 // The registry: one line per preset, in the order of PresetSettings.
 inline constexpr std::tuple kPresetRegistry{
-    &kGobreakerPreset, &kResilience4jPreset, &kPollyPreset, &kHystrixPreset, &kOpossumPreset,
+    &kGobreakerPreset, &kResilience4jPreset, &kPollyPreset,
+    &kHystrixPreset,   &kOpossumPreset,      &kCockatielPreset,
 };
 
 using PresetRegistry = std::remove_const_t<decltype(kPresetRegistry)>;
@@ -62,8 +64,7 @@ template <std::size_t I>
 constexpr bool entry_complete() {
     const auto& e = *std::get<I>(kPresetRegistry);
     return e.name != nullptr && e.name[0] != '\0' && e.library.name != nullptr &&
-           e.library.version != nullptr && e.library.source != nullptr &&
-           e.preset_file != nullptr;
+           e.library.version != nullptr && e.library.source != nullptr && e.preset_file != nullptr;
 }
 
 template <std::size_t... I>

@@ -50,6 +50,7 @@ enum Kind : std::uint32_t {
     kBoundary,    // payload: bucket end time
     // payload: edge << 32 | breaker (its next timed transition may be due)
     kBreakerTimer,
+    kRelease,  // payload: edge << 32 | breaker (its held attempts ask again)
 };
 
 // [SECTION] Pooled objects (jobs at services, logical calls on edges) ---------------------------
@@ -75,12 +76,21 @@ struct Call {
     std::uint32_t attempt = 0;   // attempts made
     std::uint32_t token = 0;     // unique per attempt: stale answers and timeouts are dropped
     bool waiting = false;
+    bool held = false;  // the breaker answered wait: held until it transitions
     bool has_permit = false;
     std::uint32_t breaker = 0;
     std::uint64_t epoch = 0;  // breaker set the permit came from
     Permit permit{};
     SimTime attempt_start = 0;
     SimTime prev_sleep = 0;  // decorrelated jitter
+
+    /// Keeps the breaker's permit (and which breaker of which set) for the attempt's record.
+    void take_permit(const Permit& p, std::uint32_t b, std::uint64_t e) {
+        has_permit = true;
+        permit = p;
+        breaker = b;
+        epoch = e;
+    }
 };
 
 /// Objects in one vector with a free list of indices. The vector may relocate when alloc()
@@ -260,6 +270,13 @@ struct PendingTimeout {
     std::uint32_t token = 0;
 };
 
+/// An attempt the breaker answered wait, in the order of its first ask (the token tells a
+/// stale entry, one whose attempt timed out meanwhile, from a held one).
+struct Held {
+    std::uint32_t call = 0;
+    std::uint32_t token = 0;
+};
+
 struct EdgeModel {
     std::string name;
     const Dependency* cfg = nullptr;  // nullptr for the entry edge
@@ -287,6 +304,9 @@ struct EdgeModel {
     SimTime last_transition0 = -1;
     std::uint32_t open_count = 0;  // breakers open or forced open
     std::uint32_t notclosed = 0;   // breakers not closed
+    std::vector<Ring<Held>> held;  // per breaker: attempts answered wait (cockatiel)
+    std::uint32_t held_now = 0;    // over every breaker
+    std::uint64_t waited = 0;      // attempts ever answered wait
     // bucket
     EdgeCounters acc;
     LogHistogram hist;
@@ -356,6 +376,12 @@ struct Run::Impl final : EventHandler {
     [[gnu::always_inline]] inline void try_attempt(std::uint32_t call);
     [[gnu::always_inline]] inline void on_answer(std::uint32_t call, std::uint32_t token, bool ok);
     [[gnu::noinline]] void on_timeout(std::uint32_t call, std::uint32_t token);
+    // attempts held by a breaker's wait answer (sim/models.cpp "held attempts")
+    [[gnu::noinline]] void hold(std::uint32_t call, std::uint32_t breaker);
+    [[gnu::noinline]] void park(std::uint32_t call, std::uint32_t breaker);
+    [[gnu::noinline]] void release_held(std::uint32_t edge, std::uint32_t breaker);
+    [[gnu::noinline]] void readmit(std::uint32_t call);
+    [[gnu::noinline]] void held_timed_out(std::uint32_t call);
     [[gnu::always_inline]] inline void add_timeout(std::uint32_t edge, SimTime at,
                                                    std::uint32_t call, std::uint32_t token);
     [[gnu::noinline]] void arm_timer(std::uint32_t edge);

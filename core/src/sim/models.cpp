@@ -5,10 +5,12 @@
 // [SECTION] Services
 // [SECTION] Edges: attempts and their outcomes
 // [SECTION] Edges: retries, budget, fallback
+// [SECTION] Edges: attempts held by a breaker's wait answer
 // [SECTION] Events
 // [SECTION] Edges: breakers and their transitions
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "presets/registry.hpp"
 #include "sim/engine.hpp"
@@ -30,6 +32,12 @@ SimTime round_us(double us) {
 }
 SimTime ms_to_us(double ms) {
     return round_us(ms * 1000.0);
+}
+/// An attempt's timeout: the edge's, or the breaker's own call timeout if shorter; 0 = none.
+SimTime attempt_limit(const sim::EdgeModel& e) {
+    SimTime limit = e.cfg->timeout_ms * kMillisecond;
+    if (e.call_timeout > 0 && (limit <= 0 || e.call_timeout < limit)) limit = e.call_timeout;
+    return limit;
 }
 }  // namespace
 
@@ -288,6 +296,10 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
         const std::uint32_t b = e.shared ? 0 : c.instance;
         const Admission a = e.breakers[b]->acquire(sim.now());
         if (!a.allowed()) {
+            if (a.waits()) [[unlikely]] {
+                hold(ci, b);
+                return;
+            }
             // The preset's own concurrency limit is a bulkhead (opossum capacity).
             if (a.rejection == Rejection::capacity)
                 ++e.acc.bulkhead_rejected;
@@ -296,10 +308,7 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
             call_done(ci, false);
             return;
         }
-        c.has_permit = true;
-        c.permit = a.permit;
-        c.breaker = b;
-        c.epoch = e.epoch;
+        c.take_permit(a.permit, b, e.epoch);
     }
     ++e.acc.allowed;
     ++e.inflight[c.instance];
@@ -308,9 +317,7 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     const std::uint32_t edge = c.edge;
     c.waiting = true;
     c.attempt_start = sim.now();
-    // The attempt's timeout: the edge's, or the breaker's own call timeout if shorter.
-    SimTime limit = cfg.timeout_ms * kMillisecond;
-    if (e.call_timeout > 0 && (limit <= 0 || e.call_timeout < limit)) limit = e.call_timeout;
+    const SimTime limit = attempt_limit(e);
     const SimTime expiry = sim.now() + limit;
     const SimTime answer = arrive(e.target, ci, token);  // the attempt may complete in here
     // A timeout is kept only for an attempt that may still wait at its expiry: one whose
@@ -328,7 +335,11 @@ void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
 
 void Run::Impl::on_timeout(std::uint32_t ci, std::uint32_t token) {
     sim::Call& c = calls[ci];
-    if (!c.waiting || c.token != token) return;
+    if (c.token != token) return;
+    if (!c.waiting) {
+        if (c.held) held_timed_out(ci);
+        return;
+    }
     c.waiting = false;
     complete_attempt(ci, Outcome::timeout, sim.now() - c.attempt_start);
 }
@@ -360,7 +371,7 @@ void Run::Impl::arm_timer(std::uint32_t edge) {
     while (!e.timeouts.empty()) {
         const sim::PendingTimeout& f = e.timeouts.front();
         const sim::Call& c = calls[f.call];
-        if (c.waiting && c.token == f.token) break;
+        if ((c.waiting || c.held) && c.token == f.token) break;
         e.timeouts.pop_front();  // answered already
     }
     if (e.timeouts.empty()) return;
@@ -490,6 +501,105 @@ void Run::Impl::call_done(std::uint32_t ci, bool ok) {
     }
 }
 
+// [SECTION] Edges: attempts held by a breaker's wait answer ---------------------------------
+//
+// A breaker that answers wait (cockatiel while its half-open trials run) holds the attempt: it
+// neither reaches the target nor fails. It keeps its bulkhead slot (counted in flight, as a
+// bulkhead wrapped around the breaker would see it) and its attempt timeout, which runs from
+// its first ask. When the breaker transitions, an event at that instant (after the events
+// already due then) asks the breaker again for every held attempt, in the order they first
+// asked: admitted, it goes to the target with its latency counted from its first ask;
+// rejected, it fails fast; told to wait again, it stays held. An attempt whose timeout fires
+// while held is refused: counted as rejected (it never reached the target) and, like any
+// rejection, not retried. `calls`, `retries`, `allowed` and `rejected` count a held attempt
+// once, in the bucket where the breaker finally decides.
+
+void Run::Impl::hold(std::uint32_t ci, std::uint32_t b) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    --e.acc.calls;  // counted when the breaker decides
+    if (c.attempt > 1) --e.acc.retries;
+    ++e.waited;
+    c.token = ++attempt_seq;
+    c.attempt_start = sim.now();
+    if (const SimTime limit = attempt_limit(e); limit > 0)
+        add_timeout(c.edge, sim.now() + limit, ci, c.token);
+    park(ci, b);
+}
+
+void Run::Impl::park(std::uint32_t ci, std::uint32_t b) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    c.held = true;
+    ++e.held_now;
+    ++e.inflight[c.instance];
+    ++e.inflight_total;
+    if (e.held.size() <= b) e.held.resize(b + 1);
+    e.held[b].push_back(sim::Held{ci, c.token});
+}
+
+void Run::Impl::release_held(std::uint32_t edge, std::uint32_t b) {
+    sim::EdgeModel& e = edges[edge];
+    if (b >= e.held.size() || e.held[b].empty()) return;
+    sim::Ring<sim::Held> batch;
+    std::swap(batch, e.held[b]);  // attempts held again go to a fresh ring
+    for (; !batch.empty(); batch.pop_front()) {
+        const sim::Held h = batch.front();
+        sim::Call& c = calls[h.call];
+        if (!c.held || c.token != h.token) continue;  // timed out while held
+        c.held = false;
+        --e.held_now;
+        --e.inflight[c.instance];
+        --e.inflight_total;
+        readmit(h.call);
+    }
+}
+
+void Run::Impl::readmit(std::uint32_t ci) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    if (!e.breakers.empty()) {
+        const std::uint32_t b = e.shared ? 0 : c.instance;
+        const Admission a = e.breakers[b]->acquire(sim.now());
+        if (a.waits()) {
+            park(ci, b);
+            return;
+        }
+        ++e.acc.calls;
+        if (c.attempt > 1) ++e.acc.retries;
+        if (!a.allowed()) {
+            if (a.rejection == Rejection::capacity)
+                ++e.acc.bulkhead_rejected;
+            else
+                ++e.acc.rejected;
+            call_done(ci, false);
+            return;
+        }
+        c.take_permit(a.permit, b, e.epoch);
+    } else {  // the breaker was removed while the attempt was held
+        ++e.acc.calls;
+        if (c.attempt > 1) ++e.acc.retries;
+    }
+    ++e.acc.allowed;
+    ++e.inflight[c.instance];
+    ++e.inflight_total;
+    c.waiting = true;
+    arrive(e.target, ci, c.token);  // its timeout, from the first ask, is queued already
+}
+
+void Run::Impl::held_timed_out(std::uint32_t ci) {
+    sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    c.held = false;
+    --e.held_now;
+    --e.inflight[c.instance];
+    --e.inflight_total;
+    ++e.acc.calls;
+    if (c.attempt > 1) ++e.acc.retries;
+    ++e.acc.rejected;
+    call_done(ci, false);
+}
+
 // [SECTION] Events ---------------------------------------------------------------------------
 
 // Every event of a run comes through here; in models.cpp so that the handlers of a call can be
@@ -525,6 +635,9 @@ void Run::Impl::on_event(std::uint32_t kind, std::uint64_t payload) {
         case sim::kBreakerTimer:
             on_breaker_timer(hi, lo);
             break;
+        case sim::kRelease:
+            release_held(hi, lo);
+            break;
         default:
             break;
     }
@@ -553,6 +666,9 @@ void Run::Impl::build_breakers(std::uint32_t edge) {
     ++e.epoch;
     e.open_count = 0;
     e.notclosed = 0;
+    for (std::uint32_t b = 0; b < e.held.size(); ++b) {  // held attempts ask the new breakers
+        if (!e.held[b].empty()) sim.schedule_at(now, this, sim::kRelease, pack(edge, b));
+    }
     if (!e.cfg->breaker) return;
     e.shared = e.cfg->breaker_scope == BreakerScope::shared;
     const std::size_t n = e.shared ? 1 : services[e.caller].instances.size();
@@ -633,6 +749,9 @@ void Run::Impl::on_transition(std::uint32_t edge, std::uint32_t b, const Transit
                                     e.shared ? -1 : static_cast<std::int32_t>(b), to_string(t.from),
                                     to_string(t.to), std::move(reason)});
     schedule_breaker_timer(edge, b);
+    // Attempts the breaker holds ask again at this instant, once the event causing it is done.
+    if (b < e.held.size() && !e.held[b].empty())
+        sim.schedule_at(sim.now(), this, sim::kRelease, pack(edge, b));
 }
 
 double true_failure_probability(const Service& s) {

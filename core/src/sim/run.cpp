@@ -254,6 +254,7 @@ EdgeLive Run::Impl::live_view(std::uint32_t ei, SimTime now) const {
     v.window = e.breakers[0]->window(now);
     v.breakers = static_cast<std::uint32_t>(e.breakers.size());
     v.open_breakers = e.open_count;
+    v.held = e.held_now;
     for (std::size_t s = 0; s < kStates; ++s)
         v.seconds_in_state[s] = to_s(e.time_in_state[0][s]);
     v.seconds_in_state[static_cast<std::size_t>(e.state[0])] += to_s(now - e.since[0]);
@@ -289,6 +290,7 @@ Summary Run::Impl::summary() const {
         s.allowed = t.allowed;
         s.rejected = t.rejected;
         s.bulkhead_rejected = t.bulkhead_rejected;
+        s.waited = e.waited;
         s.successes = t.successes;
         s.failures = t.failures;
         s.timeouts = t.timeouts;

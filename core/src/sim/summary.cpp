@@ -97,6 +97,7 @@ std::string summary_json(const Summary& s) {
         j.num("allowed", e.allowed);
         j.num("rejected", e.rejected);
         j.num("bulkhead_rejected", e.bulkhead_rejected);
+        if (e.waited > 0) j.num("waited", e.waited);  // presets with the wait answer
         j.num("calls_saved", e.calls_saved);
         j.num("successes", e.successes);
         j.num("failures", e.failures);
@@ -150,9 +151,11 @@ std::string summary_text(const Summary& s) {
                fmt::fixed(e.latency_p50_ms, 3) + " ms, p99 " + fmt::fixed(e.latency_p99_ms, 3) +
                " ms\n";
         if (!e.has_breaker) continue;
-        out += "  breaker: rejected " + std::to_string(e.rejected) + ", opens " +
-               std::to_string(e.opens) + ", false trips " + std::to_string(e.false_trips) +
-               ", transitions " + std::to_string(e.transitions) + "\n";
+        out += "  breaker: rejected " + std::to_string(e.rejected) +
+               (e.waited > 0 ? ", waited " + std::to_string(e.waited) : std::string()) +
+               ", opens " + std::to_string(e.opens) + ", false trips " +
+               std::to_string(e.false_trips) + ", transitions " + std::to_string(e.transitions) +
+               "\n";
         out += "  detection delay " +
                (e.detection_delay_s ? fmt::fixed(*e.detection_delay_s, 3) + " s" : "-") + " (" +
                std::to_string(e.detections) + "/" + std::to_string(e.faults) +
