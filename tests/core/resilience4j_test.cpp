@@ -604,6 +604,58 @@ TEST(Resilience4jBackoff, WithoutAMultiplierTheWaitIsConstantAndTheCapIsIgnored)
     EXPECT_TRUE(rig.ok(ms(2002)));
 }
 
+/// Checks the open wait of each attempt of `rig` (built from single()) at its boundary: trips
+/// it, then for each wait w a call at opened + w is rejected and one 1 us later is the probe,
+/// which fails and reopens.
+void expect_waits(Rig& rig, const std::vector<std::int64_t>& waits_ms) {
+    SimTime opened = 0;
+    ASSERT_TRUE(rig.fail(opened));
+    for (std::size_t i = 0; i < waits_ms.size(); ++i) {
+        const SimTime retry_at = opened + ms(waits_ms[i]);
+        EXPECT_EQ(rig.rejection(retry_at), Rejection::open) << "attempt " << i + 1;
+        const Admission probe = rig.breaker->acquire(retry_at + 1);
+        ASSERT_TRUE(probe.allowed()) << "attempt " << i + 1;
+        opened = retry_at + 1;
+        rig.breaker->record(probe.permit, Outcome::failure, 0, opened);
+        ASSERT_EQ(rig.state(opened), State::open);
+    }
+}
+
+TEST(Resilience4jBackoff, EachStepIsTruncatedToWholeMillisecondsAsIntervalFunctionDoes) {
+    // IntervalFunction.ofExponentialBackoff(333, 1.5): (long) (333 * 1.5) = 499, then
+    // (long) (499 * 1.5) = 748, (long) (748 * 1.5) = 1122 -- not 333 * 1.5^n (499.5, 749.25,
+    // 1123.875).
+    Rig rig(
+        single({{"wait_duration_in_open_state_ms", 333}, {"exponential_backoff_multiplier", 1.5}}));
+    expect_waits(rig, {333, 499, 748, 1122, 1683});
+}
+
+TEST(Resilience4jBackoff, TheCapAppliesToTheTruncatedStepAndFromTheFirstAttempt) {
+    // ofExponentialBackoff(initial, m, max) = Math.min(interval(n), max): 1000, 1500, 2250
+    // capped at 2000; a cap below the first wait caps it too.
+    Rig rig(single({{"exponential_backoff_multiplier", 1.5},
+                    {"exponential_max_wait_duration_in_open_state_ms", 2000}}));
+    expect_waits(rig, {1000, 1500, 2000, 2000});
+    Rig low(single({{"exponential_backoff_multiplier", 2},
+                    {"exponential_max_wait_duration_in_open_state_ms", 400}}));
+    expect_waits(low, {400, 400});
+}
+
+TEST(Resilience4jBackoff, AMultiplierBelowOneShrinksByTruncatedSteps) {
+    // (long) (5 * 0.5) = 2, (long) (2 * 0.5) = 1, (long) (1 * 0.5) = 0: a zero wait, after
+    // which a call 1 us after the reopening is the probe.
+    Rig rig(
+        single({{"wait_duration_in_open_state_ms", 5}, {"exponential_backoff_multiplier", 0.5}}));
+    expect_waits(rig, {5, 2, 1, 0, 0});
+}
+
+TEST(Resilience4jBackoff, AStepThatTruncatesToItselfStaysThere) {
+    // (long) (10 * 1.05) = 10: the wait never grows (interval * m^(n-1) would reach 11 ms at n 3).
+    Rig rig(
+        single({{"wait_duration_in_open_state_ms", 10}, {"exponential_backoff_multiplier", 1.05}}));
+    expect_waits(rig, {10, 10, 10, 10});
+}
+
 TEST(Resilience4jMaxWait, HalfOpenReopensWhenTheMaxWaitIsReached) {
     Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
     rig.fail(ms(0));

@@ -22,7 +22,7 @@ using Mode = Resilience4jSettings::Mode;
 
 constexpr double kMaxMs = 86400000.0;  // one day
 constexpr double kMaxCalls = 100000.0;
-constexpr double kMaxWaitMs = 1e12;  // backoff ceiling without a cap (about 31 years)
+constexpr std::int64_t kMaxWaitMs = 1000000000000;  // backoff ceiling without a cap (31 years)
 constexpr const char* kWindowTypes[] = {"count_based", "time_based"};
 constexpr const char* kModes[] = {"normal", "forced_open", "disabled", "metrics_only"};
 
@@ -49,8 +49,8 @@ const ParamSpec kParams[] = {
      "Resilience4j waitDurationInOpenState: open -> half-open once strictly more than this has "
      "passed (the first wait of a backoff)."},
     {"exponential_backoff_multiplier", ParamKind::real, 0, 10, {},
-     "Resilience4j IntervalFunction.ofExponentialBackoff multiplier: the n-th open since the "
-     "last close waits wait * m^(n-1); 0 = constant wait."},
+     "Resilience4j IntervalFunction.ofExponentialBackoff multiplier: each reopen since the last "
+     "close waits the previous wait * m, truncated to whole ms; 0 = constant wait."},
     {"exponential_max_wait_duration_in_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j exponential backoff maxWaitDuration: cap of the backoff wait; 0 = no cap."},
     {"permitted_number_of_calls_in_half_open_state", ParamKind::integer, 1, kMaxCalls, {},
@@ -328,15 +328,29 @@ std::uint64_t Resilience4jBreaker::minimum_calls() const {
 }
 
 SimTime Resilience4jBreaker::open_wait(std::int64_t attempt) const {
-    double ms = static_cast<double>(settings_.wait_duration_in_open_state_ms);
+    std::int64_t ms = settings_.wait_duration_in_open_state_ms;
     const double m = settings_.exponential_backoff_multiplier;
     if (m > 0.0) {
-        ms *= std::pow(m, static_cast<double>(std::max<std::int64_t>(attempt - 1, 0)));
+        // IntervalFunction.ofExponentialBackoff: interval(1) = wait, interval(n + 1) =
+        // (long) (interval(n) * m), each step truncated to whole milliseconds; then
+        // Math.min(interval, max). The steps are walked on from the last attempt asked for.
         const auto cap = settings_.exponential_max_wait_duration_in_open_state_ms;
-        if (cap > 0) ms = std::min(ms, static_cast<double>(cap));
+        attempt = std::max<std::int64_t>(attempt, 1);
+        if (backoff_.attempt < 1 || backoff_.attempt > attempt) backoff_ = {1, ms};
+        while (backoff_.attempt < attempt && backoff_.interval_ms < kMaxWaitMs) {
+            const auto next =
+                static_cast<std::int64_t>(static_cast<double>(backoff_.interval_ms) * m);
+            if (next == backoff_.interval_ms) {  // a fixed point: every later step is the same
+                backoff_.attempt = attempt;
+                break;
+            }
+            backoff_ = {backoff_.attempt + 1, std::min(next, kMaxWaitMs)};
+        }
+        ms = backoff_.interval_ms;
+        if (cap > 0) ms = std::min(ms, cap);
     }
     ms = std::min(ms, kMaxWaitMs);
-    return static_cast<SimTime>(std::llround(ms * static_cast<double>(kMillisecond)));
+    return static_cast<SimTime>(ms) * kMillisecond;
 }
 
 bool Resilience4jBreaker::evaluate(bool& above, Reason& reason) const {
@@ -499,6 +513,7 @@ bool Resilience4jBreaker::reconfigure(const BreakerConfig& config, SimTime now) 
     const Resilience4jSettings old = settings_;
     const SimTime old_wait = open_wait(attempt_);
     settings_ = *s;
+    backoff_ = Backoff{};
     if (s->mode != old.mode) {
         enter(mode_state(s->mode), now, Reason{mode_rule(s->mode), 1, "==", 1});
         return true;

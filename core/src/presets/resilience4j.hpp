@@ -11,9 +11,11 @@
 //   failure_rate >= failure_rate_threshold, else slow_call_rate >= slow_call_rate_threshold.
 //   A call is slow when its duration is strictly above slow_call_duration_threshold_ms; a slow
 //   failure counts as a failure and as a slow call.
-// - Open for wait_duration_in_open_state_ms, or wait * exponential_backoff_multiplier^(n - 1)
-//   capped by exponential_max_wait_duration_in_open_state_ms (cap only with a multiplier), n =
-//   the attempt: 1 on the first open after closed, + 1 on each reopen from half-open, reset on
+// - Open for wait_duration_in_open_state_ms, or with exponential_backoff_multiplier m > 0 the
+//   library's IntervalFunction.ofExponentialBackoff: interval(1) = wait, interval(n + 1) =
+//   (long) (interval(n) * m) in whole milliseconds (333 ms, m 1.5: 333, 499, 748, 1122), capped
+//   by exponential_max_wait_duration_in_open_state_ms (cap only with a multiplier); n = the
+//   attempt: 1 on the first open after closed, + 1 on each reopen from half-open, reset on
 //   close. Open -> half-open when now is strictly after the retry time.
 // - Half-open: permitted_number_of_calls_in_half_open_state permits and a fresh COUNT_BASED
 //   window of that size; the decision comes once min(minimum_number_of_calls, permitted)
@@ -147,6 +149,11 @@ class Resilience4jBreaker final : public Breaker {
     SimTime open_duration_ = 0;
     SimTime half_open_at_ = 0;
     std::int64_t permits_ = 0;
+    struct Backoff {
+        std::int64_t attempt = 0;      // 0: nothing computed yet
+        std::int64_t interval_ms = 0;  // the backoff's interval of `attempt`, before the cap
+    };
+    mutable Backoff backoff_;  // open_wait()'s last step; cleared when the settings change
 };
 
 /// The resilience4j preset's registry entry.
