@@ -21,6 +21,8 @@
 #include <cbsim/error.hpp>
 #include <cbsim/rng.hpp>
 
+#include "scripted_run.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <memory>
@@ -75,6 +77,8 @@ struct Rig {
     bool fail(SimTime t) { return call(t, Outcome::failure); }
     State state(SimTime t) { return breaker->state(t); }
     Rejection rejection(SimTime t) { return breaker->acquire(t).rejection; }
+    /// A call admitted at `t` and left running (after the wait: a probe, which half-opens).
+    bool admits(SimTime t) { return breaker->acquire(t).allowed(); }
     std::string last_text() const { return log.empty() ? "" : log.back().text(); }
 
     std::unique_ptr<Breaker> breaker;
@@ -456,18 +460,23 @@ TEST(Resilience4jOpen, RejectsAtTheRetryTimeAndHalfOpensOneMillisecondAfter) {
 TEST(Resilience4jOpen, StrictlyAfterMeansOneMicrosecondIsEnough) {
     Rig rig(small());
     const SimTime t0 = trip(rig, ms(0));
-    EXPECT_EQ(rig.state(t0 + ms(1000)), State::open);
+    EXPECT_EQ(rig.rejection(t0 + ms(1000)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(1000) + 1));
     EXPECT_EQ(rig.state(t0 + ms(1000) + 1), State::half_open);
 }
 
-TEST(Resilience4jOpen, StateQueryHalfOpensLazily) {
+TEST(Resilience4jOpen, OnlyAPermissionRequestHalfOpensAndItStampsTheTransition) {
+    // getState() returns OPEN with no clock check; OpenState.tryAcquirePermission() is the one
+    // place that moves to HALF_OPEN, at the instant of that request.
     Rig rig(small());
     const SimTime t0 = trip(rig, ms(0));
+    EXPECT_EQ(rig.state(t0 + ms(5000)), State::open);
+    EXPECT_EQ(rig.breaker->window(t0 + ms(5000)).calls, 4u);  // still the window that tripped
     EXPECT_EQ(rig.log.size(), 1u);
-    EXPECT_EQ(rig.state(t0 + ms(5000)), State::half_open);
+    EXPECT_TRUE(rig.admits(t0 + ms(7000)));
     ASSERT_EQ(rig.log.size(), 2u);
-    EXPECT_EQ(rig.log[1].at, t0 + ms(5000));  // when observed, not at the retry time
-    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 5000 > 1000");
+    EXPECT_EQ(rig.log[1].at, t0 + ms(7000));
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 7000 > 1000");
 }
 
 TEST(Resilience4jHalfOpen, AdmitsThePermittedCallsThenRejects) {
@@ -502,8 +511,8 @@ TEST(Resilience4jHalfOpen, ARateAtTheThresholdReopens) {
     EXPECT_EQ(rig.state(t + ms(1)), State::open);
     EXPECT_EQ(rig.last_text(), "opened: failure_rate_percent 50 >= 50");
     // a new wait from the reopening
-    EXPECT_EQ(rig.state(t + ms(1001)), State::open);
-    EXPECT_EQ(rig.state(t + ms(1002)), State::half_open);
+    EXPECT_EQ(rig.rejection(t + ms(1001)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t + ms(1001) + 1));
 }
 
 TEST(Resilience4jHalfOpen, MinimumBelowPermittedDecidesEarly) {
@@ -524,6 +533,7 @@ TEST(Resilience4jHalfOpen, StartsFromAFreshWindow) {
     // The closed window held 4 failures; the half-open window starts empty.
     Rig rig(small());
     const SimTime t = trip(rig, ms(0)) + ms(1001);
+    ASSERT_TRUE(rig.admits(t));  // the first probe half-opens
     EXPECT_EQ(rig.breaker->window(t).calls, 0u);
     EXPECT_EQ(rig.breaker->window(t).minimum_calls, 2u);
     rig.ok(t);
@@ -659,9 +669,9 @@ TEST(Resilience4jBackoff, AStepThatTruncatesToItselfStaysThere) {
 TEST(Resilience4jMaxWait, HalfOpenReopensWhenTheMaxWaitIsReached) {
     Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
     rig.fail(ms(0));
-    ASSERT_EQ(rig.state(ms(1001)), State::half_open);
     const Admission probe = rig.breaker->acquire(ms(1001));
     ASSERT_TRUE(probe.allowed());
+    ASSERT_EQ(rig.state(ms(1001)), State::half_open);
     EXPECT_EQ(rig.state(ms(1500)), State::half_open);  // 499 ms in half-open
     EXPECT_EQ(rig.state(ms(1501)), State::open);       // 500 ms: >=
     EXPECT_EQ(rig.last_text(), "opened: half_open_elapsed_ms 500 >= 500");
@@ -683,10 +693,10 @@ TEST(Resilience4jMaxWait, ReopeningFromMaxWaitCountsAsAnAttempt) {
     Rig rig(single(
         {{"max_wait_duration_in_half_open_state_ms", 100}, {"exponential_backoff_multiplier", 2}}));
     rig.fail(ms(0));  // attempt 1: 1000
-    ASSERT_EQ(rig.state(ms(1001)), State::half_open);
+    ASSERT_TRUE(rig.admits(ms(1001)));
     ASSERT_EQ(rig.state(ms(1101)), State::open);  // attempt 2: 2000
-    EXPECT_EQ(rig.state(ms(3101)), State::open);
-    EXPECT_EQ(rig.state(ms(3102)), State::half_open);
+    EXPECT_EQ(rig.rejection(ms(3101)), Rejection::open);
+    EXPECT_TRUE(rig.admits(ms(3102)));
 }
 
 // [SECTION] Modes ---------------------------------------------------------------------------
@@ -800,6 +810,41 @@ TEST(Resilience4jLate, AResultFromClosedCountsInHalfOpen) {
     rig.breaker->record(late.permit, Outcome::failure, 0, t + ms(1));  // 1 of 2 = 50 %
     EXPECT_EQ(rig.state(t + ms(1)), State::open);
     EXPECT_EQ(rig.last_text(), "opened: failure_rate_percent 50 >= 50");
+}
+
+TEST(Resilience4jLate, ResultsArrivingAfterTheWaitLeaveItOpen) {
+    // OpenState.onSuccess / onError only record into the metrics of the open state: results
+    // that arrive once the wait is over neither half-open nor close the breaker (two
+    // successes would close it were they counted in half-open); the next permission request
+    // half-opens, with a fresh window.
+    Rig rig(small());
+    const Admission a = rig.breaker->acquire(0);
+    const Admission b = rig.breaker->acquire(0);
+    ASSERT_TRUE(a.allowed() && b.allowed());
+    const SimTime t0 = trip(rig, ms(1));
+    rig.breaker->record(a.permit, Outcome::success, ms(1500), t0 + ms(1500));
+    rig.breaker->record(b.permit, Outcome::success, ms(1600), t0 + ms(1600));
+    EXPECT_EQ(rig.state(t0 + ms(1600)), State::open);
+    EXPECT_EQ(rig.log.size(), 1u);
+    EXPECT_EQ(rig.breaker->counts().total_successes, 2u);  // recorded into the tripped ring
+    EXPECT_TRUE(rig.admits(t0 + ms(1700)));
+    EXPECT_EQ(rig.state(t0 + ms(1700)), State::half_open);
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 1700 > 1000");
+    EXPECT_EQ(rig.breaker->window(t0 + ms(1700)).calls, 0u);
+}
+
+TEST(Resilience4jLate, ReadingTheStateOrTheWindowNeverChangesWhatHappens) {
+    // A GUI reads state() and window() every frame; getState() does not transition, so a run
+    // read every 1, 7 or 250 ms makes the same decisions and transitions (at the same
+    // instants) as one never read.
+    const auto latency = [](int i) { return ms((i * 7) % 11 * 40); };
+    const auto outcome = [](int i) {
+        if (i < 160) return i % 3 != 0 ? Outcome::failure : Outcome::success;
+        return i % 10 == 0 ? Outcome::failure : i % 17 == 0 ? Outcome::ignored : Outcome::success;
+    };
+    const test::ScriptedRun run = test::expect_reading_changes_nothing(
+        small({{"exponential_backoff_multiplier", 1.5}}), ms(20000), ms(37), latency, outcome);
+    EXPECT_GE(run.transitions.size(), 4u);  // the script does trip and half-open
 }
 
 TEST(Resilience4jIgnored, IgnoredOutcomesAreNotCounted) {
@@ -971,18 +1016,22 @@ TEST(Resilience4jReconfigure, ANewWaitAppliesToTheCurrentOpenPeriod) {
     const SimTime t0 = trip(rig, ms(0));
     ASSERT_TRUE(
         rig.breaker->reconfigure(small({{"wait_duration_in_open_state_ms", 5000}}), ms(10)));
-    EXPECT_EQ(rig.state(t0 + ms(5000)), State::open);
-    EXPECT_EQ(rig.state(t0 + ms(5001)), State::half_open);
+    EXPECT_EQ(rig.rejection(t0 + ms(5000)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(5001)));
 }
 
-TEST(Resilience4jReconfigure, AShorterWaitThatHasPassedHalfOpensAtOnce) {
+TEST(Resilience4jReconfigure, AShorterWaitThatHasPassedHalfOpensAtTheNextCall) {
+    // Reconfiguring is no permission request: the breaker stays open until the next call.
     Rig rig(small());
     trip(rig, ms(0));
     ASSERT_TRUE(
         rig.breaker->reconfigure(small({{"wait_duration_in_open_state_ms", 100}}), ms(500)));
+    EXPECT_EQ(rig.log.size(), 1u);
+    EXPECT_EQ(rig.state(ms(500)), State::open);
+    EXPECT_TRUE(rig.admits(ms(600)));
     ASSERT_EQ(rig.log.size(), 2u);
     EXPECT_EQ(rig.log[1].to, State::half_open);
-    EXPECT_EQ(rig.log[1].at, ms(500));
+    EXPECT_EQ(rig.log[1].at, ms(600));
 }
 
 TEST(Resilience4jReconfigure, FewerPermitsInHalfOpenKeepTheOnesAlreadyUsed) {
@@ -1014,7 +1063,7 @@ TEST(Resilience4jJitter, OpenDurationIsJitteredAndReproducible) {
     // Learn the drawn wait from the half-open reason of one breaker ...
     Rig first(c);
     trip(first, 0);
-    ASSERT_EQ(first.state(ms(100000)), State::half_open);
+    ASSERT_TRUE(first.admits(ms(100000)));
     const double wait_ms = first.log.back().reason.threshold;
     EXPECT_GE(wait_ms, 500.0);
     EXPECT_LE(wait_ms, 1500.0);
@@ -1023,8 +1072,8 @@ TEST(Resilience4jJitter, OpenDurationIsJitteredAndReproducible) {
     const auto wait = static_cast<SimTime>(wait_ms * 1000.0 + 0.5);
     Rig second(c);
     trip(second, 0);
-    EXPECT_EQ(second.state(wait), State::open);
-    EXPECT_EQ(second.state(wait + 1), State::half_open);
+    EXPECT_EQ(second.rejection(wait), Rejection::open);
+    EXPECT_TRUE(second.admits(wait + 1));
 }
 
 TEST(Resilience4jParams, ChoicesAreWrittenAndReadByName) {

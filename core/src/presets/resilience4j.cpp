@@ -406,12 +406,8 @@ void Resilience4jBreaker::enter(State to, SimTime now, const Reason& reason) {
 }
 
 void Resilience4jBreaker::observe(SimTime now) {
-    if (state_ == State::open) {
-        if (now > retry_at()) {
-            enter(State::half_open, now,
-                  Reason{"open_elapsed_ms", to_ms(now - opened_at_), ">", to_ms(open_duration_)});
-        }
-    } else if (state_ == State::half_open) {
+    // The library's scheduled transition: HalfOpenState's timer of maxWaitDurationInHalfOpenState.
+    if (state_ == State::half_open) {
         const auto max_wait = settings_.max_wait_duration_in_half_open_state_ms;
         if (max_wait > 0 && now - half_open_at_ >= from_ms(max_wait)) {
             enter(State::open, now,
@@ -423,6 +419,12 @@ void Resilience4jBreaker::observe(SimTime now) {
 
 Admission Resilience4jBreaker::acquire(SimTime now) {
     observe(now);
+    // OpenState.tryAcquirePermission: the only way out of open once the wait is over (results
+    // and getState() leave it open).
+    if (state_ == State::open && now > retry_at()) {
+        enter(State::half_open, now,
+              Reason{"open_elapsed_ms", to_ms(now - opened_at_), ">", to_ms(open_duration_)});
+    }
     switch (state_) {
         case State::open:
         case State::forced_open:

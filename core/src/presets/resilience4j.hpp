@@ -16,7 +16,7 @@
 //   (long) (interval(n) * m) in whole milliseconds (333 ms, m 1.5: 333, 499, 748, 1122), capped
 //   by exponential_max_wait_duration_in_open_state_ms (cap only with a multiplier); n = the
 //   attempt: 1 on the first open after closed, + 1 on each reopen from half-open, reset on
-//   close. Open -> half-open when now is strictly after the retry time.
+//   close. Open -> half-open at the first acquire strictly after the retry time.
 // - Half-open: permitted_number_of_calls_in_half_open_state permits and a fresh COUNT_BASED
 //   window of that size; the decision comes once min(minimum_number_of_calls, permitted)
 //   outcomes are in (rate at/above a threshold -> open, else closed). With
@@ -31,9 +31,10 @@
 //   half-open an ignored result of a permit of this half-open period gives its permit back
 //   (the library's releasePermission; cbsim does not release permits of earlier states).
 //   Outcome::timeout counts as a failure.
-// - Time is observed at every acquire, record, state and window call, so a GUI polling
-//   state() never changes what happens (the library moves open -> half-open only on the next
-//   permission request; in cbsim a late result after the wait also sees half-open).
+// - Only acquire() leaves open (OpenState.tryAcquirePermission): a result that arrives after
+//   the wait is over is recorded into the window that tripped and leaves it open, and
+//   state() and window() do not move it either (getState() does not transition), so a GUI
+//   polling them never changes what happens.
 // - Extras: open durations go through OpenJitter (open_jitter, jitter_seed).
 //
 // counts(): requests, consecutive_* and total_exclusions since the last transition;
