@@ -873,14 +873,52 @@ TEST(Resilience4jIgnored, AnIgnoredProbeGivesItsPermitBack) {
     EXPECT_EQ(rig.state(ms(1003)), State::closed);
 }
 
-TEST(Resilience4jIgnored, AnIgnoredResultFromAnEarlierStateGivesNoPermit) {
+TEST(Resilience4jIgnored, AnIgnoredProbeOfAnEarlierHalfOpenPeriodReleasesAPermitOfTheNewOne) {
+    // An ignored exception calls releasePermission() on the *current* state: the permit goes
+    // to the half-open period the result arrives in, not to the one that admitted the call.
+    Rig rig(small({{"minimum_number_of_calls", 1}}));
+    ASSERT_TRUE(rig.fail(0));  // min(1, 4) = 1 outcome at 100 %: open, 1000 ms
+    const Admission p1 = rig.breaker->acquire(ms(1001));  // half-open period 1: 2 permits
+    const Admission p2 = rig.breaker->acquire(ms(1001));
+    ASSERT_TRUE(p1.allowed() && p2.allowed());
+    rig.breaker->record(p2.permit, Outcome::failure, 0, ms(1002));  // reopens, 1000 ms
+    ASSERT_EQ(rig.state(ms(1002)), State::open);
+    EXPECT_TRUE(rig.admits(ms(2003)));  // half-open period 2: 2 permits
+    EXPECT_TRUE(rig.admits(ms(2003)));
+    EXPECT_EQ(rig.rejection(ms(2003)), Rejection::too_many_requests);
+    rig.breaker->record(p1.permit, Outcome::ignored, 0, ms(2004));
+    EXPECT_EQ(rig.state(ms(2004)), State::half_open);
+    EXPECT_TRUE(rig.admits(ms(2005)));
+    EXPECT_EQ(rig.rejection(ms(2005)), Rejection::too_many_requests);
+}
+
+TEST(Resilience4jIgnored, AnIgnoredCallFromClosedAddsAPermitAboveThePermittedNumber) {
+    // HalfOpenState.releasePermission() is permittedNumberOfCalls.incrementAndGet(): no
+    // check of where the call came from and no cap, so a half-open state of 1 permit admits
+    // a second call.
     Rig rig(single({}));
     const Admission early = rig.breaker->acquire(0);
     ASSERT_TRUE(early.allowed());
-    rig.fail(ms(1));
-    ASSERT_TRUE(rig.breaker->acquire(ms(1002)).allowed());  // the only probe
+    ASSERT_TRUE(rig.fail(ms(1)));
+    ASSERT_TRUE(rig.admits(ms(1002)));  // the one permit
+    EXPECT_EQ(rig.rejection(ms(1002)), Rejection::too_many_requests);
     rig.breaker->record(early.permit, Outcome::ignored, 0, ms(1003));
+    EXPECT_TRUE(rig.admits(ms(1004)));
     EXPECT_EQ(rig.rejection(ms(1004)), Rejection::too_many_requests);
+    EXPECT_EQ(rig.breaker->counts().requests, 2u);
+}
+
+TEST(Resilience4jIgnored, AnIgnoredResultWhileOpenReleasesNothing) {
+    // OpenState.releasePermission() is a no-op: the half-open period that follows has its
+    // own permits only.
+    Rig rig(single({}));
+    const Admission early = rig.breaker->acquire(0);
+    ASSERT_TRUE(early.allowed());
+    ASSERT_TRUE(rig.fail(ms(1)));
+    rig.breaker->record(early.permit, Outcome::ignored, 0, ms(500));
+    EXPECT_EQ(rig.state(ms(500)), State::open);
+    EXPECT_TRUE(rig.admits(ms(1002)));
+    EXPECT_EQ(rig.rejection(ms(1002)), Rejection::too_many_requests);
 }
 
 TEST(Resilience4jTimeouts, ATimeoutCountsAsAFailure) {

@@ -440,16 +440,16 @@ Admission Resilience4jBreaker::acquire(SimTime now) {
     return Admission{Rejection::none, Permit{generation_, now}};
 }
 
-void Resilience4jBreaker::record(const Permit& permit, Outcome outcome, SimTime duration,
+void Resilience4jBreaker::record(const Permit& /*permit*/, Outcome outcome, SimTime duration,
                                  SimTime now) {
     observe(now);
     if (state_ == State::disabled || state_ == State::forced_open) return;
     if (outcome == Outcome::ignored) {
+        // releasePermission() of the current state: HalfOpenState adds a permit back, whenever
+        // the call was admitted (an earlier half-open period, even closed) and with no cap;
+        // the other states do nothing.
         ++counts_.total_exclusions;
-        if (state_ == State::half_open && permit.generation == generation_ &&
-            permits_ < settings_.permitted_number_of_calls_in_half_open_state) {
-            ++permits_;
-        }
+        if (state_ == State::half_open) ++permits_;
         return;
     }
     const bool failure = is_failure(outcome);

@@ -28,8 +28,9 @@
 //   going back to normal closes.
 // - No generations: a late result counts in the state it arrives in (in open it is recorded
 //   into the window that tripped, without a check). Outcome::ignored is not counted; in
-//   half-open an ignored result of a permit of this half-open period gives its permit back
-//   (the library's releasePermission; cbsim does not release permits of earlier states).
+//   half-open it gives a permit back to the current half-open state whenever its call was
+//   admitted (the library's releasePermission() goes to the current state, and
+//   HalfOpenState's adds one with no cap, so permits can exceed the permitted number).
 //   Outcome::timeout counts as a failure.
 // - Only acquire() leaves open (OpenState.tryAcquirePermission): a result that arrives after
 //   the wait is over is recorded into the window that tripped and leaves it open, and
