@@ -21,11 +21,13 @@
 #include <cbsim/error.hpp>
 #include <cbsim/rng.hpp>
 
+#include "presets/resilience4j.hpp"
 #include "scripted_run.hpp"
 
 #include <algorithm>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -63,7 +65,8 @@ BreakerConfig small(Params extra = {}) {
 }
 
 struct Rig {
-    explicit Rig(const BreakerConfig& config) : breaker(make_breaker(config)) {
+    explicit Rig(const BreakerConfig& config) : Rig(make_breaker(config)) {}
+    explicit Rig(std::unique_ptr<Breaker> b) : breaker(std::move(b)) {
         breaker->set_transition_sink([this](const Transition& t) { log.push_back(t); });
     }
     /// One call admitted and completed at `t`; false if rejected.
@@ -108,6 +111,7 @@ TEST(Resilience4jParams, DefaultsAreTheLibraryDefaults) {
     EXPECT_EQ(*get_param(c, "exponential_max_wait_duration_in_open_state_ms"), 0.0);
     EXPECT_EQ(*get_param(c, "permitted_number_of_calls_in_half_open_state"), 10.0);
     EXPECT_EQ(*get_param(c, "max_wait_duration_in_half_open_state_ms"), 0.0);
+    EXPECT_EQ(*get_param(c, "automatic_transition_from_open_to_half_open_enabled"), 0.0);
     EXPECT_EQ(*get_param(c, "mode"), 0.0);
 }
 
@@ -123,6 +127,7 @@ TEST(Resilience4jParams, EveryKeyIsListedWithATooltipNamingTheLibrary) {
                           "exponential_max_wait_duration_in_open_state_ms",
                           "permitted_number_of_calls_in_half_open_state",
                           "max_wait_duration_in_half_open_state_ms",
+                          "automatic_transition_from_open_to_half_open_enabled",
                           "mode"};
     const auto params = breaker_params(Preset::resilience4j);
     for (const char* key : keys) {
@@ -168,6 +173,7 @@ TEST(Resilience4jParams, SetAndGetRoundTripEveryKey) {
         {"exponential_max_wait_duration_in_open_state_ms", 9000},
         {"permitted_number_of_calls_in_half_open_state", 4},
         {"max_wait_duration_in_half_open_state_ms", 2500},
+        {"automatic_transition_from_open_to_half_open_enabled", 1},
         {"mode", 3}};
     for (const auto& [key, value] : values)
         ASSERT_EQ(set_param(c, key, value), "") << key;
@@ -177,6 +183,7 @@ TEST(Resilience4jParams, SetAndGetRoundTripEveryKey) {
     EXPECT_EQ(s.sliding_window_type, Resilience4jSettings::WindowType::time_based);
     EXPECT_EQ(s.mode, Resilience4jSettings::Mode::metrics_only);
     EXPECT_EQ(s.slow_call_duration_threshold_ms, 250);
+    EXPECT_TRUE(s.automatic_transition_from_open_to_half_open_enabled);
 }
 
 TEST(Resilience4jParams, OutOfRangeValuesAreRefusedAndLeaveTheValue) {
@@ -199,6 +206,7 @@ TEST(Resilience4jParams, TomlRoundTripKeepsEveryValue) {
     const BreakerConfig c = small({{"sliding_window_type", 1},
                                    {"exponential_backoff_multiplier", 2},
                                    {"mode", 1},
+                                   {"automatic_transition_from_open_to_half_open_enabled", 1},
                                    {"slow_call_rate_threshold", 12.5}});
     EXPECT_EQ(parse_breaker_toml(to_toml(c), "roundtrip.toml"), c);
 }
@@ -566,6 +574,20 @@ BreakerConfig single(Params extra) {
     return c;
 }
 
+/// The bare state machine of `c` (make_breaker() wraps it for the extras), for a Rig whose
+/// timer queries r4j_breaker() reaches.
+std::unique_ptr<Breaker> bare(const BreakerConfig& c) {
+    return std::make_unique<detail::Resilience4jBreaker>(std::get<Resilience4jSettings>(c.settings),
+                                                         BreakerExtras{});
+}
+
+/// The state machine of a Rig built from bare().
+detail::Resilience4jBreaker& r4j_breaker(Rig& rig) {
+    auto* b = dynamic_cast<detail::Resilience4jBreaker*>(rig.breaker.get());
+    EXPECT_NE(b, nullptr);
+    return *b;
+}
+
 TEST(Resilience4jBackoff, WaitGrowsWithEachReopenUpToTheCapAndResetsOnClose) {
     Rig rig(single({{"exponential_backoff_multiplier", 2},
                     {"exponential_max_wait_duration_in_open_state_ms", 3000}}));
@@ -673,12 +695,63 @@ TEST(Resilience4jMaxWait, HalfOpenReopensWhenTheMaxWaitIsReached) {
     ASSERT_TRUE(probe.allowed());
     ASSERT_EQ(rig.state(ms(1001)), State::half_open);
     EXPECT_EQ(rig.state(ms(1500)), State::half_open);  // 499 ms in half-open
-    EXPECT_EQ(rig.state(ms(1501)), State::open);       // 500 ms: >=
+    EXPECT_EQ(rig.state(ms(1501) + 1), State::open);   // 500 ms: >=
     EXPECT_EQ(rig.last_text(), "opened: half_open_elapsed_ms 500 >= 500");
     EXPECT_EQ(rig.log.back().at, ms(1501));
     // a new open wait from there
     EXPECT_EQ(rig.rejection(ms(2501)), Rejection::open);
-    EXPECT_TRUE(rig.breaker->acquire(ms(2502)).allowed());
+    EXPECT_TRUE(rig.breaker->acquire(ms(2501) + 1).allowed());
+}
+
+TEST(Resilience4jMaxWait, AReopeningSeenLateHappenedAtTheDueInstantAndTheWaitCountsFromIt) {
+    // HalfOpenState schedules toOpenState() maxWaitDurationInHalfOpenState after it began:
+    // the new OpenState (and its wait) starts when that timer fires, not when someone looks.
+    Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
+    rig.fail(ms(0));
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    EXPECT_EQ(rig.state(ms(1700)), State::open);
+    ASSERT_EQ(rig.log.size(), 3u);
+    EXPECT_EQ(rig.log[2].at, ms(1501));
+    EXPECT_EQ(rig.last_text(), "opened: half_open_elapsed_ms 500 >= 500");
+    EXPECT_EQ(rig.rejection(ms(2501)), Rejection::open);  // 1501 + 1000
+    EXPECT_TRUE(rig.admits(ms(2501) + 1));
+}
+
+TEST(Resilience4jMaxWait, AtTheDueInstantACompletionComesFirstAndACallComesAfter) {
+    // A completion at the timer's instant still decides in half-open; a call at that instant
+    // finds the breaker reopened.
+    Rig closes(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
+    closes.fail(ms(0));
+    const Admission probe = closes.breaker->acquire(ms(1001));
+    ASSERT_TRUE(probe.allowed());
+    closes.breaker->record(probe.permit, Outcome::success, ms(500), ms(1501));
+    EXPECT_EQ(closes.state(ms(1501)), State::closed);
+    EXPECT_EQ(closes.last_text(), "closed: failure_rate_percent 0 < 50");
+
+    Rig reopens(single({{"max_wait_duration_in_half_open_state_ms", 500},
+                        {"permitted_number_of_calls_in_half_open_state", 2}}));
+    reopens.fail(ms(0));
+    ASSERT_TRUE(reopens.admits(ms(1001)));
+    EXPECT_EQ(reopens.rejection(ms(1501)), Rejection::open);
+    ASSERT_EQ(reopens.log.size(), 3u);
+    EXPECT_EQ(reopens.log[2].at, ms(1501));
+}
+
+TEST(Resilience4jMaxWait, TheDueInstantIsExposedAndFiredAtIt) {
+    Rig rig(bare(single({{"max_wait_duration_in_half_open_state_ms", 500}})));
+    auto& b = r4j_breaker(rig);
+    EXPECT_EQ(b.next_timed_transition(), std::nullopt);  // closed
+    rig.fail(ms(0));
+    EXPECT_EQ(b.next_timed_transition(), std::nullopt);  // open, no automatic transition
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    EXPECT_EQ(b.next_timed_transition(), ms(1501));
+    b.fire_timers(ms(1500));
+    EXPECT_EQ(rig.log.size(), 2u);
+    b.fire_timers(ms(1501));
+    ASSERT_EQ(rig.log.size(), 3u);
+    EXPECT_EQ(rig.log[2].at, ms(1501));
+    EXPECT_EQ(rig.log[2].to, State::open);
+    EXPECT_EQ(b.next_timed_transition(), std::nullopt);
 }
 
 TEST(Resilience4jMaxWait, ZeroWaitsForTheProbesForever) {
@@ -694,9 +767,88 @@ TEST(Resilience4jMaxWait, ReopeningFromMaxWaitCountsAsAnAttempt) {
         {{"max_wait_duration_in_half_open_state_ms", 100}, {"exponential_backoff_multiplier", 2}}));
     rig.fail(ms(0));  // attempt 1: 1000
     ASSERT_TRUE(rig.admits(ms(1001)));
-    ASSERT_EQ(rig.state(ms(1101)), State::open);  // attempt 2: 2000
+    ASSERT_EQ(rig.state(ms(1101) + 1), State::open);  // at 1101, attempt 2: 2000
     EXPECT_EQ(rig.rejection(ms(3101)), Rejection::open);
-    EXPECT_TRUE(rig.admits(ms(3102)));
+    EXPECT_TRUE(rig.admits(ms(3101) + 1));
+}
+
+TEST(Resilience4jAutomatic, OffByDefaultTheBreakerStaysOpenWithNoCall) {
+    Rig rig(bare(single({})));
+    rig.fail(ms(0));
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), std::nullopt);
+    EXPECT_EQ(rig.state(ms(1000000)), State::open);
+    EXPECT_EQ(rig.log.size(), 1u);
+}
+
+TEST(Resilience4jAutomatic, OpenHalfOpensAtTheEndOfTheWaitWithNoCall) {
+    // OpenState schedules toHalfOpenState() waitDurationInMillis after it began: half-open at
+    // exactly opened + wait (the permission-request path needs strictly after).
+    Rig rig(bare(single({{"automatic_transition_from_open_to_half_open_enabled", 1}})));
+    rig.fail(ms(0));
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), ms(1000));
+    EXPECT_EQ(rig.state(ms(1000)), State::open);  // a read at the instant comes before it
+    EXPECT_EQ(rig.state(ms(5000)), State::half_open);
+    ASSERT_EQ(rig.log.size(), 2u);
+    EXPECT_EQ(rig.log[1].at, ms(1000));
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 1000 >= 1000");
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), std::nullopt);
+
+    Rig call(single({{"automatic_transition_from_open_to_half_open_enabled", 1}}));
+    call.fail(ms(0));
+    EXPECT_EQ(call.rejection(ms(1000) - 1), Rejection::open);
+    EXPECT_TRUE(call.admits(ms(1000)));  // the timer fires before the calls of its instant
+    EXPECT_EQ(call.log.back().at, ms(1000));
+}
+
+TEST(Resilience4jAutomatic, TimersChainWithTheMaxWaitAndTheBackoff) {
+    // wait 1000 * 2^(n-1), max wait 300, no call at all: half-open at 1000, open at 1300
+    // (attempt 2: 2000), half-open at 3300, open at 3600 (attempt 3: 4000), half-open at 7600.
+    Rig rig(bare(single({{"automatic_transition_from_open_to_half_open_enabled", 1},
+                         {"max_wait_duration_in_half_open_state_ms", 300},
+                         {"exponential_backoff_multiplier", 2}})));
+    rig.fail(ms(0));
+    EXPECT_EQ(rig.state(ms(7000)), State::open);
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), ms(7600));
+    std::vector<std::string> seen;
+    for (const Transition& t : rig.log)
+        seen.push_back(std::to_string(t.at / kMillisecond) + " " + to_string(t.to));
+    EXPECT_EQ(seen, (std::vector<std::string>{"0 open", "1000 half_open", "1300 open",
+                                              "3300 half_open", "3600 open"}));
+}
+
+TEST(Resilience4jAutomatic, ReadingTheStateNeverChangesWhatTheTimersDo) {
+    const auto latency = [](int i) { return ms((i * 7) % 11 * 40); };
+    const auto outcome = [](int i) {
+        if (i < 160) return i % 3 != 0 ? Outcome::failure : Outcome::success;
+        return i % 10 == 0 ? Outcome::failure : Outcome::success;
+    };
+    const test::ScriptedRun run = test::expect_reading_changes_nothing(
+        small({{"automatic_transition_from_open_to_half_open_enabled", 1},
+               {"max_wait_duration_in_half_open_state_ms", 150},
+               {"exponential_backoff_multiplier", 1.5}}),
+        ms(20000), ms(37), latency, outcome);
+    EXPECT_GE(run.transitions.size(), 4u);
+}
+
+TEST(Resilience4jAutomatic, TurningItOnAfterTheWaitHalfOpensAtThatInstant) {
+    Rig rig(single({}));
+    rig.fail(ms(0));
+    ASSERT_TRUE(rig.breaker->reconfigure(
+        single({{"automatic_transition_from_open_to_half_open_enabled", 1}}), ms(5000)));
+    ASSERT_EQ(rig.log.size(), 2u);
+    EXPECT_EQ(rig.log[1].at, ms(5000));
+    EXPECT_EQ(rig.log[1].to, State::half_open);
+}
+
+TEST(Resilience4jMaxWait, AShorterMaxWaitThatHasPassedReopensAtTheReconfigureInstant) {
+    Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 5000}}));
+    rig.fail(ms(0));
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    ASSERT_TRUE(rig.breaker->reconfigure(single({{"max_wait_duration_in_half_open_state_ms", 100}}),
+                                         ms(2000)));
+    ASSERT_EQ(rig.log.size(), 3u);
+    EXPECT_EQ(rig.log[2].at, ms(2000));
+    EXPECT_EQ(rig.log[2].to, State::open);
 }
 
 // [SECTION] Modes ---------------------------------------------------------------------------

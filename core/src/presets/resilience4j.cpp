@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <variant>
 
 namespace cbsim::detail {
@@ -23,6 +24,7 @@ using Mode = Resilience4jSettings::Mode;
 constexpr double kMaxMs = 86400000.0;  // one day
 constexpr double kMaxCalls = 100000.0;
 constexpr std::int64_t kMaxWaitMs = 1000000000000;  // backoff ceiling without a cap (31 years)
+constexpr SimTime kNoFloor = std::numeric_limits<SimTime>::min();
 constexpr const char* kWindowTypes[] = {"count_based", "time_based"};
 constexpr const char* kModes[] = {"normal", "forced_open", "disabled", "metrics_only"};
 
@@ -59,6 +61,9 @@ const ParamSpec kParams[] = {
     {"max_wait_duration_in_half_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j maxWaitDurationInHalfOpenState: half-open -> open after this long without a "
      "decision; 0 = wait for the probes."},
+    {"automatic_transition_from_open_to_half_open_enabled", ParamKind::boolean, 0, 1, {},
+     "Resilience4j automaticTransitionFromOpenToHalfOpenEnabled: open -> half-open by a timer at "
+     "the end of the wait, with no call; false = at the first call after it."},
     {"mode", ParamKind::choice, 0, 3, kModes,
      "Resilience4j state override: normal, forced_open (transitionToForcedOpenState), disabled "
      "(transitionToDisabledState) or metrics_only (transitionToMetricsOnlyState)."},
@@ -133,6 +138,8 @@ std::optional<double> get_resilience4j_param(const Resilience4jSettings& s, std:
         return static_cast<double>(s.permitted_number_of_calls_in_half_open_state);
     if (key == "max_wait_duration_in_half_open_state_ms")
         return static_cast<double>(s.max_wait_duration_in_half_open_state_ms);
+    if (key == "automatic_transition_from_open_to_half_open_enabled")
+        return s.automatic_transition_from_open_to_half_open_enabled ? 1.0 : 0.0;
     if (key == "mode") return static_cast<double>(s.mode);
     return std::nullopt;
 }
@@ -161,6 +168,8 @@ bool set_resilience4j_param(Resilience4jSettings& s, std::string_view key, doubl
         s.permitted_number_of_calls_in_half_open_state = integer;
     } else if (key == "max_wait_duration_in_half_open_state_ms") {
         s.max_wait_duration_in_half_open_state_ms = integer;
+    } else if (key == "automatic_transition_from_open_to_half_open_enabled") {
+        s.automatic_transition_from_open_to_half_open_enabled = integer != 0;
     } else if (key == "mode") {
         s.mode = static_cast<Mode>(std::clamp<std::int64_t>(integer, 0, 3));
     } else {
@@ -405,20 +414,42 @@ void Resilience4jBreaker::enter(State to, SimTime now, const Reason& reason) {
     emit(Transition{now, from, to, reason});
 }
 
-void Resilience4jBreaker::observe(SimTime now) {
-    // The library's scheduled transition: HalfOpenState's timer of maxWaitDurationInHalfOpenState.
+std::optional<SimTime> Resilience4jBreaker::next_timed_transition() const {
     if (state_ == State::half_open) {
         const auto max_wait = settings_.max_wait_duration_in_half_open_state_ms;
-        if (max_wait > 0 && now - half_open_at_ >= from_ms(max_wait)) {
-            enter(State::open, now,
-                  Reason{"half_open_elapsed_ms", to_ms(now - half_open_at_),
-                         ">=", static_cast<double>(max_wait)});
+        if (max_wait > 0) return half_open_at_ + from_ms(max_wait);
+    } else if (state_ == State::open &&
+               settings_.automatic_transition_from_open_to_half_open_enabled) {
+        return retry_at();
+    }
+    return std::nullopt;
+}
+
+void Resilience4jBreaker::fire_timers(SimTime now) {
+    run_timers(now, true, kNoFloor);
+}
+
+void Resilience4jBreaker::run_timers(SimTime now, bool at_now, SimTime not_before) {
+    // The library's scheduled transitions: HalfOpenState's timer of
+    // maxWaitDurationInHalfOpenState (-> open, a new attempt whose wait counts from then) and,
+    // when enabled, OpenState's timer of the wait (-> half-open). Each one happens at its due
+    // instant however late it is observed, so one observation may run several in a row.
+    while (const std::optional<SimTime> due = next_timed_transition()) {
+        if (*due > now || (*due == now && !at_now)) return;
+        const SimTime at = std::max(*due, not_before);
+        if (state_ == State::half_open) {
+            enter(State::open, at,
+                  Reason{"half_open_elapsed_ms", to_ms(at - half_open_at_), ">=",
+                         static_cast<double>(settings_.max_wait_duration_in_half_open_state_ms)});
+        } else {
+            enter(State::half_open, at,
+                  Reason{"open_elapsed_ms", to_ms(at - opened_at_), ">=", to_ms(open_duration_)});
         }
     }
 }
 
 Admission Resilience4jBreaker::acquire(SimTime now) {
-    observe(now);
+    run_timers(now, true, kNoFloor);  // a timer due now fires before the calls of its instant
     // OpenState.tryAcquirePermission: the only way out of open once the wait is over (results
     // and getState() leave it open).
     if (state_ == State::open && now > retry_at()) {
@@ -442,7 +473,7 @@ Admission Resilience4jBreaker::acquire(SimTime now) {
 
 void Resilience4jBreaker::record(const Permit& /*permit*/, Outcome outcome, SimTime duration,
                                  SimTime now) {
-    observe(now);
+    run_timers(now, false, kNoFloor);  // a completion at a timer's instant comes first
     if (state_ == State::disabled || state_ == State::forced_open) return;
     if (outcome == Outcome::ignored) {
         // releasePermission() of the current state: HalfOpenState adds a permit back, whenever
@@ -474,7 +505,7 @@ void Resilience4jBreaker::record(const Permit& /*permit*/, Outcome outcome, SimT
 }
 
 State Resilience4jBreaker::state(SimTime now) {
-    observe(now);
+    run_timers(now, false, kNoFloor);
     return state_;
 }
 
@@ -487,7 +518,7 @@ Counts Resilience4jBreaker::counts() const {
 }
 
 WindowView Resilience4jBreaker::window(SimTime now) {
-    observe(now);
+    run_timers(now, false, kNoFloor);
     window_.advance(now);
     WindowView view;
     const R4jTotals& t = window_.totals();
@@ -506,7 +537,7 @@ WindowView Resilience4jBreaker::window(SimTime now) {
 bool Resilience4jBreaker::reconfigure(const BreakerConfig& config, SimTime now) {
     const auto* s = std::get_if<Resilience4jSettings>(&config.settings);
     if (s == nullptr) return false;
-    observe(now);
+    run_timers(now, false, kNoFloor);
     const BreakerExtras jitter_fields = preset_extras(config.extras);
     if (!(jitter_fields == preset_extras_)) {
         jitter_ = OpenJitter(jitter_fields);
@@ -528,7 +559,8 @@ bool Resilience4jBreaker::reconfigure(const BreakerConfig& config, SimTime now) 
     if (state_ != State::open) configure_window();
     if (state_ == State::open && open_wait(attempt_) != old_wait)
         open_duration_ = jitter_.next(open_wait(attempt_));
-    observe(now);
+    // timers the new settings made overdue (a shorter wait or max wait) happen now
+    run_timers(now, false, now);
     return true;
 }
 

@@ -19,9 +19,14 @@
 //   close. Open -> half-open at the first acquire strictly after the retry time.
 // - Half-open: permitted_number_of_calls_in_half_open_state permits and a fresh COUNT_BASED
 //   window of that size; the decision comes once min(minimum_number_of_calls, permitted)
-//   outcomes are in (rate at/above a threshold -> open, else closed). With
-//   max_wait_duration_in_half_open_state_ms > 0, half-open -> open once that much time has
-//   passed in half-open (>=, the library's timer fires at that instant).
+//   outcomes are in (rate at/above a threshold -> open, else closed).
+// - Timed transitions (the library's scheduled ones), each stamped with its due instant however
+//   late it is observed: with max_wait_duration_in_half_open_state_ms > 0, half-open -> open
+//   that long after the half-open transition (a reopening; the new wait counts from then);
+//   with automatic_transition_from_open_to_half_open_enabled, open -> half-open at exactly the
+//   retry time. next_timed_transition() / fire_timers() expose them; acquire() runs those due
+//   at or before now, record(), state() and window() those due strictly before now (a
+//   completion at the due instant comes first).
 // - Modes (operator states): forced_open rejects everything and counts nothing, disabled
 //   admits everything and counts nothing, metrics_only admits everything, counts, and never
 //   transitions. Changing the mode (reconfigure) moves to that state with a fresh window;
@@ -121,6 +126,13 @@ class Resilience4jBreaker final : public Breaker {
     WindowView window(SimTime now) override;
     bool reconfigure(const BreakerConfig& config, SimTime now) override;
 
+    /// The next instant at which the breaker changes state with no call: the end of the
+    /// half-open max wait, or the end of the open wait when the automatic transition is on;
+    /// none otherwise. Valid after every transition and reconfigure().
+    std::optional<SimTime> next_timed_transition() const;
+    /// Runs every timed transition due at or before `now`, each emitted at its due instant.
+    void fire_timers(SimTime now);
+
     /// Opens since the last close (the backoff's attempt number).
     std::int64_t attempt() const { return attempt_; }
     /// Open: the instant after which the breaker goes half-open.
@@ -131,7 +143,9 @@ class Resilience4jBreaker final : public Breaker {
     SimTime open_wait(std::int64_t attempt) const;
 
   private:
-    void observe(SimTime now);
+    /// Runs every timed transition due before `now` (and at `now` if `at_now`), each at its
+    /// due instant but not before `not_before`.
+    void run_timers(SimTime now, bool at_now, SimTime not_before);
     void enter(State to, SimTime now, const Reason& reason);
     void configure_window();
     std::uint64_t minimum_calls() const;
