@@ -84,4 +84,16 @@ inline ScriptedRun expect_reading_changes_nothing(const BreakerConfig& config, S
     return quiet;
 }
 
+/// The standard script: a call every 37 ms for 20 s, latencies of 0 to 400 ms; two calls in
+/// three fail for the first 160 calls (the breaker trips and probes), then one in ten fails
+/// and one in seventeen is ignored.
+inline ScriptedRun expect_reading_changes_nothing(const BreakerConfig& config) {
+    const auto latency = [](int i) { return from_ms((i * 7) % 11 * 40); };
+    const auto outcome = [](int i) {
+        if (i < 160) return i % 3 != 0 ? Outcome::failure : Outcome::success;
+        return i % 10 == 0 ? Outcome::failure : i % 17 == 0 ? Outcome::ignored : Outcome::success;
+    };
+    return expect_reading_changes_nothing(config, from_ms(20000), from_ms(37), latency, outcome);
+}
+
 }  // namespace cbsim::test
