@@ -18,6 +18,8 @@
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/rng.hpp>
 
+#include "scripted_run.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <memory>
@@ -69,6 +71,8 @@ struct Rig {
     bool fail(SimTime t) { return call(t, Outcome::failure); }
     State state(SimTime t) { return breaker->state(t); }
     Rejection rejection(SimTime t) { return breaker->acquire(t).rejection; }
+    /// A call admitted at `t` and left running (after a break: the probe, which half-opens).
+    bool admits(SimTime t) { return breaker->acquire(t).allowed(); }
     std::string last_text() const { return log.empty() ? "" : log.back().text(); }
     std::vector<std::string> moves() const {
         std::vector<std::string> out;
@@ -321,7 +325,8 @@ TEST(PollyBreak, HalfOpensExactlyAtTheEndOfTheBreak) {
     const SimTime t0 = trip(rig, ms(100));
     EXPECT_EQ(rig.rejection(t0 + ms(499)), Rejection::open);
     EXPECT_EQ(rig.state(t0 + ms(499)), State::open);
-    EXPECT_EQ(rig.state(t0 + ms(500)), State::half_open);  // now >= blocked_until
+    EXPECT_TRUE(rig.admits(t0 + ms(500)));  // now >= blocked_until: this call is the probe
+    EXPECT_EQ(rig.state(t0 + ms(500)), State::half_open);
     ASSERT_EQ(rig.log.size(), 2u);
     EXPECT_EQ(rig.log[1].at, t0 + ms(500));
     EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 500 >= 500");
@@ -365,7 +370,8 @@ TEST(PollyBreak, ProbeFailureReopensForANewBreak) {
     ASSERT_TRUE(rig.fail(t));
     EXPECT_EQ(rig.state(t), State::open);
     EXPECT_EQ(rig.last_text(), "opened: probe_failures 1 >= 1");
-    EXPECT_EQ(rig.state(t + ms(499)), State::open);
+    EXPECT_EQ(rig.rejection(t + ms(499)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t + ms(500)));
     EXPECT_EQ(rig.state(t + ms(500)), State::half_open);
 }
 
@@ -380,22 +386,22 @@ TEST(PollyBreak, ProbeFailureIsNotAddedToTheMetrics) {
 TEST(PollyBackoff, BreakGrowsWithHalfOpenAttemptsUpToTheCap) {
     Rig rig(small({{"break_duration_backoff", 2}, {"max_break_duration_ms", 1500}}));
     const SimTime t0 = trip(rig, 0);  // attempts 0: 500
-    EXPECT_EQ(rig.state(t0 + ms(499)), State::open);
+    EXPECT_EQ(rig.rejection(t0 + ms(499)), Rejection::open);
     ASSERT_TRUE(rig.fail(t0 + ms(500)));  // attempts 1: 1000
     const SimTime t1 = t0 + ms(500);
-    EXPECT_EQ(rig.state(t1 + ms(999)), State::open);
+    EXPECT_EQ(rig.rejection(t1 + ms(999)), Rejection::open);
     ASSERT_TRUE(rig.fail(t1 + ms(1000)));  // attempts 2: min(2000, 1500)
     const SimTime t2 = t1 + ms(1000);
-    EXPECT_EQ(rig.state(t2 + ms(1499)), State::open);
+    EXPECT_EQ(rig.rejection(t2 + ms(1499)), Rejection::open);
     ASSERT_TRUE(rig.fail(t2 + ms(1500)));  // attempts 3: min(4000, 1500)
     const SimTime t3 = t2 + ms(1500);
-    EXPECT_EQ(rig.state(t3 + ms(1499)), State::open);
+    EXPECT_EQ(rig.rejection(t3 + ms(1499)), Rejection::open);
     ASSERT_TRUE(rig.ok(t3 + ms(1500)));
     EXPECT_EQ(rig.state(t3 + ms(1500)), State::closed);
     // closing resets the attempts: the next break is 500 again
     const SimTime t4 = trip(rig, t3 + ms(2000));
-    EXPECT_EQ(rig.state(t4 + ms(499)), State::open);
-    EXPECT_EQ(rig.state(t4 + ms(500)), State::half_open);
+    EXPECT_EQ(rig.rejection(t4 + ms(499)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t4 + ms(500)));
     std::vector<std::string> texts;
     for (const Transition& t : rig.log)
         texts.push_back(t.text());
@@ -411,17 +417,17 @@ TEST(PollyBackoff, WithoutACapTheBreakKeepsGrowing) {
     const SimTime t0 = trip(rig, 0);
     ASSERT_TRUE(rig.fail(t0 + ms(500)));   // 1500
     ASSERT_TRUE(rig.fail(t0 + ms(2000)));  // 4500
-    EXPECT_EQ(rig.state(t0 + ms(6499)), State::open);
-    EXPECT_EQ(rig.state(t0 + ms(6500)), State::half_open);
+    EXPECT_EQ(rig.rejection(t0 + ms(6499)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(6500)));
 }
 
 TEST(PollyBackoff, WithoutABackoffTheCapIsIgnored) {
     Rig rig(small({{"max_break_duration_ms", 100}}));
     const SimTime t0 = trip(rig, 0);
-    EXPECT_EQ(rig.state(t0 + ms(499)), State::open);
+    EXPECT_EQ(rig.rejection(t0 + ms(499)), Rejection::open);
     ASSERT_TRUE(rig.fail(t0 + ms(500)));
-    EXPECT_EQ(rig.state(t0 + ms(999)), State::open);
-    EXPECT_EQ(rig.state(t0 + ms(1000)), State::half_open);
+    EXPECT_EQ(rig.rejection(t0 + ms(999)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(1000)));
 }
 
 // [SECTION] Isolate -------------------------------------------------------------------------
@@ -458,7 +464,7 @@ TEST(PollyIsolate, IsolatingAnOpenCircuitAndClosingResetsTheBackoff) {
         rig.breaker->reconfigure(small({{"break_duration_backoff", 2}, {"isolate", 1}}), ms(600)));
     ASSERT_TRUE(rig.breaker->reconfigure(small({{"break_duration_backoff", 2}}), ms(700)));
     const SimTime t1 = trip(rig, ms(800));
-    EXPECT_EQ(rig.state(t1 + ms(500)), State::half_open);  // 500 * 2^0
+    EXPECT_TRUE(rig.admits(t1 + ms(500)));  // 500 * 2^0
 }
 
 TEST(PollyIsolate, ResultsWhileIsolatedAreAddedToTheMetrics) {
@@ -483,7 +489,37 @@ TEST(PollyLate, ResultsWhileOpenOnlyCount) {
     EXPECT_EQ(rig.breaker->window(ms(3)).calls, 6u);
     EXPECT_EQ(rig.log.size(), 1u);
     // the break is not extended by the late failure
-    EXPECT_EQ(rig.state(ms(501)), State::half_open);
+    EXPECT_EQ(rig.rejection(ms(500)), Rejection::open);
+    EXPECT_TRUE(rig.admits(ms(501)));
+}
+
+TEST(PollyLate, OutcomesArrivingAfterTheBreakLeaveItOpen) {
+    // OnUnhandledOutcomeAsync / OnHandledOutcomeAsync change nothing while open ("only time
+    // passing governs transitioning from Open to HalfOpen", and only in
+    // OnActionPreExecuteAsync): a success after the break neither half-opens nor closes, a
+    // failure does not start a new break. The next call is the probe.
+    Rig rig(small());
+    const Admission a = rig.breaker->acquire(0);
+    const Admission b = rig.breaker->acquire(0);
+    ASSERT_TRUE(a.allowed() && b.allowed());
+    const SimTime t0 = trip(rig, ms(1));
+    rig.breaker->record(a.permit, Outcome::success, 0, t0 + ms(600));
+    EXPECT_EQ(rig.state(t0 + ms(600)), State::open);
+    rig.breaker->record(b.permit, Outcome::failure, 0, t0 + ms(700));
+    EXPECT_EQ(rig.state(t0 + ms(700)), State::open);
+    EXPECT_EQ(rig.log.size(), 1u);
+    EXPECT_EQ(rig.breaker->window(t0 + ms(700)).calls, 6u);  // both added to the metrics
+    EXPECT_TRUE(rig.admits(t0 + ms(800)));
+    EXPECT_EQ(rig.state(t0 + ms(800)), State::half_open);
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 800 >= 500");
+}
+
+TEST(PollyLate, ReadingTheStateOrTheWindowNeverChangesWhatHappens) {
+    // The CircuitState getter only reads: a run read every 1, 7 or 250 ms (a GUI) makes the
+    // same decisions and transitions as one never read.
+    const test::ScriptedRun run =
+        test::expect_reading_changes_nothing(small({{"break_duration_backoff", 1.5}}));
+    EXPECT_GE(run.transitions.size(), 4u);  // the script does break and half-open
 }
 
 TEST(PollyLate, ALateSuccessWhileHalfOpenCloses) {
@@ -499,6 +535,7 @@ TEST(PollyLate, ALateFailureWhileHalfOpenReopens) {
     Rig rig(small());
     const Admission late = rig.breaker->acquire(0);
     const SimTime t = trip(rig, ms(1)) + ms(500);
+    ASSERT_TRUE(rig.admits(t));  // the probe, still running
     ASSERT_EQ(rig.state(t), State::half_open);
     rig.breaker->record(late.permit, Outcome::failure, 0, t + ms(1));
     EXPECT_EQ(rig.state(t + ms(1)), State::open);
@@ -574,8 +611,8 @@ TEST(PollyReconfigure, ANewBreakAppliesToTheCurrentBreak) {
     Rig rig(small());
     const SimTime t0 = trip(rig, 0);
     ASSERT_TRUE(rig.breaker->reconfigure(small({{"break_duration_ms", 2000}}), ms(10)));
-    EXPECT_EQ(rig.state(t0 + ms(1999)), State::open);
-    EXPECT_EQ(rig.state(t0 + ms(2000)), State::half_open);
+    EXPECT_EQ(rig.rejection(t0 + ms(1999)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(2000)));
 }
 
 TEST(PollyReconfigure, ThresholdChangesKeepTheMetrics) {
@@ -617,7 +654,7 @@ TEST(PollyJitter, BreakDurationIsJitteredAndReproducible) {
     ASSERT_EQ(set_param(c, "extras.jitter_seed", 11), "");
     Rig first(c);
     trip(first, 0);
-    ASSERT_EQ(first.state(ms(100000)), State::half_open);
+    ASSERT_TRUE(first.admits(ms(100000)));
     const double break_ms = first.log.back().reason.threshold;
     EXPECT_GE(break_ms, 250.0);
     EXPECT_LE(break_ms, 750.0);
@@ -625,8 +662,8 @@ TEST(PollyJitter, BreakDurationIsJitteredAndReproducible) {
     const auto pause = static_cast<SimTime>(break_ms * 1000.0 + 0.5);
     Rig second(c);
     trip(second, 0);
-    EXPECT_EQ(second.state(pause - 1), State::open);
-    EXPECT_EQ(second.state(pause), State::half_open);
+    EXPECT_EQ(second.rejection(pause - 1), Rejection::open);
+    EXPECT_TRUE(second.admits(pause));
 }
 
 // [SECTION] Longer runs against the rule ----------------------------------------------------

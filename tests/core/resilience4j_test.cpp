@@ -21,9 +21,13 @@
 #include <cbsim/error.hpp>
 #include <cbsim/rng.hpp>
 
+#include "presets/resilience4j.hpp"
+#include "scripted_run.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -61,7 +65,8 @@ BreakerConfig small(Params extra = {}) {
 }
 
 struct Rig {
-    explicit Rig(const BreakerConfig& config) : breaker(make_breaker(config)) {
+    explicit Rig(const BreakerConfig& config) : Rig(make_breaker(config)) {}
+    explicit Rig(std::unique_ptr<Breaker> b) : breaker(std::move(b)) {
         breaker->set_transition_sink([this](const Transition& t) { log.push_back(t); });
     }
     /// One call admitted and completed at `t`; false if rejected.
@@ -75,6 +80,8 @@ struct Rig {
     bool fail(SimTime t) { return call(t, Outcome::failure); }
     State state(SimTime t) { return breaker->state(t); }
     Rejection rejection(SimTime t) { return breaker->acquire(t).rejection; }
+    /// A call admitted at `t` and left running (after the wait: a probe, which half-opens).
+    bool admits(SimTime t) { return breaker->acquire(t).allowed(); }
     std::string last_text() const { return log.empty() ? "" : log.back().text(); }
 
     std::unique_ptr<Breaker> breaker;
@@ -104,6 +111,7 @@ TEST(Resilience4jParams, DefaultsAreTheLibraryDefaults) {
     EXPECT_EQ(*get_param(c, "exponential_max_wait_duration_in_open_state_ms"), 0.0);
     EXPECT_EQ(*get_param(c, "permitted_number_of_calls_in_half_open_state"), 10.0);
     EXPECT_EQ(*get_param(c, "max_wait_duration_in_half_open_state_ms"), 0.0);
+    EXPECT_EQ(*get_param(c, "automatic_transition_from_open_to_half_open_enabled"), 0.0);
     EXPECT_EQ(*get_param(c, "mode"), 0.0);
 }
 
@@ -119,6 +127,7 @@ TEST(Resilience4jParams, EveryKeyIsListedWithATooltipNamingTheLibrary) {
                           "exponential_max_wait_duration_in_open_state_ms",
                           "permitted_number_of_calls_in_half_open_state",
                           "max_wait_duration_in_half_open_state_ms",
+                          "automatic_transition_from_open_to_half_open_enabled",
                           "mode"};
     const auto params = breaker_params(Preset::resilience4j);
     for (const char* key : keys) {
@@ -164,6 +173,7 @@ TEST(Resilience4jParams, SetAndGetRoundTripEveryKey) {
         {"exponential_max_wait_duration_in_open_state_ms", 9000},
         {"permitted_number_of_calls_in_half_open_state", 4},
         {"max_wait_duration_in_half_open_state_ms", 2500},
+        {"automatic_transition_from_open_to_half_open_enabled", 1},
         {"mode", 3}};
     for (const auto& [key, value] : values)
         ASSERT_EQ(set_param(c, key, value), "") << key;
@@ -173,6 +183,7 @@ TEST(Resilience4jParams, SetAndGetRoundTripEveryKey) {
     EXPECT_EQ(s.sliding_window_type, Resilience4jSettings::WindowType::time_based);
     EXPECT_EQ(s.mode, Resilience4jSettings::Mode::metrics_only);
     EXPECT_EQ(s.slow_call_duration_threshold_ms, 250);
+    EXPECT_TRUE(s.automatic_transition_from_open_to_half_open_enabled);
 }
 
 TEST(Resilience4jParams, OutOfRangeValuesAreRefusedAndLeaveTheValue) {
@@ -195,6 +206,7 @@ TEST(Resilience4jParams, TomlRoundTripKeepsEveryValue) {
     const BreakerConfig c = small({{"sliding_window_type", 1},
                                    {"exponential_backoff_multiplier", 2},
                                    {"mode", 1},
+                                   {"automatic_transition_from_open_to_half_open_enabled", 1},
                                    {"slow_call_rate_threshold", 12.5}});
     EXPECT_EQ(parse_breaker_toml(to_toml(c), "roundtrip.toml"), c);
 }
@@ -456,18 +468,23 @@ TEST(Resilience4jOpen, RejectsAtTheRetryTimeAndHalfOpensOneMillisecondAfter) {
 TEST(Resilience4jOpen, StrictlyAfterMeansOneMicrosecondIsEnough) {
     Rig rig(small());
     const SimTime t0 = trip(rig, ms(0));
-    EXPECT_EQ(rig.state(t0 + ms(1000)), State::open);
+    EXPECT_EQ(rig.rejection(t0 + ms(1000)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(1000) + 1));
     EXPECT_EQ(rig.state(t0 + ms(1000) + 1), State::half_open);
 }
 
-TEST(Resilience4jOpen, StateQueryHalfOpensLazily) {
+TEST(Resilience4jOpen, OnlyAPermissionRequestHalfOpensAndItStampsTheTransition) {
+    // getState() returns OPEN with no clock check; OpenState.tryAcquirePermission() is the one
+    // place that moves to HALF_OPEN, at the instant of that request.
     Rig rig(small());
     const SimTime t0 = trip(rig, ms(0));
+    EXPECT_EQ(rig.state(t0 + ms(5000)), State::open);
+    EXPECT_EQ(rig.breaker->window(t0 + ms(5000)).calls, 4u);  // still the window that tripped
     EXPECT_EQ(rig.log.size(), 1u);
-    EXPECT_EQ(rig.state(t0 + ms(5000)), State::half_open);
+    EXPECT_TRUE(rig.admits(t0 + ms(7000)));
     ASSERT_EQ(rig.log.size(), 2u);
-    EXPECT_EQ(rig.log[1].at, t0 + ms(5000));  // when observed, not at the retry time
-    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 5000 > 1000");
+    EXPECT_EQ(rig.log[1].at, t0 + ms(7000));
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 7000 > 1000");
 }
 
 TEST(Resilience4jHalfOpen, AdmitsThePermittedCallsThenRejects) {
@@ -502,8 +519,8 @@ TEST(Resilience4jHalfOpen, ARateAtTheThresholdReopens) {
     EXPECT_EQ(rig.state(t + ms(1)), State::open);
     EXPECT_EQ(rig.last_text(), "opened: failure_rate_percent 50 >= 50");
     // a new wait from the reopening
-    EXPECT_EQ(rig.state(t + ms(1001)), State::open);
-    EXPECT_EQ(rig.state(t + ms(1002)), State::half_open);
+    EXPECT_EQ(rig.rejection(t + ms(1001)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t + ms(1001) + 1));
 }
 
 TEST(Resilience4jHalfOpen, MinimumBelowPermittedDecidesEarly) {
@@ -524,6 +541,7 @@ TEST(Resilience4jHalfOpen, StartsFromAFreshWindow) {
     // The closed window held 4 failures; the half-open window starts empty.
     Rig rig(small());
     const SimTime t = trip(rig, ms(0)) + ms(1001);
+    ASSERT_TRUE(rig.admits(t));  // the first probe half-opens
     EXPECT_EQ(rig.breaker->window(t).calls, 0u);
     EXPECT_EQ(rig.breaker->window(t).minimum_calls, 2u);
     rig.ok(t);
@@ -554,6 +572,20 @@ BreakerConfig single(Params extra) {
     for (const auto& [key, value] : extra)
         EXPECT_EQ(set_param(c, key, value), "") << key;
     return c;
+}
+
+/// The bare state machine of `c` (make_breaker() wraps it for the extras), for a Rig whose
+/// timer queries r4j_breaker() reaches.
+std::unique_ptr<Breaker> bare(const BreakerConfig& c) {
+    return std::make_unique<detail::Resilience4jBreaker>(std::get<Resilience4jSettings>(c.settings),
+                                                         BreakerExtras{});
+}
+
+/// The state machine of a Rig built from bare().
+detail::Resilience4jBreaker& r4j_breaker(Rig& rig) {
+    auto* b = dynamic_cast<detail::Resilience4jBreaker*>(rig.breaker.get());
+    EXPECT_NE(b, nullptr);
+    return *b;
 }
 
 TEST(Resilience4jBackoff, WaitGrowsWithEachReopenUpToTheCapAndResetsOnClose) {
@@ -604,19 +636,122 @@ TEST(Resilience4jBackoff, WithoutAMultiplierTheWaitIsConstantAndTheCapIsIgnored)
     EXPECT_TRUE(rig.ok(ms(2002)));
 }
 
+/// Checks the open wait of each attempt of `rig` (built from single()) at its boundary: trips
+/// it, then for each wait w a call at opened + w is rejected and one 1 us later is the probe,
+/// which fails and reopens.
+void expect_waits(Rig& rig, const std::vector<std::int64_t>& waits_ms) {
+    SimTime opened = 0;
+    ASSERT_TRUE(rig.fail(opened));
+    for (std::size_t i = 0; i < waits_ms.size(); ++i) {
+        const SimTime retry_at = opened + ms(waits_ms[i]);
+        EXPECT_EQ(rig.rejection(retry_at), Rejection::open) << "attempt " << i + 1;
+        const Admission probe = rig.breaker->acquire(retry_at + 1);
+        ASSERT_TRUE(probe.allowed()) << "attempt " << i + 1;
+        opened = retry_at + 1;
+        rig.breaker->record(probe.permit, Outcome::failure, 0, opened);
+        ASSERT_EQ(rig.state(opened), State::open);
+    }
+}
+
+TEST(Resilience4jBackoff, EachStepIsTruncatedToWholeMillisecondsAsIntervalFunctionDoes) {
+    // IntervalFunction.ofExponentialBackoff(333, 1.5): (long) (333 * 1.5) = 499, then
+    // (long) (499 * 1.5) = 748, (long) (748 * 1.5) = 1122 -- not 333 * 1.5^n (499.5, 749.25,
+    // 1123.875).
+    Rig rig(
+        single({{"wait_duration_in_open_state_ms", 333}, {"exponential_backoff_multiplier", 1.5}}));
+    expect_waits(rig, {333, 499, 748, 1122, 1683});
+}
+
+TEST(Resilience4jBackoff, TheCapAppliesToTheTruncatedStepAndFromTheFirstAttempt) {
+    // ofExponentialBackoff(initial, m, max) = Math.min(interval(n), max): 1000, 1500, 2250
+    // capped at 2000; a cap below the first wait caps it too.
+    Rig rig(single({{"exponential_backoff_multiplier", 1.5},
+                    {"exponential_max_wait_duration_in_open_state_ms", 2000}}));
+    expect_waits(rig, {1000, 1500, 2000, 2000});
+    Rig low(single({{"exponential_backoff_multiplier", 2},
+                    {"exponential_max_wait_duration_in_open_state_ms", 400}}));
+    expect_waits(low, {400, 400});
+}
+
+TEST(Resilience4jBackoff, AMultiplierBelowOneShrinksByTruncatedSteps) {
+    // (long) (5 * 0.5) = 2, (long) (2 * 0.5) = 1, (long) (1 * 0.5) = 0: a zero wait, after
+    // which a call 1 us after the reopening is the probe.
+    Rig rig(
+        single({{"wait_duration_in_open_state_ms", 5}, {"exponential_backoff_multiplier", 0.5}}));
+    expect_waits(rig, {5, 2, 1, 0, 0});
+}
+
+TEST(Resilience4jBackoff, AStepThatTruncatesToItselfStaysThere) {
+    // (long) (10 * 1.05) = 10: the wait never grows (interval * m^(n-1) would reach 11 ms at n 3).
+    Rig rig(
+        single({{"wait_duration_in_open_state_ms", 10}, {"exponential_backoff_multiplier", 1.05}}));
+    expect_waits(rig, {10, 10, 10, 10});
+}
+
 TEST(Resilience4jMaxWait, HalfOpenReopensWhenTheMaxWaitIsReached) {
     Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
     rig.fail(ms(0));
-    ASSERT_EQ(rig.state(ms(1001)), State::half_open);
     const Admission probe = rig.breaker->acquire(ms(1001));
     ASSERT_TRUE(probe.allowed());
+    ASSERT_EQ(rig.state(ms(1001)), State::half_open);
     EXPECT_EQ(rig.state(ms(1500)), State::half_open);  // 499 ms in half-open
-    EXPECT_EQ(rig.state(ms(1501)), State::open);       // 500 ms: >=
+    EXPECT_EQ(rig.state(ms(1501) + 1), State::open);   // 500 ms: >=
     EXPECT_EQ(rig.last_text(), "opened: half_open_elapsed_ms 500 >= 500");
     EXPECT_EQ(rig.log.back().at, ms(1501));
     // a new open wait from there
     EXPECT_EQ(rig.rejection(ms(2501)), Rejection::open);
-    EXPECT_TRUE(rig.breaker->acquire(ms(2502)).allowed());
+    EXPECT_TRUE(rig.breaker->acquire(ms(2501) + 1).allowed());
+}
+
+TEST(Resilience4jMaxWait, AReopeningSeenLateHappenedAtTheDueInstantAndTheWaitCountsFromIt) {
+    // HalfOpenState schedules toOpenState() maxWaitDurationInHalfOpenState after it began:
+    // the new OpenState (and its wait) starts when that timer fires, not when someone looks.
+    Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
+    rig.fail(ms(0));
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    EXPECT_EQ(rig.state(ms(1700)), State::open);
+    ASSERT_EQ(rig.log.size(), 3u);
+    EXPECT_EQ(rig.log[2].at, ms(1501));
+    EXPECT_EQ(rig.last_text(), "opened: half_open_elapsed_ms 500 >= 500");
+    EXPECT_EQ(rig.rejection(ms(2501)), Rejection::open);  // 1501 + 1000
+    EXPECT_TRUE(rig.admits(ms(2501) + 1));
+}
+
+TEST(Resilience4jMaxWait, AtTheDueInstantACompletionComesFirstAndACallComesAfter) {
+    // A completion at the timer's instant still decides in half-open; a call at that instant
+    // finds the breaker reopened.
+    Rig closes(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
+    closes.fail(ms(0));
+    const Admission probe = closes.breaker->acquire(ms(1001));
+    ASSERT_TRUE(probe.allowed());
+    closes.breaker->record(probe.permit, Outcome::success, ms(500), ms(1501));
+    EXPECT_EQ(closes.state(ms(1501)), State::closed);
+    EXPECT_EQ(closes.last_text(), "closed: failure_rate_percent 0 < 50");
+
+    Rig reopens(single({{"max_wait_duration_in_half_open_state_ms", 500},
+                        {"permitted_number_of_calls_in_half_open_state", 2}}));
+    reopens.fail(ms(0));
+    ASSERT_TRUE(reopens.admits(ms(1001)));
+    EXPECT_EQ(reopens.rejection(ms(1501)), Rejection::open);
+    ASSERT_EQ(reopens.log.size(), 3u);
+    EXPECT_EQ(reopens.log[2].at, ms(1501));
+}
+
+TEST(Resilience4jMaxWait, TheDueInstantIsExposedAndFiredAtIt) {
+    Rig rig(bare(single({{"max_wait_duration_in_half_open_state_ms", 500}})));
+    auto& b = r4j_breaker(rig);
+    EXPECT_EQ(b.next_timed_transition(), std::nullopt);  // closed
+    rig.fail(ms(0));
+    EXPECT_EQ(b.next_timed_transition(), std::nullopt);  // open, no automatic transition
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    EXPECT_EQ(b.next_timed_transition(), ms(1501));
+    b.fire_timers(ms(1500));
+    EXPECT_EQ(rig.log.size(), 2u);
+    b.fire_timers(ms(1501));
+    ASSERT_EQ(rig.log.size(), 3u);
+    EXPECT_EQ(rig.log[2].at, ms(1501));
+    EXPECT_EQ(rig.log[2].to, State::open);
+    EXPECT_EQ(b.next_timed_transition(), std::nullopt);
 }
 
 TEST(Resilience4jMaxWait, ZeroWaitsForTheProbesForever) {
@@ -631,10 +766,83 @@ TEST(Resilience4jMaxWait, ReopeningFromMaxWaitCountsAsAnAttempt) {
     Rig rig(single(
         {{"max_wait_duration_in_half_open_state_ms", 100}, {"exponential_backoff_multiplier", 2}}));
     rig.fail(ms(0));  // attempt 1: 1000
-    ASSERT_EQ(rig.state(ms(1001)), State::half_open);
-    ASSERT_EQ(rig.state(ms(1101)), State::open);  // attempt 2: 2000
-    EXPECT_EQ(rig.state(ms(3101)), State::open);
-    EXPECT_EQ(rig.state(ms(3102)), State::half_open);
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    ASSERT_EQ(rig.state(ms(1101) + 1), State::open);  // at 1101, attempt 2: 2000
+    EXPECT_EQ(rig.rejection(ms(3101)), Rejection::open);
+    EXPECT_TRUE(rig.admits(ms(3101) + 1));
+}
+
+TEST(Resilience4jAutomatic, OffByDefaultTheBreakerStaysOpenWithNoCall) {
+    Rig rig(bare(single({})));
+    rig.fail(ms(0));
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), std::nullopt);
+    EXPECT_EQ(rig.state(ms(1000000)), State::open);
+    EXPECT_EQ(rig.log.size(), 1u);
+}
+
+TEST(Resilience4jAutomatic, OpenHalfOpensAtTheEndOfTheWaitWithNoCall) {
+    // OpenState schedules toHalfOpenState() waitDurationInMillis after it began: half-open at
+    // exactly opened + wait (the permission-request path needs strictly after).
+    Rig rig(bare(single({{"automatic_transition_from_open_to_half_open_enabled", 1}})));
+    rig.fail(ms(0));
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), ms(1000));
+    EXPECT_EQ(rig.state(ms(1000)), State::open);  // a read at the instant comes before it
+    EXPECT_EQ(rig.state(ms(5000)), State::half_open);
+    ASSERT_EQ(rig.log.size(), 2u);
+    EXPECT_EQ(rig.log[1].at, ms(1000));
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 1000 >= 1000");
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), std::nullopt);
+
+    Rig call(single({{"automatic_transition_from_open_to_half_open_enabled", 1}}));
+    call.fail(ms(0));
+    EXPECT_EQ(call.rejection(ms(1000) - 1), Rejection::open);
+    EXPECT_TRUE(call.admits(ms(1000)));  // the timer fires before the calls of its instant
+    EXPECT_EQ(call.log.back().at, ms(1000));
+}
+
+TEST(Resilience4jAutomatic, TimersChainWithTheMaxWaitAndTheBackoff) {
+    // wait 1000 * 2^(n-1), max wait 300, no call at all: half-open at 1000, open at 1300
+    // (attempt 2: 2000), half-open at 3300, open at 3600 (attempt 3: 4000), half-open at 7600.
+    Rig rig(bare(single({{"automatic_transition_from_open_to_half_open_enabled", 1},
+                         {"max_wait_duration_in_half_open_state_ms", 300},
+                         {"exponential_backoff_multiplier", 2}})));
+    rig.fail(ms(0));
+    EXPECT_EQ(rig.state(ms(7000)), State::open);
+    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), ms(7600));
+    std::vector<std::string> seen;
+    for (const Transition& t : rig.log)
+        seen.push_back(std::to_string(t.at / kMillisecond) + " " + to_string(t.to));
+    EXPECT_EQ(seen, (std::vector<std::string>{"0 open", "1000 half_open", "1300 open",
+                                              "3300 half_open", "3600 open"}));
+}
+
+TEST(Resilience4jAutomatic, ReadingTheStateNeverChangesWhatTheTimersDo) {
+    const test::ScriptedRun run = test::expect_reading_changes_nothing(
+        small({{"automatic_transition_from_open_to_half_open_enabled", 1},
+               {"max_wait_duration_in_half_open_state_ms", 150},
+               {"exponential_backoff_multiplier", 1.5}}));
+    EXPECT_GE(run.transitions.size(), 4u);
+}
+
+TEST(Resilience4jAutomatic, TurningItOnAfterTheWaitHalfOpensAtThatInstant) {
+    Rig rig(single({}));
+    rig.fail(ms(0));
+    ASSERT_TRUE(rig.breaker->reconfigure(
+        single({{"automatic_transition_from_open_to_half_open_enabled", 1}}), ms(5000)));
+    ASSERT_EQ(rig.log.size(), 2u);
+    EXPECT_EQ(rig.log[1].at, ms(5000));
+    EXPECT_EQ(rig.log[1].to, State::half_open);
+}
+
+TEST(Resilience4jMaxWait, AShorterMaxWaitThatHasPassedReopensAtTheReconfigureInstant) {
+    Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 5000}}));
+    rig.fail(ms(0));
+    ASSERT_TRUE(rig.admits(ms(1001)));
+    ASSERT_TRUE(rig.breaker->reconfigure(single({{"max_wait_duration_in_half_open_state_ms", 100}}),
+                                         ms(2000)));
+    ASSERT_EQ(rig.log.size(), 3u);
+    EXPECT_EQ(rig.log[2].at, ms(2000));
+    EXPECT_EQ(rig.log[2].to, State::open);
 }
 
 // [SECTION] Modes ---------------------------------------------------------------------------
@@ -750,6 +958,36 @@ TEST(Resilience4jLate, AResultFromClosedCountsInHalfOpen) {
     EXPECT_EQ(rig.last_text(), "opened: failure_rate_percent 50 >= 50");
 }
 
+TEST(Resilience4jLate, ResultsArrivingAfterTheWaitLeaveItOpen) {
+    // OpenState.onSuccess / onError only record into the metrics of the open state: results
+    // that arrive once the wait is over neither half-open nor close the breaker (two
+    // successes would close it were they counted in half-open); the next permission request
+    // half-opens, with a fresh window.
+    Rig rig(small());
+    const Admission a = rig.breaker->acquire(0);
+    const Admission b = rig.breaker->acquire(0);
+    ASSERT_TRUE(a.allowed() && b.allowed());
+    const SimTime t0 = trip(rig, ms(1));
+    rig.breaker->record(a.permit, Outcome::success, ms(1500), t0 + ms(1500));
+    rig.breaker->record(b.permit, Outcome::success, ms(1600), t0 + ms(1600));
+    EXPECT_EQ(rig.state(t0 + ms(1600)), State::open);
+    EXPECT_EQ(rig.log.size(), 1u);
+    EXPECT_EQ(rig.breaker->counts().total_successes, 2u);  // recorded into the tripped ring
+    EXPECT_TRUE(rig.admits(t0 + ms(1700)));
+    EXPECT_EQ(rig.state(t0 + ms(1700)), State::half_open);
+    EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 1700 > 1000");
+    EXPECT_EQ(rig.breaker->window(t0 + ms(1700)).calls, 0u);
+}
+
+TEST(Resilience4jLate, ReadingTheStateOrTheWindowNeverChangesWhatHappens) {
+    // A GUI reads state() and window() every frame; getState() does not transition, so a run
+    // read every 1, 7 or 250 ms makes the same decisions and transitions (at the same
+    // instants) as one never read.
+    const test::ScriptedRun run =
+        test::expect_reading_changes_nothing(small({{"exponential_backoff_multiplier", 1.5}}));
+    EXPECT_GE(run.transitions.size(), 4u);  // the script does trip and half-open
+}
+
 TEST(Resilience4jIgnored, IgnoredOutcomesAreNotCounted) {
     Rig rig(small());
     rig.fail(ms(0));
@@ -776,14 +1014,52 @@ TEST(Resilience4jIgnored, AnIgnoredProbeGivesItsPermitBack) {
     EXPECT_EQ(rig.state(ms(1003)), State::closed);
 }
 
-TEST(Resilience4jIgnored, AnIgnoredResultFromAnEarlierStateGivesNoPermit) {
+TEST(Resilience4jIgnored, AnIgnoredProbeOfAnEarlierHalfOpenPeriodReleasesAPermitOfTheNewOne) {
+    // An ignored exception calls releasePermission() on the *current* state: the permit goes
+    // to the half-open period the result arrives in, not to the one that admitted the call.
+    Rig rig(small({{"minimum_number_of_calls", 1}}));
+    ASSERT_TRUE(rig.fail(0));  // min(1, 4) = 1 outcome at 100 %: open, 1000 ms
+    const Admission p1 = rig.breaker->acquire(ms(1001));  // half-open period 1: 2 permits
+    const Admission p2 = rig.breaker->acquire(ms(1001));
+    ASSERT_TRUE(p1.allowed() && p2.allowed());
+    rig.breaker->record(p2.permit, Outcome::failure, 0, ms(1002));  // reopens, 1000 ms
+    ASSERT_EQ(rig.state(ms(1002)), State::open);
+    EXPECT_TRUE(rig.admits(ms(2003)));  // half-open period 2: 2 permits
+    EXPECT_TRUE(rig.admits(ms(2003)));
+    EXPECT_EQ(rig.rejection(ms(2003)), Rejection::too_many_requests);
+    rig.breaker->record(p1.permit, Outcome::ignored, 0, ms(2004));
+    EXPECT_EQ(rig.state(ms(2004)), State::half_open);
+    EXPECT_TRUE(rig.admits(ms(2005)));
+    EXPECT_EQ(rig.rejection(ms(2005)), Rejection::too_many_requests);
+}
+
+TEST(Resilience4jIgnored, AnIgnoredCallFromClosedAddsAPermitAboveThePermittedNumber) {
+    // HalfOpenState.releasePermission() is permittedNumberOfCalls.incrementAndGet(): no
+    // check of where the call came from and no cap, so a half-open state of 1 permit admits
+    // a second call.
     Rig rig(single({}));
     const Admission early = rig.breaker->acquire(0);
     ASSERT_TRUE(early.allowed());
-    rig.fail(ms(1));
-    ASSERT_TRUE(rig.breaker->acquire(ms(1002)).allowed());  // the only probe
+    ASSERT_TRUE(rig.fail(ms(1)));
+    ASSERT_TRUE(rig.admits(ms(1002)));  // the one permit
+    EXPECT_EQ(rig.rejection(ms(1002)), Rejection::too_many_requests);
     rig.breaker->record(early.permit, Outcome::ignored, 0, ms(1003));
+    EXPECT_TRUE(rig.admits(ms(1004)));
     EXPECT_EQ(rig.rejection(ms(1004)), Rejection::too_many_requests);
+    EXPECT_EQ(rig.breaker->counts().requests, 2u);
+}
+
+TEST(Resilience4jIgnored, AnIgnoredResultWhileOpenReleasesNothing) {
+    // OpenState.releasePermission() is a no-op: the half-open period that follows has its
+    // own permits only.
+    Rig rig(single({}));
+    const Admission early = rig.breaker->acquire(0);
+    ASSERT_TRUE(early.allowed());
+    ASSERT_TRUE(rig.fail(ms(1)));
+    rig.breaker->record(early.permit, Outcome::ignored, 0, ms(500));
+    EXPECT_EQ(rig.state(ms(500)), State::open);
+    EXPECT_TRUE(rig.admits(ms(1002)));
+    EXPECT_EQ(rig.rejection(ms(1002)), Rejection::too_many_requests);
 }
 
 TEST(Resilience4jTimeouts, ATimeoutCountsAsAFailure) {
@@ -919,18 +1195,22 @@ TEST(Resilience4jReconfigure, ANewWaitAppliesToTheCurrentOpenPeriod) {
     const SimTime t0 = trip(rig, ms(0));
     ASSERT_TRUE(
         rig.breaker->reconfigure(small({{"wait_duration_in_open_state_ms", 5000}}), ms(10)));
-    EXPECT_EQ(rig.state(t0 + ms(5000)), State::open);
-    EXPECT_EQ(rig.state(t0 + ms(5001)), State::half_open);
+    EXPECT_EQ(rig.rejection(t0 + ms(5000)), Rejection::open);
+    EXPECT_TRUE(rig.admits(t0 + ms(5001)));
 }
 
-TEST(Resilience4jReconfigure, AShorterWaitThatHasPassedHalfOpensAtOnce) {
+TEST(Resilience4jReconfigure, AShorterWaitThatHasPassedHalfOpensAtTheNextCall) {
+    // Reconfiguring is no permission request: the breaker stays open until the next call.
     Rig rig(small());
     trip(rig, ms(0));
     ASSERT_TRUE(
         rig.breaker->reconfigure(small({{"wait_duration_in_open_state_ms", 100}}), ms(500)));
+    EXPECT_EQ(rig.log.size(), 1u);
+    EXPECT_EQ(rig.state(ms(500)), State::open);
+    EXPECT_TRUE(rig.admits(ms(600)));
     ASSERT_EQ(rig.log.size(), 2u);
     EXPECT_EQ(rig.log[1].to, State::half_open);
-    EXPECT_EQ(rig.log[1].at, ms(500));
+    EXPECT_EQ(rig.log[1].at, ms(600));
 }
 
 TEST(Resilience4jReconfigure, FewerPermitsInHalfOpenKeepTheOnesAlreadyUsed) {
@@ -962,7 +1242,7 @@ TEST(Resilience4jJitter, OpenDurationIsJitteredAndReproducible) {
     // Learn the drawn wait from the half-open reason of one breaker ...
     Rig first(c);
     trip(first, 0);
-    ASSERT_EQ(first.state(ms(100000)), State::half_open);
+    ASSERT_TRUE(first.admits(ms(100000)));
     const double wait_ms = first.log.back().reason.threshold;
     EXPECT_GE(wait_ms, 500.0);
     EXPECT_LE(wait_ms, 1500.0);
@@ -971,8 +1251,8 @@ TEST(Resilience4jJitter, OpenDurationIsJitteredAndReproducible) {
     const auto wait = static_cast<SimTime>(wait_ms * 1000.0 + 0.5);
     Rig second(c);
     trip(second, 0);
-    EXPECT_EQ(second.state(wait), State::open);
-    EXPECT_EQ(second.state(wait + 1), State::half_open);
+    EXPECT_EQ(second.rejection(wait), Rejection::open);
+    EXPECT_TRUE(second.admits(wait + 1));
 }
 
 TEST(Resilience4jParams, ChoicesAreWrittenAndReadByName) {

@@ -549,6 +549,42 @@ TEST(SimRun, SwitchingThePresetLiveBuildsBreakersOfTheNewPreset) {
     EXPECT_EQ(run.recorder().live(1).state, State::open);
 }
 
+TEST(SimRun, Resilience4jTimedTransitionsHappenAtTheirInstantsWithNoCall) {
+    // B fails at once and one failure trips (window 1); traffic stops at 150 ms. With the
+    // automatic transition (wait 1000 ms) and a half-open max wait of 300 ms the breaker goes
+    // half-open at t_open + 1000 and open again 300 ms later, over and over, with no call.
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 1.0;
+    Scenario sc = a_calls_b(10, b);
+    sc.traffic.arrival = Arrival::constant;
+    BreakerConfig r4j = BreakerConfig::defaults(Preset::resilience4j);
+    for (const auto& [key, value] : std::initializer_list<std::pair<const char*, double>>{
+             {"sliding_window_size", 1},
+             {"minimum_number_of_calls", 1},
+             {"wait_duration_in_open_state_ms", 1000},
+             {"permitted_number_of_calls_in_half_open_state", 1},
+             {"max_wait_duration_in_half_open_state_ms", 300},
+             {"automatic_transition_from_open_to_half_open_enabled", 1}})
+        ASSERT_EQ(set_param(r4j, key, value), "") << key;
+    sc.services[0].dependencies[0].breaker = r4j;
+    cbsim::Run run(sc);
+    run.advance_to(from_ms(150));
+    ASSERT_EQ(run.apply("traffic.rate_rps", 0.0), "");
+    run.advance_to(from_s(5));
+    EXPECT_EQ(edge(run, "A->B").attempts, 1u);
+    std::vector<std::string> seen;
+    for (const EventRecord& ev : run.recorder().events())
+        if (ev.kind == EventRecord::Kind::transition)
+            seen.push_back(std::to_string(ev.at) + " " + ev.reason);
+    EXPECT_EQ(seen, (std::vector<std::string>{"102000 opened: failure_rate_percent 100 >= 50",
+                                              "1102000 half-open: open_elapsed_ms 1000 >= 1000",
+                                              "1402000 opened: half_open_elapsed_ms 300 >= 300",
+                                              "2402000 half-open: open_elapsed_ms 1000 >= 1000",
+                                              "2702000 opened: half_open_elapsed_ms 300 >= 300",
+                                              "3702000 half-open: open_elapsed_ms 1000 >= 1000",
+                                              "4002000 opened: half_open_elapsed_ms 300 >= 300"}));
+}
+
 TEST(SimRun, RowStateIsTheCallerStateOfHighestSeverityForcedModesIncluded) {
     Service b = service("B", 1, 0, constant_ms(1));
     Scenario sc = a_calls_b(100, b);

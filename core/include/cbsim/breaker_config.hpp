@@ -71,10 +71,11 @@ struct Resilience4jSettings {
     double slow_call_rate_threshold = 100.0;  ///< percent
     std::int64_t slow_call_duration_threshold_ms = 60000;
     std::int64_t wait_duration_in_open_state_ms = 60000;
-    double exponential_backoff_multiplier = 0.0;  ///< 0 = constant wait; else wait * m^(n-1)
+    double exponential_backoff_multiplier = 0.0;  ///< 0 = constant; else previous wait * m
     std::int64_t exponential_max_wait_duration_in_open_state_ms = 0;  ///< 0 = no cap
     std::int64_t permitted_number_of_calls_in_half_open_state = 10;
-    std::int64_t max_wait_duration_in_half_open_state_ms = 0;  ///< 0 = wait for the probes
+    std::int64_t max_wait_duration_in_half_open_state_ms = 0;          ///< 0 = wait for the probes
+    bool automatic_transition_from_open_to_half_open_enabled = false;  ///< half-open with no call
     Mode mode = Mode::normal;
     bool operator==(const Resilience4jSettings&) const = default;
 };

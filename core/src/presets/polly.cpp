@@ -147,15 +147,13 @@ void PollyBreaker::open(SimTime now, const Reason& reason) {
     change(State::open, now, reason);
 }
 
-void PollyBreaker::observe(SimTime now) {
+Admission PollyBreaker::acquire(SimTime now) {
+    // OnActionPreExecuteAsync: the only way out of open once the break is over (outcomes and
+    // the CircuitState getter leave it open).
     if (state_ == State::open && now >= blocked_until()) {
         change(State::half_open, now,
                Reason{"open_elapsed_ms", to_ms(now - opened_at_), ">=", to_ms(break_duration_)});
     }
-}
-
-Admission PollyBreaker::acquire(SimTime now) {
-    observe(now);
     switch (state_) {
         case State::open:
         case State::forced_open:
@@ -173,7 +171,6 @@ Admission PollyBreaker::acquire(SimTime now) {
 
 void PollyBreaker::record(const Permit& /*permit*/, Outcome outcome, SimTime /*duration*/,
                           SimTime now) {
-    observe(now);
     if (!is_failure(outcome)) {  // success, or an outcome ShouldHandle does not handle
         ++counts_.consecutive_successes;
         counts_.consecutive_failures = 0;
@@ -199,8 +196,7 @@ void PollyBreaker::record(const Permit& /*permit*/, Outcome outcome, SimTime /*d
     }
 }
 
-State PollyBreaker::state(SimTime now) {
-    observe(now);
+State PollyBreaker::state(SimTime /*now*/) {
     return state_;
 }
 
@@ -212,7 +208,6 @@ Counts PollyBreaker::counts() const {
 }
 
 WindowView PollyBreaker::window(SimTime now) {
-    observe(now);
     const SimTime sampling = from_ms(settings_.sampling_duration_ms);
     std::uint64_t successes = 0;
     std::uint64_t failures = 0;
@@ -234,7 +229,6 @@ WindowView PollyBreaker::window(SimTime now) {
 bool PollyBreaker::reconfigure(const BreakerConfig& config, SimTime now) {
     const auto* s = std::get_if<PollySettings>(&config.settings);
     if (s == nullptr) return false;
-    observe(now);
     const BreakerExtras jitter_fields = preset_extras(config.extras);
     if (!(jitter_fields == preset_extras_)) {
         jitter_ = OpenJitter(jitter_fields);
@@ -255,7 +249,6 @@ bool PollyBreaker::reconfigure(const BreakerConfig& config, SimTime now) {
     }
     if (state_ == State::open && break_for(half_open_attempts_) != old_break)
         break_duration_ = jitter_.next(break_for(half_open_attempts_));
-    observe(now);
     return true;
 }
 

@@ -13,7 +13,8 @@
 //   by max_break_duration_ms (the BreakDurationGenerator cbsim offers; the cap applies only
 //   with a backoff). Half-open attempts count the half-opens since the last close: 0 on the
 //   first break after closed.
-// - Open -> half-open when now >= blocked_until (non-strict). Exactly one probe; every other
+// - Open -> half-open at the first acquire with now >= blocked_until (non-strict). One probe; every
+// other
 //   call in half-open is rejected (Rejection::too_many_requests). Any success while half-open
 //   closes (metrics reset, attempts reset), any failure reopens (not counted). A probe that
 //   never reports keeps the breaker half-open (Polly has no probe timeout; see extras).
@@ -23,8 +24,10 @@
 //   success is only added to the metrics). Polly has no "ignored": an outcome its ShouldHandle
 //   predicate does not handle is reported as a success, so Outcome::ignored is a success here
 //   (it also closes from half-open). Outcome::timeout is a handled failure.
-// - Time is observed at every acquire, record, state and window call (Polly half-opens on the
-//   next call only; observing everywhere keeps a polling GUI from changing results).
+// - Only acquire() leaves open (OnActionPreExecuteAsync): an outcome that arrives after the
+//   break is over is added to the metrics and leaves the circuit open (OnUnhandledOutcomeAsync
+//   and OnHandledOutcomeAsync change nothing while open), and state() and window() only read
+//   (the CircuitState getter does not transition), so a polling GUI never changes results.
 // - Extras: break durations go through OpenJitter (open_jitter, jitter_seed).
 //
 // counts(): requests and consecutive_* since the last transition; total_successes /
@@ -78,7 +81,6 @@ class PollyBreaker final : public Breaker {
         std::uint64_t successes = 0;
         std::uint64_t failures = 0;
     };
-    void observe(SimTime now);
     void change(State to, SimTime now, const Reason& reason);
     SubWindow& current_window(SimTime now);
     void reset_metrics();

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <variant>
 
 namespace cbsim::detail {
@@ -22,7 +23,8 @@ using Mode = Resilience4jSettings::Mode;
 
 constexpr double kMaxMs = 86400000.0;  // one day
 constexpr double kMaxCalls = 100000.0;
-constexpr double kMaxWaitMs = 1e12;  // backoff ceiling without a cap (about 31 years)
+constexpr std::int64_t kMaxWaitMs = 1000000000000;  // backoff ceiling without a cap (31 years)
+constexpr SimTime kNoFloor = std::numeric_limits<SimTime>::min();
 constexpr const char* kWindowTypes[] = {"count_based", "time_based"};
 constexpr const char* kModes[] = {"normal", "forced_open", "disabled", "metrics_only"};
 
@@ -49,8 +51,8 @@ const ParamSpec kParams[] = {
      "Resilience4j waitDurationInOpenState: open -> half-open once strictly more than this has "
      "passed (the first wait of a backoff)."},
     {"exponential_backoff_multiplier", ParamKind::real, 0, 10, {},
-     "Resilience4j IntervalFunction.ofExponentialBackoff multiplier: the n-th open since the "
-     "last close waits wait * m^(n-1); 0 = constant wait."},
+     "Resilience4j IntervalFunction.ofExponentialBackoff multiplier: each reopen since the last "
+     "close waits the previous wait * m, truncated to whole ms; 0 = constant wait."},
     {"exponential_max_wait_duration_in_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j exponential backoff maxWaitDuration: cap of the backoff wait; 0 = no cap."},
     {"permitted_number_of_calls_in_half_open_state", ParamKind::integer, 1, kMaxCalls, {},
@@ -59,6 +61,9 @@ const ParamSpec kParams[] = {
     {"max_wait_duration_in_half_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j maxWaitDurationInHalfOpenState: half-open -> open after this long without a "
      "decision; 0 = wait for the probes."},
+    {"automatic_transition_from_open_to_half_open_enabled", ParamKind::boolean, 0, 1, {},
+     "Resilience4j automaticTransitionFromOpenToHalfOpenEnabled: open -> half-open by a timer at "
+     "the end of the wait, with no call; false = at the first call after it."},
     {"mode", ParamKind::choice, 0, 3, kModes,
      "Resilience4j state override: normal, forced_open (transitionToForcedOpenState), disabled "
      "(transitionToDisabledState) or metrics_only (transitionToMetricsOnlyState)."},
@@ -133,6 +138,8 @@ std::optional<double> get_resilience4j_param(const Resilience4jSettings& s, std:
         return static_cast<double>(s.permitted_number_of_calls_in_half_open_state);
     if (key == "max_wait_duration_in_half_open_state_ms")
         return static_cast<double>(s.max_wait_duration_in_half_open_state_ms);
+    if (key == "automatic_transition_from_open_to_half_open_enabled")
+        return s.automatic_transition_from_open_to_half_open_enabled ? 1.0 : 0.0;
     if (key == "mode") return static_cast<double>(s.mode);
     return std::nullopt;
 }
@@ -161,6 +168,8 @@ bool set_resilience4j_param(Resilience4jSettings& s, std::string_view key, doubl
         s.permitted_number_of_calls_in_half_open_state = integer;
     } else if (key == "max_wait_duration_in_half_open_state_ms") {
         s.max_wait_duration_in_half_open_state_ms = integer;
+    } else if (key == "automatic_transition_from_open_to_half_open_enabled") {
+        s.automatic_transition_from_open_to_half_open_enabled = integer != 0;
     } else if (key == "mode") {
         s.mode = static_cast<Mode>(std::clamp<std::int64_t>(integer, 0, 3));
     } else {
@@ -328,15 +337,29 @@ std::uint64_t Resilience4jBreaker::minimum_calls() const {
 }
 
 SimTime Resilience4jBreaker::open_wait(std::int64_t attempt) const {
-    double ms = static_cast<double>(settings_.wait_duration_in_open_state_ms);
+    std::int64_t ms = settings_.wait_duration_in_open_state_ms;
     const double m = settings_.exponential_backoff_multiplier;
     if (m > 0.0) {
-        ms *= std::pow(m, static_cast<double>(std::max<std::int64_t>(attempt - 1, 0)));
+        // IntervalFunction.ofExponentialBackoff: interval(1) = wait, interval(n + 1) =
+        // (long) (interval(n) * m), each step truncated to whole milliseconds; then
+        // Math.min(interval, max). The steps are walked on from the last attempt asked for.
         const auto cap = settings_.exponential_max_wait_duration_in_open_state_ms;
-        if (cap > 0) ms = std::min(ms, static_cast<double>(cap));
+        attempt = std::max<std::int64_t>(attempt, 1);
+        if (backoff_.attempt < 1 || backoff_.attempt > attempt) backoff_ = {1, ms};
+        while (backoff_.attempt < attempt && backoff_.interval_ms < kMaxWaitMs) {
+            const auto next =
+                static_cast<std::int64_t>(static_cast<double>(backoff_.interval_ms) * m);
+            if (next == backoff_.interval_ms) {  // a fixed point: every later step is the same
+                backoff_.attempt = attempt;
+                break;
+            }
+            backoff_ = {backoff_.attempt + 1, std::min(next, kMaxWaitMs)};
+        }
+        ms = backoff_.interval_ms;
+        if (cap > 0) ms = std::min(ms, cap);
     }
     ms = std::min(ms, kMaxWaitMs);
-    return static_cast<SimTime>(std::llround(ms * static_cast<double>(kMillisecond)));
+    return static_cast<SimTime>(ms) * kMillisecond;
 }
 
 bool Resilience4jBreaker::evaluate(bool& above, Reason& reason) const {
@@ -391,24 +414,48 @@ void Resilience4jBreaker::enter(State to, SimTime now, const Reason& reason) {
     emit(Transition{now, from, to, reason});
 }
 
-void Resilience4jBreaker::observe(SimTime now) {
-    if (state_ == State::open) {
-        if (now > retry_at()) {
-            enter(State::half_open, now,
-                  Reason{"open_elapsed_ms", to_ms(now - opened_at_), ">", to_ms(open_duration_)});
-        }
-    } else if (state_ == State::half_open) {
+std::optional<SimTime> Resilience4jBreaker::next_timed_transition() const {
+    if (state_ == State::half_open) {
         const auto max_wait = settings_.max_wait_duration_in_half_open_state_ms;
-        if (max_wait > 0 && now - half_open_at_ >= from_ms(max_wait)) {
-            enter(State::open, now,
-                  Reason{"half_open_elapsed_ms", to_ms(now - half_open_at_),
-                         ">=", static_cast<double>(max_wait)});
+        if (max_wait > 0) return half_open_at_ + from_ms(max_wait);
+    } else if (state_ == State::open &&
+               settings_.automatic_transition_from_open_to_half_open_enabled) {
+        return retry_at();
+    }
+    return std::nullopt;
+}
+
+void Resilience4jBreaker::fire_timers(SimTime now) {
+    run_timers(now, true, kNoFloor);
+}
+
+void Resilience4jBreaker::run_timers(SimTime now, bool at_now, SimTime not_before) {
+    // The library's scheduled transitions: HalfOpenState's timer of
+    // maxWaitDurationInHalfOpenState (-> open, a new attempt whose wait counts from then) and,
+    // when enabled, OpenState's timer of the wait (-> half-open). Each one happens at its due
+    // instant however late it is observed, so one observation may run several in a row.
+    while (const std::optional<SimTime> due = next_timed_transition()) {
+        if (*due > now || (*due == now && !at_now)) return;
+        const SimTime at = std::max(*due, not_before);
+        if (state_ == State::half_open) {
+            enter(State::open, at,
+                  Reason{"half_open_elapsed_ms", to_ms(at - half_open_at_), ">=",
+                         static_cast<double>(settings_.max_wait_duration_in_half_open_state_ms)});
+        } else {
+            enter(State::half_open, at,
+                  Reason{"open_elapsed_ms", to_ms(at - opened_at_), ">=", to_ms(open_duration_)});
         }
     }
 }
 
 Admission Resilience4jBreaker::acquire(SimTime now) {
-    observe(now);
+    run_timers(now, true, kNoFloor);  // a timer due now fires before the calls of its instant
+    // OpenState.tryAcquirePermission: the only way out of open once the wait is over (results
+    // and getState() leave it open).
+    if (state_ == State::open && now > retry_at()) {
+        enter(State::half_open, now,
+              Reason{"open_elapsed_ms", to_ms(now - opened_at_), ">", to_ms(open_duration_)});
+    }
     switch (state_) {
         case State::open:
         case State::forced_open:
@@ -424,16 +471,16 @@ Admission Resilience4jBreaker::acquire(SimTime now) {
     return Admission{Rejection::none, Permit{generation_, now}};
 }
 
-void Resilience4jBreaker::record(const Permit& permit, Outcome outcome, SimTime duration,
+void Resilience4jBreaker::record(const Permit& /*permit*/, Outcome outcome, SimTime duration,
                                  SimTime now) {
-    observe(now);
+    run_timers(now, false, kNoFloor);  // a completion at a timer's instant comes first
     if (state_ == State::disabled || state_ == State::forced_open) return;
     if (outcome == Outcome::ignored) {
+        // releasePermission() of the current state: HalfOpenState adds a permit back, whenever
+        // the call was admitted (an earlier half-open period, even closed) and with no cap;
+        // the other states do nothing.
         ++counts_.total_exclusions;
-        if (state_ == State::half_open && permit.generation == generation_ &&
-            permits_ < settings_.permitted_number_of_calls_in_half_open_state) {
-            ++permits_;
-        }
+        if (state_ == State::half_open) ++permits_;
         return;
     }
     const bool failure = is_failure(outcome);
@@ -458,7 +505,7 @@ void Resilience4jBreaker::record(const Permit& permit, Outcome outcome, SimTime 
 }
 
 State Resilience4jBreaker::state(SimTime now) {
-    observe(now);
+    run_timers(now, false, kNoFloor);
     return state_;
 }
 
@@ -471,7 +518,7 @@ Counts Resilience4jBreaker::counts() const {
 }
 
 WindowView Resilience4jBreaker::window(SimTime now) {
-    observe(now);
+    run_timers(now, false, kNoFloor);
     window_.advance(now);
     WindowView view;
     const R4jTotals& t = window_.totals();
@@ -490,7 +537,7 @@ WindowView Resilience4jBreaker::window(SimTime now) {
 bool Resilience4jBreaker::reconfigure(const BreakerConfig& config, SimTime now) {
     const auto* s = std::get_if<Resilience4jSettings>(&config.settings);
     if (s == nullptr) return false;
-    observe(now);
+    run_timers(now, false, kNoFloor);
     const BreakerExtras jitter_fields = preset_extras(config.extras);
     if (!(jitter_fields == preset_extras_)) {
         jitter_ = OpenJitter(jitter_fields);
@@ -499,6 +546,7 @@ bool Resilience4jBreaker::reconfigure(const BreakerConfig& config, SimTime now) 
     const Resilience4jSettings old = settings_;
     const SimTime old_wait = open_wait(attempt_);
     settings_ = *s;
+    backoff_ = Backoff{};
     if (s->mode != old.mode) {
         enter(mode_state(s->mode), now, Reason{mode_rule(s->mode), 1, "==", 1});
         return true;
@@ -511,7 +559,8 @@ bool Resilience4jBreaker::reconfigure(const BreakerConfig& config, SimTime now) 
     if (state_ != State::open) configure_window();
     if (state_ == State::open && open_wait(attempt_) != old_wait)
         open_duration_ = jitter_.next(open_wait(attempt_));
-    observe(now);
+    // timers the new settings made overdue (a shorter wait or max wait) happen now
+    run_timers(now, false, now);
     return true;
 }
 

@@ -11,27 +11,36 @@
 //   failure_rate >= failure_rate_threshold, else slow_call_rate >= slow_call_rate_threshold.
 //   A call is slow when its duration is strictly above slow_call_duration_threshold_ms; a slow
 //   failure counts as a failure and as a slow call.
-// - Open for wait_duration_in_open_state_ms, or wait * exponential_backoff_multiplier^(n - 1)
-//   capped by exponential_max_wait_duration_in_open_state_ms (cap only with a multiplier), n =
-//   the attempt: 1 on the first open after closed, + 1 on each reopen from half-open, reset on
-//   close. Open -> half-open when now is strictly after the retry time.
+// - Open for wait_duration_in_open_state_ms, or with exponential_backoff_multiplier m > 0 the
+//   library's IntervalFunction.ofExponentialBackoff: interval(1) = wait, interval(n + 1) =
+//   (long) (interval(n) * m) in whole milliseconds (333 ms, m 1.5: 333, 499, 748, 1122), capped
+//   by exponential_max_wait_duration_in_open_state_ms (cap only with a multiplier); n = the
+//   attempt: 1 on the first open after closed, + 1 on each reopen from half-open, reset on
+//   close. Open -> half-open at the first acquire strictly after the retry time.
 // - Half-open: permitted_number_of_calls_in_half_open_state permits and a fresh COUNT_BASED
 //   window of that size; the decision comes once min(minimum_number_of_calls, permitted)
-//   outcomes are in (rate at/above a threshold -> open, else closed). With
-//   max_wait_duration_in_half_open_state_ms > 0, half-open -> open once that much time has
-//   passed in half-open (>=, the library's timer fires at that instant).
+//   outcomes are in (rate at/above a threshold -> open, else closed).
+// - Timed transitions (the library's scheduled ones), each stamped with its due instant however
+//   late it is observed: with max_wait_duration_in_half_open_state_ms > 0, half-open -> open
+//   that long after the half-open transition (a reopening; the new wait counts from then);
+//   with automatic_transition_from_open_to_half_open_enabled, open -> half-open at exactly the
+//   retry time. next_timed_transition() / fire_timers() expose them; acquire() runs those due
+//   at or before now, record(), state() and window() those due strictly before now (a
+//   completion at the due instant comes first).
 // - Modes (operator states): forced_open rejects everything and counts nothing, disabled
 //   admits everything and counts nothing, metrics_only admits everything, counts, and never
 //   transitions. Changing the mode (reconfigure) moves to that state with a fresh window;
 //   going back to normal closes.
 // - No generations: a late result counts in the state it arrives in (in open it is recorded
 //   into the window that tripped, without a check). Outcome::ignored is not counted; in
-//   half-open an ignored result of a permit of this half-open period gives its permit back
-//   (the library's releasePermission; cbsim does not release permits of earlier states).
+//   half-open it gives a permit back to the current half-open state whenever its call was
+//   admitted (the library's releasePermission() goes to the current state, and
+//   HalfOpenState's adds one with no cap, so permits can exceed the permitted number).
 //   Outcome::timeout counts as a failure.
-// - Time is observed at every acquire, record, state and window call, so a GUI polling
-//   state() never changes what happens (the library moves open -> half-open only on the next
-//   permission request; in cbsim a late result after the wait also sees half-open).
+// - Only acquire() leaves open (OpenState.tryAcquirePermission): a result that arrives after
+//   the wait is over is recorded into the window that tripped and leaves it open, and
+//   state() and window() do not move it either (getState() does not transition), so a GUI
+//   polling them never changes what happens.
 // - Extras: open durations go through OpenJitter (open_jitter, jitter_seed).
 //
 // counts(): requests, consecutive_* and total_exclusions since the last transition;
@@ -117,6 +126,13 @@ class Resilience4jBreaker final : public Breaker {
     WindowView window(SimTime now) override;
     bool reconfigure(const BreakerConfig& config, SimTime now) override;
 
+    /// The next instant at which the breaker changes state with no call: the end of the
+    /// half-open max wait, or the end of the open wait when the automatic transition is on;
+    /// none otherwise. Valid after every transition and reconfigure().
+    std::optional<SimTime> next_timed_transition() const;
+    /// Runs every timed transition due at or before `now`, each emitted at its due instant.
+    void fire_timers(SimTime now);
+
     /// Opens since the last close (the backoff's attempt number).
     std::int64_t attempt() const { return attempt_; }
     /// Open: the instant after which the breaker goes half-open.
@@ -127,7 +143,9 @@ class Resilience4jBreaker final : public Breaker {
     SimTime open_wait(std::int64_t attempt) const;
 
   private:
-    void observe(SimTime now);
+    /// Runs every timed transition due before `now` (and at `now` if `at_now`), each at its
+    /// due instant but not before `not_before`.
+    void run_timers(SimTime now, bool at_now, SimTime not_before);
     void enter(State to, SimTime now, const Reason& reason);
     void configure_window();
     std::uint64_t minimum_calls() const;
@@ -147,6 +165,11 @@ class Resilience4jBreaker final : public Breaker {
     SimTime open_duration_ = 0;
     SimTime half_open_at_ = 0;
     std::int64_t permits_ = 0;
+    struct Backoff {
+        std::int64_t attempt = 0;      // 0: nothing computed yet
+        std::int64_t interval_ms = 0;  // the backoff's interval of `attempt`, before the cap
+    };
+    mutable Backoff backoff_;  // open_wait()'s last step; cleared when the settings change
 };
 
 /// The resilience4j preset's registry entry.
