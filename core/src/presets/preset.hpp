@@ -27,7 +27,8 @@
 //   3. core/src/presets/registry.hpp: `#include "presets/sentinel.hpp"` and `&kSentinelPreset`
 //      appended to kPresetRegistry.
 // A forgotten step 2 or 3 does not compile: the registry static_asserts that its entries, the
-// enum and the variant agree, and every entry must name all of its functions.
+// enum and the variant agree; PresetEntry's constructor takes every function, and
+// tests/core/preset_registry_test.cpp checks that none but `check` is null.
 //
 // breaker_config.cpp dispatches on the preset, checks ranges against the ParamSpec (so
 // set_*_param receives only in-range values), appends the extras' parameters, and parses and
