@@ -21,7 +21,6 @@
 #include <cbsim/error.hpp>
 #include <cbsim/rng.hpp>
 
-#include "presets/resilience4j.hpp"
 #include "scripted_run.hpp"
 
 #include <algorithm>
@@ -574,20 +573,6 @@ BreakerConfig single(Params extra) {
     return c;
 }
 
-/// The bare state machine of `c` (make_breaker() wraps it for the extras), for a Rig whose
-/// timer queries r4j_breaker() reaches.
-std::unique_ptr<Breaker> bare(const BreakerConfig& c) {
-    return std::make_unique<detail::Resilience4jBreaker>(std::get<Resilience4jSettings>(c.settings),
-                                                         BreakerExtras{});
-}
-
-/// The state machine of a Rig built from bare().
-detail::Resilience4jBreaker& r4j_breaker(Rig& rig) {
-    auto* b = dynamic_cast<detail::Resilience4jBreaker*>(rig.breaker.get());
-    EXPECT_NE(b, nullptr);
-    return *b;
-}
-
 TEST(Resilience4jBackoff, WaitGrowsWithEachReopenUpToTheCapAndResetsOnClose) {
     Rig rig(single({{"exponential_backoff_multiplier", 2},
                     {"exponential_max_wait_duration_in_open_state_ms", 3000}}));
@@ -738,8 +723,8 @@ TEST(Resilience4jMaxWait, AtTheDueInstantACompletionComesFirstAndACallComesAfter
 }
 
 TEST(Resilience4jMaxWait, TheDueInstantIsExposedAndFiredAtIt) {
-    Rig rig(bare(single({{"max_wait_duration_in_half_open_state_ms", 500}})));
-    auto& b = r4j_breaker(rig);
+    Rig rig(single({{"max_wait_duration_in_half_open_state_ms", 500}}));
+    Breaker& b = *rig.breaker;  // make_breaker() wraps it; the wrapper passes the timers on
     EXPECT_EQ(b.next_timed_transition(), std::nullopt);  // closed
     rig.fail(ms(0));
     EXPECT_EQ(b.next_timed_transition(), std::nullopt);  // open, no automatic transition
@@ -773,9 +758,9 @@ TEST(Resilience4jMaxWait, ReopeningFromMaxWaitCountsAsAnAttempt) {
 }
 
 TEST(Resilience4jAutomatic, OffByDefaultTheBreakerStaysOpenWithNoCall) {
-    Rig rig(bare(single({})));
+    Rig rig(single({}));
     rig.fail(ms(0));
-    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), std::nullopt);
+    EXPECT_EQ(rig.breaker->next_timed_transition(), std::nullopt);
     EXPECT_EQ(rig.state(ms(1000000)), State::open);
     EXPECT_EQ(rig.log.size(), 1u);
 }
@@ -783,15 +768,15 @@ TEST(Resilience4jAutomatic, OffByDefaultTheBreakerStaysOpenWithNoCall) {
 TEST(Resilience4jAutomatic, OpenHalfOpensAtTheEndOfTheWaitWithNoCall) {
     // OpenState schedules toHalfOpenState() waitDurationInMillis after it began: half-open at
     // exactly opened + wait (the permission-request path needs strictly after).
-    Rig rig(bare(single({{"automatic_transition_from_open_to_half_open_enabled", 1}})));
+    Rig rig(single({{"automatic_transition_from_open_to_half_open_enabled", 1}}));
     rig.fail(ms(0));
-    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), ms(1000));
+    EXPECT_EQ(rig.breaker->next_timed_transition(), ms(1000));
     EXPECT_EQ(rig.state(ms(1000)), State::open);  // a read at the instant comes before it
     EXPECT_EQ(rig.state(ms(5000)), State::half_open);
     ASSERT_EQ(rig.log.size(), 2u);
     EXPECT_EQ(rig.log[1].at, ms(1000));
     EXPECT_EQ(rig.last_text(), "half-open: open_elapsed_ms 1000 >= 1000");
-    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), std::nullopt);
+    EXPECT_EQ(rig.breaker->next_timed_transition(), std::nullopt);
 
     Rig call(single({{"automatic_transition_from_open_to_half_open_enabled", 1}}));
     call.fail(ms(0));
@@ -803,12 +788,12 @@ TEST(Resilience4jAutomatic, OpenHalfOpensAtTheEndOfTheWaitWithNoCall) {
 TEST(Resilience4jAutomatic, TimersChainWithTheMaxWaitAndTheBackoff) {
     // wait 1000 * 2^(n-1), max wait 300, no call at all: half-open at 1000, open at 1300
     // (attempt 2: 2000), half-open at 3300, open at 3600 (attempt 3: 4000), half-open at 7600.
-    Rig rig(bare(single({{"automatic_transition_from_open_to_half_open_enabled", 1},
-                         {"max_wait_duration_in_half_open_state_ms", 300},
-                         {"exponential_backoff_multiplier", 2}})));
+    Rig rig(single({{"automatic_transition_from_open_to_half_open_enabled", 1},
+                    {"max_wait_duration_in_half_open_state_ms", 300},
+                    {"exponential_backoff_multiplier", 2}}));
     rig.fail(ms(0));
     EXPECT_EQ(rig.state(ms(7000)), State::open);
-    EXPECT_EQ(r4j_breaker(rig).next_timed_transition(), ms(7600));
+    EXPECT_EQ(rig.breaker->next_timed_transition(), ms(7600));
     std::vector<std::string> seen;
     for (const Transition& t : rig.log)
         seen.push_back(std::to_string(t.at / kMillisecond) + " " + to_string(t.to));

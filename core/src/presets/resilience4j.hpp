@@ -129,9 +129,9 @@ class Resilience4jBreaker final : public Breaker {
     /// The next instant at which the breaker changes state with no call: the end of the
     /// half-open max wait, or the end of the open wait when the automatic transition is on;
     /// none otherwise. Valid after every transition and reconfigure().
-    std::optional<SimTime> next_timed_transition() const;
+    std::optional<SimTime> next_timed_transition() const override;
     /// Runs every timed transition due at or before `now`, each emitted at its due instant.
-    void fire_timers(SimTime now);
+    void fire_timers(SimTime now) override;
 
     /// Opens since the last close (the backoff's attempt number).
     std::int64_t attempt() const { return attempt_; }
