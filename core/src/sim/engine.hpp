@@ -381,6 +381,7 @@ struct Run::Impl final : EventHandler {
     [[gnu::noinline]] void park(std::uint32_t call, std::uint32_t breaker);
     [[gnu::noinline]] void release_held(std::uint32_t edge, std::uint32_t breaker);
     [[gnu::noinline]] void readmit(std::uint32_t call);
+    [[gnu::noinline]] void refuse(std::uint32_t call, Rejection rejection);
     [[gnu::noinline]] void held_timed_out(std::uint32_t call);
     [[gnu::always_inline]] inline void add_timeout(std::uint32_t edge, SimTime at,
                                                    std::uint32_t call, std::uint32_t token);

@@ -300,12 +300,7 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
                 hold(ci, b);
                 return;
             }
-            // The preset's own concurrency limit is a bulkhead (opossum capacity).
-            if (a.rejection == Rejection::capacity)
-                ++e.acc.bulkhead_rejected;
-            else
-                ++e.acc.rejected;
-            call_done(ci, false);
+            refuse(ci, a.rejection);
             return;
         }
         c.take_permit(a.permit, b, e.epoch);
@@ -324,6 +319,17 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     // answer is already scheduled before it (a leaf service at work, a failure at once) never
     // times out. Most attempts are such, and so skip the timeout queue altogether.
     if (limit > 0 && answer >= expiry) add_timeout(edge, expiry, ci, token);
+}
+
+// A refused attempt fails fast (not retried). The preset's own concurrency limit counts as a
+// bulkhead (opossum capacity); every other refusal as rejected.
+void Run::Impl::refuse(std::uint32_t ci, Rejection rejection) {
+    sim::EdgeModel& e = edges[calls[ci].edge];
+    if (rejection == Rejection::capacity)
+        ++e.acc.bulkhead_rejected;
+    else
+        ++e.acc.rejected;
+    call_done(ci, false);
 }
 
 void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
@@ -568,11 +574,7 @@ void Run::Impl::readmit(std::uint32_t ci) {
         ++e.acc.calls;
         if (c.attempt > 1) ++e.acc.retries;
         if (!a.allowed()) {
-            if (a.rejection == Rejection::capacity)
-                ++e.acc.bulkhead_rejected;
-            else
-                ++e.acc.rejected;
-            call_done(ci, false);
+            refuse(ci, a.rejection);
             return;
         }
         c.take_permit(a.permit, b, e.epoch);
