@@ -12,6 +12,7 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <vector>
 
 #include "cbsim/atomic_file.hpp"
 #include "cbsim/scenario_io.hpp"
@@ -295,8 +296,12 @@ void remove_ours(const std::filesystem::path& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::exists(dir / kMarker, ec)) write_file_atomic((dir / kMarker).string(), kMarkerText);
+    // Listed first, removed after: no entry is missed by removing while the directory is read.
+    std::vector<fs::path> entries;
     for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.path().filename() != kMarker) fs::remove(entry.path(), ec);
+        if (entry.path().filename() != kMarker) entries.push_back(entry.path());
+    for (const fs::path& entry : entries)
+        fs::remove(entry, ec);
     fs::remove(dir / kMarker, ec);
     fs::remove(dir, ec);
 }
