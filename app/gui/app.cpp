@@ -250,24 +250,28 @@ void App::save_scenario(const Snapshot& snap) {
 }
 
 void App::handle_shortcuts(const Snapshot& snap) {
-    const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput) return;
-    auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
-    if (io.KeyCtrl) {
-        if (pressed(GLFW_KEY_Q)) window_.request_close();
-        if (pressed(GLFW_KEY_E)) export_run(default_export_path(export_base(), snap.live.name));
-        if (pressed(GLFW_KEY_P)) export_png(snap);
-        if (pressed(GLFW_KEY_S)) save_scenario(snap);
-        if (pressed(GLFW_KEY_O)) run_panel_->prompt_open();
-        for (std::size_t i = 0; i < panels_.size() && i < 9; ++i) {
-            if (pressed(GLFW_KEY_1 + static_cast<int>(i)))
-                panels_[i]->open() = !panels_[i]->is_open();
+    // Every press GLFW delivered since the last frame, with the modifiers held at that moment:
+    // a tap shorter than a frame acts as well as a held key.
+    const std::vector<KeyPress> presses = window_.take_key_presses();
+    // While a text field has the keyboard, keys are the field's.
+    if (ImGui::GetIO().WantTextInput) return;
+    for (const KeyPress& k : presses) {
+        if ((k.mods & GLFW_MOD_CONTROL) != 0) {
+            if (k.key == GLFW_KEY_Q) window_.request_close();
+            if (k.key == GLFW_KEY_E) export_run(default_export_path(export_base(), snap.live.name));
+            if (k.key == GLFW_KEY_P) export_png(snap);
+            if (k.key == GLFW_KEY_S) save_scenario(snap);
+            if (k.key == GLFW_KEY_O) run_panel_->prompt_open();
+            const int digit = k.key - GLFW_KEY_1;
+            if (digit >= 0 && digit < 9 && static_cast<std::size_t>(digit) < panels_.size())
+                panels_[static_cast<std::size_t>(digit)]->open() =
+                    !panels_[static_cast<std::size_t>(digit)]->is_open();
+            continue;
         }
-        return;
+        if (k.key == GLFW_KEY_SPACE) worker_->send(TogglePlaying{});
+        if (k.key == GLFW_KEY_R) worker_->send(Reset{});
+        if (k.key == GLFW_KEY_F1) show_help_ = !show_help_;
     }
-    if (pressed(GLFW_KEY_SPACE)) worker_->send(TogglePlaying{});
-    if (pressed(GLFW_KEY_R)) worker_->send(Reset{});
-    if (pressed(GLFW_KEY_F1)) show_help_ = !show_help_;
 }
 
 // [SECTION] Layout and frame -----------------------------------------------------------------

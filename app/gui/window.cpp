@@ -61,9 +61,10 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     if (options.pos_x >= 0 && options.pos_y >= 0) {
         glfwSetWindowPos(window_, options.pos_x, options.pos_y);
     }
-    // A key tapped faster than a frame would be missed by per-frame polling; sticky keys keep
-    // it pressed until read.
-    glfwSetInputMode(window_, GLFW_STICKY_KEYS, GLFW_TRUE);
+    // Key presses are queued as GLFW delivers them (take_key_presses()). Installed before the
+    // ImGui backend, which keeps it as the previous callback and calls it first.
+    glfwSetWindowUserPointer(window_, this);
+    glfwSetKeyCallback(window_, &Window::on_key);
     glfwMakeContextCurrent(window_);
     if (gladLoadGL(glfwGetProcAddress) == 0) {
         error = "could not load the OpenGL 3.3 functions";
@@ -84,6 +85,19 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     imgui_ready_ = true;
     frame_start_ = now_seconds();
     return true;
+}
+
+void Window::on_key(GLFWwindow* window, int key, int /*scancode*/, int action, int mods) {
+    auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window));
+    // A frame takes them all; the bound only matters if frames stop while keys keep coming.
+    if (self && action == GLFW_PRESS && self->key_presses_.size() < 256)
+        self->key_presses_.push_back(KeyPress{key, mods});
+}
+
+std::vector<KeyPress> Window::take_key_presses() {
+    std::vector<KeyPress> out;
+    out.swap(key_presses_);
+    return out;
 }
 
 Window::~Window() {

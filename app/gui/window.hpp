@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -20,6 +21,12 @@ struct WindowOptions {
     int pos_y = -1;
     int fps_cap = 60;  ///< frames per second at most (vsync is a no-op under Xvfb)
     std::string title = "cbsim";
+};
+
+/// A key press as GLFW delivered it (GLFW_KEY_*, GLFW_MOD_* bits of the modifiers held then).
+struct KeyPress {
+    int key = 0;
+    int mods = 0;
 };
 
 class Window {
@@ -68,11 +75,19 @@ class Window {
     void set_title(const std::string& title);
     GLFWwindow* handle() const { return window_; }
 
+    /// The key presses GLFW delivered since the last call, in order. Shortcuts act on these
+    /// rather than on the key state ImGui polls once per frame, so a tap that starts and ends
+    /// between two frames (a fast typist, a slow frame, `xdotool key ctrl+e`) still counts.
+    std::vector<KeyPress> take_key_presses();
+
   private:
     void shutdown();
     void save_screenshot(int fb_w, int fb_h);
 
+    static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
+
     GLFWwindow* window_ = nullptr;
+    std::vector<KeyPress> key_presses_;
     bool imgui_ready_ = false;
     int fps_cap_ = 60;
     double frame_start_ = 0.0;

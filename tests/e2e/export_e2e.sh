@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # export_e2e.sh APP CLI WORKDIR: the user's story end to end, with real input under Xvfb.
-# Launches the app on the default scenario (A calls B behind gobreaker), drags B's failure-rate
-# slider to >= 0.9 with real mouse moves, waits, drags it back to 0, waits, presses Ctrl+E, then
+# Launches the app paused on the default scenario (A calls B behind gobreaker), starts it with
+# a Space tap, drags B's failure-rate slider to >= 0.9 with real mouse moves, waits, drags it
+# back to 0, waits, taps Ctrl+E, then
 # checks the exported run: no transition to open before the drag, one after it, rejected calls
 # after it, recovery through half-open to closed after the slider went back down; and
 # `CLI run <export>/scenario.toml` gives a byte-identical timeseries.csv.
@@ -17,7 +18,7 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-"$app" --test-report --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
+"$app" --test-report --paused --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 
@@ -25,6 +26,9 @@ wait_ready
 read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
 cy=$(((y0 + y1) / 2))
 echo "B.failure_rate slider: x $x0..$x1 y $y0..$y1"
+
+# Started paused: a plain Space tap starts the run (without it nothing below would happen).
+xdo key space
 
 # Let the healthy run go on for a while: the breaker must stay closed.
 sleep 3
@@ -57,7 +61,7 @@ drag $((x1 - 3)) $((x0 - 10)) -20
 sleep 8
 import -window root "$work/recovered.png"
 
-# Ctrl+E, keys held longer than a frame (ImGui 1.86 polls key state once per frame).
+# Ctrl+E as a plain tap: the press and release may fall between two frames.
 chord ctrl e
 for _ in $(seq 300); do grep -q '^EXPORTED ' "$log" && break; sleep 0.1; done
 grep -q '^EXPORTED ' "$log" || fail "no EXPORTED line after Ctrl+E"

@@ -1,4 +1,4 @@
-# Sourced by the *_e2e.sh scripts: xdotool with retries, key chords held longer than a frame,
+# Sourced by the *_e2e.sh scripts: xdotool with retries, key taps as a person makes them,
 # waiting for the app's READY report and a clean Ctrl+Q exit. The sourcing script defines
 # fail MESSAGE, and sets $log (the app's output) and $pid (the app) before using them.
 
@@ -8,16 +8,10 @@ xdo() {
     fail "xdotool $* failed"
 }
 
-# chord MOD KEY: MOD+KEY, both held longer than a frame (ImGui 1.86 polls key state once per
-# frame, and llvmpipe frames can take 100 ms on a loaded machine).
+# chord MOD KEY: a plain tap of MOD+KEY (`xdotool key`), as a fast typist makes it: the press
+# and release can fall between two frames, and the app must still act on it.
 chord() {
-    xdo keydown "$1"
-    sleep 0.3
-    xdo keydown "$2"
-    sleep 0.5
-    xdo keyup "$2"
-    sleep 0.1
-    xdo keyup "$1"
+    xdo key "$1+$2"
 }
 
 # wait_ready: the window is mapped and the app has printed READY (widget positions follow it).
