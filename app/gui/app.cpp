@@ -20,6 +20,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "help_text.hpp"
 #include "theme.hpp"
 
 namespace cbsim::gui {
@@ -312,7 +313,7 @@ void App::draw_frame(const Snapshot& snap) {
     draw_status_bar(snap);
     draw_export_prompt();
     if (show_about_) draw_about();
-    if (show_help_) draw_help_overlay();
+    if (show_help_) draw_help_overlay(snap);
     if (options_.test_report) report_ready();
 }
 
@@ -450,7 +451,7 @@ void App::draw_about() {
     ImGui::End();
 }
 
-void App::draw_help_overlay() {
+void App::draw_help_overlay(const Snapshot& snap) {
     const ImVec4 r = plots_panel_->window_rect();
     const float w = ImGui::GetFontSize() * 30.0f;
     ImGui::SetNextWindowPos(ImVec2((r.x + r.z) * 0.5f, r.y + ImGui::GetFontSize() * 5.0f),
@@ -461,7 +462,8 @@ void App::draw_help_overlay() {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoResize)) {
         ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted("Service A calls service B through a circuit breaker.");
+        const ScenarioHelp help = describe_scenario(snap.live, breaker_panel_->edge());
+        ImGui::TextWrapped("%s", help.topology.c_str());
         ImGui::Spacing();
         ImGui::TextUnformatted("Colours:");
         ImGui::SameLine();
@@ -472,15 +474,14 @@ void App::draw_help_overlay() {
         ImGui::TextColored(theme::state_color_vec(State::half_open), "half-open");
         ImGui::Spacing();
         ImGui::Bullet();
-        ImGui::TextWrapped("%s",
-                           "Drag service B's failure rate up (left). Within seconds the "
-                           "breaker opens: the state band turns red and calls are rejected "
-                           "at once instead of waiting on B.");
-        ImGui::Bullet();
-        ImGui::TextWrapped("%s",
-                           "After its open timeout it lets a few probe calls through "
-                           "(half-open, amber). Drag the failure rate back down and the "
-                           "probes succeed: it closes again (green).");
+        ImGui::TextWrapped("%s", help.try_first.c_str());
+        if (!help.edge.empty()) {
+            ImGui::Bullet();
+            ImGui::TextWrapped("%s",
+                               "After its open timeout it lets a few probe calls through "
+                               "(half-open, amber). Drag the failure rate back down and the "
+                               "probes succeed: it closes again (green).");
+        }
         ImGui::Bullet();
         ImGui::TextWrapped("%s",
                            "Right: the breaker's settings (hover any for what it does) and "

@@ -43,7 +43,7 @@ class App {
     void draw_menu_bar(const Snapshot& snap);
     void draw_status_bar(const Snapshot& snap);
     void draw_about();
-    void draw_help_overlay();
+    void draw_help_overlay(const Snapshot& snap);
     void draw_export_prompt();
     void handle_shortcuts(const Snapshot& snap);
     void layout();

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "app.hpp"
+#include "help_text.hpp"
 #include "widgets/setting_input.hpp"
 
 namespace cbsim::gui {
@@ -73,6 +74,72 @@ TEST(ExportPath, LongAndNonAsciiNamesAreCutOnACharacterBoundary) {
                               ("." + fs::path(path).filename().string() + "-plots.png.tmp-XXXXXX"))
                     .good());
     fs::remove_all(dir_path);
+}
+
+TEST(HelpText, DescribesTheLoadedScenario) {
+    // The default scenario: A calls B behind gobreaker.
+    Scenario s = default_scenario();
+    ScenarioHelp help = describe_scenario(s, "");
+    EXPECT_NE(help.topology.find("Clients call A."), std::string::npos) << help.topology;
+    EXPECT_NE(help.topology.find("A calls B through a gobreaker breaker"), std::string::npos)
+        << help.topology;
+    EXPECT_EQ(help.edge, "A->B");
+    EXPECT_NE(help.try_first.find("Drag service B's failure rate"), std::string::npos);
+
+    // A chain of three: the sentences name its own services, and follow the focused edge.
+    Service auth;
+    auth.name = "auth";
+    Dependency to_auth;
+    to_auth.target = "auth";
+    to_auth.breaker = s.services[0].dependencies[0].breaker;
+    to_auth.breaker_scope = BreakerScope::shared;
+    s.services.push_back(auth);
+    s.services[1].dependencies.push_back(to_auth);  // B -> auth, shared breaker
+    help = describe_scenario(s, "B->auth");
+    EXPECT_NE(help.topology.find("B calls auth through a gobreaker breaker (one shared by every B "
+                                 "instance)"),
+              std::string::npos)
+        << help.topology;
+    EXPECT_EQ(help.edge, "B->auth");
+    EXPECT_NE(help.try_first.find("Drag service auth's failure rate"), std::string::npos);
+    EXPECT_EQ(help.try_first.find("service B's"), std::string::npos) << help.try_first;
+    // A focused edge without a breaker falls back to the first that has one.
+    s.services[0].dependencies[0].breaker.reset();
+    help = describe_scenario(s, "A->B");
+    EXPECT_NE(help.topology.find("A calls B (no breaker)"), std::string::npos);
+    EXPECT_EQ(help.edge, "B->auth");
+
+    // No breaker anywhere: how to add one; no dependency at all: what to open instead.
+    s.services[1].dependencies[0].breaker.reset();
+    help = describe_scenario(s, "");
+    EXPECT_TRUE(help.edge.empty());
+    EXPECT_NE(help.try_first.find("No dependency has a breaker yet"), std::string::npos);
+    s.services[0].dependencies.clear();
+    s.services[1].dependencies.clear();
+    help = describe_scenario(s, "");
+    EXPECT_NE(help.try_first.find("no dependency"), std::string::npos) << help.try_first;
+}
+
+TEST(HelpText, CountsCallersBeyondTheListedOnes) {
+    Scenario s;
+    s.traffic.target = "s0";
+    for (int i = 0; i < 10; ++i) {
+        Service svc;
+        svc.name = "s";
+        svc.name += std::to_string(i);
+        if (i + 1 < 10) {
+            Dependency d;
+            d.target = "s";
+            d.target += std::to_string(i + 1);
+            svc.dependencies.push_back(d);
+        }
+        s.services.push_back(svc);
+    }
+    const ScenarioHelp help = describe_scenario(s, "");
+    EXPECT_NE(help.topology.find("s5 calls s6"), std::string::npos) << help.topology;
+    EXPECT_EQ(help.topology.find("s6 calls s7"), std::string::npos) << help.topology;
+    EXPECT_NE(help.topology.find("3 more services call others"), std::string::npos)
+        << help.topology;
 }
 
 }  // namespace
