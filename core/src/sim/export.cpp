@@ -306,26 +306,6 @@ void remove_ours(const std::filesystem::path& dir) {
     fs::remove(dir, ec);
 }
 
-/// An exclusive flock on the parent directory of a run folder, held while the folder is
-/// checked or written: two exports into one parent take turns (the second waits).
-class ParentLock {
-  public:
-    explicit ParentLock(const std::filesystem::path& parent)
-        : fd_(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
-        if (fd_ >= 0)
-            while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-            }
-    }
-    ~ParentLock() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ParentLock(const ParentLock&) = delete;
-    ParentLock& operator=(const ParentLock&) = delete;
-
-  private:
-    int fd_;
-};
-
 std::filesystem::path parent_of(const std::filesystem::path& target) {
     const std::filesystem::path parent = target.parent_path();
     return parent.empty() ? "." : parent;
@@ -417,7 +397,7 @@ bool write_events_csv(const Run& run, const CsvSink& sink) {
 std::string check_run_folder(const std::string& dir) {
     if (dir.empty()) return "the run folder name is empty";
     const std::filesystem::path target = normalise(dir);
-    ParentLock lock(parent_of(target));
+    DirectoryLock lock(parent_of(target).string());
     return check_locked(dir, target);
 }
 
@@ -426,7 +406,7 @@ std::string write_run_folder(const Run& run, const std::string& dir,
     namespace fs = std::filesystem;
     if (dir.empty()) return "the run folder name is empty";
     const fs::path target = normalise(dir);
-    ParentLock lock(parent_of(target));
+    DirectoryLock lock(parent_of(target).string());
     if (std::string problem = check_locked(dir, target); !problem.empty()) return problem;
     // scenario.toml must load again (the loader's size limit).
     if (std::string problem = saved_size_problem(scenario_toml.size()); !problem.empty())
