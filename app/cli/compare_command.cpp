@@ -47,7 +47,7 @@ bool make_plan(const CompareOptions& o, Plan& plan, std::ostream& err) {
         for (const std::string& spec : o.variants) {
             Variant v;
             if (std::string e = parse_variant(spec, v); !e.empty()) {
-                err << kCommand << "--variant " << e << "\n";
+                err << kCommand << e << "\n";
                 return false;
             }
             plan.variants.push_back(std::move(v));
