@@ -92,7 +92,7 @@ bool make_plan(const CompareOptions& o, Plan& plan, std::ostream& err) {
         return false;
     }
     if (std::string e = check_variants(plan.base, plan.variants); !e.empty()) {
-        err << kCommand << e << "\n";
+        err << kCommand << (file ? o.scenario + ": key 'variants': " : std::string()) << e << "\n";
         return false;
     }
     return true;

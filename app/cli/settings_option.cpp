@@ -16,7 +16,7 @@ std::string apply_set_options(Scenario& scenario, const std::vector<std::string>
         const std::string path = set.substr(0, eq);
         const SettingValue value = setting_value_from_text(std::string_view(set).substr(eq + 1));
         if (std::string e = apply_setting(scenario, path, value); !e.empty()) {
-            if (!find_setting(scenario, path)) e += " (`cbsim-cli keys` lists every key)";
+            if (!find_setting(scenario, path)) e += "; run cbsim-cli keys to list every key";
             return shown + printable(e, 1000);
         }
     }
