@@ -80,10 +80,11 @@ void BM_CompareVariants(benchmark::State& state) {
     const auto k = static_cast<std::size_t>(state.range(0));
     const cbsim::Scenario base = thousand_per_second();
     std::vector<cbsim::Variant> variants;
-    for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t i = 0; i < k; ++i) {
         std::string name = "v";
-    name += std::to_string(i);
-    variants.push_back({name, {{"A->B.retry.max_attempts", 1.0}}});
+        name += std::to_string(i);
+        variants.push_back({name, {{"A->B.retry.max_attempts", 1.0}}});
+    }
     std::uint64_t requests = 0;
     for (auto _ : state) {
         if (k == 0) {
