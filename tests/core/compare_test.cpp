@@ -323,6 +323,18 @@ TEST(Compare, FolderIsWrittenWholeAndOnlyOverAnEarlierCompare) {
               std::string::npos);
 }
 
+TEST(Compare, DocsListTheKpisOfTheTable) {
+    const std::string doc =
+        read(fs::path(CBSIM_TEST_DATA_DIR) / ".." / ".." / "docs" / "COMPARE.md");
+    const std::string begin = "<!-- BEGIN kpis (compare_kpis_markdown()) -->\n";
+    const auto at = doc.find(begin);
+    ASSERT_NE(at, std::string::npos);
+    const auto end = doc.find("<!-- END kpis -->", at);
+    ASSERT_NE(end, std::string::npos);
+    EXPECT_EQ(doc.substr(at + begin.size(), end - at - begin.size()), compare_kpis_markdown())
+        << "paste compare_kpis_markdown() into docs/COMPARE.md";
+}
+
 TEST(Compare, CompareFileRoundTrip) {
     TempDir tmp("cbsim_compare_file_test");
     const CompareFile file{

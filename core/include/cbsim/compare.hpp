@@ -140,6 +140,8 @@ struct CompareKpi {
     std::optional<double> (*get)(const EdgeSummary& edge);
 };
 std::span<const CompareKpi> compare_kpis();
+/// The KPI table of docs/COMPARE.md (markdown: KPI, unit, better, meaning), from compare_kpis().
+std::string compare_kpis_markdown();
 
 /// t such that P(T <= t) = 0.975 for Student's t with `df` >= 1 degrees of freedom: a table
 /// for df <= 30, a Cornish-Fisher expansion around the normal quantile beyond (error < 1e-4).

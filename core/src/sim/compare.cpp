@@ -296,6 +296,22 @@ std::span<const CompareKpi> compare_kpis() {
     return kKpis;
 }
 
+std::string compare_kpis_markdown() {
+    std::string out = "| KPI | unit | better | meaning |\n|---|---|---|---|\n";
+    for (const CompareKpi& k : kKpis) {
+        out += "| `";
+        out += k.name;
+        out += "` | ";
+        out += k.unit;
+        out += " | ";
+        out += to_string(k.better);
+        out += " | ";
+        out += k.help;
+        out += " |\n";
+    }
+    return out;
+}
+
 // [SECTION] Statistics -----------------------------------------------------------------------
 
 double student_t_975(std::size_t df) {
