@@ -19,6 +19,7 @@
 #include "cbsim/number_text.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/text.hpp"
+#include "sim/output_folder.hpp"
 
 namespace cbsim {
 
@@ -84,63 +85,19 @@ std::string folder_problem(const fs::path& dir, bool staging) {
     return "has no marker " + std::string(kMarker) + ", so it is not a compare folder";
 }
 
-fs::path parent_of(const fs::path& target) {
-    const fs::path parent = target.parent_path();
-    return parent.empty() ? "." : parent;
-}
-
-fs::path staging_of(const fs::path& target) {
-    return target.parent_path() / (target.filename().string() + ".staging");
-}
-
-fs::path normalise(const std::string& dir) {
-    fs::path p = fs::path(dir).lexically_normal();
-    if (p.has_filename() == false && p.has_parent_path()) p = p.parent_path();
-    return p;
-}
+const sim::FolderKind kCompareFolder{"write the compare", "compare", "a compare", folder_problem};
 
 /// check_compare_folder with the parent's lock held by the caller.
 std::string check_locked(const std::string& dir, const fs::path& target) {
-    std::error_code ec;
-    const fs::path parent = parent_of(target);
-    const auto status = fs::symlink_status(target, ec);
-    if (fs::exists(status)) {
-        if (!fs::is_directory(status)) return dir + ": exists and is not a directory";
-        if (::access(target.c_str(), W_OK) != 0)
-            return dir + ": directory is not writable: " + std::strerror(errno);
-        if (fs::equivalent(target, fs::current_path(ec), ec))
-            return dir + ": is the current directory; write the compare into a folder inside it";
-        if (std::string problem = folder_problem(target, false); !problem.empty()) {
-            return dir + ": " + problem +
-                   "; write into a new folder, an empty one or one that holds only an earlier "
-                   "compare";
-        }
-    }
-    if (!fs::is_directory(parent, ec))
-        return dir + ": parent directory " + parent.string() + " does not exist";
-    if (::access(parent.c_str(), W_OK) != 0)
-        return dir + ": parent directory " + parent.string() +
-               " is not writable: " + std::strerror(errno);
-    const fs::path staging = staging_of(target);
-    const auto staging_status = fs::symlink_status(staging, ec);
-    if (fs::exists(staging_status)) {
-        const std::string problem = fs::is_directory(staging_status)
-                                        ? folder_problem(staging, true)
-                                        : std::string("it is not a directory");
-        if (!problem.empty())
-            return dir + ": " + staging.string() +
-                   " (the staging folder of a compare) exists and is not one cbsim left: " +
-                   problem + "; move it away";
-    }
-    return {};
+    return sim::check_output_folder(dir, target, kCompareFolder);
 }
 
 }  // namespace
 
 std::string check_compare_folder(const std::string& dir) {
     if (dir.empty()) return "the compare folder name is empty";
-    const fs::path target = normalise(dir);
-    DirectoryLock lock(parent_of(target).string());
+    const fs::path target = sim::normalise_folder(dir);
+    DirectoryLock lock(sim::parent_of(target).string());
     return check_locked(dir, target);
 }
 
@@ -151,10 +108,10 @@ CompareFolderWriter::CompareFolderWriter(std::string dir) : dir_(std::move(dir))
         error_ = "the compare folder name is empty";
         return;
     }
-    const fs::path target = normalise(dir_);
-    DirectoryLock lock(parent_of(target).string());
+    const fs::path target = sim::normalise_folder(dir_);
+    DirectoryLock lock(sim::parent_of(target).string());
     if (error_ = check_locked(dir_, target); !error_.empty()) return;
-    const fs::path staging = staging_of(target);
+    const fs::path staging = sim::staging_of(target);
     std::error_code ec;
     if (fs::exists(staging, ec)) fs::remove_all(staging, ec);  // left by a killed compare
     if (!fs::create_directory(staging, ec)) {
@@ -209,8 +166,8 @@ std::string CompareFolderWriter::add_file(const std::string& name, std::string_v
 
 std::string CompareFolderWriter::commit() {
     if (!error_.empty()) return error_;
-    const fs::path target = normalise(dir_);
-    DirectoryLock lock(parent_of(target).string());
+    const fs::path target = sim::normalise_folder(dir_);
+    DirectoryLock lock(sim::parent_of(target).string());
     if (std::string e = check_locked(dir_, target); !e.empty()) return error_ = e;
     std::error_code ec;
     const auto drop_old = [](const std::string& old) {
