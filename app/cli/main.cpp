@@ -1,4 +1,4 @@
-// cbsim-cli: the headless front-end. Subcommands: run, replay, validate, keys.
+// cbsim-cli: the headless front-end. Subcommands: run, compare, replay, validate, keys.
 #include <CLI/CLI.hpp>
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "compare_command.hpp"
 #include "keys_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
@@ -26,29 +27,50 @@ int main(int argc, char** argv) {
     cbsim::cli::RunOptions run;
     CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario headless: KPIs, run folder");
     run_cmd->add_option("SCENARIO", run.scenario, "scenario TOML file")->required();
+    const CLI::Validator seconds(
+        [](const std::string& text) -> std::string {
+            if (!text.empty()) return {};  // the range is checked by the command
+            return "must be a number of seconds in [1e-06, 10000000], got ''";
+        },
+        "SECONDS");
+    const CLI::Validator uint64(
+        [](const std::string& text) -> std::string {
+            // CLI11 would wrap "-1" around to 2^64 - 1 and cap larger values at it.
+            const std::string max = "18446744073709551615";
+            const std::size_t first = text.find_first_not_of('0');
+            const std::string digits = first == std::string::npos ? "0" : text.substr(first);
+            const bool in_range =
+                digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
+            if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+                in_range)
+                return {};
+            return "must be an integer in [0, " + max + "], got '" + text + "'";
+        },
+        "UINT64");
+    const char* set_help = "PATH=VALUE: a settable key's initial value (`cbsim-cli keys`)";
     run_cmd->add_option("--duration", run.duration_s, "simulated seconds (overrides duration_s)")
-        ->check(CLI::Validator(
-            [](const std::string& text) -> std::string {
-                if (!text.empty()) return {};  // the range is checked by run_run
-                return "must be a number of seconds in [1e-06, 10000000], got ''";
-            },
-            "SECONDS"));
-    run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)")
-        ->check(CLI::Validator(
-            [](const std::string& text) -> std::string {
-                // CLI11 would wrap "-1" around to 2^64 - 1 and cap larger values at it.
-                const std::string max = "18446744073709551615";
-                const std::size_t first = text.find_first_not_of('0');
-                const std::string digits = first == std::string::npos ? "0" : text.substr(first);
-                const bool in_range =
-                    digits.size() < max.size() || (digits.size() == max.size() && digits <= max);
-                if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
-                    in_range)
-                    return {};
-                return "must be an integer in [0, " + max + "], got '" + text + "'";
-            },
-            "UINT64"));
+        ->check(seconds);
+    run_cmd->add_option("--seed", run.seed, "random seed (overrides seed)")->check(uint64);
+    run_cmd->add_option("--set", run.sets, set_help)->allow_extra_args(false);
     run_cmd->add_option("--out", run.out, "run folder to write (must not be a file)");
+
+    cbsim::cli::CompareOptions compare;
+    CLI::App* compare_cmd = app.add_subcommand(
+        "compare", "Run variants of a scenario side by side: paired differences, compare.csv");
+    compare_cmd->add_option("SCENARIO", compare.scenario, "scenario TOML file or compare.toml")
+        ->required();
+    compare_cmd
+        ->add_option("--variant", compare.variants,
+                     "NAME[:PATH=VALUE,...]: a variant (1 to 8; the first is the reference)")
+        ->allow_extra_args(false);
+    compare_cmd->add_option("--seeds", compare.seeds, "seeds per variant (default 1)")
+        ->check(uint64);
+    compare_cmd->add_option("--seed", compare.seed, "first seed (overrides seed)")->check(uint64);
+    compare_cmd
+        ->add_option("--duration", compare.duration_s, "simulated seconds (overrides duration_s)")
+        ->check(seconds);
+    compare_cmd->add_option("--set", compare.sets, set_help)->allow_extra_args(false);
+    compare_cmd->add_option("--out", compare.out, "compare folder to write (must not be a file)");
 
     cbsim::cli::ReplayOptions replay;
     CLI::App* replay_cmd =
@@ -75,6 +97,10 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) {
         run.progress = isatty(STDERR_FILENO) != 0;
         return cbsim::cli::run_run(run, std::cout, std::cerr);
+    }
+    if (compare_cmd->parsed()) {
+        compare.progress = isatty(STDERR_FILENO) != 0;
+        return cbsim::cli::run_compare(compare, std::cout, std::cerr);
     }
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);

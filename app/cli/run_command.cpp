@@ -1,7 +1,6 @@
 // run_command.cpp: the headless run.
 #include "run_command.hpp"
 
-#include <cstdio>
 #include <exception>
 #include <new>
 #include <string>
@@ -12,24 +11,9 @@
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/scenario_keys.hpp"
 #include "output.hpp"
+#include "settings_option.hpp"
 
 namespace cbsim::cli {
-
-namespace {
-
-void draw_progress(std::ostream& err, SimTime now, SimTime total) {
-    constexpr int kWidth = 30;
-    const double f = total > 0 ? static_cast<double>(now) / static_cast<double>(total) : 1.0;
-    const int filled = static_cast<int>(f * kWidth);
-    std::string bar(static_cast<std::size_t>(filled), '#');
-    bar.resize(kWidth, ' ');
-    char text[96];
-    std::snprintf(text, sizeof text, "\r[%s] %3d%% %.1f/%.1f s", bar.c_str(),
-                  static_cast<int>(f * 100.0), to_s(now), to_s(total));
-    err << text << std::flush;
-}
-
-}  // namespace
 
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
     Scenario scenario;
@@ -49,6 +33,10 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         scenario.duration_s = *options.duration_s;
     }
     if (options.seed) scenario.seed = *options.seed;
+    if (std::string e = apply_set_options(scenario, options.sets); !e.empty()) {
+        err << "cbsim-cli run: " << e << "\n";
+        return 2;
+    }
     if (!options.out.empty()) {
         if (const std::string problem = check_run_folder(options.out); !problem.empty()) {
             err << "cbsim-cli run: --out " << problem << "\n";

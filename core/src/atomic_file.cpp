@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>  // renameat2 (glibc >= 2.28)
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -281,6 +282,17 @@ std::string replace_directory(const std::string& staging, const std::string& tar
     sync_directory(parent_of(target));
     drop(old);
     return {};
+}
+
+DirectoryLock::DirectoryLock(const std::string& dir)
+    : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (fd_ >= 0)
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+}
+
+DirectoryLock::~DirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace cbsim

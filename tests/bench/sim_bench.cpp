@@ -1,7 +1,9 @@
 // Simulator and engine throughput: kernel events/s at 16, 1k and 100k pending events (hold
-// model: each event schedules one more), and simulated calls/s of a 1000 calls/s A->B run.
+// model: each event schedules one more), simulated calls/s of a 1000 calls/s A->B run, and the
+// cost of K variants of it in lockstep (Compare) against one run.
 #include <benchmark/benchmark.h>
 
+#include "cbsim/compare.hpp"
 #include "cbsim/rng.hpp"
 #include "cbsim/run.hpp"
 #include "cbsim/simulator.hpp"
@@ -67,5 +69,52 @@ BENCHMARK(BM_RunOneHour)
     ->Name("run/one_hour_1000rps")
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
+
+/// One simulated minute of thousand_per_second() advanced in 1 s steps (a GUI tick, the
+/// lockstep pattern of a compare): range(0) = 0 is one plain Run, K > 0 a Compare of K
+/// variants (K = 1 is the Compare wrapper around one run). Each variant sets
+/// A->B.retry.max_attempts = 1, the value it already has, so each does the work of the plain
+/// run and the time per variant against `compare/one_run` is the lockstep overhead (goal: K
+/// variants take at most K x one run + 10 %).
+void BM_CompareVariants(benchmark::State& state) {
+    const auto k = static_cast<std::size_t>(state.range(0));
+    const cbsim::Scenario base = thousand_per_second();
+    std::vector<cbsim::Variant> variants;
+    for (std::size_t i = 0; i < k; ++i) {
+        std::string name = "v";
+        name += std::to_string(i);
+        variants.push_back({name, {{"A->B.retry.max_attempts", 1.0}}});
+    }
+    std::uint64_t requests = 0;
+    for (auto _ : state) {
+        if (k == 0) {
+            cbsim::Run run(base);
+            for (int s = 1; s <= 60; ++s)
+                run.advance_to(cbsim::from_s(s));
+            requests += run.requests();
+        } else {
+            cbsim::Compare compare(base, variants);
+            for (int s = 1; s <= 60; ++s)
+                compare.advance_to(cbsim::from_s(s));
+            for (std::size_t i = 0; i < k; ++i)
+                requests += compare.run(i).requests();
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(requests));
+    state.counters["variants"] = static_cast<double>(std::max<std::size_t>(k, 1));
+}
+BENCHMARK(BM_CompareVariants)
+    ->Name("compare/one_run")
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
+BENCHMARK(BM_CompareVariants)
+    ->Name("compare/variants")
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->Arg(8)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
 
 }  // namespace

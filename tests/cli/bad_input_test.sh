@@ -228,6 +228,26 @@ case_ "option: --seed 2^64" 2 "--seed: must be an integer in \\[0, 1844674407370
 case_ "option: --duration ''" 2 "--duration: must be a number of seconds" -- run default.toml --duration ''
 case_ "option: --duration 1e-7" 2 "--duration 1e-07 is out of range; expected a number in \\[1e-06, 10000000\\] \\(seconds\\)" -- run default.toml --duration 1e-7
 case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
+case_ "option: --set out of range" 2 "--set B.failure_rate=2: B.failure_rate: 2 is out of range; expected a number in \\[0, 1\\]" -- run default.toml --set B.failure_rate=2
+case_ "option: --set unknown choice" 2 "--set A->B.retry.jitter=fulll: A->B.retry.jitter: \"fulll\" is not allowed; expected one of: none, full, equal, decorrelated" -- run default.toml --set 'A->B.retry.jitter=fulll'
+case_ "option: --set unknown path" 2 "--set B.capacty=5: B.capacty: not a settable path.*cbsim-cli keys" -- run default.toml --set B.capacty=5
+case_ "option: --set without a value" 2 "--set B.failure_rate: expected PATH=VALUE" -- run default.toml --set B.failure_rate
+case_ "compare: misspelt variant path" 2 "variant 'r3': A->B.retry.max_attemps: not a protection setting.*close matches: A->B.retry.max_attempts" -- compare default.toml --variant base --variant 'r3:A->B.retry.max_attemps=3'
+case_ "compare: variant value out of range" 2 "variant 'r0': A->B.retry.max_attempts: 0 is out of range; expected an integer in \\[1, 100\\]" -- compare default.toml --variant base --variant 'r0:A->B.retry.max_attempts=0'
+case_ "compare: variant sets the world" 2 "variant 'bad': B.failure_rate: a world setting" -- compare default.toml --variant base --variant 'bad:B.failure_rate=0.5'
+case_ "compare: variant unknown preset" 2 "variant 'p': A->B.breaker.preset: \"sentinel\" is not allowed; expected one of: none, gobreaker" -- compare default.toml --variant base --variant 'p:A->B.breaker.preset=sentinel'
+case_ "compare: variant without a value" 2 "variant 't': 'A->B.timeout_ms' is not PATH=VALUE" -- compare default.toml --variant base --variant 't:A->B.timeout_ms'
+case_ "compare: variant name with a slash" 2 "variant name 'a/b' is not allowed; expected 1 to 64 letters" -- compare default.toml --variant 'a/b'
+case_ "compare: two variants of one name" 2 "variant name 'base' is used twice" -- compare default.toml --variant base --variant base
+case_ "compare: nine variants" 2 "9 variants; expected 1 to 8" -- compare default.toml --variant a --variant b --variant c --variant d --variant e --variant f --variant g --variant h --variant i
+case_ "compare: no variant" 2 "no --variant given; expected 1 to 8" -- compare default.toml
+case_ "compare: --seeds 0" 2 "--seeds 0 is out of range; expected \\[1, 1000\\]" -- compare default.toml --variant base --seeds 0
+case_ "compare: seeds past 2^64" 2 "run past 18446744073709551615" -- compare default.toml --variant base --seed 18446744073709551615 --seeds 2
+case_ "compare: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a compare folder" -- compare default.toml --duration 1 --variant base --out mine
+printf 'scenario = "default.toml"\nseeds = 0\nvariants = ["base"]\n' >cmp_seeds.toml
+case_ "compare file: seeds 0" 2 "cmp_seeds.toml:2: key 'seeds': expected an integer in \\[1, 1000\\]" -- compare cmp_seeds.toml
+printf 'scenario = "default.toml"\nvariants = ["base", "x:B.failure_rate=1"]\n' >cmp_world.toml
+case_ "compare file: variant sets the world" 2 "cmp_world.toml: key 'variants': variant 'x': B.failure_rate: a world setting" -- compare cmp_world.toml
 
 [ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }
 echo "bad_input_test: ok"

@@ -86,4 +86,19 @@ std::string publish_directory(const std::string& staging, const std::string& tar
 std::string replace_directory(const std::string& staging, const std::string& target,
                               const std::function<void(const std::string&)>& remove_old = {});
 
+/// An exclusive flock on a directory, held from construction to destruction (waits for it).
+/// Exports into one parent directory hold it on the parent while they check and write, so
+/// two of them take turns. Does nothing when the directory cannot be opened (the export's own
+/// checks then report why).
+class DirectoryLock {
+  public:
+    explicit DirectoryLock(const std::string& dir);
+    ~DirectoryLock();
+    DirectoryLock(const DirectoryLock&) = delete;
+    DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+  private:
+    int fd_;
+};
+
 }  // namespace cbsim

@@ -176,6 +176,11 @@ using SettingValue = std::variant<double, std::string>;
 /// "0.9", "10", "full": numbers with up to 17 significant digits and no trailing zeros.
 std::string to_string(const SettingValue& value);
 
+/// The inverse of to_string() for text typed by a person (`--set PATH=VALUE`): a number when
+/// the whole text is one ("0.9", "1e3", "-1"), else the text itself (a choice name, "true",
+/// "false"). apply_setting() then checks it against the key's type and range.
+SettingValue setting_value_from_text(std::string_view text);
+
 /// A scheduled or recorded change: set `path` to `value` at `at` (TOML `at_s` seconds with
 /// microsecond precision, `set`, `value`). Entries apply in the order of (at, position in the
 /// list), before any other event of the same instant.
@@ -250,5 +255,15 @@ std::optional<SettingValue> get_setting(const Scenario& scenario, std::string_vi
 /// `A->B.breaker.preset` takes a preset name or "none" (a new preset starts from its library
 /// defaults); `A->B.breaker.<key>` needs a breaker on the edge.
 std::string apply_setting(Scenario& scenario, std::string_view path, const SettingValue& value);
+
+/// What a settable path changes: the world the calls meet (traffic and service keys: failure
+/// rate, latency, capacity, instances) or a caller's protection of one edge (the dependency's
+/// keys: timeout, retry, bulkhead, fallback, breaker scope, and `breaker.*`). Derived from the
+/// key table: a key whose object is a dependency, or a breaker key, is protection.
+enum class SettingScope : std::uint8_t { world, protection };
+const char* to_string(SettingScope scope);
+
+/// The scope of a path of `scenario`; nullopt when the path names nothing settable.
+std::optional<SettingScope> setting_scope(const Scenario& scenario, std::string_view path);
 
 }  // namespace cbsim

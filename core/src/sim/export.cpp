@@ -17,6 +17,7 @@
 #include "cbsim/atomic_file.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "sim/format.hpp"
+#include "sim/output_folder.hpp"
 
 namespace cbsim {
 
@@ -224,28 +225,6 @@ std::span<const char* const> run_folder_files() {
 
 namespace {
 
-/// `dir` without trailing separators, made absolute when it names the current directory or
-/// its parent (so the folder has a name that can be renamed).
-std::filesystem::path normalise(const std::string& dir) {
-    namespace fs = std::filesystem;
-    std::string d = dir;
-    while (d.size() > 1 && d.back() == '/')
-        d.pop_back();
-    fs::path p(d);
-    const std::string name = p.filename().string();
-    if (name == "." || name == "..") {
-        std::error_code ec;
-        const fs::path abs = fs::absolute(p, ec).lexically_normal();
-        if (!ec) {
-            std::string a = abs.string();
-            while (a.size() > 1 && a.back() == '/')
-                a.pop_back();
-            p = a;
-        }
-    }
-    return p;
-}
-
 /// The marker file of a run folder and of its staging folder: cbsim deletes or replaces only a
 /// folder that carries it (or an export written before it existed, see folder_problem).
 constexpr const char* kMarker = ".cbsim-run";
@@ -306,86 +285,11 @@ void remove_ours(const std::filesystem::path& dir) {
     fs::remove(dir, ec);
 }
 
-/// An exclusive flock on the parent directory of a run folder, held while the folder is
-/// checked or written: two exports into one parent take turns (the second waits).
-class ParentLock {
-  public:
-    explicit ParentLock(const std::filesystem::path& parent)
-        : fd_(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
-        if (fd_ >= 0)
-            while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-            }
-    }
-    ~ParentLock() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    ParentLock(const ParentLock&) = delete;
-    ParentLock& operator=(const ParentLock&) = delete;
-
-  private:
-    int fd_;
-};
-
-std::filesystem::path parent_of(const std::filesystem::path& target) {
-    const std::filesystem::path parent = target.parent_path();
-    return parent.empty() ? "." : parent;
-}
-
-std::filesystem::path staging_of(const std::filesystem::path& target) {
-    return target.parent_path() / (target.filename().string() + ".staging");
-}
+const sim::FolderKind kRunFolder{"export", "export", "an export", folder_problem};
 
 /// check_run_folder without the lock (the caller holds it).
 std::string check_locked(const std::string& dir, const std::filesystem::path& target) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path parent = parent_of(target);
-    const auto status = fs::symlink_status(target, ec);
-    if (fs::exists(status)) {
-        if (!fs::is_directory(status)) return dir + ": exists and is not a directory";
-        if (::access(target.c_str(), W_OK) != 0)
-            return dir + ": directory is not writable: " + std::strerror(errno);
-        struct stat self {
-        }, up{};
-        if (::stat(target.c_str(), &self) == 0 && ::stat(parent.c_str(), &up) == 0 &&
-            (self.st_dev != up.st_dev || self.st_ino == up.st_ino)) {
-            return dir + ": is a mount point or a root; export into a folder inside it";
-        }
-        if (fs::equivalent(target, fs::current_path(ec), ec))
-            return dir + ": is the current directory; export into a folder inside it";
-        if (std::string problem = folder_problem(target, false); !problem.empty()) {
-            return dir + ": " + problem +
-                   "; export into a new folder, an empty one or one that holds only an earlier "
-                   "export";
-        }
-    }
-    struct stat up {};
-    if (::stat(parent.c_str(), &up) != 0)
-        return dir + ": parent directory " + parent.string() + " does not exist";
-    if (!S_ISDIR(up.st_mode)) return dir + ": parent " + parent.string() + " is not a directory";
-    if (::access(parent.c_str(), W_OK) != 0) {
-        return dir + ": parent directory " + parent.string() +
-               " is not writable: " + std::strerror(errno);
-    }
-    const fs::path staging = staging_of(target);
-    const auto staging_status = fs::symlink_status(staging, ec);
-    if (fs::exists(staging_status)) {
-        std::string problem = fs::is_directory(staging_status)
-                                  ? folder_problem(staging, true)
-                                  : std::string("it is not a directory");
-        if (!problem.empty()) {
-            return dir + ": " + staging.string() +
-                   " (the staging folder of an export) exists and is not one cbsim left: " +
-                   problem + "; move it away";
-        }
-    } else {
-        // Prove the staging folder can be made (a name past NAME_MAX, a path under /proc).
-        if (::mkdir(staging.c_str(), 0755) != 0)
-            return dir + ": cannot create the staging directory " + staging.string() + ": " +
-                   std::strerror(errno);
-        ::rmdir(staging.c_str());
-    }
-    return {};
+    return sim::check_output_folder(dir, target, kRunFolder);
 }
 
 }  // namespace
@@ -416,8 +320,8 @@ bool write_events_csv(const Run& run, const CsvSink& sink) {
 
 std::string check_run_folder(const std::string& dir) {
     if (dir.empty()) return "the run folder name is empty";
-    const std::filesystem::path target = normalise(dir);
-    ParentLock lock(parent_of(target));
+    const std::filesystem::path target = sim::normalise_folder(dir);
+    DirectoryLock lock(sim::parent_of(target).string());
     return check_locked(dir, target);
 }
 
@@ -425,15 +329,15 @@ std::string write_run_folder(const Run& run, const std::string& dir,
                              std::string_view scenario_toml) {
     namespace fs = std::filesystem;
     if (dir.empty()) return "the run folder name is empty";
-    const fs::path target = normalise(dir);
-    ParentLock lock(parent_of(target));
+    const fs::path target = sim::normalise_folder(dir);
+    DirectoryLock lock(sim::parent_of(target).string());
     if (std::string problem = check_locked(dir, target); !problem.empty()) return problem;
     // scenario.toml must load again (the loader's size limit).
     if (std::string problem = saved_size_problem(scenario_toml.size()); !problem.empty())
         return dir + ": scenario.toml: " + problem;
     std::error_code ec;
     const bool replace = fs::exists(target, ec);
-    const fs::path staging = staging_of(target);
+    const fs::path staging = sim::staging_of(target);
     if (fs::exists(staging, ec)) remove_ours(staging);  // left by an export that was killed
     if (!fs::create_directory(staging, ec))
         return dir + ": cannot create the staging directory " + staging.string() + ": " +

@@ -10,6 +10,7 @@
 #include "cbsim/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -30,6 +31,14 @@ std::string to_string(const SettingValue& value) {
     // -0 as "0", as the scenario writer spells it, so a re-run of an export shows the same text.
     const double v = std::get<double>(value);
     return text::shortest(v == 0.0 ? 0.0 : v);
+}
+
+SettingValue setting_value_from_text(std::string_view text) {
+    double v = 0.0;
+    const char* end = text.data() + text.size();
+    const auto r = std::from_chars(text.data(), end, v);
+    if (!text.empty() && r.ec == std::errc() && r.ptr == end) return SettingValue(v);
+    return SettingValue(std::string(text));
 }
 
 SimTime Scenario::duration() const {
@@ -337,6 +346,18 @@ std::string apply_setting(Scenario& scenario, std::string_view path, const Setti
             break;
     }
     return {};
+}
+
+const char* to_string(SettingScope scope) {
+    return scope == SettingScope::world ? "world" : "protection";
+}
+
+std::optional<SettingScope> setting_scope(const Scenario& scenario, std::string_view path) {
+    if (!find_setting(scenario, path)) return std::nullopt;
+    const Target t = resolve(const_cast<Scenario&>(scenario), path);  // resolve() only reads
+    if (t.key != nullptr && object_table(t.key->table) != KeyTable::dependency)
+        return SettingScope::world;
+    return SettingScope::protection;  // a dependency key or the edge's breaker
 }
 
 // [SECTION] validate ---------------------------------------------------------------------------

@@ -1,0 +1,38 @@
+// settings_option.cpp: `--set PATH=VALUE` and the progress bar.
+#include "settings_option.hpp"
+
+#include <cstdio>
+#include <ostream>
+
+#include "cbsim/text.hpp"
+
+namespace cbsim::cli {
+
+std::string apply_set_options(Scenario& scenario, const std::vector<std::string>& sets) {
+    for (const std::string& set : sets) {
+        const auto eq = set.find('=');
+        const std::string shown = "--set " + printable(set, 200) + ": ";
+        if (eq == std::string::npos || eq == 0) return shown + "expected PATH=VALUE";
+        const std::string path = set.substr(0, eq);
+        const SettingValue value = setting_value_from_text(std::string_view(set).substr(eq + 1));
+        if (std::string e = apply_setting(scenario, path, value); !e.empty()) {
+            if (!find_setting(scenario, path)) e += "; run cbsim-cli keys to list every key";
+            return shown + printable(e, 1000);
+        }
+    }
+    return {};
+}
+
+void draw_progress(std::ostream& err, SimTime now, SimTime total) {
+    constexpr int kWidth = 30;
+    const double f = total > 0 ? static_cast<double>(now) / static_cast<double>(total) : 1.0;
+    const int filled = static_cast<int>(f * kWidth);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, ' ');
+    char text[96];
+    std::snprintf(text, sizeof text, "\r[%s] %3d%% %.1f/%.1f s", bar.c_str(),
+                  static_cast<int>(f * 100.0), to_s(now), to_s(total));
+    err << text << std::flush;
+}
+
+}  // namespace cbsim::cli

@@ -1,0 +1,265 @@
+// compare_folder.cpp: the compare folder (written whole, like a run folder) and compare.toml.
+//
+// [SECTION] What a compare folder may hold
+// [SECTION] CompareFolderWriter
+// [SECTION] compare.toml
+#include <toml++/toml.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+#include "cbsim/atomic_file.hpp"
+#include "cbsim/compare.hpp"
+#include "cbsim/error.hpp"
+#include "cbsim/export.hpp"
+#include "cbsim/number_text.hpp"
+#include "cbsim/scenario_io.hpp"
+#include "cbsim/text.hpp"
+#include "sim/output_folder.hpp"
+
+namespace cbsim {
+
+namespace fs = std::filesystem;
+
+// [SECTION] What a compare folder may hold ---------------------------------------------------
+
+namespace {
+
+/// The marker: cbsim replaces or deletes only compare folders that carry it.
+constexpr const char* kMarker = ".cbsim-compare";
+constexpr std::string_view kMarkerText =
+    "cbsim compare folder; replaced as a whole by the next compare\n";
+constexpr const char* kTopFiles[] = {kMarker, "compare.csv", "compare.toml", "scenario.toml"};
+
+bool is_top_file(const std::string& name, bool staging) {
+    for (const char* f : kTopFiles) {
+        if (name == f) return true;
+        if (staging && name.rfind(std::string(".") + f + ".tmp-", 0) == 0) return true;
+    }
+    return false;
+}
+
+/// A variant's folder: a run folder (one seed), or folders "seed-<s>" that are run folders.
+std::string variant_folder_problem(const fs::path& dir) {
+    if (check_run_folder(dir.string()).empty()) return {};
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!entry.is_directory(ec) || entry.is_symlink(ec) || name.rfind("seed-", 0) != 0)
+            return "its '" + name + "' is neither a run folder nor part of one";
+        if (std::string e = check_run_folder(entry.path().string()); !e.empty()) return e;
+    }
+    if (ec) return "cannot list " + dir.string() + ": " + ec.message();
+    return {};
+}
+
+/// Why the existing directory `dir` is not a compare folder cbsim may replace (empty if it
+/// is): every entry a file of a compare folder or a variant folder, and the marker present
+/// (or the folder empty). A staging folder (written by cbsim, marker first) is accepted
+/// whole when it carries the marker: a killed compare may have left anything of its own in it.
+std::string folder_problem(const fs::path& dir, bool staging) {
+    std::error_code ec;
+    if (staging && fs::symlink_status(dir / kMarker, ec).type() == fs::file_type::regular)
+        return {};
+    bool marker = false;
+    std::size_t entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        ++entries;
+        const std::string name = entry.path().filename().string();
+        const auto type = entry.symlink_status(ec).type();
+        if (type == fs::file_type::regular && is_top_file(name, staging)) {
+            marker = marker || name == kMarker;
+            continue;
+        }
+        if (type != fs::file_type::directory || !variant_name_problem(name).empty())
+            return "holds '" + name + "', which is not part of a compare folder";
+        if (std::string e = variant_folder_problem(entry.path()); !e.empty())
+            return "its folder '" + name + "': " + e;
+    }
+    if (ec) return "cannot list the directory: " + ec.message();
+    if (marker || entries == 0) return {};
+    return "has no marker " + std::string(kMarker) + ", so it is not a compare folder";
+}
+
+const sim::FolderKind kCompareFolder{"write the compare", "compare", "a compare", folder_problem};
+
+/// check_compare_folder with the parent's lock held by the caller.
+std::string check_locked(const std::string& dir, const fs::path& target) {
+    return sim::check_output_folder(dir, target, kCompareFolder);
+}
+
+}  // namespace
+
+std::string check_compare_folder(const std::string& dir) {
+    if (dir.empty()) return "the compare folder name is empty";
+    const fs::path target = sim::normalise_folder(dir);
+    DirectoryLock lock(sim::parent_of(target).string());
+    return check_locked(dir, target);
+}
+
+// [SECTION] CompareFolderWriter --------------------------------------------------------------
+
+CompareFolderWriter::CompareFolderWriter(std::string dir) : dir_(std::move(dir)) {
+    if (dir_.empty()) {
+        error_ = "the compare folder name is empty";
+        return;
+    }
+    const fs::path target = sim::normalise_folder(dir_);
+    DirectoryLock lock(sim::parent_of(target).string());
+    if (error_ = check_locked(dir_, target); !error_.empty()) return;
+    const fs::path staging = sim::staging_of(target);
+    std::error_code ec;
+    if (fs::exists(staging, ec)) fs::remove_all(staging, ec);  // left by a killed compare
+    if (!fs::create_directory(staging, ec)) {
+        error_ = dir_ + ": cannot create the staging directory " + staging.string() + ": " +
+                 ec.message();
+        return;
+    }
+    staging_ = staging.string();
+    if (std::string e = write_file_atomic((staging / kMarker).string(), kMarkerText); !e.empty())
+        error_ = dir_ + ": " + e;
+}
+
+CompareFolderWriter::~CompareFolderWriter() {
+    if (committed_ || staging_.empty()) return;
+    std::error_code ec;
+    if (folder_problem(staging_, true).empty()) fs::remove_all(staging_, ec);
+}
+
+std::string CompareFolderWriter::run_folder(std::string_view variant, std::uint64_t seed,
+                                            bool per_seed) {
+    std::string out(variant);
+    if (per_seed) {
+        out += "/seed-";
+        text::integer(out, seed);
+    }
+    return out;
+}
+
+std::string CompareFolderWriter::add_runs(const Compare& compare, std::uint64_t seed,
+                                          bool per_seed) {
+    if (!error_.empty()) return error_;
+    for (std::size_t i = 0; i < compare.size(); ++i) {
+        const fs::path folder =
+            fs::path(staging_) / run_folder(compare.variant(i).name, seed, per_seed);
+        std::error_code ec;
+        if (per_seed) fs::create_directories(folder.parent_path(), ec);
+        const Run& run = compare.run(i);
+        const std::string toml = scenario_to_toml(run.exported_scenario());
+        if (std::string e = write_run_folder(run, folder.string(), toml); !e.empty())
+            return error_ = dir_ + ": " + e;
+    }
+    return {};
+}
+
+std::string CompareFolderWriter::add_file(const std::string& name, std::string_view content) {
+    if (!error_.empty()) return error_;
+    if (std::string e = write_file_atomic((fs::path(staging_) / name).string(), content);
+        !e.empty())
+        return error_ = dir_ + ": " + e;
+    return {};
+}
+
+std::string CompareFolderWriter::commit() {
+    if (!error_.empty()) return error_;
+    const fs::path target = sim::normalise_folder(dir_);
+    DirectoryLock lock(sim::parent_of(target).string());
+    if (std::string e = check_locked(dir_, target); !e.empty()) return error_ = e;
+    std::error_code ec;
+    const auto drop_old = [](const std::string& old) {
+        std::error_code ignored;
+        if (folder_problem(old, true).empty()) fs::remove_all(old, ignored);
+    };
+    const std::string e = fs::exists(target, ec)
+                              ? replace_directory(staging_, target.string(), drop_old)
+                              : publish_directory(staging_, target.string());
+    if (!e.empty()) return error_ = dir_ + ": " + e;
+    committed_ = true;
+    return {};
+}
+
+// [SECTION] compare.toml ---------------------------------------------------------------------
+
+namespace {
+
+/// A TOML basic string.
+std::string toml_string(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + '"';
+}
+
+int line_of(const toml::node& node) {
+    return static_cast<int>(node.source().begin.line);
+}
+
+}  // namespace
+
+std::string compare_file_toml(const CompareFile& file) {
+    std::string out =
+        "# cbsim compare: re-run with `cbsim-cli compare compare.toml --out DIR` "
+        "(docs/COMPARE.md)\n";
+    out += "scenario = " + toml_string(file.scenario) + "\n";
+    out += "seeds = " + text::integer(static_cast<std::int64_t>(file.seeds)) + "\n";
+    out += "variants = [\n";
+    for (const Variant& v : file.variants)
+        out += "  " + toml_string(variant_spec(v)) + ",\n";
+    out += "]\n";
+    return out;
+}
+
+std::optional<CompareFile> load_compare_file(const std::string& path) {
+    const std::string text = read_config_file(path);
+    toml::table root;
+    try {
+        root = toml::parse(text, std::string_view(path));
+    } catch (const toml::parse_error& e) {
+        throw ConfigError(path, static_cast<int>(e.source().begin.line), "",
+                          "not valid TOML: " + std::string(e.description()));
+    }
+    if (!root.contains("variants")) return std::nullopt;
+    CompareFile out;
+    for (const auto& [key, node] : root) {
+        const std::string k(key.str());
+        if (k != "scenario" && k != "seeds" && k != "variants")
+            throw ConfigError(path, line_of(node), k,
+                              "unknown key; a compare file has scenario, seeds and variants");
+    }
+    const toml::node* scenario = root.get("scenario");
+    if (scenario == nullptr || !scenario->is_string())
+        throw ConfigError(path, scenario ? line_of(*scenario) : 0, "scenario",
+                          "expected the base scenario's file name as a string");
+    out.scenario = scenario->as_string()->get();
+    if (const toml::node* seeds = root.get("seeds")) {
+        const auto* n = seeds->as_integer();
+        if (n == nullptr || n->get() < 1 || n->get() > static_cast<std::int64_t>(kMaxSeeds))
+            throw ConfigError(path, line_of(*seeds), "seeds",
+                              "expected an integer in [1, " + std::to_string(kMaxSeeds) + "]");
+        out.seeds = static_cast<std::uint64_t>(n->get());
+    }
+    const toml::node* variants = root.get("variants");
+    const toml::array* list = variants->as_array();
+    if (list == nullptr || list->empty() || list->size() > kMaxVariants)
+        throw ConfigError(path, line_of(*variants), "variants",
+                          "expected an array of 1 to " + std::to_string(kMaxVariants) +
+                              " variant specs, \"NAME[:PATH=VALUE,...]\"");
+    for (const toml::node& item : *list) {
+        if (!item.is_string())
+            throw ConfigError(path, line_of(item), "variants",
+                              "expected a variant spec string, \"NAME[:PATH=VALUE,...]\"");
+        Variant v;
+        if (std::string e = parse_variant(item.as_string()->get(), v); !e.empty())
+            throw ConfigError(path, line_of(item), "variants", e);
+        out.variants.push_back(std::move(v));
+    }
+    return out;
+}
+
+}  // namespace cbsim

@@ -1,0 +1,94 @@
+// output_folder.cpp: the checks of a folder written as a whole (output_folder.hpp).
+#include "sim/output_folder.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace cbsim::sim {
+
+std::filesystem::path normalise_folder(const std::string& dir) {
+    namespace fs = std::filesystem;
+    std::string d = dir;
+    while (d.size() > 1 && d.back() == '/')
+        d.pop_back();
+    fs::path p(d);
+    const std::string name = p.filename().string();
+    if (name == "." || name == "..") {
+        std::error_code ec;
+        const fs::path abs = fs::absolute(p, ec).lexically_normal();
+        if (!ec) {
+            std::string a = abs.string();
+            while (a.size() > 1 && a.back() == '/')
+                a.pop_back();
+            p = a;
+        }
+    }
+    return p;
+}
+
+std::filesystem::path parent_of(const std::filesystem::path& target) {
+    const std::filesystem::path parent = target.parent_path();
+    return parent.empty() ? "." : parent;
+}
+
+std::filesystem::path staging_of(const std::filesystem::path& target) {
+    return target.parent_path() / (target.filename().string() + ".staging");
+}
+
+std::string check_output_folder(const std::string& dir, const std::filesystem::path& target,
+                                const FolderKind& kind) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path parent = parent_of(target);
+    const auto status = fs::symlink_status(target, ec);
+    if (fs::exists(status)) {
+        if (!fs::is_directory(status)) return dir + ": exists and is not a directory";
+        if (::access(target.c_str(), W_OK) != 0)
+            return dir + ": directory is not writable: " + std::strerror(errno);
+        struct stat self {
+        }, up{};
+        if (::stat(target.c_str(), &self) == 0 && ::stat(parent.c_str(), &up) == 0 &&
+            (self.st_dev != up.st_dev || self.st_ino == up.st_ino)) {
+            return dir + ": is a mount point or a root; " + kind.verb + " into a folder inside it";
+        }
+        if (fs::equivalent(target, fs::current_path(ec), ec))
+            return dir + ": is the current directory; " + kind.verb + " into a folder inside it";
+        if (std::string problem = kind.problem(target, false); !problem.empty()) {
+            return dir + ": " + problem + "; " + kind.verb +
+                   " into a new folder, an empty one or one that holds only an earlier " +
+                   kind.noun;
+        }
+    }
+    struct stat up {};
+    if (::stat(parent.c_str(), &up) != 0)
+        return dir + ": parent directory " + parent.string() + " does not exist";
+    if (!S_ISDIR(up.st_mode)) return dir + ": parent " + parent.string() + " is not a directory";
+    if (::access(parent.c_str(), W_OK) != 0) {
+        return dir + ": parent directory " + parent.string() +
+               " is not writable: " + std::strerror(errno);
+    }
+    const fs::path staging = staging_of(target);
+    const auto staging_status = fs::symlink_status(staging, ec);
+    if (fs::exists(staging_status)) {
+        std::string problem = fs::is_directory(staging_status)
+                                  ? kind.problem(staging, true)
+                                  : std::string("it is not a directory");
+        if (!problem.empty()) {
+            return dir + ": " + staging.string() + " (the staging folder of " + kind.a_noun +
+                   ") exists and is not one cbsim left: " + problem + "; move it away";
+        }
+    } else {
+        // Prove the staging folder can be made (a name past NAME_MAX, a path under /proc).
+        if (::mkdir(staging.c_str(), 0755) != 0)
+            return dir + ": cannot create the staging directory " + staging.string() + ": " +
+                   std::strerror(errno);
+        ::rmdir(staging.c_str());
+    }
+    return {};
+}
+
+}  // namespace cbsim::sim
