@@ -73,7 +73,7 @@ App::~App() {
     worker_.reset();  // stop the simulation thread before the window goes
 }
 
-Scenario App::initial_scenario(std::string& source) {
+ScenarioOrCompare App::initial_scenario(std::string& source) {
     std::string path = options_.scenario_path;
     if (path.empty()) {
         const fs::path preset = fs::path(asset_dir()) / "scenarios" / "default.toml";
@@ -82,9 +82,9 @@ Scenario App::initial_scenario(std::string& source) {
     }
     if (!path.empty()) {
         try {
-            Scenario s = load_scenario_file(path);
+            ScenarioOrCompare f = load_scenario_or_compare(path);
             source = path;
-            return s;
+            return f;
         } catch (const std::exception& e) {
             set_status(
                 std::string("could not open the scenario, using the built-in one: ") + e.what(),
@@ -93,7 +93,7 @@ Scenario App::initial_scenario(std::string& source) {
         }
     }
     source.clear();
-    return default_scenario();
+    return ScenarioOrCompare{default_scenario(), {}, 1};
 }
 
 std::string App::export_base() const {
@@ -123,11 +123,12 @@ int App::run() {
     theme::apply(scale);
 
     std::string source;
-    Scenario scenario = initial_scenario(source);
+    ScenarioOrCompare initial = initial_scenario(source);
     SimWorker::Options wopt;
     wopt.speed = options_.speed;
     wopt.playing = !options_.paused;
-    worker_ = std::make_unique<SimWorker>(std::move(scenario), source, wopt);
+    worker_ = std::make_unique<SimWorker>(std::move(initial.scenario), source, wopt,
+                                          std::move(initial.variants));
 
     while (!stop_signal_.load() && window_.begin_frame()) {
         if (!options_.screenshot_path.empty() && frame_ == options_.screenshot_frame) {

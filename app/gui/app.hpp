@@ -53,7 +53,7 @@ class App {
     void process_notices();
     void report_ready();
     void set_status(std::string text, bool error);
-    Scenario initial_scenario(std::string& source);
+    ScenarioOrCompare initial_scenario(std::string& source);
     std::string export_base() const;
 
     AppOptions options_;

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include <cbsim/compare.hpp>
 #include <cbsim/recorder.hpp>
 #include <cbsim/scenario.hpp>
 #include <cbsim/summary.hpp>
@@ -45,10 +46,34 @@ struct SetSpeed {
 struct SetSeed {
     std::uint64_t seed = 1;
 };
-/// Replaces the run with a new one of `scenario`; `source` is the file it came from.
+/// Replaces the run with a new one of `scenario`; `source` is the file it came from. With
+/// `variants` (a compare file), the variants run side by side on the scenario (compare mode).
 struct LoadScenario {
     Scenario scenario;
     std::string source;
+    std::vector<Variant> variants;
+};
+/// Compare mode: a new variant, a copy of the selected one's protection, named `name` (empty:
+/// the next free "vN"). Every variant restarts at t = 0 so all of them see the same world from
+/// the start. From a single run, the run becomes the first variant.
+struct AddVariant {
+    std::string name;
+};
+/// Removes a variant (every variant restarts at t = 0); removing the last but one returns to a
+/// single run.
+struct RemoveVariant {
+    std::size_t index = 0;
+};
+/// Renames a variant (its folder in exports); refused with a notice if the name is not allowed
+/// or taken.
+struct RenameVariant {
+    std::size_t index = 0;
+    std::string name;
+};
+/// The variant the panels show and edit; protection settings (SetSetting on an edge's keys)
+/// apply to it alone, world settings to every variant.
+struct SelectVariant {
+    std::size_t index = 0;
 };
 /// Writes the run folder (timeseries.csv, events.csv, scenario.toml, ...) to `dir`.
 struct ExportRun {
@@ -60,7 +85,8 @@ struct SaveScenario {
 };
 
 using Command = std::variant<SetSetting, SetPlaying, TogglePlaying, Step, Reset, SetSpeed, SetSeed,
-                             LoadScenario, ExportRun, SaveScenario>;
+                             LoadScenario, ExportRun, SaveScenario, AddVariant, RemoveVariant,
+                             RenameVariant, SelectVariant>;
 
 /// Where panels send commands. The app forwards them to the SimWorker; tests record them.
 class CommandSink {
@@ -87,7 +113,17 @@ struct Notice {
 
 // [SECTION] Snapshot -------------------------------------------------------------------------
 
+/// One variant of a compare, as the plots and the Summary overlay them.
+struct VariantView {
+    std::string name;
+    std::shared_ptr<const Recorder> recorder;  ///< keeps the variant's recorder alive
+    std::vector<EdgeLive> edges;               ///< per recorder edge
+    Summary summary;
+};
+
 /// What the UI draws in one frame. Immutable once published; shared between frames.
+/// In compare mode the run fields (recorder, live, changes, edges, summary) are the selected
+/// variant's, and `variants` holds every variant in order.
 struct Snapshot {
     std::uint64_t generation = 0;  ///< changes when the run is replaced (reset, load, seed)
     std::shared_ptr<const Recorder> recorder;  ///< keeps the run's recorder alive; may be null
@@ -101,6 +137,10 @@ struct Snapshot {
     std::vector<EdgeLive> edges;  ///< per recorder edge, in recorder order
     Summary summary;
     std::string error;  ///< why there is no run (a scenario failed to load), else empty
+    std::vector<VariantView> variants;  ///< compare mode: every variant; empty for one run
+    std::size_t selected = 0;           ///< compare mode: the variant the panels show and edit
+
+    bool comparing() const { return !variants.empty(); }
 
     double now_s() const { return to_s(now); }
 };

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <cbsim/atomic_file.hpp>
+#include <cbsim/compare.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/export.hpp>
 #include <cbsim/scenario_io.hpp>
@@ -12,13 +14,24 @@ namespace cbsim::gui {
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kSummaryEvery = std::chrono::milliseconds(250);
+/// The one variant of a single run (never shown; it names nothing on disk).
+constexpr const char* kSingleRun = "run";
+
+/// The first "vN" (N from 2) no variant is called.
+std::string free_variant_name(const Compare& compare) {
+    for (std::size_t n = 2;; ++n) {
+        std::string name = "v" + std::to_string(n);
+        if (!compare.find(name)) return name;
+    }
+}
 }  // namespace
 
-SimWorker::SimWorker(Scenario scenario, std::string source, Options options)
+SimWorker::SimWorker(Scenario scenario, std::string source, Options options,
+                     std::vector<Variant> variants)
     : options_(options),
       speed_(std::clamp(options.speed, kMinSpeed, kMaxSpeed)),
       playing_(options.playing) {
-    restart(std::move(scenario), std::move(source));
+    restart(std::move(scenario), std::move(source), std::move(variants));
     publish(true);
     thread_ = std::thread([this] { loop(); });
 }
@@ -88,7 +101,7 @@ void SimWorker::loop() {
         // A thread descheduled for long does not make the run jump ahead.
         const double real = std::min(std::chrono::duration<double>(now - last).count(), 0.25);
         last = now;
-        if (playing_ && run_) advance(real);
+        if (playing_ && compare_) advance(real);
         publish(!commands.empty() || now - last_summary_ >= kSummaryEvery);
         std::unique_lock lock(mutex_);
         applied_ = taken;
@@ -96,7 +109,7 @@ void SimWorker::loop() {
         synced_.notify_all();
         if (stop_) return;
         if (queue_.empty()) {
-            if (playing_ && run_) {
+            if (playing_ && compare_) {
                 wake_.wait_for(lock, options_.tick,
                                [&] { return stop_ || !queue_.empty() || sync_waiters_ > 0; });
             } else {
@@ -111,13 +124,13 @@ void SimWorker::advance(double real_seconds) {
     const double budget = real_seconds * speed_ * 1e6 + carry_us_;
     const auto whole = static_cast<SimTime>(std::floor(budget));
     carry_us_ = budget - static_cast<double>(whole);
-    const SimTime target = run_->now() + whole;
-    const SimTime slice = std::max<SimTime>(from_ms(run_->live().resolution_ms), 1);
+    const SimTime target = compare_->now() + whole;
+    const SimTime slice = std::max<SimTime>(from_ms(run().live().resolution_ms), 1);
     const auto deadline = Clock::now() + options_.max_tick_work;
     behind_ = false;
-    while (run_->now() < target) {
-        run_->advance_to(std::min(target, run_->now() + slice));
-        if (run_->now() < target && Clock::now() > deadline) {
+    while (compare_->now() < target) {
+        compare_->advance_to(std::min(target, compare_->now() + slice));
+        if (compare_->now() < target && Clock::now() > deadline) {
             behind_ = true;  // drop the lag rather than let it pile up
             carry_us_ = 0.0;
             break;
@@ -125,21 +138,91 @@ void SimWorker::advance(double real_seconds) {
     }
 }
 
-void SimWorker::restart(Scenario scenario, std::string source) {
+void SimWorker::restart(Scenario scenario, std::string source, std::vector<Variant> variants) {
     try {
-        auto run = std::make_shared<Run>(std::move(scenario), options_.max_rows);
-        run_ = std::move(run);
+        const bool comparing = !variants.empty();
+        if (!comparing) variants.push_back(Variant{kSingleRun, {}});
+        auto compare =
+            std::make_shared<Compare>(std::move(scenario), std::move(variants), options_.max_rows);
+        compare_ = std::move(compare);
+        comparing_ = comparing;
+        selected_ = std::min(selected_, compare_->size() - 1);
         source_ = std::move(source);
         error_.clear();
         ++generation_;
         carry_us_ = 0.0;
         behind_ = false;
-        summary_ = run_->summary();
+        summaries_ = compare_->summaries();
         last_summary_ = Clock::now();
     } catch (const std::exception& e) {
         // The run in progress (if any) is kept: a bad file loses nothing.
-        if (!run_) error_ = e.what();
+        if (!compare_) error_ = e.what();
         notify({Notice::Kind::error, std::string("cannot run this scenario: ") + e.what(), ""});
+    }
+}
+
+void SimWorker::restart_now(std::vector<Variant> variants, const std::vector<std::size_t>& from,
+                            std::optional<std::uint64_t> seed) {
+    // The world as it is now (the first variant's run), the changes the file scheduled for
+    // later still scheduled, and each variant's protection as it is now.
+    Scenario base = compare_->run(from.front()).live();
+    base.timeline.clear();
+    for (const TimelineEntry& e : compare_->run(from.front()).scenario().timeline) {
+        if (e.at > compare_->now()) base.timeline.push_back(e);
+    }
+    if (seed) base.seed = *seed;
+    for (std::size_t i = 0; i < variants.size(); ++i)
+        variants[i].overrides = protection_overrides(compare_->run(from[i]).live(), base);
+    if (variants.size() == 1 && variants.front().name == kSingleRun) variants.clear();
+    restart(std::move(base), source_, std::move(variants));
+}
+
+void SimWorker::set_setting(const SetSetting& c) {
+    const std::string err =
+        setting_scope(run().live(), c.path) == SettingScope::protection
+            ? compare_->apply(compare_->variant(selected_).name, c.path, c.value)
+            : compare_->apply(c.path, c.value);
+    if (!err.empty()) notify({Notice::Kind::error, err, ""});
+}
+
+void SimWorker::export_to(const std::string& dir) {
+    const std::string err =
+        comparing_ ? write_compare_folder(*compare_, dir)
+                   : write_run_folder(run(), dir, scenario_to_toml(run().exported_scenario()));
+    if (err.empty()) {
+        notify({Notice::Kind::exported,
+                std::string(comparing_ ? "Exported the compare to " : "Exported the run to ") + dir,
+                dir});
+    } else {
+        notify({Notice::Kind::error, "Export failed: " + err, dir});
+    }
+}
+
+void SimWorker::save_to(const std::string& path) {
+    std::string err;
+    std::string also;
+    if (comparing_) {
+        // A compare file and, beside it, the base scenario it names.
+        const std::filesystem::path p(path);
+        const std::string base_name = p.stem().string() + "-base.toml";
+        const std::string base_path = (p.parent_path() / base_name).string();
+        err = write_file_atomic(base_path, scenario_to_toml(compare_->base_with_changes()));
+        if (err.empty()) {
+            err = write_file_atomic(
+                path, compare_file_toml(CompareFile{base_name, 1, compare_->exported_variants()}));
+        }
+        also = " (its scenario: " + base_path + ")";
+    } else {
+        err = write_file_atomic(path, scenario_to_toml(run().scenario()));
+    }
+    if (err.empty()) {
+        source_ = path;
+        notify(
+            {Notice::Kind::saved,
+             "Saved the " + std::string(comparing_ ? "compare" : "scenario") + " to " + path + also,
+             path});
+    } else {
+        notify({Notice::Kind::error, "Save failed: " + err, path});
     }
 }
 
@@ -154,44 +237,76 @@ void SimWorker::handle(Command& command) {
             } else if constexpr (std::is_same_v<T, SetSpeed>) {
                 speed_ = std::clamp(c.speed, kMinSpeed, kMaxSpeed);
             } else if constexpr (std::is_same_v<T, LoadScenario>) {
-                restart(std::move(c.scenario), std::move(c.source));
+                selected_ = 0;
+                restart(std::move(c.scenario), std::move(c.source), std::move(c.variants));
             } else {
-                if (!run_) {
+                if (!compare_) {
                     notify({Notice::Kind::error, "no run: load a scenario first", ""});
                     return;
                 }
+                std::vector<Variant> names;
+                std::vector<std::size_t> from;
+                for (std::size_t i = 0; i < compare_->size(); ++i) {
+                    names.push_back(Variant{compare_->variant(i).name, {}});
+                    from.push_back(i);
+                }
                 if constexpr (std::is_same_v<T, SetSetting>) {
-                    const std::string err = run_->apply(c.path, c.value);
-                    if (!err.empty()) notify({Notice::Kind::error, err, ""});
+                    set_setting(c);
                 } else if constexpr (std::is_same_v<T, Step>) {
-                    run_->advance_to(run_->now() + std::max<SimTime>(c.dt, 1));
-                } else if constexpr (std::is_same_v<T, Reset> || std::is_same_v<T, SetSeed>) {
+                    compare_->advance_to(compare_->now() + std::max<SimTime>(c.dt, 1));
+                } else if constexpr (std::is_same_v<T, Reset>) {
                     // Restart from t = 0 with the settings in force now; changes the file
                     // scheduled for later stay scheduled.
-                    Scenario s = run_->live();
-                    s.timeline.clear();
-                    for (const TimelineEntry& e : run_->scenario().timeline) {
-                        if (e.at > run_->now()) s.timeline.push_back(e);
-                    }
-                    if constexpr (std::is_same_v<T, SetSeed>) s.seed = c.seed;
-                    restart(std::move(s), source_);
+                    restart_now(std::move(names), from, std::nullopt);
+                } else if constexpr (std::is_same_v<T, SetSeed>) {
+                    restart_now(std::move(names), from, c.seed);
                 } else if constexpr (std::is_same_v<T, ExportRun>) {
-                    const std::string toml = scenario_to_toml(run_->exported_scenario());
-                    const std::string err = write_run_folder(*run_, c.dir, toml);
-                    if (err.empty()) {
-                        notify({Notice::Kind::exported, "Exported the run to " + c.dir, c.dir});
-                    } else {
-                        notify({Notice::Kind::error, "Export failed: " + err, c.dir});
-                    }
+                    export_to(c.dir);
                 } else if constexpr (std::is_same_v<T, SaveScenario>) {
-                    const std::string err =
-                        write_file_atomic(c.path, scenario_to_toml(run_->scenario()));
-                    if (err.empty()) {
-                        source_ = c.path;
-                        notify({Notice::Kind::saved, "Saved the scenario to " + c.path, c.path});
-                    } else {
-                        notify({Notice::Kind::error, "Save failed: " + err, c.path});
+                    save_to(c.path);
+                } else if constexpr (std::is_same_v<T, AddVariant>) {
+                    if (compare_->size() >= kMaxVariants) {
+                        notify({Notice::Kind::error,
+                                "A compare has at most " + std::to_string(kMaxVariants) +
+                                    " variants; remove one first",
+                                ""});
+                        return;
                     }
+                    if (!comparing_) names.front().name = "base";
+                    std::string name = c.name.empty() ? free_variant_name(*compare_) : c.name;
+                    if (std::string e = variant_name_problem(name); !e.empty()) {
+                        notify({Notice::Kind::error, e, ""});
+                        return;
+                    }
+                    if (compare_->find(name) && comparing_) {
+                        notify({Notice::Kind::error, "a variant is already called " + name, ""});
+                        return;
+                    }
+                    names.push_back(Variant{name, {}});
+                    from.push_back(selected_);
+                    selected_ = names.size() - 1;
+                    restart_now(std::move(names), from, std::nullopt);
+                } else if constexpr (std::is_same_v<T, RemoveVariant>) {
+                    if (!comparing_ || c.index >= names.size()) return;
+                    names.erase(names.begin() + static_cast<std::ptrdiff_t>(c.index));
+                    from.erase(from.begin() + static_cast<std::ptrdiff_t>(c.index));
+                    if (names.size() == 1) names.front().name = kSingleRun;
+                    if (selected_ >= c.index && selected_ > 0) --selected_;
+                    restart_now(std::move(names), from, std::nullopt);
+                } else if constexpr (std::is_same_v<T, RenameVariant>) {
+                    if (!comparing_ || c.index >= names.size()) return;
+                    if (std::string e = variant_name_problem(c.name); !e.empty()) {
+                        notify({Notice::Kind::error, e, ""});
+                        return;
+                    }
+                    const auto other = compare_->find(c.name);
+                    if (other && *other != c.index) {
+                        notify({Notice::Kind::error, "a variant is already called " + c.name, ""});
+                        return;
+                    }
+                    compare_->rename(c.index, c.name);
+                } else if constexpr (std::is_same_v<T, SelectVariant>) {
+                    if (c.index < compare_->size()) selected_ = c.index;
                 }
             }
         },
@@ -206,20 +321,36 @@ void SimWorker::publish(bool with_summary) {
     s->playing = playing_;
     s->speed = speed_;
     s->behind = behind_;
-    if (run_) {
+    if (compare_) {
         if (with_summary) {
-            summary_ = run_->summary();
+            summaries_ = compare_->summaries();
             last_summary_ = Clock::now();
         }
-        s->recorder = std::shared_ptr<const Recorder>(run_, &run_->recorder());
-        s->live = run_->live();
-        s->changes = run_->scenario().timeline.size();
-        s->now = run_->now();
-        const std::size_t n = run_->recorder().edge_names().size();
-        s->edges.reserve(n);
-        for (std::size_t i = 0; i < n; ++i)
-            s->edges.push_back(run_->recorder().live(i));
-        s->summary = summary_;
+        const auto live_edges = [](const Run& r) {
+            std::vector<EdgeLive> edges;
+            const std::size_t n = r.recorder().edge_names().size();
+            edges.reserve(n);
+            for (std::size_t i = 0; i < n; ++i)
+                edges.push_back(r.recorder().live(i));
+            return edges;
+        };
+        const Run& sel = run();
+        s->recorder = std::shared_ptr<const Recorder>(compare_, &sel.recorder());
+        s->live = sel.live();
+        s->changes = sel.scenario().timeline.size();
+        s->now = sel.now();
+        s->edges = live_edges(sel);
+        s->summary = summaries_[selected_];
+        s->selected = selected_;
+        if (comparing_) {
+            for (std::size_t i = 0; i < compare_->size(); ++i) {
+                const Run& r = compare_->run(i);
+                s->variants.push_back(
+                    VariantView{compare_->variant(i).name,
+                                std::shared_ptr<const Recorder>(compare_, &r.recorder()),
+                                i == selected_ ? s->edges : live_edges(r), summaries_[i]});
+            }
+        }
     }
     std::lock_guard lock(mutex_);
     snapshot_ = std::move(s);

@@ -1,6 +1,7 @@
 // sim_worker.hpp: the simulation's own thread.
 //
-// SimWorker owns the Run. Its thread advances the run at `speed` x real time while playing,
+// SimWorker owns the run: a Compare of one variant, or of several in compare mode (the same
+// world for all of them, compare.hpp). Its thread advances it at `speed` x real time while playing,
 // applies the Commands the UI queued since the last tick, and publishes a fresh Snapshot after
 // each tick. The UI side (send, snapshot, take_notices) only ever locks a mutex to copy a
 // pointer or swap a small vector, so neither thread waits for the other beyond a copy. While
@@ -12,10 +13,11 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
-#include <cbsim/run.hpp>
+#include <cbsim/compare.hpp>
 
 #include "commands.hpp"
 
@@ -37,9 +39,10 @@ class SimWorker : public CommandSink {
     static constexpr double kMinSpeed = 0.1;
     static constexpr double kMaxSpeed = 1000.0;
 
-    /// Starts the thread on a run of `scenario` (if it cannot run, the snapshot's `error`
-    /// says why and the thread waits for a LoadScenario).
-    SimWorker(Scenario scenario, std::string source, Options options);
+    /// Starts the thread on a run of `scenario`, or a compare of `variants` of it (if it cannot
+    /// run, the snapshot's `error` says why and the thread waits for a LoadScenario).
+    SimWorker(Scenario scenario, std::string source, Options options,
+              std::vector<Variant> variants = {});
     ~SimWorker() override;
     SimWorker(const SimWorker&) = delete;
     SimWorker& operator=(const SimWorker&) = delete;
@@ -60,21 +63,34 @@ class SimWorker : public CommandSink {
   private:
     void loop();
     void handle(Command& command);
-    void restart(Scenario scenario, std::string source);
+    void restart(Scenario scenario, std::string source, std::vector<Variant> variants);
+    /// Restarts at t = 0 with the settings in force now, each variant keeping its own
+    /// protection, as `variants` (names and order; `from[i]`: the running variant whose
+    /// settings variant i takes).
+    void restart_now(std::vector<Variant> variants, const std::vector<std::size_t>& from,
+                     std::optional<std::uint64_t> seed);
+    void set_setting(const SetSetting& c);
+    void export_to(const std::string& dir);
+    void save_to(const std::string& path);
+    const Run& run() const { return compare_->run(selected_); }
     void advance(double real_seconds);
     void publish(bool with_summary);
     void notify(Notice notice);
 
     Options options_;
-    std::shared_ptr<Run> run_;  // worker thread only; shared so snapshots keep the recorder
+    // Worker thread only; shared so snapshots keep the recorders. One variant (named "run")
+    // for a single run.
+    std::shared_ptr<Compare> compare_;
+    bool comparing_ = false;  // compare mode (variants shown as such)
+    std::size_t selected_ = 0;
     std::string source_;
     std::string error_;
     std::uint64_t generation_ = 0;
     double speed_;
     bool playing_;
     bool behind_ = false;
-    double carry_us_ = 0.0;  // fraction of a microsecond owed to the next tick
-    Summary summary_;
+    double carry_us_ = 0.0;           // fraction of a microsecond owed to the next tick
+    std::vector<Summary> summaries_;  // per variant, refreshed every kSummaryEvery
     std::chrono::steady_clock::time_point last_summary_{};
 
     mutable std::mutex mutex_;  // guards everything below

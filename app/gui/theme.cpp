@@ -7,6 +7,22 @@ namespace {
 ImFont* g_mono = nullptr;  // owned by the ImGui font atlas; reset with it
 }
 
+namespace {
+constexpr ImU32 kVariantColors[] = {
+    IM_COL32(100, 180, 255, 255), IM_COL32(255, 140, 60, 255),  IM_COL32(190, 120, 255, 255),
+    IM_COL32(240, 220, 80, 255),  IM_COL32(80, 220, 200, 255),  IM_COL32(255, 110, 180, 255),
+    IM_COL32(170, 200, 110, 255), IM_COL32(220, 220, 220, 255),
+};
+}  // namespace
+
+ImU32 variant_color(std::size_t i) {
+    return kVariantColors[i % std::size(kVariantColors)];
+}
+
+ImVec4 variant_color_vec(std::size_t i) {
+    return ImGui::ColorConvertU32ToFloat4(variant_color(i));
+}
+
 ImU32 state_color(State state) {
     switch (state) {
         case State::closed:

@@ -28,6 +28,9 @@ inline constexpr ImU32 kMuted = IM_COL32(150, 155, 165, 255);
 
 /// The colour of a breaker state.
 ImU32 state_color(State state);
+/// The colour of compare variant `i` (8 distinct hues, none a breaker state's).
+ImU32 variant_color(std::size_t i);
+ImVec4 variant_color_vec(std::size_t i);
 /// The same colour as an ImVec4, for text.
 ImVec4 state_color_vec(State state);
 /// "closed", "open", "half-open", ... (words for people, not the file form).

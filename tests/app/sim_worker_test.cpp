@@ -183,7 +183,7 @@ TEST(SimWorker, ABadScenarioKeepsTheCurrentRun) {
     SimWorker worker(default_scenario(), "", paused());
     Scenario bad = default_scenario();
     bad.traffic.target = "nobody";
-    worker.send(LoadScenario{bad, "bad.toml"});
+    worker.send(LoadScenario{bad, "bad.toml", {}});
     worker.sync();
     const auto notices = worker.take_notices();
     ASSERT_EQ(notices.size(), 1u);

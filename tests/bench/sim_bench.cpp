@@ -83,7 +83,7 @@ void BM_CompareVariants(benchmark::State& state) {
     for (std::size_t i = 0; i < k; ++i) {
         std::string name = "v";
         name += std::to_string(i);
-        variants.push_back({name, {{"A->B.retry.max_attempts", 1.0}}});
+        variants.push_back({name, {{"A->B.retry.max_attempts", 1.0, std::nullopt}}});
     }
     std::uint64_t requests = 0;
     for (auto _ : state) {

@@ -14,6 +14,25 @@ chord() {
     xdo key "$1+$2"
 }
 
+# drag Y FROM_X TO_X STEP: a real mouse drag along y = Y, from FROM_X to TO_X by STEP pixels;
+# each step waits more than two frames (llvmpipe frames can take 100 ms on a loaded machine).
+# The mouse is moved away at the end so no tooltip covers the view.
+drag() {
+    xdo mousemove --sync "$2" "$1"
+    sleep 0.3
+    xdo mousedown 1
+    sleep 0.3
+    local x
+    for x in $(seq "$2" "$4" "$3") "$3"; do
+        xdo mousemove --sync "$x" "$1"
+        sleep 0.1
+    done
+    sleep 0.6  # the last position must be seen by a frame with the button still down
+    xdo mouseup 1
+    sleep 0.3
+    xdo mousemove --sync 5 $(($1 + 300))
+}
+
 # wait_ready: the window is mapped and the app has printed READY (widget positions follow it).
 wait_ready() {
     timeout 30 xdotool search --sync --onlyvisible --name '^cbsim' >/dev/null || fail "no window"

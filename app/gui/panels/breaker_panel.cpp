@@ -29,9 +29,89 @@ std::vector<std::string> BreakerPanel::breaker_edges(const Scenario& scenario) {
     return edges;
 }
 
+void BreakerPanel::draw_variants(const Snapshot& snap, CommandSink& sink, float label_w) {
+    if (!snap.comparing()) {
+        if (ImGui::Button("Compare: add a variant")) sink.send(AddVariant{});
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetTooltip(
+                "Run a copy of this protection side by side on the same traffic and failures: "
+                "change the copy's breaker, retry or timeout and compare the two live "
+                "(restarts at t = 0)");
+        }
+        report_rect("compare.add", ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                                          ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y));
+        ImGui::Separator();
+        return;
+    }
+    const std::vector<VariantView>& vs = snap.variants;
+    const std::size_t sel = std::min(snap.selected, vs.size() - 1);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("variant");
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "The variant this panel shows and edits: its protection settings change it alone; "
+            "the Services sliders change the world of every variant");
+    }
+    ImGui::SameLine(label_w);
+    ImGui::ColorButton("##colour", theme::variant_color_vec(sel), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(ImGui::GetFrameHeight(), ImGui::GetFrameHeight()));
+    ImGui::SameLine();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float buttons_w = ImGui::CalcTextSize("Add").x + ImGui::CalcTextSize("Remove").x +
+                            4.0f * style.FramePadding.x + 2.0f * style.ItemSpacing.x;
+    ImGui::SetNextItemWidth(
+        std::max(ImGui::GetContentRegionAvail().x - buttons_w, ImGui::GetFontSize() * 4.0f));
+    if (ImGui::BeginCombo("##variant", vs[sel].name.c_str())) {
+        for (std::size_t i = 0; i < vs.size(); ++i) {
+            ImGui::PushStyleColor(ImGuiCol_Text, theme::variant_color(i));
+            if (ImGui::Selectable(vs[i].name.c_str(), i == sel)) sink.send(SelectVariant{i});
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    const bool full = vs.size() >= kMaxVariants;
+    ImGui::BeginDisabled(full);
+    if (ImGui::Button("Add")) sink.send(AddVariant{});
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+        ImGui::SetTooltip(full ? "A compare has at most 8 variants"
+                               : "Add a copy of this variant (every variant restarts at t = 0)");
+    }
+    report_rect("compare.add", ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                                      ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y));
+    ImGui::SameLine();
+    if (ImGui::Button("Remove")) sink.send(RemoveVariant{sel});
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(vs.size() == 2 ? "Remove this variant and return to a single run"
+                                         : "Remove this variant (every variant restarts at t = 0)");
+    }
+    if (rename_for_ != sel || snap.generation != generation_) {
+        std::snprintf(rename_buf_, sizeof rename_buf_, "%s", vs[sel].name.c_str());
+        rename_for_ = sel;
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("name");
+    ImGui::SameLine(label_w);
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputText("##rename", rename_buf_, sizeof rename_buf_,
+                         ImGuiInputTextFlags_EnterReturnsTrue)) {
+        sink.send(RenameVariant{sel, rename_buf_});
+    }
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Enter renames the variant (1 to 64 letters, digits, '_' or '-'); the name is its "
+            "folder in exports");
+    }
+    ImGui::Separator();
+}
+
 void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
-    if (snap.generation != generation_) {
+    const float label_w = ImGui::GetFontSize() * 10.5f;
+    draw_variants(snap, sink, label_w);
+    if (snap.generation != generation_ || snap.selected != inputs_variant_) {
         generation_ = snap.generation;
+        inputs_variant_ = snap.selected;  // another variant's values, not this one's
         inputs_.clear();
     }
     // Which edge: every caller->target pair with a dependency can get a breaker.
@@ -48,7 +128,6 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const auto with = breaker_edges(snap.live);
         edge_ = with.empty() ? edges.front() : with.front();
     }
-    const float label_w = ImGui::GetFontSize() * 10.5f;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("edge");
     ImGui::SameLine(label_w);

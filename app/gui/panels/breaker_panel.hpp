@@ -1,10 +1,13 @@
 // breaker_panel.hpp: the breaker of one edge: preset selector and every parameter of the
 // preset (live), a state diagram (closed, open, half-open; the current state lit, transition
 // counts, time in state), window fill against minimum calls, failure rate against the
-// threshold, and the last transition's reason in words.
+// threshold, and the last transition's reason in words. In compare mode a bar on top picks the
+// variant shown and edited, adds, renames and removes variants.
 #pragma once
 
 #include <string>
+
+#include <cbsim/compare.hpp>
 
 #include "panels/panel.hpp"
 #include "widgets/setting_input.hpp"
@@ -25,12 +28,16 @@ class BreakerPanel : public Panel {
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
 
   private:
+    void draw_variants(const Snapshot& snapshot, CommandSink& sink, float label_w);
     void draw_diagram(const EdgeLive& live);
     void draw_window(const EdgeLive& live, const Scenario& scenario);
 
     std::string edge_;
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
+    std::size_t inputs_variant_ = 0;
+    char rename_buf_[kMaxVariantNameLength + 1] = {};
+    std::size_t rename_for_ = static_cast<std::size_t>(-1);  // the variant rename_buf_ holds
 };
 
 }  // namespace cbsim::gui

@@ -24,7 +24,7 @@ std::optional<State> state_from_name(const std::string& name) {
 }  // namespace
 
 PlotsPanel::PlotsPanel(TimeView& view, const EventCache& events)
-    : Panel("plots", "Plots", "Ctrl+4"), view_(view), events_(events), buffers_(12) {}
+    : Panel("plots", "Plots", "Ctrl+4"), view_(view), events_(events), buffers_(13) {}
 
 std::span<const ColumnAgg> PlotsPanel::fetch(const Recorder& rec, std::size_t edge, EdgeColumn col,
                                              std::size_t slot, double scale) {
@@ -130,32 +130,80 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     const float avail = ImGui::GetContentRegionAvail().y;
     const float band_h = fs * 1.6f;
     const float title_h = ImGui::GetTextLineHeightWithSpacing();
+    const std::vector<VariantView>& variants = snap.variants;
+    const bool comparing = snap.comparing();
+    // In compare mode one thinner band per variant.
+    const float variant_band_h = fs * 1.1f;
+    const float bands_h = comparing ? static_cast<float>(variants.size()) *
+                                          (variant_band_h + ImGui::GetStyle().ItemSpacing.y)
+                                    : band_h;
     const float plot_h = std::max(
-        (avail - band_h - 6 * title_h - 6 * ImGui::GetStyle().ItemSpacing.y) / 5.0f, fs * 3.0f);
+        (avail - bands_h - 6 * title_h - 6 * ImGui::GetStyle().ItemSpacing.y) / 5.0f, fs * 3.0f);
     const double now_s = snap.now_s();
     view_.new_frame();
+    // The same edge in every variant's recorder (the variants share their topology).
+    auto variant_edge = [&](std::size_t v) {
+        const Recorder* r = variants[v].recorder.get();
+        return r ? r->edge_index(edge) : Recorder::npos;
+    };
 
-    // 1. State band.
-    ImGui::TextUnformatted("breaker state");
+    // 1. State band (per variant in compare mode).
+    std::array<ImU32, kStates> state_colors{};
+    for (std::size_t i = 0; i < kStates; ++i) {
+        const auto s = static_cast<State>(i);
+        state_colors[static_cast<std::size_t>(state_severity(s))] = theme::state_color(s);
+    }
     TimePlot::YAxis fixed{false, true, {0.0, 1.0}, "", false};
-    if (plots_[0].begin("##state", view_, now_s, band_h, fixed)) {
-        columns_ = plots_[0].columns();
-        // The state column records each state's severity: a pixel column's maximum is the
-        // most severe moment it covers, so an open moment is never hidden by the reduction.
-        const auto severity = fetch(rec, ei, EdgeColumn::state, 0, 1.0);
-        std::array<ImU32, kStates> colors{};
-        for (std::size_t i = 0; i < kStates; ++i) {
-            const auto s = static_cast<State>(i);
-            colors[static_cast<std::size_t>(state_severity(s))] = theme::state_color(s);
+    if (!comparing) {
+        ImGui::TextUnformatted("breaker state");
+        if (plots_[0].begin("##state", view_, now_s, band_h, fixed)) {
+            columns_ = plots_[0].columns();
+            // The state column records each state's severity: a pixel column's maximum is the
+            // most severe moment it covers, so an open moment is never hidden by the reduction.
+            plots_[0].band("##state", fetch(rec, ei, EdgeColumn::state, 0, 1.0), state_colors,
+                           0.9f);
+            plots_[0].markers(markers_);
+            plots_[0].end();
         }
-        plots_[0].band("##state", severity, colors, 0.9f);
-        plots_[0].markers(markers_);
-        plots_[0].end();
+    } else {
+        ImGui::TextUnformatted("breaker state per variant");
+        for (std::size_t v = 0; v < variants.size() && v < variant_bands_.size(); ++v) {
+            const std::size_t vei = variant_edge(v);
+            if (vei == Recorder::npos) continue;
+            const std::string id = "##state_" + variants[v].name;
+            TimePlot& band = variant_bands_[v];
+            if (band.begin(id.c_str(), view_, now_s, variant_band_h, fixed)) {
+                columns_ = band.columns();
+                band.band(("##" + variants[v].name).c_str(),
+                          fetch(*variants[v].recorder, vei, EdgeColumn::state, 12, 1.0),
+                          state_colors, 0.9f);
+                band.end();
+                // The variant's name over the left end of its band, in its colour.
+                const ImVec2 lo = ImGui::GetItemRectMin();
+                ImGui::GetWindowDrawList()->AddText(ImVec2(lo.x + fs * 0.3f, lo.y + fs * 0.05f),
+                                                    theme::variant_color(v),
+                                                    variants[v].name.c_str());
+            }
+        }
     }
     columns_ = std::max(columns_, 1);
+    // One line per variant (compare mode) of an edge column, in the variants' colours.
+    auto variant_lines = [&](TimePlot& plot, EdgeColumn col, double scale, const char* prefix) {
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            const std::size_t vei = variant_edge(v);
+            if (vei == Recorder::npos) continue;
+            const std::string label = prefix + variants[v].name;
+            plot.line(label.c_str(), fetch(*variants[v].recorder, vei, col, 12, scale),
+                      theme::variant_color(v), v == snap.selected ? 2.2f : 1.5f);
+        }
+    };
 
     // 2. Calls stacked by outcome.
-    ImGui::TextUnformatted("calls /s by outcome");
+    if (comparing) {
+        ImGui::Text("calls /s by outcome (%s)", variants[snap.selected].name.c_str());
+    } else {
+        ImGui::TextUnformatted("calls /s by outcome");
+    }
     TimePlot::YAxis counts{true, false, {0, 1}, "/s"};
     if (plots_[1].begin("##calls", view_, now_s, plot_h, counts)) {
         columns_ = plots_[1].columns();
@@ -187,8 +235,12 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     ImGui::TextUnformatted("rejected calls /s (the breaker failing fast)");
     if (plots_[2].begin("##rejected", view_, now_s, plot_h, counts)) {
         columns_ = plots_[2].columns();
-        plots_[2].line("rejected", fetch(rec, ei, EdgeColumn::rejected, 8, per_s),
-                       theme::kRejected);
+        if (comparing) {
+            variant_lines(plots_[2], EdgeColumn::rejected, per_s, "");
+        } else {
+            plots_[2].line("rejected", fetch(rec, ei, EdgeColumn::rejected, 8, per_s),
+                           theme::kRejected);
+        }
         plots_[2].markers(markers_);
         plots_[2].end();
     }
@@ -198,8 +250,12 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     TimePlot::YAxis rate{true, true, {0.0, 1.05}, ""};
     if (plots_[3].begin("##rate", view_, now_s, plot_h, rate)) {
         columns_ = plots_[3].columns();
-        plots_[3].line("failure rate", fetch(rec, ei, EdgeColumn::failure_rate, 9, 1.0),
-                       theme::kFailure);
+        if (comparing) {
+            variant_lines(plots_[3], EdgeColumn::failure_rate, 1.0, "");
+        } else {
+            plots_[3].line("failure rate", fetch(rec, ei, EdgeColumn::failure_rate, 9, 1.0),
+                           theme::kFailure);
+        }
         if (ei < snap.edges.size() && snap.edges[ei].has_breaker &&
             snap.edges[ei].window.failure_threshold <= 1.0) {
             plots_[3].threshold("trip threshold", snap.edges[ei].window.failure_threshold,
@@ -210,14 +266,18 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     }
 
     // 5. Latency.
-    ImGui::TextUnformatted("latency ms");
+    ImGui::TextUnformatted(comparing ? "latency p99 ms" : "latency ms");
     TimePlot::YAxis ms{true, false, {0, 1}, " ms"};
     if (plots_[4].begin("##latency", view_, now_s, plot_h, ms)) {
         columns_ = plots_[4].columns();
-        plots_[4].line("p50", fetch(rec, ei, EdgeColumn::latency_p50_ms, 10, 1.0),
-                       IM_COL32(120, 200, 255, 255));
-        plots_[4].line("p99", fetch(rec, ei, EdgeColumn::latency_p99_ms, 11, 1.0),
-                       IM_COL32(255, 150, 90, 255));
+        if (comparing) {
+            variant_lines(plots_[4], EdgeColumn::latency_p99_ms, 1.0, "p99 ");
+        } else {
+            plots_[4].line("p50", fetch(rec, ei, EdgeColumn::latency_p50_ms, 10, 1.0),
+                           IM_COL32(120, 200, 255, 255));
+            plots_[4].line("p99", fetch(rec, ei, EdgeColumn::latency_p99_ms, 11, 1.0),
+                           IM_COL32(255, 150, 90, 255));
+        }
         plots_[4].markers(markers_);
         plots_[4].end();
     }

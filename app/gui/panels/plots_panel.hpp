@@ -1,12 +1,16 @@
 // plots_panel.hpp: the time series of one edge, on a shared time axis: the breaker state band;
 // calls per second stacked by outcome (success, error, timeout, rejected); rejected calls;
 // failure rate with the trip threshold; latency p50/p99; downstream in-flight and queue.
-// Markers show transitions and applied changes.
+// Markers show transitions and applied changes. In compare mode the state band is one band per
+// variant, and rejected calls, failure rate and p99 latency draw one line per variant in its
+// colour; calls by outcome and in flight show the selected variant.
 #pragma once
 
 #include <array>
 #include <string>
 #include <vector>
+
+#include <cbsim/compare.hpp>
 
 #include "event_cache.hpp"
 #include "panels/panel.hpp"
@@ -41,6 +45,7 @@ class PlotsPanel : public Panel {
     const EventCache& events_;
     std::string edge_;
     std::array<TimePlot, 6> plots_;
+    std::array<TimePlot, kMaxVariants> variant_bands_;
     std::vector<std::vector<ColumnAgg>> buffers_;
     std::vector<PlotMarker> markers_;
     plot::Range range_{};

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include <cbsim/compare.hpp>
 #include <cbsim/scenario_io.hpp>
 
 #include "paths.hpp"
@@ -30,8 +31,8 @@ void RunPanel::scan_presets() {
 
 std::string RunPanel::open_file(const std::string& path, CommandSink& sink) {
     try {
-        Scenario s = load_scenario_file(path);
-        sink.send(LoadScenario{std::move(s), path});
+        ScenarioOrCompare f = load_scenario_or_compare(path);
+        sink.send(LoadScenario{std::move(f.scenario), path, std::move(f.variants)});
         error_.clear();
     } catch (const std::exception& e) {
         error_ = e.what();

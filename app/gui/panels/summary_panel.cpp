@@ -1,5 +1,6 @@
 #include "panels/summary_panel.hpp"
 
+#include <cbsim/compare.hpp>
 #include <cbsim/number_text.hpp>
 
 #include "theme.hpp"
@@ -51,8 +52,94 @@ std::string delay_text(const std::optional<double>& delay, std::uint64_t episode
 
 SummaryPanel::SummaryPanel() : Panel("summary", "Summary", "Ctrl+6") {}
 
+void SummaryPanel::draw_compare(const Snapshot& snap) {
+    const std::vector<VariantView>& vs = snap.variants;
+    const int columns = static_cast<int>(vs.size()) + 1;
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
+                                  ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
+    auto header = [&] {
+        ImGui::TableSetupScrollFreeze(1, 0);
+        ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("vs %s", vs.front().name.c_str());
+        for (std::size_t v = 0; v < vs.size(); ++v) {
+            ImGui::TableNextColumn();
+            ImGui::TextColored(theme::variant_color_vec(v), "%s", vs[v].name.c_str());
+        }
+    };
+    // A value and, after the first variant, its difference to the first.
+    auto cell = [](std::optional<double> value, std::optional<double> first, int decimals,
+                   const char* unit, bool is_first) {
+        ImGui::TableNextColumn();
+        if (!value) {
+            ImGui::TextDisabled("-");
+            return;
+        }
+        std::string t = text::fixed(*value, decimals);
+        if (unit[0] != '\0' && std::string_view(unit) != "attempts" &&
+            std::string_view(unit) != "calls" && std::string_view(unit) != "transitions") {
+            t += std::string(" ") + unit;
+        }
+        ImGui::TextUnformatted(t.c_str());
+        if (!is_first && first) {
+            const double d = *value - *first;
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s%s", d >= 0 ? "+" : "", text::fixed(d, decimals).c_str());
+        }
+    };
+    ImGui::TextDisabled("%zu variants on the same traffic and failures", vs.size());
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Every variant sees the same arrivals, service times and failures (common random "
+            "numbers); the grey numbers are each variant's difference to the first");
+    }
+    if (ImGui::BeginTable("##compare_overall", columns, flags)) {
+        header();
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted("availability");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Share of client requests that ended in success");
+        for (std::size_t v = 0; v < vs.size(); ++v) {
+            cell(100.0 * vs[v].summary.availability, 100.0 * vs.front().summary.availability, 2,
+                 "%", v == 0);
+        }
+        ImGui::EndTable();
+    }
+    // Per breaker edge (of any variant): every compare KPI, the one list compare.csv has.
+    const Summary& first = vs.front().summary;
+    for (std::size_t e = 0; e < first.edges.size(); ++e) {
+        bool any_breaker = false;
+        for (const VariantView& v : vs)
+            any_breaker |= e < v.summary.edges.size() && v.summary.edges[e].has_breaker;
+        if (!any_breaker) continue;
+        ImGui::Separator();
+        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s", first.edges[e].edge.c_str());
+        if (!ImGui::BeginTable(first.edges[e].edge.c_str(), columns, flags)) continue;
+        header();
+        for (const CompareKpi& k : compare_kpis()) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(k.name);
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s (%s; better: %s)", k.help, k.unit, to_string(k.better));
+            const std::optional<double> ref = k.get(first.edges[e]);
+            for (std::size_t v = 0; v < vs.size(); ++v) {
+                const auto& edges = vs[v].summary.edges;
+                cell(e < edges.size() ? k.get(edges[e]) : std::nullopt, ref, k.decimals, k.unit,
+                     v == 0);
+            }
+        }
+        ImGui::EndTable();
+    }
+}
+
 void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     (void)sink;
+    if (snap.comparing()) {
+        draw_compare(snap);
+        return;
+    }
     const Summary& s = snap.summary;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
     if (ImGui::BeginTable("##overall", 2, flags)) {

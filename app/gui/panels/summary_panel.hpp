@@ -12,6 +12,10 @@ class SummaryPanel : public Panel {
 
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
+
+  private:
+    /// Compare mode: each KPI per variant, with its difference to the first variant.
+    void draw_compare(const Snapshot& snapshot);
 };
 
 }  // namespace cbsim::gui

@@ -43,10 +43,13 @@ namespace cbsim {
 
 // [SECTION] Variants -----------------------------------------------------------------------
 
-/// One setting of a variant: `path` set to `value` before the run starts.
+/// One setting of a variant: `path` set to `value` before the run starts, or, with `at`, at
+/// that simulated instant (a timeline entry of the variant's run: a change made to one
+/// variant while the compare ran, as the app records it).
 struct Override {
     std::string path;
     SettingValue value;
+    std::optional<SimTime> at;
     bool operator==(const Override&) const = default;
 };
 
@@ -59,12 +62,15 @@ struct Variant {
 
 inline constexpr std::size_t kMaxVariants = 8;
 inline constexpr std::size_t kMaxVariantNameLength = 64;
+/// Latest instant of a timed override, in seconds (the longest scenario duration).
+inline constexpr double kMaxOverrideAtS = 1e7;
 
 /// Empty if `name` can name a variant (and its folder), else why not: 1 to 64 letters, digits,
 /// '_' and '-', not starting with '-'.
 std::string variant_name_problem(std::string_view name);
 
-/// Parses "NAME" or "NAME:PATH=VALUE[,PATH=VALUE...]" (values as setting_value_from_text()).
+/// Parses "NAME" or "NAME:PATH=VALUE[,PATH=VALUE...]" (values as setting_value_from_text());
+/// "PATH=VALUE@T" sets it at T seconds into the run (microsecond precision, [0, 1e7]).
 /// Empty on success (then `out` holds the variant), else a message naming the spec's part.
 /// The paths are not checked against a scenario here (variant_scenario does that).
 std::string parse_variant(std::string_view spec, Variant& out);
@@ -76,6 +82,12 @@ std::string variant_spec(const Variant& variant);
 /// close matches among the scenario's settable paths; a world path (traffic, a service) is
 /// refused: it is the same for every variant.
 std::string variant_scenario(const Scenario& base, const Variant& variant, Scenario& out);
+
+/// The protection settings in which `variant` differs from `base` (two scenarios of the same
+/// services and edges), as overrides in setting_specs() order (a preset before its
+/// parameters): applied to `base` they give `variant`'s protection. The app restarts a
+/// compare from the settings in force with them.
+std::vector<Override> protection_overrides(const Scenario& variant, const Scenario& base);
 
 /// Empty when `variants` can form a compare of `base`: 1 to kMaxVariants, names valid and
 /// unique, every variant applies (variant_scenario). Else the first problem.
@@ -117,8 +129,24 @@ class Compare {
     /// Run(i).summary() of every run, in variant order.
     std::vector<Summary> summaries() const;
 
+    /// Renames variant i (the caller checks the name: variant_name_problem, unique).
+    void rename(std::size_t i, std::string name);
+
+    /// The base scenario as loaded plus every world change applied so far (its duration as
+    /// loaded): what the app saves.
+    Scenario base_with_changes() const;
+    /// What re-runs this compare as it ran (compare_file_toml, `cbsim-cli compare`): the base
+    /// scenario with every world change applied so far in its timeline and duration now(), and
+    /// the variants with each protection change applied to one of them as a timed override.
+    /// Variant i of these gives run(i)'s files again, byte for byte.
+    Scenario exported_base() const;
+    const std::vector<Variant>& exported_variants() const { return exported_; }
+
   private:
     std::vector<Variant> variants_;
+    std::vector<Variant> exported_;  // variants_ plus the timed overrides applied since
+    Scenario base_;
+    std::vector<TimelineEntry> world_changes_;  // applied through apply(path, value)
     std::vector<std::unique_ptr<Run>> runs_;
 };
 
@@ -227,6 +255,24 @@ class CompareFolderWriter {
     std::string error_;
     bool committed_ = false;
 };
+
+/// What a file the app opens holds: a scenario, or a compare file (then `variants` and
+/// `seeds` are its own and `scenario` is the base it names, relative to the compare file).
+struct ScenarioOrCompare {
+    Scenario scenario;
+    std::vector<Variant> variants;  ///< empty for a scenario file
+    std::uint64_t seeds = 1;
+};
+/// Reads `path` and tells the two apart (a compare file has a `variants` key). Throws
+/// ConfigError naming the file, line and key for a bad file of either kind, or for variants
+/// that do not fit their scenario.
+ScenarioOrCompare load_scenario_or_compare(const std::string& path);
+
+/// Writes the folder of `compare` as it ran so far (one seed, the app's export): each
+/// variant's run folder, compare.csv, scenario.toml (exported_base()) and compare.toml
+/// (exported_variants()), so `cbsim-cli compare DIR/compare.toml` gives the same files. Empty
+/// on success, else the message (DIR unchanged).
+std::string write_compare_folder(const Compare& compare, const std::string& dir);
 
 /// Why `dir` cannot receive a compare folder (empty if it can); see CompareFolderWriter.
 std::string check_compare_folder(const std::string& dir);

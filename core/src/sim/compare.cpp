@@ -11,9 +11,13 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
+#include <filesystem>
 
 #include "cbsim/error.hpp"
+#include "cbsim/number_text.hpp"
+#include "cbsim/scenario_io.hpp"
 #include "cbsim/text.hpp"
 #include "sim/format.hpp"
 
@@ -88,8 +92,22 @@ std::string parse_variant(std::string_view spec, Variant& out) {
                 return "variant '" + v.name + "': '" + printable(item, 200) +
                        "' is not PATH=VALUE; expected NAME:PATH=VALUE[,PATH=VALUE...]";
             }
+            std::string_view value = item.substr(eq + 1);
+            std::optional<SimTime> at;
+            if (const auto amp = value.rfind('@'); amp != std::string_view::npos) {
+                const std::string_view when = value.substr(amp + 1);
+                double t = -1.0;
+                const auto r = std::from_chars(when.data(), when.data() + when.size(), t);
+                if (r.ec != std::errc() || r.ptr != when.data() + when.size() || !(t >= 0.0) ||
+                    t > kMaxOverrideAtS) {
+                    return "variant '" + v.name + "': '" + printable(item, 200) +
+                           "': the time after '@' is not a number of seconds in [0, 10000000]";
+                }
+                at = std::llround(t * 1e6);
+                value = value.substr(0, amp);
+            }
             v.overrides.push_back(
-                {std::string(item.substr(0, eq)), setting_value_from_text(item.substr(eq + 1))});
+                {std::string(item.substr(0, eq)), setting_value_from_text(value), at});
             if (comma == std::string_view::npos) break;
             rest = rest.substr(comma + 1);
         }
@@ -102,7 +120,9 @@ std::string variant_spec(const Variant& variant) {
     std::string out = variant.name;
     for (std::size_t i = 0; i < variant.overrides.size(); ++i) {
         out += i == 0 ? ':' : ',';
-        out += variant.overrides[i].path + "=" + to_string(variant.overrides[i].value);
+        const Override& o = variant.overrides[i];
+        out += o.path + "=" + to_string(o.value);
+        if (o.at) out += "@" + text::trimmed(to_s(*o.at), 6);
     }
     return out;
 }
@@ -110,6 +130,7 @@ std::string variant_spec(const Variant& variant) {
 std::string variant_scenario(const Scenario& base, const Variant& variant, Scenario& out) {
     Scenario sc = base;
     const std::string who = "variant '" + variant.name + "': ";
+    std::vector<const Override*> timed;
     for (const Override& o : variant.overrides) {
         const auto scope = setting_scope(sc, o.path);
         if (!scope) {
@@ -123,10 +144,45 @@ std::string variant_scenario(const Scenario& base, const Variant& variant, Scena
                    "edge: <caller>-><target>.<key> (timeout, retry, bulkhead, fallback) and "
                    "<caller>-><target>.breaker.<key>";
         }
-        if (std::string e = apply_setting(sc, o.path, o.value); !e.empty()) return who + e;
+        if (!o.at) {
+            if (std::string e = apply_setting(sc, o.path, o.value); !e.empty()) return who + e;
+            continue;
+        }
+        // A timed override: checked against the settings as they are by then, and entered in
+        // the timeline after every entry due at or before it (where the run recorded it).
+        timed.push_back(&o);
+    }
+    if (!timed.empty()) {
+        std::vector<TimelineEntry> entries = sc.timeline;
+        Scenario later = sc;
+        for (const Override* o : timed) {
+            for (const TimelineEntry& e : sc.timeline)
+                if (e.at <= *o->at) apply_setting(later, e.path, e.value);
+            if (std::string e = apply_setting(later, o->path, o->value); !e.empty())
+                return who + e + " (at " + text::trimmed(to_s(*o->at), 6) + " s)";
+            auto pos = entries.end();
+            while (pos != entries.begin() && std::prev(pos)->at > *o->at)
+                --pos;
+            entries.insert(pos, TimelineEntry{*o->at, o->path, o->value});
+        }
+        sc.timeline = std::move(entries);
     }
     out = std::move(sc);
     return {};
+}
+
+std::vector<Override> protection_overrides(const Scenario& variant, const Scenario& base) {
+    std::vector<Override> out;
+    for (const SettingSpec& spec : setting_specs(variant)) {
+        if (setting_scope(variant, spec.path) != SettingScope::protection) continue;
+        const std::optional<SettingValue> v = get_setting(variant, spec.path);
+        if (!v) continue;
+        const std::optional<SettingValue> b = get_setting(base, spec.path);
+        // A parameter of a preset the base does not use counts as different: the preset
+        // override before it resets it to its library default.
+        if (!b || *b != *v) out.push_back(Override{spec.path, *v, std::nullopt});
+    }
+    return out;
 }
 
 std::string check_variants(const Scenario& base, std::span<const Variant> variants) {
@@ -150,7 +206,7 @@ std::string check_variants(const Scenario& base, std::span<const Variant> varian
 // [SECTION] Compare --------------------------------------------------------------------------
 
 Compare::Compare(const Scenario& base, std::vector<Variant> variants, std::size_t max_rows)
-    : variants_(std::move(variants)) {
+    : variants_(std::move(variants)), exported_(variants_), base_(base) {
     if (std::string e = check_variants(base, variants_); !e.empty())
         throw ConfigError("", 0, "variant", e);
     for (const Variant& v : variants_) {
@@ -199,6 +255,7 @@ std::string Compare::apply(std::string_view path, const SettingValue& value) {
     for (auto& run : runs_) {
         if (std::string e = run->apply(path, value); !e.empty()) return e;
     }
+    world_changes_.push_back(TimelineEntry{now(), std::string(path), value});
     return {};
 }
 
@@ -211,7 +268,64 @@ std::string Compare::apply(std::string_view variant, std::string_view path,
         return std::string(path) +
                ": a world setting (traffic or a service) applies to every variant at once";
     }
-    return run.apply(path, value);
+    if (std::string e = run.apply(path, value); !e.empty()) return e;
+    exported_[*i].overrides.push_back(Override{std::string(path), value, run.now()});
+    return {};
+}
+
+void Compare::rename(std::size_t i, std::string name) {
+    variants_.at(i).name = name;
+    exported_.at(i).name = std::move(name);
+}
+
+Scenario Compare::base_with_changes() const {
+    Scenario s = base_;
+    s.timeline.insert(s.timeline.end(), world_changes_.begin(), world_changes_.end());
+    return s;
+}
+
+Scenario Compare::exported_base() const {
+    Scenario s = base_with_changes();
+    s.duration_s = to_s(now());
+    return s;
+}
+
+ScenarioOrCompare load_scenario_or_compare(const std::string& path) {
+    ScenarioOrCompare out;
+    std::optional<CompareFile> file = load_compare_file(path);
+    if (!file) {
+        out.scenario = load_scenario_file(path);
+        return out;
+    }
+    out.scenario =
+        load_scenario_file((std::filesystem::path(path).parent_path() / file->scenario).string());
+    out.variants = std::move(file->variants);
+    out.seeds = file->seeds;
+    if (std::string e = check_variants(out.scenario, out.variants); !e.empty())
+        throw ConfigError(path, 0, "variants", e);
+    return out;
+}
+
+std::string write_compare_folder(const Compare& compare, const std::string& dir) {
+    CompareFolderWriter folder(dir);
+    if (!folder.error().empty()) return folder.error();
+    const Scenario base = compare.exported_base();
+    if (std::string e = folder.add_runs(compare, base.seed, false); !e.empty()) return e;
+    CompareResults results;
+    results.seeds.push_back(base.seed);
+    const std::vector<Summary> summaries = compare.summaries();
+    for (std::size_t i = 0; i < compare.size(); ++i) {
+        results.variants.push_back(compare.variant(i).name);
+        results.summaries.push_back({summaries[i]});
+    }
+    std::string e = folder.add_file("compare.csv", compare_csv(results));
+    if (e.empty()) e = folder.add_file("scenario.toml", scenario_to_toml(base));
+    if (e.empty()) {
+        e = folder.add_file("compare.toml", compare_file_toml(CompareFile{
+                                                "scenario.toml", 1, compare.exported_variants()}));
+    }
+    if (e.empty()) e = folder.commit();
+    return e;
 }
 
 std::vector<Summary> Compare::summaries() const {
