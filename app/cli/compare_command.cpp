@@ -29,7 +29,9 @@ struct Plan {
 
 /// Fills `plan`; on bad input prints the message and returns false.
 bool make_plan(const CompareOptions& o, Plan& plan, std::ostream& err) {
-    std::optional<CompareFile> file = load_compare_file(o.scenario);  // throws ConfigError
+    // Read once: SCENARIO may be a pipe. Both parsers throw ConfigError.
+    const std::string text = read_config_file(o.scenario);
+    std::optional<CompareFile> file = parse_compare_toml(text, o.scenario);
     if (file) {
         if (!o.variants.empty()) {
             err << kCommand << o.scenario
@@ -43,7 +45,7 @@ bool make_plan(const CompareOptions& o, Plan& plan, std::ostream& err) {
         plan.variants = file->variants;
         plan.seeds = file->seeds;
     } else {
-        plan.base = load_scenario_file(o.scenario);
+        plan.base = parse_scenario_toml(text, o.scenario);
         for (const std::string& spec : o.variants) {
             Variant v;
             if (std::string e = parse_variant(spec, v); !e.empty()) {

@@ -68,6 +68,10 @@ diff -r "$work/many" "$work/again" >/dev/null || fail "re-run of compare.toml di
 "$cli" compare "$work/many/compare.toml" --out "$work/many" >/dev/null 2>&1 || fail "replace"
 diff -r "$work/many" "$work/again" >/dev/null || fail "replaced folder differs"
 
+# A scenario from a pipe is read once (it may be a compare file or a scenario).
+"$cli" compare <(cat "$scenario") --duration 1 --variant a >"$work/pipe.out" 2>&1 \
+  || fail "compare from a pipe: $(cat "$work/pipe.out")"
+
 # 6. Bad input: exit 2, naming the variant, the path and what is allowed.
 expect 2 "variant 'x': A->B.retry.max_attemps: .*close matches: A->B.retry.max_attempts" \
   "$cli" compare "$scenario" --variant base --variant 'x:A->B.retry.max_attemps=3'

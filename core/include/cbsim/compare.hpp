@@ -220,6 +220,8 @@ std::string compare_file_toml(const CompareFile& file);
 /// Reads a compare file; nullopt when `path` is TOML without a `variants` key (a scenario
 /// file, then). Throws ConfigError (file, line, key, allowed) for a bad compare file.
 std::optional<CompareFile> load_compare_file(const std::string& path);
+/// The same for text already read (`file` names it in errors), so a pipe is read only once.
+std::optional<CompareFile> parse_compare_toml(std::string_view text, const std::string& file);
 
 /// The folder of a compare: "<variant>/" run folders (with one seed) or
 /// "<variant>/seed-<s>/" (with several), compare.csv, compare.toml, scenario.toml (the base),

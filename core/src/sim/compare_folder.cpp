@@ -19,6 +19,7 @@
 #include "cbsim/number_text.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/text.hpp"
+#include "scenario_io/internal.hpp"
 #include "sim/output_folder.hpp"
 
 namespace cbsim {
@@ -216,7 +217,11 @@ std::string compare_file_toml(const CompareFile& file) {
 }
 
 std::optional<CompareFile> load_compare_file(const std::string& path) {
-    const std::string text = read_config_file(path);
+    return parse_compare_toml(read_config_file(path), path);
+}
+
+std::optional<CompareFile> parse_compare_toml(std::string_view text, const std::string& path) {
+    detail::check_nesting(text, path);
     toml::table root;
     try {
         root = toml::parse(text, std::string_view(path));
