@@ -364,5 +364,97 @@ TEST(Compare, CompareFileRoundTrip) {
     EXPECT_THROW(load_compare_file((tmp.path / "bad2.toml").string()), ConfigError);
 }
 
+TEST(Compare, TimedOverridesReadBackAndEnterTheTimeline) {
+    const Variant v = variant("late:A->B.retry.max_attempts=3@2.5,A->B.timeout_ms=200");
+    ASSERT_EQ(v.overrides.size(), 2u);
+    EXPECT_EQ(v.overrides[0].at, std::optional<SimTime>(2500000));
+    EXPECT_FALSE(v.overrides[1].at);
+    EXPECT_EQ(variant_spec(v), "late:A->B.retry.max_attempts=3@2.5,A->B.timeout_ms=200");
+    Variant back;
+    ASSERT_EQ(parse_variant(variant_spec(v), back), "");
+    EXPECT_EQ(back, v);
+
+    // The untimed one is a setting from the start; the timed one a timeline entry, after
+    // every entry due at or before it.
+    Scenario base = base_scenario();
+    base.timeline = {{from_s(1), "B.failure_rate", 0.5}, {from_s(4), "B.failure_rate", 0.0}};
+    Scenario sc;
+    ASSERT_EQ(variant_scenario(base, v, sc), "");
+    EXPECT_EQ(sc.services[0].dependencies[0].timeout_ms, 200);
+    ASSERT_EQ(sc.timeline.size(), 3u);
+    EXPECT_EQ(sc.timeline[1].path, "A->B.retry.max_attempts");
+    EXPECT_EQ(sc.timeline[1].at, 2500000);
+    EXPECT_EQ(sc.timeline[2].at, from_s(4));
+
+    Variant bad;
+    EXPECT_NE(parse_variant("x:A->B.timeout_ms=5@soon", bad).find("seconds in [0, 10000000]"),
+              std::string::npos);
+    EXPECT_NE(parse_variant("x:A->B.timeout_ms=5@-1", bad).find("seconds"), std::string::npos);
+    // A timed value is checked against the range like any other.
+    Scenario out;
+    EXPECT_NE(variant_scenario(base, variant("x:A->B.timeout_ms=-5@1"), out).find("at 1 s"),
+              std::string::npos);
+}
+
+TEST(Compare, ExportedCompareReRunsAsItRan) {
+    // World and protection changes made while the compare runs (as the app makes them): the
+    // exported base and variants give every variant's files again, byte for byte.
+    Compare live(base_scenario(), {variant("a"), variant("b:A->B.breaker.timeout_ms=2000")});
+    live.advance_to(from_s(2));
+    ASSERT_EQ(live.apply("B.failure_rate", 0.8), "");
+    live.advance_to(from_s(3));
+    ASSERT_EQ(live.apply("b", "A->B.breaker.timeout_ms", 500.0), "");
+    live.advance_to(from_s(5));
+    ASSERT_EQ(live.apply("B.failure_rate", 0.0), "");
+    live.advance_to(from_s(9));
+    const Scenario base = live.exported_base();
+    EXPECT_EQ(base.duration_s, 9.0);
+    EXPECT_EQ(base.timeline.size(), 2u);  // the world changes only
+    ASSERT_EQ(live.exported_variants()[1].overrides.size(), 2u);
+    EXPECT_EQ(live.exported_variants()[1].overrides[1].at, std::optional<SimTime>(from_s(3)));
+
+    Compare again(base, live.exported_variants());
+    again.advance_to(base.duration());
+    for (std::size_t i = 0; i < live.size(); ++i)
+        EXPECT_EQ(files_of(again.run(i)), files_of(live.run(i))) << live.variant(i).name;
+
+    // The compare folder holds the same, and compare.toml names the exported variants.
+    TempDir dir("cbsim_compare_export_test");
+    const std::string out = (dir.path / "export").string();
+    ASSERT_EQ(write_compare_folder(live, out), "");
+    EXPECT_EQ(read(fs::path(out) / "b" / "events.csv"), events_csv(live.run(1)));
+    const std::optional<CompareFile> file = load_compare_file(out + "/compare.toml");
+    ASSERT_TRUE(file);
+    EXPECT_EQ(file->variants, live.exported_variants());
+    EXPECT_EQ(load_scenario_file(out + "/scenario.toml"), base);
+    const ScenarioOrCompare loaded = load_scenario_or_compare(out + "/compare.toml");
+    EXPECT_EQ(loaded.variants, live.exported_variants());
+    EXPECT_EQ(loaded.scenario, base);
+    EXPECT_TRUE(load_scenario_or_compare(out + "/scenario.toml").variants.empty());
+}
+
+TEST(Compare, ProtectionOverridesRebuildAVariant) {
+    const Scenario base = base_scenario();
+    Scenario sc;
+    ASSERT_EQ(variant_scenario(base,
+                               variant("p:A->B.breaker.preset=polly,A->B.breaker.break_duration_ms="
+                                       "7000,A->B.retry.max_attempts=2"),
+                               sc),
+              "");
+    sc.find_service("B")->failure_rate = 0.9;  // a world difference is not an override
+    const std::vector<Override> o = protection_overrides(sc, base);
+    ASSERT_FALSE(o.empty());
+    EXPECT_EQ(o.front().path, "A->B.retry.max_attempts");
+    for (const Override& x : o)
+        EXPECT_NE(x.path, "B.failure_rate");
+    Scenario rebuilt;
+    ASSERT_EQ(variant_scenario(base, Variant{"p", o}, rebuilt), "");
+    for (const SettingSpec& spec : setting_specs(sc)) {
+        if (setting_scope(sc, spec.path) == SettingScope::protection)
+            EXPECT_EQ(get_setting(rebuilt, spec.path), get_setting(sc, spec.path)) << spec.path;
+    }
+    EXPECT_TRUE(protection_overrides(base, base).empty());
+}
+
 }  // namespace
 }  // namespace cbsim

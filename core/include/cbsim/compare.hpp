@@ -265,7 +265,7 @@ struct ScenarioOrCompare {
     std::vector<Variant> variants;  ///< empty for a scenario file
     std::uint64_t seeds = 1;
 };
-/// Reads `path` and tells the two apart (a compare file has a `variants` key). Throws
+/// Reads `path` once and tells the two apart (a compare file has a `variants` key). Throws
 /// ConfigError naming the file, line and key for a bad file of either kind, or for variants
 /// that do not fit their scenario.
 ScenarioOrCompare load_scenario_or_compare(const std::string& path);

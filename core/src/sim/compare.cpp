@@ -122,7 +122,10 @@ std::string variant_spec(const Variant& variant) {
         out += i == 0 ? ':' : ',';
         const Override& o = variant.overrides[i];
         out += o.path + "=" + to_string(o.value);
-        if (o.at) out += "@" + text::trimmed(to_s(*o.at), 6);
+        if (o.at) {
+            out += '@';
+            text::trimmed(out, to_s(*o.at), 6);
+        }
     }
     return out;
 }
@@ -291,10 +294,11 @@ Scenario Compare::exported_base() const {
 }
 
 ScenarioOrCompare load_scenario_or_compare(const std::string& path) {
+    const std::string text = read_config_file(path);
     ScenarioOrCompare out;
-    std::optional<CompareFile> file = load_compare_file(path);
+    std::optional<CompareFile> file = parse_compare_toml(text, path);
     if (!file) {
-        out.scenario = load_scenario_file(path);
+        out.scenario = parse_scenario_toml(text, path);
         return out;
     }
     out.scenario =
