@@ -1,0 +1,111 @@
+// sim_memory_test.cpp: the recorder's row budget and Run::memory_holders /
+// out_of_memory_reason, which name what holds a run's memory.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "cbsim/recorder.hpp"
+#include "cbsim/run.hpp"
+#include "cbsim/scenario_io.hpp"
+
+namespace cbsim {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(SimMemory, RowBoundSharesOneBudgetAcrossSeries) {
+    // Small scenarios keep the full bound; large ones get fewer rows, never fewer than kMinRows.
+    EXPECT_EQ(Recorder::rows_within_budget(2, 2), Recorder::kDefaultMaxRows);
+    const std::size_t rows50 = Recorder::rows_within_budget(50, 50);
+    EXPECT_LT(rows50, Recorder::kDefaultMaxRows);
+    EXPECT_LE(rows50 * Recorder::bucket_bytes(50, 50), Recorder::kRowBudgetBytes);
+    EXPECT_GT(2 * rows50 * Recorder::bucket_bytes(50, 50), Recorder::kRowBudgetBytes);
+    EXPECT_EQ(Recorder::rows_within_budget(5000, 5000), Recorder::kMinRows);
+    EXPECT_GT(Recorder::bucket_bytes(1, 0), sizeof(EdgeRow));
+    EXPECT_GT(Recorder::bucket_bytes(0, 1), sizeof(ServiceRow));
+}
+
+TEST(SimMemory, ManySeriesStayWithinTheRowBudget) {
+    std::vector<std::string> edges, services;
+    for (int i = 0; i < 50; ++i) {
+        edges.push_back("e" + std::to_string(i));
+        services.push_back("s" + std::to_string(i));
+    }
+    Recorder rec(from_ms(100), edges, services);
+    EXPECT_EQ(rec.max_rows(), Recorder::rows_within_budget(50, 50));
+    const std::vector<EdgeRow> e(50, EdgeRow{.calls = 3});
+    const std::vector<ServiceRow> s(50, ServiceRow{.arrivals = 3});
+    const std::size_t buckets = 3 * rec.max_rows() + 5;
+    for (std::size_t i = 0; i < buckets; ++i)
+        rec.append(e, s);
+    EXPECT_LE(rec.row_count(), rec.max_rows());
+    EXPECT_LE(rec.memory().rows, Recorder::kRowBudgetBytes);
+    std::uint64_t calls = 0;
+    for (const EdgeRow& r : rec.edge_rows(7))
+        calls += r.calls;
+    EXPECT_EQ(calls, 3 * buckets);  // merging loses no count
+}
+
+Scenario overload_queue() {
+    // B takes an hour per call on one worker: every request after the first waits in its queue.
+    return parse_scenario_toml(R"(
+name = "queue"
+duration_s = 60
+resolution_ms = 100
+[traffic]
+target = "B"
+rate_rps = 20000
+[[service]]
+name = "B"
+capacity = 1
+queue_limit = 10000000
+latency_ms = { constant = 3600000 }
+)",
+                               "queue.toml");
+}
+
+TEST(SimMemory, QueuedCallsAreNamedWithTheirService) {
+    cbsim::Run run(overload_queue());
+    run.advance_to(from_s(20));
+    const auto holders = run.memory_holders();
+    ASSERT_FALSE(holders.empty());
+    EXPECT_EQ(holders.front().kind, MemoryHolder::Kind::queued_calls);
+    EXPECT_EQ(holders.front().where, "B");
+    for (std::size_t i = 1; i < holders.size(); ++i)
+        EXPECT_GE(holders[i - 1].bytes, holders[i].bytes);  // largest first
+    const std::string reason = out_of_memory_reason(run);
+    EXPECT_THAT(reason, HasSubstr("calls queued at service B"));
+    EXPECT_THAT(reason, HasSubstr("B.queue_limit"));
+}
+
+TEST(SimMemory, RecorderRowsAreNamedWhenTheyHoldTheMost) {
+    // Little traffic, fine buckets, many hours: the rows grow, the calls do not.
+    Scenario s = parse_scenario_toml(R"(
+name = "rows"
+duration_s = 36000
+resolution_ms = 10
+[traffic]
+target = "A"
+rate_rps = 1
+[[service]]
+name = "A"
+latency_ms = { constant = 1 }
+[[service.dependency]]
+target = "B"
+[[service]]
+name = "B"
+latency_ms = { constant = 1 }
+)",
+                                     "rows.toml");
+    cbsim::Run run(s);
+    run.advance_to(from_s(3600));
+    const auto holders = run.memory_holders();
+    ASSERT_FALSE(holders.empty());
+    EXPECT_EQ(holders.front().kind, MemoryHolder::Kind::recorder_rows);
+    EXPECT_EQ(holders.front().bytes, run.recorder().memory().rows);
+    EXPECT_THAT(out_of_memory_reason(run), HasSubstr("the recorder's rows hold the most"));
+}
+
+}  // namespace
+}  // namespace cbsim
