@@ -29,8 +29,9 @@ TEST(SimMemory, RowBoundSharesOneBudgetAcrossSeries) {
 TEST(SimMemory, ManySeriesStayWithinTheRowBudget) {
     std::vector<std::string> edges, services;
     for (int i = 0; i < 50; ++i) {
-        edges.push_back("e" + std::to_string(i));
-        services.push_back("s" + std::to_string(i));
+        const std::string n = std::to_string(i);
+        edges.push_back(n + "->x");
+        services.push_back(n);
     }
     Recorder rec(from_ms(100), edges, services);
     EXPECT_EQ(rec.max_rows(), Recorder::rows_within_budget(50, 50));
@@ -45,6 +46,20 @@ TEST(SimMemory, ManySeriesStayWithinTheRowBudget) {
     for (const EdgeRow& r : rec.edge_rows(7))
         calls += r.calls;
     EXPECT_EQ(calls, 3 * buckets);  // merging loses no count
+}
+
+TEST(SimMemory, EventsBeyondTheCapAreCountedNotKept) {
+    Recorder rec(from_ms(100), {"A->B"}, {});
+    const std::size_t extra = 3;
+    for (std::size_t i = 0; i < Recorder::kMaxEvents + extra; ++i) {
+        rec.add_event(EventRecord{EventRecord::Kind::transition, static_cast<SimTime>(i), "A->B", 0,
+                                  "closed", "open", "opened: consecutive_failures 3 >= 3"});
+    }
+    EXPECT_EQ(rec.event_count(), Recorder::kMaxEvents);
+    EXPECT_EQ(rec.events_dropped(), extra);
+    EXPECT_EQ(rec.events(Recorder::kMaxEvents - 1)[0].at,
+              static_cast<SimTime>(Recorder::kMaxEvents - 1));  // the first ones are kept
+    EXPECT_LT(rec.memory().events, std::size_t{80} << 20);
 }
 
 Scenario overload_queue() {

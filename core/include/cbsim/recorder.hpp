@@ -350,7 +350,9 @@ class Recorder {
     std::size_t event_count() const;
     /// Events beyond kMaxEvents are counted here instead of stored.
     std::uint64_t events_dropped() const;
-    static constexpr std::size_t kMaxEvents = std::size_t{1} << 20;
+    /// The events kept (the first ones): about 300 bytes each with their strings, so at most
+    /// about 80 MB, whatever the run length.
+    static constexpr std::size_t kMaxEvents = std::size_t{1} << 18;
 
     /// The live view of an edge's breaker (default-constructed before the first bucket).
     EdgeLive live(std::size_t edge) const;
