@@ -1,43 +1,18 @@
 #!/usr/bin/env bash
 # out_of_memory_test.sh CLI SOURCE_DIR WORK_DIR: `cbsim-cli run` under an address-space limit
 # (ulimit -v) stops with exit 1 and a message that names what holds the memory:
-#  1. fine buckets over a long run with almost no traffic: the recorder's rows grow;
-#  2. one slow worker behind an unbounded queue at 20 000 requests/s: the calls queued at B.
+#  1. tests/data/oom_rows.toml, 1 ms buckets and almost no traffic: the recorder's rows grow;
+#  2. tests/data/oom_queue.toml, one slow worker behind an unbounded queue: the calls queued
+#     at B.
 # The limit is the least address space a one-second run needs plus 24 MiB, measured here, so it
 # holds whatever the build's baseline is.
 set -euo pipefail
-cli=$1 work=$3
+cli=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-cat >"$work/rows.toml" <<'TOML'
-name = "rows"
-duration_s = 86400
-resolution_ms = 1
-[traffic]
-target = "A"
-rate_rps = 0.1
-[[service]]
-name = "A"
-latency_ms = { constant = 1 }
-[[service.dependency]]
-target = "B"
-[[service]]
-name = "B"
-latency_ms = { constant = 1 }
-TOML
-cat >"$work/queue.toml" <<'TOML'
-name = "queue"
-duration_s = 86400
-[traffic]
-target = "B"
-rate_rps = 20000
-[[service]]
-name = "B"
-capacity = 1
-queue_limit = 10000000
-latency_ms = { constant = 3600000 }
-TOML
+cp "$src/tests/data/oom_rows.toml" "$work/rows.toml"
+cp "$src/tests/data/oom_queue.toml" "$work/queue.toml"
 
 # The least address space a short run needs (2 MiB steps), then 24 MiB more for the run to grow.
 base_kb=0

@@ -62,26 +62,12 @@ TEST(SimMemory, EventsBeyondTheCapAreCountedNotKept) {
     EXPECT_LT(rec.memory().events, std::size_t{80} << 20);
 }
 
-Scenario overload_queue() {
-    // B takes an hour per call on one worker: every request after the first waits in its queue.
-    return parse_scenario_toml(R"(
-name = "queue"
-duration_s = 60
-resolution_ms = 100
-[traffic]
-target = "B"
-rate_rps = 20000
-[[service]]
-name = "B"
-capacity = 1
-queue_limit = 10000000
-latency_ms = { constant = 3600000 }
-)",
-                               "queue.toml");
+Scenario test_scenario(const std::string& name) {
+    return load_scenario_file(std::string(CBSIM_TEST_DATA_DIR) + "/" + name);
 }
 
 TEST(SimMemory, QueuedCallsAreNamedWithTheirService) {
-    cbsim::Run run(overload_queue());
+    cbsim::Run run(test_scenario("oom_queue.toml"));  // an unbounded queue at B
     run.advance_to(from_s(20));
     const auto holders = run.memory_holders();
     ASSERT_FALSE(holders.empty());
@@ -95,26 +81,9 @@ TEST(SimMemory, QueuedCallsAreNamedWithTheirService) {
 }
 
 TEST(SimMemory, RecorderRowsAreNamedWhenTheyHoldTheMost) {
-    // Little traffic, fine buckets, many hours: the rows grow, the calls do not.
-    Scenario s = parse_scenario_toml(R"(
-name = "rows"
-duration_s = 36000
-resolution_ms = 10
-[traffic]
-target = "A"
-rate_rps = 1
-[[service]]
-name = "A"
-latency_ms = { constant = 1 }
-[[service.dependency]]
-target = "B"
-[[service]]
-name = "B"
-latency_ms = { constant = 1 }
-)",
-                                     "rows.toml");
-    cbsim::Run run(s);
-    run.advance_to(from_s(3600));
+    // 1 ms buckets and almost no traffic: the rows grow, the calls do not.
+    cbsim::Run run(test_scenario("oom_rows.toml"));
+    run.advance_to(from_s(600));
     const auto holders = run.memory_holders();
     ASSERT_FALSE(holders.empty());
     EXPECT_EQ(holders.front().kind, MemoryHolder::Kind::recorder_rows);

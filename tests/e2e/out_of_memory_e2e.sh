@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # out_of_memory_e2e.sh APP CLI WORKDIR: the real app runs out of memory and stays usable.
-# One slow worker behind an unbounded queue at 20 000 requests/s: the calls queued at B grow
+# tests/data/oom_queue.toml, one slow worker behind an unbounded queue: the calls queued at B grow
 # until the app's address-space limit (ulimit -v: its own size when started, measured here, plus
 # 256 MiB). The user first moves B's failure-rate slider (an edit: a timeline entry at t = 0),
 # then plays at 1000x. Checks: the app prints the out-of-memory notice naming the calls queued
@@ -19,18 +19,7 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 . "$(dirname "$0")/lib.sh"
 
 scenario=$work/queue.toml
-cat >"$scenario" <<'TOML'
-name = "queue"
-duration_s = 86400
-[traffic]
-target = "B"
-rate_rps = 20000
-[[service]]
-name = "B"
-capacity = 1
-queue_limit = 10000000
-latency_ms = { constant = 3600000 }
-TOML
+cp "$(dirname "$0")/../data/oom_queue.toml" "$scenario"  # a copy: Ctrl+S writes it
 
 # The app's address space once it shows its window (paused, so nothing grows), then quit.
 log=$work/size.log
