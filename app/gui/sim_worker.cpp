@@ -159,6 +159,16 @@ void SimWorker::advance(double real_seconds) {
 }
 
 void SimWorker::restart(Scenario scenario, std::string source) {
+    // A run that ran out of memory goes first, so that the new one has its room (only when the
+    // new scenario can run: a bad file keeps the old run for Save and Export). The published
+    // snapshot lets go of its recorder too; the UI drops its copy at its next frame.
+    if (out_of_memory_ && run_ && validate(scenario).empty()) {
+        run_.reset();
+        auto s = std::make_shared<Snapshot>(*snapshot());
+        s->recorder.reset();
+        std::lock_guard lock(mutex_);
+        snapshot_ = std::move(s);
+    }
     try {
         auto run = std::make_shared<Run>(std::move(scenario), options_.max_rows);
         run_ = std::move(run);

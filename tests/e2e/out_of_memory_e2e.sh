@@ -5,7 +5,8 @@
 # 256 MiB). The user first moves B's failure-rate slider (an edit: a timeline entry at t = 0),
 # then plays at 1000x. Checks: the app prints the out-of-memory notice naming the calls queued
 # at B and keeps running, paused (Space is refused with a hint); Ctrl+S saves the scenario with
-# the edit; Ctrl+E exports the run (its scenario.toml has the edit too); Ctrl+Q exits 0.
+# the edit; Ctrl+E exports the run (its scenario.toml has the edit too); after R (Reset) Space
+# plays again; Ctrl+Q exits 0.
 # Artifacts in WORKDIR: app.log, size.log, oom.png, the saved scenario and the export.
 set -euo pipefail
 app=$1 work=$3
@@ -97,6 +98,14 @@ for f in timeseries.csv services.csv events.csv scenario.toml summary.json; do
 done
 grep -q 'B.failure_rate' "$export_dir/scenario.toml" || fail "the exported scenario lost the edit"
 echo "saved $scenario, exported $export_dir ($(wc -l <"$export_dir/services.csv") lines of services.csv)"
+
+# Reset replaces the run (the old one's memory goes first): Space plays again, no refusal.
+press r
+sleep 1
+press space
+sleep 2
+kill -0 "$pid" 2>/dev/null || fail "the app died after Reset"
+[ "$(grep -c '^ERROR The run ran out of memory' "$log")" -eq 1 ] || fail "Play refused after Reset"
 
 quit_app
 echo "E2E: PASS"
