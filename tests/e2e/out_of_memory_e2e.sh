@@ -66,7 +66,11 @@ press() {
 
 # Play until the notice (the queue grows by tens of MB per second of real time).
 press space
-for _ in $(seq 1200); do grep -q '^ERROR Out of memory' "$log" && break; sleep 0.1; done
+for _ in $(seq 1200); do
+  grep -q '^ERROR Out of memory' "$log" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
 if ! grep -q '^ERROR Out of memory' "$log"; then
   kill -0 "$pid" 2>/dev/null || fail "the app died"
   fail "no out-of-memory notice within 120 s"
