@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <new>
+#include <stdexcept>
 
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/error.hpp>
@@ -18,6 +21,8 @@ SimWorker::SimWorker(Scenario scenario, std::string source, Options options)
     : options_(options),
       speed_(std::clamp(options.speed, kMinSpeed, kMaxSpeed)),
       playing_(options.playing) {
+    reserve_ = std::make_unique<char[]>(kReserveBytes);
+    std::fill_n(reserve_.get(), kReserveBytes, char{1});  // resident, not just reserved
     restart(std::move(scenario), std::move(source));
     publish(true);
     thread_ = std::thread([this] { loop(); });
@@ -83,13 +88,13 @@ void SimWorker::loop() {
             taken = sent_;
         }
         for (Command& c : commands)
-            handle(c);
+            guarded([&] { handle(c); });
         const auto now = Clock::now();
         // A thread descheduled for long does not make the run jump ahead.
         const double real = std::min(std::chrono::duration<double>(now - last).count(), 0.25);
         last = now;
-        if (playing_ && run_) advance(real);
-        publish(!commands.empty() || now - last_summary_ >= kSummaryEvery);
+        if (playing_ && run_) guarded([&] { advance(real); });
+        guarded([&] { publish(!commands.empty() || now - last_summary_ >= kSummaryEvery); });
         std::unique_lock lock(mutex_);
         applied_ = taken;
         ++ticks_;
@@ -105,6 +110,34 @@ void SimWorker::loop() {
             }
         }
     }
+}
+
+template <typename Work>
+void SimWorker::guarded(Work&& work) {
+    try {
+        work();
+    } catch (const std::bad_alloc&) {
+        out_of_memory();
+    } catch (const std::length_error&) {
+        out_of_memory();
+    }
+}
+
+void SimWorker::out_of_memory() {
+    reserve_.reset();  // room for the notice, the UI, Save and Export
+    playing_ = false;
+    behind_ = false;
+    if (!run_) {
+        notify({Notice::Kind::error, "Out of memory: the scenario does not fit", ""});
+        return;
+    }
+    out_of_memory_ = true;
+    char at[48];
+    std::snprintf(at, sizeof at, "Out of memory after %.1f simulated s: ", to_s(run_->now()));
+    std::string text = at + out_of_memory_reason(*run_) +
+                       ". The run is paused; Save and Export still work; Reset or open a "
+                       "scenario to run again.";
+    notify({Notice::Kind::error, std::move(text), ""});
 }
 
 void SimWorker::advance(double real_seconds) {
@@ -126,9 +159,25 @@ void SimWorker::advance(double real_seconds) {
 }
 
 void SimWorker::restart(Scenario scenario, std::string source) {
+    // A run that ran out of memory goes first, so that the new one has its room (only when the
+    // new scenario can run: a bad file keeps the old run for Save and Export). The published
+    // snapshot lets go of its recorder too; the UI drops its copy at its next frame.
+    if (out_of_memory_ && run_ && validate(scenario).empty()) {
+        run_.reset();
+        auto s = std::make_shared<Snapshot>(*snapshot());
+        s->recorder.reset();
+        std::lock_guard lock(mutex_);
+        snapshot_ = std::move(s);
+    }
     try {
         auto run = std::make_shared<Run>(std::move(scenario), options_.max_rows);
         run_ = std::move(run);
+        out_of_memory_ = false;
+        if (!reserve_) {  // the run that ran out of memory is gone (snapshots may keep its
+                          // recorder until the UI's next frame)
+            reserve_ = std::make_unique<char[]>(kReserveBytes);
+            std::fill_n(reserve_.get(), kReserveBytes, char{1});
+        }
         source_ = std::move(source);
         error_.clear();
         ++generation_;
@@ -147,6 +196,15 @@ void SimWorker::handle(Command& command) {
     std::visit(
         [this](auto& c) {
             using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, SetPlaying> || std::is_same_v<T, TogglePlaying> ||
+                          std::is_same_v<T, Step>) {
+                if (out_of_memory_) {
+                    notify({Notice::Kind::error,
+                            "The run ran out of memory: Reset or open a scenario to run again",
+                            ""});
+                    return;
+                }
+            }
             if constexpr (std::is_same_v<T, SetPlaying>) {
                 playing_ = c.playing;
             } else if constexpr (std::is_same_v<T, TogglePlaying>) {
