@@ -6,6 +6,9 @@
 //   the availability the users saw.
 // - rejected: attempts the breaker refused; calls_saved: the same attempts seen from the
 //   target: calls it never had to serve.
+// - good_rejected: rejected attempts that would have succeeded within their timeout, judged
+//   from the draws the attempt would have made (the target's own work and, recursively, its
+//   dependencies with their retries; no queueing or breakers downstream).
 // - retry_amplification: attempts / first tries (1 = no retries).
 // - detection delay: from a fault on the edge's target (a timeline change that raises its
 //   failure_rate, hang_rate, every_nth-derived rate, share of faulty instances or latency, or
@@ -51,6 +54,9 @@ struct EdgeSummary {
     std::uint64_t timeouts = 0;
     std::uint64_t fallbacks = 0;
     std::uint64_t calls_saved = 0;
+    /// Rejected attempts that would have succeeded in time: judged from the attempt's own
+    /// random draws (docs/SIMULATION.md "good_rejected").
+    std::uint64_t good_rejected = 0;
     double availability = 1.0;         ///< succeeded / finished (1 when none finished)
     double retry_amplification = 1.0;  ///< attempts / first_tries (1 when none)
     double latency_mean_ms = 0.0;      ///< attempt latency over the whole run (exact mean)

@@ -99,6 +99,7 @@ std::string summary_json(const Summary& s) {
         j.num("bulkhead_rejected", e.bulkhead_rejected);
         if (e.waited > 0) j.num("waited", e.waited);  // presets with the wait answer
         j.num("calls_saved", e.calls_saved);
+        j.num("good_rejected", e.good_rejected);
         j.num("successes", e.successes);
         j.num("failures", e.failures);
         j.num("timeouts", e.timeouts);
@@ -151,7 +152,8 @@ std::string summary_text(const Summary& s) {
                fmt::fixed(e.latency_p50_ms, 3) + " ms, p99 " + fmt::fixed(e.latency_p99_ms, 3) +
                " ms\n";
         if (!e.has_breaker) continue;
-        out += "  breaker: rejected " + std::to_string(e.rejected) +
+        out += "  breaker: rejected " + std::to_string(e.rejected) + " (would have succeeded " +
+               std::to_string(e.good_rejected) + ")" +
                (e.waited > 0 ? ", waited " + std::to_string(e.waited) : std::string()) +
                ", opens " + std::to_string(e.opens) + ", false trips " +
                std::to_string(e.false_trips) + ", transitions " + std::to_string(e.transitions) +
