@@ -76,6 +76,7 @@ class Run {
     struct Impl;
 
   private:
+    friend struct RunTestAccess;  // tests reach Impl's probes (tests/core/sim_crn_test.cpp)
     std::unique_ptr<Impl> impl_;
 };
 

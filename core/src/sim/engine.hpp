@@ -177,7 +177,6 @@ struct Instance {
 
 struct ServiceModel {
     const Service* cfg = nullptr;
-    std::uint64_t stream = 0;         // stream_id("service:<name>"): keys its calls' draws
     std::vector<Instance> instances;  // grows with cfg->instances, never shrinks
     std::uint32_t rr = 0;
     std::uint64_t started = 0;  // every_nth counter

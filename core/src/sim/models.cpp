@@ -186,22 +186,23 @@ SimTime Run::Impl::arrive(std::uint32_t service, std::uint64_t key, std::uint32_
     return sim.now();
 }
 
-// A call's own work draws from SplitMix(derive_key(job key, service stream)) at fixed
-// indices: 0 the failure (random pattern), 1 the hang, 2 on the service time. A draw that is
-// switched off (probability 0, a healthy instance, every_nth, a constant latency) is simply not
-// taken; the others stay where they are. A healthy instance (faulty_instances > 0 and the
-// instance is not among the first faulty_instances) neither fails nor hangs.
+// A call's own work draws from SplitMix(job key) at fixed indices: 0 the failure (random
+// pattern), 1 the hang, 2 on the service time. (A job key names one call at one service, so
+// it needs no service stream mixed in; its dependency calls take indices derive_key(key, edge
+// stream), far from 0-2.) A draw that is switched off (probability 0, a healthy instance,
+// every_nth, a constant latency) is simply not taken; the others stay where they are. A healthy
+// instance (faulty_instances > 0 and the instance is not among the first faulty_instances) neither
+// fails nor hangs.
 sim::Work Run::Impl::own_work(const sim::ServiceModel& s, std::uint32_t instance, std::uint64_t key,
                               std::uint64_t count) const {
     const Service& cfg = *s.cfg;
-    const std::uint64_t k = derive_key(key, s.stream);
     // Faulty: instance < faulty_instances, or any instance when it is 0 (0 - 1 wraps to the
     // maximum).
     const bool faulty = instance <= static_cast<std::uint64_t>(cfg.faulty_instances - 1);
     sim::Work w;
     if (cfg.failure_pattern == FailurePattern::random) {
         w.fail = cfg.failure_rate > 0.0 && faulty &&
-                 SplitMix::to_unit(SplitMix::at(k, 0)) < cfg.failure_rate;
+                 SplitMix::to_unit(SplitMix::at(key, 0)) < cfg.failure_rate;
     } else if (faulty) {
         if (cfg.every_nth > 0) {
             w.fail = count % static_cast<std::uint64_t>(cfg.every_nth) == 0;
@@ -210,9 +211,10 @@ sim::Work Run::Impl::own_work(const sim::ServiceModel& s, std::uint32_t instance
                      std::floor(static_cast<double>(count - 1) * cfg.failure_rate);
         }
     }
-    w.hang = cfg.hang_rate > 0.0 && faulty && SplitMix::to_unit(SplitMix::at(k, 1)) < cfg.hang_rate;
+    w.hang =
+        cfg.hang_rate > 0.0 && faulty && SplitMix::to_unit(SplitMix::at(key, 1)) < cfg.hang_rate;
     const Latency& l = cfg.latency;
-    SplitMix time(k + 2 * kGolden);  // its first output is at(k, 2)
+    SplitMix time(key + 2 * kGolden);  // its first output is at(key, 2)
     switch (l.dist) {
         case LatencyDist::lognormal:
             w.ms = time.lognormal(s.lognormal.mu, s.lognormal.sigma);

@@ -45,7 +45,6 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     services.resize(live.services.size());
     for (std::uint32_t i = 0; i < services.size(); ++i) {
         services[i].cfg = &live.services[i];
-        services[i].stream = stream_id("service:" + live.services[i].name);
         index[live.services[i].name] = i;
     }
     std::size_t edge_count = 1;
