@@ -28,7 +28,9 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cbsim/recorder.hpp"
@@ -72,6 +74,22 @@ struct EdgeSummary {
     std::optional<double> recovery_delay_s;
     std::array<double, kStates> seconds_in_state{};
 };
+
+/// One per-edge KPI of EdgeSummary (the edge's name, has_breaker and seconds_in_state aside):
+/// its key in summary.json, the member holding it and how it is written. edge_kpis() lists
+/// them in summary.json's order; the JSON writer and any view listing an edge's KPIs take them
+/// from there.
+struct EdgeKpi {
+    enum class Kind : std::uint8_t { count, real, optional };
+    std::string_view key;
+    Kind kind = Kind::count;
+    std::uint64_t EdgeSummary::*count = nullptr;        ///< Kind::count
+    double EdgeSummary::*real = nullptr;                ///< Kind::real
+    std::optional<double> EdgeSummary::*opt = nullptr;  ///< Kind::optional (null: none)
+    int decimals = 6;                                   ///< Kind::real and optional
+    bool omit_zero = false;  ///< written only when not 0 (a preset-specific count)
+};
+std::span<const EdgeKpi> edge_kpis();
 
 struct Summary {
     std::string scenario;
