@@ -352,9 +352,13 @@ struct Run::Impl final : EventHandler {
                                                      std::uint64_t count) const;
     /// What a call with `key` at `service` would give, from the draws alone: its own work and,
     /// recursively, its dependencies' logical calls with their retries, backoffs, timeouts and
-    /// fallbacks (no queueing, breakers, bulkheads or retry budgets). For good_rejected.
-    [[gnu::noinline]] sim::WouldBe would_answer(std::uint32_t service, std::uint64_t key) const;
-    [[gnu::noinline]] sim::WouldBe would_call(std::uint32_t edge, std::uint64_t job_key) const;
+    /// fallbacks (no queueing, breakers, bulkheads or retry budgets). For good_rejected. Each
+    /// would-be call takes one of `would_budget`; with none left it counts as never answering.
+    [[gnu::noinline]] sim::WouldBe would_answer(std::uint32_t service, std::uint64_t key);
+    [[gnu::noinline]] sim::WouldBe would_call(std::uint32_t edge, std::uint64_t job_key);
+    /// Would-be calls one rejection may evaluate: bounds the work of deep graphs with many
+    /// attempts per call (up to 100^depth), beyond which the attempt is not counted as good.
+    static constexpr std::uint32_t kWouldBudget = 1024;
     [[gnu::always_inline]] inline void on_work_done(std::uint32_t job);
     [[gnu::always_inline]] inline void release_worker(std::uint32_t service,
                                                       std::uint32_t instance);
@@ -416,6 +420,7 @@ struct Run::Impl final : EventHandler {
     std::uint64_t changes_applied = 0;
     std::uint32_t attempt_seq = 0;  // source of attempt tokens
     sim::WorkProbe* probe = nullptr;
+    std::uint32_t would_budget = 0;  // of the rejection being evaluated (would_answer())
 
     sim::TrafficModel traffic;
     std::vector<sim::ServiceModel> services;

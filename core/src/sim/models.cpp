@@ -371,6 +371,7 @@ void Run::Impl::refuse(std::uint32_t ci, Rejection rejection) {
         ++e.acc.bulkhead_rejected;
     } else {
         ++e.acc.rejected;
+        would_budget = kWouldBudget;
         const sim::WouldBe w = would_answer(e.target, derive_key(c.key, c.attempt));
         if (w.answers && w.ok && in_time(e, w.duration)) ++e.good_rejected;
     }
@@ -380,8 +381,11 @@ void Run::Impl::refuse(std::uint32_t ci, Rejection rejection) {
 // What a call would have given, from its keyed draws alone. The instance is the one the
 // balancer would pick next and the every_nth count the next one; queueing, breakers,
 // bulkheads and retry budgets downstream are left out (the call is taken at once, every
-// attempt is admitted, every retry has a token).
-sim::WouldBe Run::Impl::would_answer(std::uint32_t service, std::uint64_t key) const {
+// attempt is admitted, every retry has a token). At most kWouldBudget would-be calls per
+// rejection: past them a call counts as never answering, so the attempt is not counted.
+sim::WouldBe Run::Impl::would_answer(std::uint32_t service, std::uint64_t key) {
+    if (would_budget == 0) return {.answers = false};
+    --would_budget;
     const sim::ServiceModel& s = services[service];
     const auto active = static_cast<std::uint32_t>(std::max<std::int64_t>(1, s.cfg->instances));
     const sim::Work w = own_work(s, s.rr >= active ? 0 : s.rr, key, s.started + 1);
@@ -399,7 +403,7 @@ sim::WouldBe Run::Impl::would_answer(std::uint32_t service, std::uint64_t key) c
     return out;
 }
 
-sim::WouldBe Run::Impl::would_call(std::uint32_t edge, std::uint64_t job_key) const {
+sim::WouldBe Run::Impl::would_call(std::uint32_t edge, std::uint64_t job_key) {
     const sim::EdgeModel& e = edges[edge];
     const Dependency& cfg = *e.cfg;
     const std::uint64_t call_key = derive_key(job_key, e.stream);
