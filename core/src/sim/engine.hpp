@@ -357,7 +357,7 @@ struct Run::Impl final : EventHandler {
     [[gnu::noinline]] sim::WouldBe would_answer(std::uint32_t service, std::uint64_t key);
     [[gnu::noinline]] sim::WouldBe would_call(std::uint32_t edge, std::uint64_t job_key);
     /// Would-be calls one rejection may evaluate: bounds the work of deep graphs with many
-    /// attempts per call (up to 100^depth), beyond which the attempt is not counted as good.
+    /// attempts per call (up to 100^depth); past it a would-be call never answers.
     static constexpr std::uint32_t kWouldBudget = 1024;
     [[gnu::always_inline]] inline void on_work_done(std::uint32_t job);
     [[gnu::always_inline]] inline void release_worker(std::uint32_t service,

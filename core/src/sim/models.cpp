@@ -382,7 +382,8 @@ void Run::Impl::refuse(std::uint32_t ci, Rejection rejection) {
 // balancer would pick next and the every_nth count the next one; queueing, breakers,
 // bulkheads and retry budgets downstream are left out (the call is taken at once, every
 // attempt is admitted, every retry has a token). At most kWouldBudget would-be calls per
-// rejection: past them a call counts as never answering, so the attempt is not counted.
+// rejection: past them a call counts as never answering (a timeout where its caller has one),
+// which only makes the attempt fail or finish later: good_rejected stays a lower bound.
 sim::WouldBe Run::Impl::would_answer(std::uint32_t service, std::uint64_t key) {
     if (would_budget == 0) return {.answers = false};
     --would_budget;
