@@ -98,6 +98,7 @@ class Run {
     struct Impl;
 
   private:
+    friend struct RunTestAccess;  // tests reach Impl's probes (tests/core/sim_crn_test.cpp)
     std::unique_ptr<Impl> impl_;
 };
 
