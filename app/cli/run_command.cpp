@@ -2,6 +2,7 @@
 #include "run_command.hpp"
 
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -44,8 +45,10 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         }
     }
     SimTime reached = 0;
+    std::unique_ptr<Run> run_ptr;  // outside the try: an allocation failure names its holder
     try {
-        Run run(scenario);
+        run_ptr = std::make_unique<Run>(scenario);
+        Run& run = *run_ptr;
         const SimTime total = scenario.duration();
         constexpr int kSteps = 200;
         for (int i = 1; i <= kSteps; ++i) {
@@ -68,10 +71,17 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
         err << "cbsim-cli run: " << options.scenario << ": " << e.what() << "\n";
         return 2;
     } catch (const std::bad_alloc&) {
+        std::string reason = "the run's models do not fit";
+        try {
+            if (run_ptr) {
+                reached = run_ptr->now();
+                reason = out_of_memory_reason(*run_ptr);
+            }
+        } catch (const std::bad_alloc&) {
+            run_ptr.reset();  // no room even to name the holder: free the run and say less
+        }
         err << "cbsim-cli run: out of memory after " << to_s(reached) << " simulated s of "
-            << options.scenario
-            << ": the run holds more calls (queued or in flight) than this machine can; lower "
-               "traffic.rate_rps, queue_limit or instances, or make the services faster\n";
+            << options.scenario << ": " << reason << "\n";
         return 1;
     } catch (const std::exception& e) {
         err << "cbsim-cli run: error: " << e.what() << "\n";

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <new>
+#include <stdexcept>
 
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/compare.hpp>
@@ -31,6 +34,8 @@ SimWorker::SimWorker(Scenario scenario, std::string source, Options options,
     : options_(options),
       speed_(std::clamp(options.speed, kMinSpeed, kMaxSpeed)),
       playing_(options.playing) {
+    reserve_ = std::make_unique<char[]>(kReserveBytes);
+    std::fill_n(reserve_.get(), kReserveBytes, char{1});  // resident, not just reserved
     restart(std::move(scenario), std::move(source), std::move(variants));
     publish(true);
     thread_ = std::thread([this] { loop(); });
@@ -96,13 +101,13 @@ void SimWorker::loop() {
             taken = sent_;
         }
         for (Command& c : commands)
-            handle(c);
+            guarded([&] { handle(c); });
         const auto now = Clock::now();
         // A thread descheduled for long does not make the run jump ahead.
         const double real = std::min(std::chrono::duration<double>(now - last).count(), 0.25);
         last = now;
-        if (playing_ && compare_) advance(real);
-        publish(!commands.empty() || now - last_summary_ >= kSummaryEvery);
+        if (playing_ && compare_) guarded([&] { advance(real); });
+        guarded([&] { publish(!commands.empty() || now - last_summary_ >= kSummaryEvery); });
         std::unique_lock lock(mutex_);
         applied_ = taken;
         ++ticks_;
@@ -118,6 +123,37 @@ void SimWorker::loop() {
             }
         }
     }
+}
+
+template <typename Work>
+void SimWorker::guarded(Work&& work) {
+    try {
+        work();
+    } catch (const std::bad_alloc&) {
+        out_of_memory();
+    } catch (const std::length_error&) {
+        out_of_memory();
+    }
+}
+
+void SimWorker::out_of_memory() {
+    reserve_.reset();  // room for the notice, the UI, Save and Export
+    playing_ = false;
+    behind_ = false;
+    if (!compare_) {
+        notify({Notice::Kind::error, "Out of memory: the scenario does not fit", ""});
+        return;
+    }
+    out_of_memory_ = true;
+    char at[48];
+    std::snprintf(at, sizeof at, "Out of memory after %.1f simulated s: ", to_s(compare_->now()));
+    // Every variant holds as much as the one shown (they share the world).
+    std::string text = at + out_of_memory_reason(run());
+    if (comparing_) text += " (in each of " + std::to_string(compare_->size()) + " variants)";
+    text +=
+        ". The run is paused; Save and Export still work; Reset or open a scenario to run "
+        "again.";
+    notify({Notice::Kind::error, std::move(text), ""});
 }
 
 void SimWorker::advance(double real_seconds) {
@@ -139,6 +175,17 @@ void SimWorker::advance(double real_seconds) {
 }
 
 void SimWorker::restart(Scenario scenario, std::string source, std::vector<Variant> variants) {
+    // A run that ran out of memory goes first, so that the new one has its room (only when the
+    // new scenario can run: a bad file keeps the old run for Save and Export). The published
+    // snapshot lets go of its recorders too; the UI drops its copy at its next frame.
+    if (out_of_memory_ && compare_ && validate(scenario).empty()) {
+        compare_.reset();
+        auto s = std::make_shared<Snapshot>(*snapshot());
+        s->recorder.reset();
+        s->variants.clear();
+        std::lock_guard lock(mutex_);
+        snapshot_ = std::move(s);
+    }
     try {
         const bool comparing = !variants.empty();
         if (!comparing) variants.push_back(Variant{kSingleRun, {}});
@@ -146,6 +193,12 @@ void SimWorker::restart(Scenario scenario, std::string source, std::vector<Varia
             std::make_shared<Compare>(std::move(scenario), std::move(variants), options_.max_rows);
         compare_ = std::move(compare);
         comparing_ = comparing;
+        out_of_memory_ = false;
+        if (!reserve_) {  // the run that ran out of memory is gone (snapshots may keep its
+                          // recorders until the UI's next frame)
+            reserve_ = std::make_unique<char[]>(kReserveBytes);
+            std::fill_n(reserve_.get(), kReserveBytes, char{1});
+        }
         selected_ = std::min(selected_, compare_->size() - 1);
         source_ = std::move(source);
         error_.clear();
@@ -230,6 +283,15 @@ void SimWorker::handle(Command& command) {
     std::visit(
         [this](auto& c) {
             using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, SetPlaying> || std::is_same_v<T, TogglePlaying> ||
+                          std::is_same_v<T, Step>) {
+                if (out_of_memory_) {
+                    notify({Notice::Kind::error,
+                            "The run ran out of memory: Reset or open a scenario to run again",
+                            ""});
+                    return;
+                }
+            }
             if constexpr (std::is_same_v<T, SetPlaying>) {
                 playing_ = c.playing;
             } else if constexpr (std::is_same_v<T, TogglePlaying>) {

@@ -6,6 +6,12 @@
 // each tick. The UI side (send, snapshot, take_notices) only ever locks a mutex to copy a
 // pointer or swap a small vector, so neither thread waits for the other beyond a copy. While
 // paused the thread sleeps on a condition variable until a command arrives.
+//
+// Out of memory: an allocation that fails while the run advances or a command is applied
+// (std::bad_alloc, or std::length_error from a container that cannot grow) pauses the run,
+// frees a reserve kept for this moment (so the UI, Save and Export have room) and sends an
+// error notice naming the largest holder (out_of_memory_reason). The run, its scenario and
+// timeline stay: Save and Export work; Play and Step are refused until Reset or Load.
 #pragma once
 
 #include <atomic>
@@ -76,6 +82,13 @@ class SimWorker : public CommandSink {
     void advance(double real_seconds);
     void publish(bool with_summary);
     void notify(Notice notice);
+    /// Runs `work`; an allocation failure in it stops the run (see the top of this file).
+    template <typename Work>
+    void guarded(Work&& work);
+    void out_of_memory();
+
+    /// Bytes set aside at start and freed when memory runs out.
+    static constexpr std::size_t kReserveBytes = std::size_t{16} << 20;
 
     Options options_;
     // Worker thread only; shared so snapshots keep the recorders. One variant (named "run")
@@ -89,6 +102,8 @@ class SimWorker : public CommandSink {
     double speed_;
     bool playing_;
     bool behind_ = false;
+    bool out_of_memory_ = false;  // the run hit an allocation failure: it may not advance
+    std::unique_ptr<char[]> reserve_;
     double carry_us_ = 0.0;           // fraction of a microsecond owed to the next tick
     std::vector<Summary> summaries_;  // per variant, refreshed every kSummaryEvery
     std::chrono::steady_clock::time_point last_summary_{};

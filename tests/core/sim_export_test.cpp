@@ -150,6 +150,30 @@ TEST(SimExport, SummaryJsonHasTheKpis) {
         EXPECT_NE(j.find(k), std::string::npos) << k;
 }
 
+TEST(SimExport, SummaryJsonWritesEachEdgeKpiOfTheTableInItsOrder) {
+    cbsim::Run run(default_scenario());
+    run.advance_to(from_s(2));
+    Summary s = run.summary();
+    s.edges.resize(1);
+    s.edges[0].good_rejected = 12345;
+    const std::string j = summary_json(s);
+    std::size_t at = j.find("\"has_breaker\"");
+    ASSERT_NE(at, std::string::npos);
+    for (const EdgeKpi& k : edge_kpis()) {
+        std::string needle = "\"";
+        needle.append(k.key).append("\": ");
+        const std::size_t next = j.find(needle, at);
+        if (k.omit_zero) {
+            EXPECT_EQ(next, std::string::npos) << k.key << " is 0 here";
+            continue;
+        }
+        ASSERT_NE(next, std::string::npos) << k.key << " missing or out of order";
+        at = next;
+    }
+    EXPECT_NE(j.find("\"good_rejected\": 12345"), std::string::npos);
+    EXPECT_LT(at, j.find("\"seconds_in_state\""));
+}
+
 std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::ostringstream s;

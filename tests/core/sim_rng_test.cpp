@@ -1,5 +1,5 @@
 // Rng streams: reproducible, independent per (seed, stream), distributions with the right
-// moments.
+// moments; SplitMix: keyed draws, pure functions of (key, index).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -161,6 +161,60 @@ TEST(SimRng, BelowIsInRangeAndCoversIt) {
     }
     for (int c : seen)
         EXPECT_GT(c, 800);
+}
+
+TEST(SimRng, SplitMixOutputIsAFunctionOfKeyAndIndex) {
+    // Output i of the sequence started at a key is at(key, i), whatever was drawn before it.
+    const std::uint64_t key = derive_key(7, 12345);
+    SplitMix g(key);
+    for (std::uint64_t i = 0; i < 100; ++i)
+        ASSERT_EQ(g.next(), SplitMix::at(key, i)) << i;
+    // A normal drawn from the generator at index 2 is the same whether or not indices 0 and
+    // 1 were drawn first (how a call's service time ignores its failure and hang draws).
+    SplitMix after(key);
+    after.next();
+    after.next();
+    SplitMix direct(key + 2 * kGolden);
+    EXPECT_EQ(after.normal(), direct.normal());
+}
+
+TEST(SimRng, DerivedKeysOfOneParentAreDistinct) {
+    std::vector<std::uint64_t> keys;
+    for (std::uint64_t parent : {std::uint64_t{0}, std::uint64_t{1}, derive_key(1, 0)}) {
+        for (std::uint64_t id = 0; id < 20000; ++id)
+            keys.push_back(derive_key(parent, id));
+    }
+    std::sort(keys.begin(), keys.end());
+    EXPECT_EQ(std::adjacent_find(keys.begin(), keys.end()), keys.end());
+}
+
+TEST(SimRng, FirstDrawsOfConsecutiveKeysHaveTheirDistributions) {
+    // The engine takes a handful of draws from each of many related keys (the calls of
+    // request 0, 1, 2 ... of a run): across keys, the draws at fixed indices are uniform,
+    // exponential and normal with the right moments, and draws at two indices uncorrelated.
+    // Seven estimates at 4 sigma: a sound generator fails one with probability below 0.05 %.
+    const std::uint64_t base = derive_key(3, stream_id("requests"));
+    const int n = 1000000;
+    double u1 = 0, u2 = 0, uv = 0, e1 = 0, z1 = 0, z2 = 0;
+    int below_tenth = 0;
+    for (int i = 0; i < n; ++i) {
+        const std::uint64_t key = derive_key(base, static_cast<std::uint64_t>(i));
+        const double u = SplitMix::to_unit(SplitMix::at(key, 0));
+        const double v = SplitMix::to_unit(SplitMix::at(key, 1));
+        u1 += u, u2 += u * u, uv += (u - 0.5) * (v - 0.5);
+        below_tenth += u < 0.1;
+        SplitMix t(key + 2 * kGolden);
+        const double z = t.normal();
+        z1 += z, z2 += z * z;
+        e1 += SplitMix(derive_key(key, 9)).exponential();
+    }
+    EXPECT_NEAR(u1 / n, 0.5, 4 * std::sqrt(1.0 / 12 / n));
+    EXPECT_NEAR(u2 / n, 1.0 / 3, 4 * std::sqrt(4.0 / 45 / n));
+    EXPECT_NEAR(uv / n, 0.0, 4 * std::sqrt(1.0 / 144 / n));
+    EXPECT_NEAR(static_cast<double>(below_tenth) / n, 0.1, 4 * std::sqrt(0.09 / n));
+    EXPECT_NEAR(z1 / n, 0.0, 4 / std::sqrt(n));
+    EXPECT_NEAR(z2 / n, 1.0, 4 * std::sqrt(2.0 / n));
+    EXPECT_NEAR(e1 / n, 1.0, 4 / std::sqrt(n));
 }
 
 }  // namespace

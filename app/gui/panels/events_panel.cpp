@@ -22,7 +22,13 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     ImGui::Checkbox("follow", &stick_to_end_);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keep the newest event in view");
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu events; click one to show it in the plots", events.size());
+    const std::uint64_t dropped = snap.recorder ? snap.recorder->events_dropped() : 0;
+    if (dropped == 0) {
+        ImGui::TextDisabled("%zu events; click one to show it in the plots", events.size());
+    } else {
+        ImGui::TextDisabled("the first %zu events (the most kept); %llu later ones not kept",
+                            events.size(), static_cast<unsigned long long>(dropped));
+    }
 
     // The filtered row list grows with the log; only new events are looked at.
     const int filter = (show_transitions_ ? 1 : 0) | (show_changes_ ? 2 : 0);

@@ -13,10 +13,13 @@
 // aggregation costs O(columns asked for), not O(rows): each series keeps pre-aggregated
 // levels (min, max, first, last of every column over 16, 256, 4096 and 65536 rows).
 //
-// Memory stays bounded: when a series reaches `max_rows` rows, neighbouring rows are merged
+// Memory stays bounded: when the series reach their row bound, neighbouring rows are merged
 // pairwise and the resolution doubles (counts add up, gauges keep the later value, p50 is the
-// mean weighted by completed calls, p99 the larger). The default bound (2^18 rows, 7.3 h at
-// 100 ms) keeps a 24 h run of a 2-edge, 2-service scenario near 40 MB.
+// mean weighted by completed calls, p99 the larger). The bound is shared by all series, so it
+// holds whatever the scenario's size: rows_within_budget() rows per series, the largest power
+// of two whose rows (with their levels) fit in kRowBudgetBytes, between kMinRows and
+// kDefaultMaxRows (2^18 rows, 7.3 h at 100 ms, for a 2-edge, 2-service scenario: near 40 MB
+// for a 24 h run). Events are capped at kMaxEvents.
 #pragma once
 
 #include <array>
@@ -274,9 +277,23 @@ class Recorder {
     static constexpr std::size_t kDefaultMaxRows = std::size_t{1} << 18;
     static constexpr std::size_t kLevelFactor = 16;  ///< rows per entry of level 1, x16 per level
     static constexpr std::size_t kLevels = 4;        ///< levels above the rows
+    /// Bytes all series' rows and levels may take before rows merge (see rows_within_budget).
+    static constexpr std::size_t kRowBudgetBytes = std::size_t{64} << 20;
+    /// The least row bound whatever the scenario's size (rows are stored 4096 at a time).
+    static constexpr std::size_t kMinRows = 4096;
+
+    /// Bytes one bucket takes in the rows and levels of `edges` edge and `services` service
+    /// series (a row plus its share of the levels above it).
+    static std::size_t bucket_bytes(std::size_t edges, std::size_t services);
+    /// The row bound of a recorder of `edges` and `services` series: the largest power of two
+    /// n with n * bucket_bytes(edges, services) <= kRowBudgetBytes, clamped to
+    /// [kMinRows, kDefaultMaxRows]. Rows and levels then take at most
+    /// max(kRowBudgetBytes, kMinRows * bucket_bytes(edges, services)).
+    static std::size_t rows_within_budget(std::size_t edges, std::size_t services);
 
     /// `resolution`: the bucket length; `edges`, `services`: series names in display order.
-    /// `max_rows` >= 16 (even), the bound past which rows are merged pairwise.
+    /// `max_rows` >= 16 (even), the bound past which rows are merged pairwise; the recorder
+    /// uses the smaller of it and rows_within_budget(edges, services).
     Recorder(SimTime resolution, std::vector<std::string> edges, std::vector<std::string> services,
              std::size_t max_rows = kDefaultMaxRows);
     ~Recorder();
@@ -333,12 +350,23 @@ class Recorder {
     std::size_t event_count() const;
     /// Events beyond kMaxEvents are counted here instead of stored.
     std::uint64_t events_dropped() const;
-    static constexpr std::size_t kMaxEvents = std::size_t{1} << 20;
+    /// The events kept (the first ones): about 300 bytes each with their strings, so at most
+    /// about 80 MB, whatever the run length.
+    static constexpr std::size_t kMaxEvents = std::size_t{1} << 18;
 
     /// The live view of an edge's breaker (default-constructed before the first bucket).
     EdgeLive live(std::size_t edge) const;
 
-    /// Bytes held by rows, levels and events (an estimate for tests and benchmarks).
+    /// The row bound in use (see the constructor).
+    std::size_t max_rows() const { return max_rows_; }
+
+    /// Bytes held, an estimate from the containers' sizes.
+    struct Memory {
+        std::size_t rows = 0;    ///< rows and levels of every series
+        std::size_t events = 0;  ///< the events list, strings included
+    };
+    Memory memory() const;
+    /// memory().rows + memory().events (for tests and benchmarks).
     std::size_t memory_bytes() const;
 
   private:

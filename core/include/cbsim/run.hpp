@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cbsim/recorder.hpp"
 #include "cbsim/scenario.hpp"
@@ -26,6 +27,21 @@
 #include "cbsim/time.hpp"
 
 namespace cbsim {
+
+/// One holder of a run's memory, as estimated by Run::memory_holders().
+struct MemoryHolder {
+    enum class Kind : std::uint8_t {
+        recorder_rows,    ///< the recorder's rows and levels (every series)
+        recorder_events,  ///< the recorder's events list
+        queued_calls,     ///< calls waiting in the queues of service `where`
+        calls_in_flight,  ///< calls being served or waiting on dependencies, their attempts,
+                          ///< timeouts and scheduled events (all services)
+        held_attempts,    ///< attempts the breakers of edge `where` hold (wait answer)
+    };
+    Kind kind = Kind::recorder_rows;
+    std::string where;  ///< the service or edge, for queued_calls and held_attempts
+    std::size_t bytes = 0;
+};
 
 class Run {
   public:
@@ -73,10 +89,23 @@ class Run {
     std::uint64_t events_processed() const;
     std::uint64_t requests() const;
 
+    /// What holds the run's memory, largest first: the recorder's rows and events, the calls
+    /// queued at each service (one holder per service with a queue), the calls in flight,
+    /// the attempts held per edge. Estimates from the containers' sizes; callable after an
+    /// allocation failed (it allocates only the small result).
+    std::vector<MemoryHolder> memory_holders() const;
+
     struct Impl;
 
   private:
+    friend struct RunTestAccess;  // tests reach Impl's probes (tests/core/sim_crn_test.cpp)
     std::unique_ptr<Impl> impl_;
 };
+
+/// Why `run` ran out of memory, for the user: its largest holder (memory_holders().front()),
+/// how much it holds and what makes it smaller, e.g. "the calls queued at service B hold the
+/// most (812.0 MiB); lower traffic.rate_rps, B.queue_limit or B.instances, or make B faster".
+/// One text for the CLI and the app.
+std::string out_of_memory_reason(const Run& run);
 
 }  // namespace cbsim

@@ -6,6 +6,9 @@
 //   the availability the users saw.
 // - rejected: attempts the breaker refused; calls_saved: the same attempts seen from the
 //   target: calls it never had to serve.
+// - good_rejected: rejected attempts that would have succeeded within their timeout, judged
+//   from the draws the attempt would have made (the target's own work and, recursively, its
+//   dependencies with their retries; no queueing or breakers downstream).
 // - retry_amplification: attempts / first tries (1 = no retries).
 // - detection delay: from a fault on the edge's target (a timeline change that raises its
 //   failure_rate, hang_rate, every_nth-derived rate, share of faulty instances or latency, or
@@ -25,7 +28,9 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cbsim/recorder.hpp"
@@ -51,6 +56,9 @@ struct EdgeSummary {
     std::uint64_t timeouts = 0;
     std::uint64_t fallbacks = 0;
     std::uint64_t calls_saved = 0;
+    /// Rejected attempts that would have succeeded in time: judged from the attempt's own
+    /// random draws (docs/SIMULATION.md "good_rejected").
+    std::uint64_t good_rejected = 0;
     double availability = 1.0;         ///< succeeded / finished (1 when none finished)
     double retry_amplification = 1.0;  ///< attempts / first_tries (1 when none)
     double latency_mean_ms = 0.0;      ///< attempt latency over the whole run (exact mean)
@@ -66,6 +74,22 @@ struct EdgeSummary {
     std::optional<double> recovery_delay_s;
     std::array<double, kStates> seconds_in_state{};
 };
+
+/// One per-edge KPI of EdgeSummary (the edge's name, has_breaker and seconds_in_state aside):
+/// its key in summary.json, the member holding it and how it is written. edge_kpis() lists
+/// them in summary.json's order; the JSON writer and any view listing an edge's KPIs take them
+/// from there.
+struct EdgeKpi {
+    enum class Kind : std::uint8_t { count, real, optional };
+    std::string_view key;
+    Kind kind = Kind::count;
+    std::uint64_t EdgeSummary::*count = nullptr;        ///< Kind::count
+    double EdgeSummary::*real = nullptr;                ///< Kind::real
+    std::optional<double> EdgeSummary::*opt = nullptr;  ///< Kind::optional (null: none)
+    int decimals = 6;                                   ///< Kind::real and optional
+    bool omit_zero = false;  ///< written only when not 0 (a preset-specific count)
+};
+std::span<const EdgeKpi> edge_kpis();
 
 struct Summary {
     std::string scenario;

@@ -57,6 +57,7 @@ enum Kind : std::uint32_t {
 
 /// A call being served by a service instance.
 struct Job {
+    std::uint64_t key = 0;  // identity of the call (docs/SIMULATION.md "Random numbers")
     std::uint32_t service = 0;
     std::uint32_t instance = 0;
     std::uint32_t call = kNone;  // the caller's Call, kNone for a client request
@@ -70,6 +71,8 @@ struct Job {
 
 /// A logical call on an edge: first try plus retries, one attempt outstanding at a time.
 struct Call {
+    std::uint64_t key = 0;  // derive_key(caller job's key, edge stream); attempt a's job key
+                            // is derive_key(key, a)
     std::uint32_t edge = 0;
     std::uint32_t job = 0;       // the caller's job
     std::uint32_t instance = 0;  // the caller's instance
@@ -150,7 +153,8 @@ struct Ring {
 // [SECTION] Models (traffic, service, edge) -----------------------------------------------------
 
 struct TrafficModel {
-    Rng rng{0, 0};
+    Rng rng{0, 0};          // arrival gaps (a sequential stream)
+    std::uint64_t key = 0;  // request i's job key is derive_key(key, i)
     double rate = 0.0;
     double mean_gap_us = 0.0;  // 1e6 / rate, set with it
     // Arrival instants kept exact (unrounded microseconds): each is scheduled at its nearest
@@ -171,55 +175,8 @@ struct Instance {
     Ring<std::uint32_t> queue;
 };
 
-/// Service times drawn kBatch at a time from their own stream: a tight loop of independent
-/// draws runs far faster than one draw (a normal, then an exp) in the middle of each call
-/// (docs/PERFORMANCE.md, round 3). Taken in order, they are the values drawing one per call
-/// would give; a change to the service's settings rewinds the stream (rewind()), so the next
-/// batch is drawn with the new settings from where one-per-call drawing would be.
-struct ServiceTimes {
-    static constexpr std::uint32_t kBatch = 16;
-    Rng rng{0, 0};
-    Rng at_fill{0, 0};                         // the stream before the current batch
-    LatencyDist dist = LatencyDist::constant;  // of the current batch
-    std::array<double, kBatch> ms{};
-    std::uint32_t next = kBatch;  // kBatch: none left
-
-    /// The next service time (ms) of a service with `latency` (`shape`: its lognormal's).
-    double take(const Latency& latency, const LognormalShape& shape) {
-        if (latency.dist == LatencyDist::constant) return latency.constant_ms;  // draws nothing
-        if (next == kBatch) fill(latency, shape);
-        return ms[next++];
-    }
-    void fill(const Latency& latency, const LognormalShape& shape) {
-        at_fill = rng;
-        dist = latency.dist;
-        if (dist == LatencyDist::lognormal) {
-            for (double& v : ms)
-                v = rng.lognormal(shape.mu, shape.sigma);
-        } else {
-            for (double& v : ms)
-                v = rng.exponential(latency.mean_ms);
-        }
-        next = 0;
-    }
-    /// Drops the rest of the batch and leaves the stream where one draw per call would have it.
-    void rewind() {
-        if (next == kBatch) return;
-        rng = at_fill;
-        for (std::uint32_t i = 0; i < next; ++i) {
-            if (dist == LatencyDist::lognormal)
-                rng.normal();
-            else
-                rng.exponential();
-        }
-        next = kBatch;
-    }
-};
-
 struct ServiceModel {
     const Service* cfg = nullptr;
-    Rng rng{0, 0};  // failures and hangs
-    ServiceTimes times;
     std::vector<Instance> instances;  // grows with cfg->instances, never shrinks
     std::uint32_t rr = 0;
     std::uint64_t started = 0;  // every_nth counter
@@ -282,7 +239,7 @@ struct EdgeModel {
     const Dependency* cfg = nullptr;  // nullptr for the entry edge
     std::uint32_t caller = kNone;     // service index, kNone for the client
     std::uint32_t target = 0;
-    Rng rng{0, 0};
+    std::uint64_t stream = 0;             // stream_id("edge:<name>"): keys its calls
     std::vector<std::uint32_t> inflight;  // per caller instance
     std::vector<Budget> budget;           // per caller instance
     std::uint32_t inflight_total = 0;
@@ -315,10 +272,34 @@ struct EdgeModel {
     LogHistogram total_hist;
     std::uint64_t first_tries = 0, finished = 0, succeeded = 0;
     // KPIs
+    std::uint64_t good_rejected = 0;  // rejected attempts that would have succeeded
     std::uint64_t transitions = 0, opens = 0, false_trips = 0, faults = 0;
     std::optional<SimTime> fault_at, clear_at;
     std::uint64_t detections = 0, recoveries = 0;
     SimTime detect_sum = 0, recover_sum = 0;
+};
+
+/// The draws of one call's own work at a service: a pure function of the job's key, the
+/// service's settings and the instance it runs on (own_work()).
+struct Work {
+    bool fail = false;
+    bool hang = false;
+    double ms = 0.0;  // until it answers (or would, for a hang)
+};
+
+/// What a call would have given (would_answer()): whether it answers at all, its success, and
+/// its duration.
+struct WouldBe {
+    bool answers = true;
+    bool ok = true;
+    SimTime duration = 0;
+};
+
+/// Observes the draws of every call started at a service (tests compare runs by it; nullptr,
+/// the default, costs one predictable branch per call).
+struct WorkProbe {
+    virtual ~WorkProbe() = default;
+    virtual void started(std::uint32_t service, std::uint64_t key, const Work& work) = 0;
 };
 
 struct StoreWrite {
@@ -361,9 +342,23 @@ struct Run::Impl final : EventHandler {
     // services. arrive() and start() return when the call will be answered, if that is known
     // already (kUnknown if not: queued, hanging, or waiting on dependencies).
     static constexpr SimTime kUnknown = std::numeric_limits<SimTime>::max();
-    [[gnu::always_inline]] inline SimTime arrive(std::uint32_t service, std::uint32_t call,
-                                                 std::uint32_t token);
+    [[gnu::always_inline]] inline SimTime arrive(std::uint32_t service, std::uint64_t key,
+                                                 std::uint32_t call, std::uint32_t token);
     [[gnu::always_inline]] inline SimTime start(std::uint32_t job);
+    /// The draws of the work of a call with `key` at `service` on `instance`; `count` is its
+    /// every_nth count (only read for that pattern on a faulty instance).
+    [[gnu::always_inline]] inline sim::Work own_work(const sim::ServiceModel& s,
+                                                     std::uint32_t instance, std::uint64_t key,
+                                                     std::uint64_t count) const;
+    /// What a call with `key` at `service` would give, from the draws alone: its own work and,
+    /// recursively, its dependencies' logical calls with their retries, backoffs, timeouts and
+    /// fallbacks (no queueing, breakers, bulkheads or retry budgets). For good_rejected. Each
+    /// would-be call takes one of `would_budget`; with none left it counts as never answering.
+    [[gnu::noinline]] sim::WouldBe would_answer(std::uint32_t service, std::uint64_t key);
+    [[gnu::noinline]] sim::WouldBe would_call(std::uint32_t edge, std::uint64_t job_key);
+    /// Would-be calls one rejection may evaluate: bounds the work of deep graphs with many
+    /// attempts per call (up to 100^depth); past it a would-be call never answers.
+    static constexpr std::uint32_t kWouldBudget = 1024;
     [[gnu::always_inline]] inline void on_work_done(std::uint32_t job);
     [[gnu::always_inline]] inline void release_worker(std::uint32_t service,
                                                       std::uint32_t instance);
@@ -392,6 +387,10 @@ struct Run::Impl final : EventHandler {
     [[gnu::always_inline]] inline void attempt_failed(std::uint32_t call);
     [[gnu::always_inline]] inline void call_done(std::uint32_t call, bool ok);
     [[gnu::noinline]] SimTime backoff(sim::EdgeModel& e, sim::Call& c);
+    /// The sleep before retry `attempt + 1` of a call whose attempt `attempt` had job key
+    /// `attempt_key`, after a previous sleep of `prev_sleep`.
+    [[gnu::noinline]] static SimTime backoff_sleep(const RetryPolicy& r, std::uint64_t attempt_key,
+                                                   std::uint32_t attempt, SimTime prev_sleep);
     [[gnu::noinline]] bool take_retry_token(sim::EdgeModel& e, std::uint32_t instance);
     [[gnu::noinline]] void on_store_write(std::uint32_t write);
     [[gnu::noinline]] void build_breakers(std::uint32_t edge);
@@ -420,6 +419,8 @@ struct Run::Impl final : EventHandler {
     std::size_t next_timeline = 0;
     std::uint64_t changes_applied = 0;
     std::uint32_t attempt_seq = 0;  // source of attempt tokens
+    sim::WorkProbe* probe = nullptr;
+    std::uint32_t would_budget = 0;  // of the rejection being evaluated (would_answer())
 
     sim::TrafficModel traffic;
     std::vector<sim::ServiceModel> services;

@@ -10,6 +10,7 @@
 // [SECTION] Edges: breakers and their transitions
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "presets/registry.hpp"
@@ -39,6 +40,15 @@ SimTime attempt_limit(const sim::EdgeModel& e) {
     if (e.call_timeout > 0 && (limit <= 0 || e.call_timeout < limit)) limit = e.call_timeout;
     return limit;
 }
+/// Whether an answer after `duration` is in time for an attempt on `e`: at the edge's
+/// timeout the answer comes first, at the breaker's call timeout the timeout does.
+bool in_time(const sim::EdgeModel& e, SimTime duration) {
+    const SimTime edge_limit = e.cfg->timeout_ms * kMillisecond;
+    return (edge_limit <= 0 || duration <= edge_limit) &&
+           (e.call_timeout <= 0 || duration < e.call_timeout);
+}
+/// The stream of retry jitter under an attempt's key.
+constexpr std::uint64_t kJitterStream = stream_id("jitter");
 }  // namespace
 
 // [SECTION] Traffic --------------------------------------------------------------------------
@@ -77,14 +87,14 @@ void Run::Impl::set_rate(double rate) {
 
 void Run::Impl::on_arrival() {
     traffic.last_exact_us = traffic.next_exact_us;
-    ++traffic.requests;
+    const std::uint64_t key = derive_key(traffic.key, traffic.requests++);
     sim::EdgeModel& entry = edges[0];
     ++entry.acc.calls;
     ++entry.acc.allowed;
     ++entry.first_tries;
     ++entry.inflight_total;
     schedule_arrival(true);
-    arrive(entry.target, kNone, 0);
+    arrive(entry.target, key, kNone, 0);
 }
 
 void Run::Impl::on_phase(std::uint32_t index) {
@@ -122,7 +132,6 @@ void Run::Impl::on_ramp_tick(std::uint64_t gen) {
 
 void Run::Impl::refresh_service(std::uint32_t index) {
     sim::ServiceModel& s = services[index];
-    s.times.rewind();  // the rest of the batch was drawn with the old settings
     const Latency& l = s.cfg->latency;
     s.lognormal = lognormal_shape(std::max(l.p50_ms, 1e-9), l.p99_ms);
     const auto n = static_cast<std::size_t>(std::max<std::int64_t>(1, s.cfg->instances));
@@ -147,7 +156,8 @@ void Run::Impl::set_busy(sim::ServiceModel& s, std::int64_t delta) {
     s.busy += delta;
 }
 
-SimTime Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32_t token) {
+SimTime Run::Impl::arrive(std::uint32_t service, std::uint64_t key, std::uint32_t call,
+                          std::uint32_t token) {
     sim::ServiceModel& s = services[service];
     ++s.arrivals;
     const auto active = static_cast<std::uint32_t>(std::max<std::int64_t>(1, s.cfg->instances));
@@ -156,7 +166,8 @@ SimTime Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32
     if (++s.rr == active) s.rr = 0;  // (rr + 1) % active without a division
     const std::uint32_t j = jobs.alloc();
     sim::Job& job = jobs[j];
-    job = sim::Job{.service = service,
+    job = sim::Job{.key = key,
+                   .service = service,
                    .instance = inst,
                    .call = call,
                    .token = token,
@@ -175,43 +186,70 @@ SimTime Run::Impl::arrive(std::uint32_t service, std::uint32_t call, std::uint32
     return sim.now();
 }
 
+// A call's own work draws from SplitMix(job key) at fixed indices: 0 the failure (random
+// pattern), 1 the hang, 2 on the service time. (A job key names one call at one service, so
+// it needs no service stream mixed in; its dependency calls take indices derive_key(key, edge
+// stream), far from 0-2.) A draw that is switched off (probability 0, a healthy instance,
+// every_nth, a constant latency) is simply not taken; the others stay where they are. A healthy
+// instance (faulty_instances > 0 and the instance is not among the first faulty_instances) neither
+// fails nor hangs.
+sim::Work Run::Impl::own_work(const sim::ServiceModel& s, std::uint32_t instance, std::uint64_t key,
+                              std::uint64_t count) const {
+    const Service& cfg = *s.cfg;
+    // Faulty: instance < faulty_instances, or any instance when it is 0 (0 - 1 wraps to the
+    // maximum).
+    const bool faulty = instance <= static_cast<std::uint64_t>(cfg.faulty_instances - 1);
+    sim::Work w;
+    if (cfg.failure_pattern == FailurePattern::random) {
+        w.fail = cfg.failure_rate > 0.0 && faulty &&
+                 SplitMix::to_unit(SplitMix::at(key, 0)) < cfg.failure_rate;
+    } else if (faulty) {
+        if (cfg.every_nth > 0) {
+            w.fail = count % static_cast<std::uint64_t>(cfg.every_nth) == 0;
+        } else {
+            w.fail = std::floor(static_cast<double>(count) * cfg.failure_rate) >
+                     std::floor(static_cast<double>(count - 1) * cfg.failure_rate);
+        }
+    }
+    w.hang =
+        cfg.hang_rate > 0.0 && faulty && SplitMix::to_unit(SplitMix::at(key, 1)) < cfg.hang_rate;
+    const Latency& l = cfg.latency;
+    SplitMix time(key + 2 * kGolden);  // its first output is at(key, 2)
+    switch (l.dist) {
+        case LatencyDist::lognormal:
+            w.ms = time.lognormal(s.lognormal.mu, s.lognormal.sigma);
+            break;
+        case LatencyDist::exponential:
+            w.ms = time.exponential(l.mean_ms);
+            break;
+        case LatencyDist::constant:
+            w.ms = l.constant_ms;
+            break;
+    }
+    if (w.fail && !w.hang && cfg.failure_latency_ms >= 0) w.ms = cfg.failure_latency_ms;
+    return w;
+}
+
 SimTime Run::Impl::start(std::uint32_t j) {
     sim::Job& job = jobs[j];
     sim::ServiceModel& s = services[job.service];
     const Service& cfg = *s.cfg;
     ++s.instances[job.instance].busy;
     set_busy(s, +1);
-    // Fixed draw order per call on the service's stream: failure, then hang. A probability of
-    // 0 draws nothing (the feature is off; only this service's own later draws shift when it
-    // is switched on). The service time comes from a stream of its own. A healthy instance
-    // (faulty_instances > 0 and the instance is not among the first faulty_instances) neither
-    // fails nor hangs and draws nothing; every_nth counts the faulty instances' calls only.
-    // Faulty: instance < faulty_instances, or any instance when it is 0 (0 - 1 wraps to the
-    // maximum); asked only when a failure or a hang is possible at all.
-    const auto faulty = [&] {
-        return job.instance <= static_cast<std::uint64_t>(cfg.faulty_instances - 1);
-    };
-    bool fail = false;
-    if (cfg.failure_pattern == FailurePattern::random) {
-        fail = cfg.failure_rate > 0.0 && faulty() && s.rng.bernoulli(cfg.failure_rate);
-    } else if (faulty()) {
-        const std::uint64_t k = ++s.started;
-        if (cfg.every_nth > 0) {
-            fail = k % static_cast<std::uint64_t>(cfg.every_nth) == 0;
-        } else {
-            fail = std::floor(static_cast<double>(k) * cfg.failure_rate) >
-                   std::floor(static_cast<double>(k - 1) * cfg.failure_rate);
-        }
-    }
-    const bool hang = cfg.hang_rate > 0.0 && faulty() && s.rng.bernoulli(cfg.hang_rate);
-    double ms = s.times.take(cfg.latency, s.lognormal);
-    if (fail && !hang && cfg.failure_latency_ms >= 0) ms = cfg.failure_latency_ms;
-    job.failed = fail;
-    job.hang = hang;
-    const SimTime done = sim.now() + ms_to_us(ms);
+    // every_nth counts the faulty instances' calls in start order (not keyed: it is a count).
+    std::uint64_t count = 0;
+    if (cfg.failure_pattern != FailurePattern::random &&
+        job.instance <= static_cast<std::uint64_t>(cfg.faulty_instances - 1))
+        count = ++s.started;
+    const sim::Work w = own_work(s, job.instance, job.key, count);
+    if (probe) [[unlikely]]
+        probe->started(job.service, job.key, w);
+    job.failed = w.fail;
+    job.hang = w.hang;
+    const SimTime done = sim.now() + ms_to_us(w.ms);
     sim.schedule_at(done, this, sim::kWorkDone, j);
     // Answered when the work is done (on_work_done), unless it hangs or calls dependencies.
-    return !hang && (fail || s.out_edges.empty()) ? done : kUnknown;
+    return !w.hang && (w.fail || s.out_edges.empty()) ? done : kUnknown;
 }
 
 void Run::Impl::release_worker(std::uint32_t service, std::uint32_t instance) {
@@ -271,6 +309,7 @@ void Run::Impl::finish(std::uint32_t j, bool ok) {
 void Run::Impl::start_call(std::uint32_t edge, std::uint32_t j) {
     const std::uint32_t ci = calls.alloc();
     calls[ci] = sim::Call{
+        .key = derive_key(jobs[j].key, edges[edge].stream),
         .edge = edge,
         .job = j,
         .instance = jobs[j].instance,
@@ -314,7 +353,8 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
     c.attempt_start = sim.now();
     const SimTime limit = attempt_limit(e);
     const SimTime expiry = sim.now() + limit;
-    const SimTime answer = arrive(e.target, ci, token);  // the attempt may complete in here
+    // the attempt may complete in here
+    const SimTime answer = arrive(e.target, derive_key(c.key, c.attempt), ci, token);
     // A timeout is kept only for an attempt that may still wait at its expiry: one whose
     // answer is already scheduled before it (a leaf service at work, a failure at once) never
     // times out. Most attempts are such, and so skip the timeout queue altogether.
@@ -322,14 +362,74 @@ void Run::Impl::try_attempt(std::uint32_t ci) {
 }
 
 // A refused attempt fails fast (not retried). The preset's own concurrency limit counts as a
-// bulkhead (opossum capacity); every other refusal as rejected.
+// bulkhead (opossum capacity); every other refusal as rejected, and as good_rejected when the
+// attempt's own draws say it would have succeeded in time (would_answer()).
 void Run::Impl::refuse(std::uint32_t ci, Rejection rejection) {
-    sim::EdgeModel& e = edges[calls[ci].edge];
-    if (rejection == Rejection::capacity)
+    const sim::Call& c = calls[ci];
+    sim::EdgeModel& e = edges[c.edge];
+    if (rejection == Rejection::capacity) {
         ++e.acc.bulkhead_rejected;
-    else
+    } else {
         ++e.acc.rejected;
+        would_budget = kWouldBudget;
+        const sim::WouldBe w = would_answer(e.target, derive_key(c.key, c.attempt));
+        if (w.answers && w.ok && in_time(e, w.duration)) ++e.good_rejected;
+    }
     call_done(ci, false);
+}
+
+// What a call would have given, from its keyed draws alone. The instance is the one the
+// balancer would pick next and the every_nth count the next one; queueing, breakers,
+// bulkheads and retry budgets downstream are left out (the call is taken at once, every
+// attempt is admitted, every retry has a token). At most kWouldBudget would-be calls per
+// rejection: past them a call counts as never answering (a timeout where its caller has one),
+// which only makes the attempt fail or finish later: good_rejected stays a lower bound.
+sim::WouldBe Run::Impl::would_answer(std::uint32_t service, std::uint64_t key) {
+    if (would_budget == 0) return {.answers = false};
+    --would_budget;
+    const sim::ServiceModel& s = services[service];
+    const auto active = static_cast<std::uint32_t>(std::max<std::int64_t>(1, s.cfg->instances));
+    const sim::Work w = own_work(s, s.rr >= active ? 0 : s.rr, key, s.started + 1);
+    if (w.hang) return {.answers = false};
+    sim::WouldBe out{.ok = !w.fail, .duration = ms_to_us(w.ms)};
+    if (w.fail) return out;
+    SimTime deps = 0;  // dependencies run in parallel after the own work
+    for (std::uint32_t e : s.out_edges) {
+        const sim::WouldBe d = would_call(e, key);
+        if (!d.answers) return {.answers = false};
+        out.ok = out.ok && d.ok;
+        deps = std::max(deps, d.duration);
+    }
+    out.duration += deps;
+    return out;
+}
+
+sim::WouldBe Run::Impl::would_call(std::uint32_t edge, std::uint64_t job_key) {
+    const sim::EdgeModel& e = edges[edge];
+    const Dependency& cfg = *e.cfg;
+    const std::uint64_t call_key = derive_key(job_key, e.stream);
+    const SimTime limit = attempt_limit(e);
+    const auto max_attempts = static_cast<std::uint32_t>(std::clamp<std::int64_t>(
+        cfg.retry.max_attempts, 1, std::numeric_limits<std::int32_t>::max()));
+    SimTime t = 0, sleep = std::max<SimTime>(0, cfg.retry.backoff_base_ms) * kMillisecond;
+    for (std::uint32_t a = 1;; ++a) {
+        const std::uint64_t key = derive_key(call_key, a);
+        const sim::WouldBe r = would_answer(e.target, key);
+        bool ok = false;
+        if (r.answers && (limit <= 0 || in_time(e, r.duration))) {
+            t += r.duration;
+            ok = r.ok;
+        } else if (limit > 0) {
+            t += limit;  // timed out
+        } else {
+            return {.answers = false};  // waits forever
+        }
+        if (ok) return {.duration = t};
+        if (a >= max_attempts) break;
+        sleep = backoff_sleep(cfg.retry, key, a, sleep);
+        t += sleep;
+    }
+    return {.ok = cfg.fallback, .duration = t};
 }
 
 void Run::Impl::on_answer(std::uint32_t ci, std::uint32_t token, bool ok) {
@@ -451,29 +551,37 @@ bool Run::Impl::take_retry_token(sim::EdgeModel& e, std::uint32_t instance) {
     return true;
 }
 
-SimTime Run::Impl::backoff(sim::EdgeModel& e, sim::Call& c) {
-    const RetryPolicy& r = e.cfg->retry;
+// Jitter draws from SplitMix(derive_key(attempt key, "jitter")): a function of the call, the
+// attempt and the seed, whatever happened before.
+SimTime Run::Impl::backoff_sleep(const RetryPolicy& r, std::uint64_t attempt_key,
+                                 std::uint32_t attempt, SimTime prev_sleep) {
     const double base = static_cast<double>(r.backoff_base_ms) * 1000.0;
     const double cap = static_cast<double>(r.backoff_cap_ms) * 1000.0;
-    const int n = static_cast<int>(std::min<std::uint32_t>(c.attempt, 62));  // retry number
+    const int n = static_cast<int>(std::min<std::uint32_t>(attempt, 62));  // retry number
     const double expo = std::min(cap, base * std::ldexp(1.0, n - 1));
+    SplitMix jitter(derive_key(attempt_key, kJitterStream));
     double sleep = expo;
     switch (r.jitter) {
         case Jitter::none:
             break;
         case Jitter::full:
-            sleep = e.rng.uniform(0.0, expo);
+            sleep = jitter.uniform(0.0, expo);
             break;
         case Jitter::equal:
-            sleep = expo / 2.0 + e.rng.uniform(0.0, expo / 2.0);
+            sleep = expo / 2.0 + jitter.uniform(0.0, expo / 2.0);
             break;
         case Jitter::decorrelated: {
-            const double prev = static_cast<double>(c.prev_sleep);
-            sleep = std::min(cap, e.rng.uniform(base, std::max(base, prev * 3.0)));
+            const double prev = static_cast<double>(prev_sleep);
+            sleep = std::min(cap, jitter.uniform(base, std::max(base, prev * 3.0)));
             break;
         }
     }
-    c.prev_sleep = round_us(sleep);
+    return round_us(sleep);
+}
+
+SimTime Run::Impl::backoff(sim::EdgeModel& e, sim::Call& c) {
+    c.prev_sleep =
+        backoff_sleep(e.cfg->retry, derive_key(c.key, c.attempt), c.attempt, c.prev_sleep);
     return c.prev_sleep;
 }
 
@@ -586,7 +694,8 @@ void Run::Impl::readmit(std::uint32_t ci) {
     ++e.inflight[c.instance];
     ++e.inflight_total;
     c.waiting = true;
-    arrive(e.target, ci, c.token);  // its timeout, from the first ask, is queued already
+    // its timeout, from the first ask, is queued already
+    arrive(e.target, derive_key(c.key, c.attempt), ci, c.token);
 }
 
 void Run::Impl::held_timed_out(std::uint32_t ci) {

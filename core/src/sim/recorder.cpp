@@ -278,11 +278,30 @@ struct Recorder::Store {
 
 // [SECTION] Recorder: writer side ---------------------------------------------------------------
 
+std::size_t Recorder::bucket_bytes(std::size_t edges, std::size_t services) {
+    // A level-0 entry covers kLevelFactor rows; the levels above add 1/16 + 1/256 + ... of it.
+    auto per_row = [](std::size_t row, std::size_t entry) {
+        return row + (entry + entry / kLevelFactor + kLevelFactor - 1) / kLevelFactor;
+    };
+    return edges * per_row(sizeof(EdgeRow), sizeof(Store<EdgeRow>::Entry)) +
+           services * per_row(sizeof(ServiceRow), sizeof(Store<ServiceRow>::Entry));
+}
+
+std::size_t Recorder::rows_within_budget(std::size_t edges, std::size_t services) {
+    const std::size_t per_bucket = std::max<std::size_t>(1, bucket_bytes(edges, services));
+    std::size_t rows = kDefaultMaxRows;
+    while (rows > kMinRows && rows * per_bucket > kRowBudgetBytes)
+        rows /= 2;
+    return rows;
+}
+
 Recorder::Recorder(SimTime resolution, std::vector<std::string> edges,
                    std::vector<std::string> services, std::size_t max_rows)
     : edge_names_(std::move(edges)),
       service_names_(std::move(services)),
-      max_rows_(std::max<std::size_t>(16, max_rows & ~std::size_t{1})),
+      max_rows_(std::max<std::size_t>(
+          16, std::min(max_rows, rows_within_budget(edge_names_.size(), service_names_.size())) &
+                  ~std::size_t{1})),
       base_resolution_(std::max<SimTime>(1, resolution)),
       resolution_(base_resolution_) {
     for (std::size_t i = 0; i < edge_names_.size(); ++i)
@@ -462,17 +481,24 @@ EdgeLive Recorder::live(std::size_t edge) const {
     return edge < live_.size() ? live_[edge] : EdgeLive{};
 }
 
-std::size_t Recorder::memory_bytes() const {
+Recorder::Memory Recorder::memory() const {
     std::lock_guard lock(mutex_);
-    std::size_t b = 0;
+    Memory m;
     for (const auto& s : edges_)
-        b += s->bytes();
+        m.rows += s->bytes();
     for (const auto& s : services_)
-        b += s->bytes();
+        m.rows += s->bytes();
+    // Strings longer than the small-string buffer own a heap block of their capacity.
+    auto heap = [](const std::string& t) { return t.capacity() > 15 ? t.capacity() + 1 : 0; };
+    m.events = (events_.capacity() - events_.size()) * sizeof(EventRecord);
     for (const auto& e : events_)
-        b += sizeof(EventRecord) + e.edge.capacity() + e.from.capacity() + e.to.capacity() +
-             e.reason.capacity();
-    return b;
+        m.events += sizeof(EventRecord) + heap(e.edge) + heap(e.from) + heap(e.to) + heap(e.reason);
+    return m;
+}
+
+std::size_t Recorder::memory_bytes() const {
+    const Memory m = memory();
+    return m.rows + m.events;
 }
 
 }  // namespace cbsim

@@ -1,4 +1,5 @@
-// rng.cpp: the ziggurat tables and the rare paths of the normal and exponential draws.
+// rng.cpp: the ziggurat tables and the rare paths of the normal and exponential draws (for
+// both generators, Rng and SplitMix).
 //
 // The tables are constants, so every platform draws the same numbers. They were computed in
 // 60-digit decimal arithmetic (Python's decimal module) and rounded once to double:
@@ -605,7 +606,8 @@ const double kExp2Frac[256]{
 
 }  // namespace rng_detail
 
-double Rng::exponential_slow(std::size_t i, double u) {
+template <typename G>
+double Draws<G>::exponential_slow(std::size_t i, double u) {
     const rng_detail::Ziggurat256& z = rng_detail::kExponential;
     double base = 0.0;  // the tail beyond r is r + a fresh exponential (memorylessness)
     for (;;) {
@@ -615,14 +617,15 @@ double Rng::exponential_slow(std::size_t i, double u) {
             const double x = u * z.x[i];  // in the layer's wedge: accept under the density
             if (z.f[i] + uniform() * (z.f[i + 1] - z.f[i]) < exp_det(-x)) return base + x;
         }
-        const std::uint64_t b = next();
+        const std::uint64_t b = word();
         i = static_cast<std::size_t>(b & 255);
         u = static_cast<double>(b >> 11) * 0x1.0p-53;
         if (u < z.ratio[i]) return base + u * z.x[i];
     }
 }
 
-double Rng::normal_slow(std::size_t i, double u) {
+template <typename G>
+double Draws<G>::normal_slow(std::size_t i, double u) {
     const rng_detail::Ziggurat128& z = rng_detail::kNormal;
     for (;;) {
         if (i == 0) {  // the tail beyond r (Marsaglia 1964), sign from u
@@ -636,11 +639,14 @@ double Rng::normal_slow(std::size_t i, double u) {
         }
         const double x = u * z.x[i];  // in the layer's wedge: accept under the density
         if (z.f[i] + uniform() * (z.f[i + 1] - z.f[i]) < exp_det(-0.5 * x * x)) return x;
-        const std::uint64_t b = next();
+        const std::uint64_t b = word();
         i = static_cast<std::size_t>(b & 127);
         u = static_cast<double>(b >> 11) * 0x1.0p-52 - 1.0;
         if (std::fabs(u) < z.ratio[i]) return u * z.x[i];
     }
 }
+
+template class Draws<Rng>;
+template class Draws<SplitMix>;
 
 }  // namespace cbsim

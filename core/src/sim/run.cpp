@@ -45,8 +45,6 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     services.resize(live.services.size());
     for (std::uint32_t i = 0; i < services.size(); ++i) {
         services[i].cfg = &live.services[i];
-        services[i].rng = Rng(seed, stream_id("service:" + live.services[i].name));
-        services[i].times.rng = Rng(seed, stream_id("service-time:" + live.services[i].name));
         index[live.services[i].name] = i;
     }
     std::size_t edge_count = 1;
@@ -64,7 +62,7 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
             e.cfg = &d;
             e.caller = i;
             e.target = index.at(d.target);
-            e.rng = Rng(seed, stream_id("edge:" + e.name));
+            e.stream = stream_id("edge:" + e.name);
             edges.push_back(std::move(e));
         }
     }
@@ -90,6 +88,7 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     sim.set_period_hook(resolution, this, sim::kBoundary);
 
     traffic.rng = Rng(seed, stream_id("traffic"));
+    traffic.key = derive_key(seed, stream_id("requests"));
     for (std::uint32_t p = 0; p < live.traffic.phases.size(); ++p)
         sim.schedule_at(live.traffic.phases[p].at, this, sim::kPhase, p);
     set_rate(live.traffic.rate_rps);
@@ -296,6 +295,7 @@ Summary Run::Impl::summary() const {
         s.timeouts = t.timeouts;
         s.fallbacks = t.fallbacks;
         s.calls_saved = t.rejected;
+        s.good_rejected = e.good_rejected;
         s.availability =
             e.finished ? static_cast<double>(e.succeeded) / static_cast<double>(e.finished) : 1.0;
         s.retry_amplification =

@@ -66,7 +66,53 @@ struct Json {
     }
 };
 
+constexpr EdgeKpi count(std::string_view key, std::uint64_t EdgeSummary::*m,
+                        bool omit_zero = false) {
+    return {.key = key, .kind = EdgeKpi::Kind::count, .count = m, .omit_zero = omit_zero};
+}
+constexpr EdgeKpi real(std::string_view key, double EdgeSummary::*m, int decimals) {
+    return {.key = key, .kind = EdgeKpi::Kind::real, .real = m, .decimals = decimals};
+}
+constexpr EdgeKpi opt(std::string_view key, std::optional<double> EdgeSummary::*m) {
+    return {.key = key, .kind = EdgeKpi::Kind::optional, .opt = m};
+}
+
+constexpr EdgeKpi kEdgeKpis[] = {
+    count("first_tries", &EdgeSummary::first_tries),
+    count("finished", &EdgeSummary::finished),
+    count("succeeded", &EdgeSummary::succeeded),
+    real("availability", &EdgeSummary::availability, 6),
+    count("attempts", &EdgeSummary::attempts),
+    count("retries", &EdgeSummary::retries),
+    real("retry_amplification", &EdgeSummary::retry_amplification, 6),
+    count("allowed", &EdgeSummary::allowed),
+    count("rejected", &EdgeSummary::rejected),
+    count("bulkhead_rejected", &EdgeSummary::bulkhead_rejected),
+    count("waited", &EdgeSummary::waited, true),  // presets with the wait answer
+    count("calls_saved", &EdgeSummary::calls_saved),
+    count("good_rejected", &EdgeSummary::good_rejected),
+    count("successes", &EdgeSummary::successes),
+    count("failures", &EdgeSummary::failures),
+    count("timeouts", &EdgeSummary::timeouts),
+    count("fallbacks", &EdgeSummary::fallbacks),
+    real("latency_mean_ms", &EdgeSummary::latency_mean_ms, 3),
+    real("latency_p50_ms", &EdgeSummary::latency_p50_ms, 3),
+    real("latency_p99_ms", &EdgeSummary::latency_p99_ms, 3),
+    count("transitions", &EdgeSummary::transitions),
+    count("opens", &EdgeSummary::opens),
+    count("false_trips", &EdgeSummary::false_trips),
+    count("faults", &EdgeSummary::faults),
+    count("detections", &EdgeSummary::detections),
+    opt("detection_delay_s", &EdgeSummary::detection_delay_s),
+    count("recoveries", &EdgeSummary::recoveries),
+    opt("recovery_delay_s", &EdgeSummary::recovery_delay_s),
+};
+
 }  // namespace
+
+std::span<const EdgeKpi> edge_kpis() {
+    return kEdgeKpis;
+}
 
 std::string summary_json(const Summary& s) {
     Json j;
@@ -87,33 +133,19 @@ std::string summary_json(const Summary& s) {
         j.open('{');
         j.str("edge", e.edge);
         j.boolean("has_breaker", e.has_breaker);
-        j.num("first_tries", e.first_tries);
-        j.num("finished", e.finished);
-        j.num("succeeded", e.succeeded);
-        j.real("availability", e.availability);
-        j.num("attempts", e.attempts);
-        j.num("retries", e.retries);
-        j.real("retry_amplification", e.retry_amplification);
-        j.num("allowed", e.allowed);
-        j.num("rejected", e.rejected);
-        j.num("bulkhead_rejected", e.bulkhead_rejected);
-        if (e.waited > 0) j.num("waited", e.waited);  // presets with the wait answer
-        j.num("calls_saved", e.calls_saved);
-        j.num("successes", e.successes);
-        j.num("failures", e.failures);
-        j.num("timeouts", e.timeouts);
-        j.num("fallbacks", e.fallbacks);
-        j.real("latency_mean_ms", e.latency_mean_ms, 3);
-        j.real("latency_p50_ms", e.latency_p50_ms, 3);
-        j.real("latency_p99_ms", e.latency_p99_ms, 3);
-        j.num("transitions", e.transitions);
-        j.num("opens", e.opens);
-        j.num("false_trips", e.false_trips);
-        j.num("faults", e.faults);
-        j.num("detections", e.detections);
-        j.opt("detection_delay_s", e.detection_delay_s);
-        j.num("recoveries", e.recoveries);
-        j.opt("recovery_delay_s", e.recovery_delay_s);
+        for (const EdgeKpi& k : kEdgeKpis) {
+            switch (k.kind) {
+                case EdgeKpi::Kind::count:
+                    if (!k.omit_zero || e.*k.count != 0) j.num(k.key, e.*k.count);
+                    break;
+                case EdgeKpi::Kind::real:
+                    j.real(k.key, e.*k.real, k.decimals);
+                    break;
+                case EdgeKpi::Kind::optional:
+                    j.opt(k.key, e.*k.opt);
+                    break;
+            }
+        }
         j.key("seconds_in_state");
         j.open('{');
         for (std::size_t st = 0; st < kStates; ++st) {
@@ -151,7 +183,8 @@ std::string summary_text(const Summary& s) {
                fmt::fixed(e.latency_p50_ms, 3) + " ms, p99 " + fmt::fixed(e.latency_p99_ms, 3) +
                " ms\n";
         if (!e.has_breaker) continue;
-        out += "  breaker: rejected " + std::to_string(e.rejected) +
+        out += "  breaker: rejected " + std::to_string(e.rejected) + " (would have succeeded " +
+               std::to_string(e.good_rejected) + ")" +
                (e.waited > 0 ? ", waited " + std::to_string(e.waited) : std::string()) +
                ", opens " + std::to_string(e.opens) + ", false trips " +
                std::to_string(e.false_trips) + ", transitions " + std::to_string(e.transitions) +
