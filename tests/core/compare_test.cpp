@@ -244,7 +244,7 @@ TEST(Compare, CsvHasOneRowPerVariantSeedAndEdgeAndAColumnPerKpi) {
     std::getline(in, header);
     std::string want = "variant,seed,edge";
     for (const CompareKpi& k : compare_kpis())
-        want += std::string(",") + k.name;
+        want += "," + std::string(k.name);
     EXPECT_EQ(header, want);
     std::size_t rows = 0;
     while (std::getline(in, line)) {
@@ -450,8 +450,9 @@ TEST(Compare, ProtectionOverridesRebuildAVariant) {
     Scenario rebuilt;
     ASSERT_EQ(variant_scenario(base, Variant{"p", o}, rebuilt), "");
     for (const SettingSpec& spec : setting_specs(sc)) {
-        if (setting_scope(sc, spec.path) == SettingScope::protection)
+        if (setting_scope(sc, spec.path) == SettingScope::protection) {
             EXPECT_EQ(get_setting(rebuilt, spec.path), get_setting(sc, spec.path)) << spec.path;
+        }
     }
     EXPECT_TRUE(protection_overrides(base, base).empty());
 }

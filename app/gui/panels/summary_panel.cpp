@@ -120,7 +120,7 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
         for (const CompareKpi& k : compare_kpis()) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(k.name);
+            ImGui::TextUnformatted(k.name.data(), k.name.data() + k.name.size());
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("%s (%s; better: %s)", k.help, k.unit, to_string(k.better));
             const std::optional<double> ref = k.get(first.edges[e]);

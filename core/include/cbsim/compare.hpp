@@ -152,20 +152,23 @@ class Compare {
 
 // [SECTION] KPIs and paired differences -----------------------------------------------------
 
-enum class Better : std::uint8_t { higher, lower, neither };
-const char* to_string(Better better);
-
-/// One KPI of an edge as compared: the one list of compare.csv's columns, the printed table's
-/// rows and the table of docs/COMPARE.md.
+/// One KPI of an edge as compared: an edge KPI the table of edge_kpis() (summary.hpp) marks
+/// as compared, in that table's order. The one list of compare.csv's columns, the printed
+/// table's rows, the app's compare Summary and the table of docs/COMPARE.md.
 struct CompareKpi {
-    const char* name;  ///< column name: "availability"
-    const char* unit;  ///< "%", "calls", "ms", "s", "x"
+    std::string_view name;  ///< column name: "availability"
+    const char* unit;       ///< "%", "calls", "ms", "s", "x"
     Better better;
     int decimals;      ///< compare.csv and the printed table
     const char* help;  ///< what it is, for docs
-    /// The value from an edge's summary; nullopt when the run has none (a delay with no
-    /// episode).
-    std::optional<double> (*get)(const EdgeSummary& edge);
+    const EdgeKpi* source;
+    /// The value from an edge's summary, scaled as compared; nullopt when the run has none
+    /// (a delay with no episode).
+    std::optional<double> get(const EdgeSummary& edge) const {
+        std::optional<double> v = source->value(edge);
+        if (v) *v *= source->compared.scale;
+        return v;
+    }
 };
 std::span<const CompareKpi> compare_kpis();
 /// The KPI table of docs/COMPARE.md (markdown: KPI, unit, better, meaning), from compare_kpis().

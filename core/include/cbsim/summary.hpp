@@ -75,10 +75,15 @@ struct EdgeSummary {
     std::array<double, kStates> seconds_in_state{};
 };
 
+/// Which way a KPI is better when variants are compared.
+enum class Better : std::uint8_t { higher, lower, neither };
+const char* to_string(Better better);
+
 /// One per-edge KPI of EdgeSummary (the edge's name, has_breaker and seconds_in_state aside):
-/// its key in summary.json, the member holding it and how it is written. edge_kpis() lists
-/// them in summary.json's order; the JSON writer and any view listing an edge's KPIs take them
-/// from there.
+/// its key in summary.json, the member holding it, how it is written and, for the KPIs a
+/// comparison of variants shows, how it reads there. edge_kpis() lists them in summary.json's
+/// order; the JSON writer, compare_kpis() (compare.hpp) and any view listing an edge's KPIs
+/// take them from there.
 struct EdgeKpi {
     enum class Kind : std::uint8_t { count, real, optional };
     std::string_view key;
@@ -88,6 +93,35 @@ struct EdgeKpi {
     std::optional<double> EdgeSummary::*opt = nullptr;  ///< Kind::optional (null: none)
     int decimals = 6;                                   ///< Kind::real and optional
     bool omit_zero = false;  ///< written only when not 0 (a preset-specific count)
+    /// How a comparison of variants shows it (compare.csv, the printed table, the app).
+    struct Compared {
+        bool shown = false;     ///< false: not one of the compared KPIs
+        const char* unit = "";  ///< "%", "calls", "ms", "s", "x"
+        Better better = Better::neither;
+        int decimals = 0;    ///< compare.csv and the printed table
+        double scale = 1.0;  ///< the value times this (availability as a percentage)
+        const char* help = "";
+    } compared{};
+
+    /// The value in `edge` (a count as a double); nullopt for an optional without one.
+    std::optional<double> value(const EdgeSummary& edge) const {
+        switch (kind) {
+            case Kind::count:
+                return static_cast<double>(edge.*count);
+            case Kind::real:
+                return edge.*real;
+            case Kind::optional:
+                return edge.*opt;
+        }
+        return std::nullopt;
+    }
+    /// This KPI, shown in comparisons as described.
+    constexpr EdgeKpi compare(const char* unit, Better better, int shown_decimals, const char* help,
+                              double scale = 1.0) const {
+        EdgeKpi k = *this;
+        k.compared = Compared{true, unit, better, shown_decimals, scale, help};
+        return k;
+    }
 };
 std::span<const EdgeKpi> edge_kpis();
 

@@ -342,81 +342,22 @@ std::vector<Summary> Compare::summaries() const {
 
 // [SECTION] KPIs -----------------------------------------------------------------------------
 
-namespace {
-
-template <std::uint64_t EdgeSummary::*Field>
-std::optional<double> count(const EdgeSummary& e) {
-    return static_cast<double>(e.*Field);
-}
-
-template <double EdgeSummary::*Field>
-std::optional<double> real(const EdgeSummary& e) {
-    return e.*Field;
-}
-
-template <std::optional<double> EdgeSummary::*Field>
-std::optional<double> maybe(const EdgeSummary& e) {
-    return e.*Field;
-}
-
-// clang-format off
-constexpr CompareKpi kKpis[] = {
-    {"availability", "%", Better::higher, 3,
-     "share of finished calls that succeeded as the caller saw them (fallbacks included)",
-     [](const EdgeSummary& e) -> std::optional<double> { return 100.0 * e.availability; }},
-    {"failures", "attempts", Better::lower, 0, "attempts that failed, timeouts included",
-     count<&EdgeSummary::failures>},
-    {"timeouts", "attempts", Better::lower, 0, "attempts the caller's timeout ended",
-     count<&EdgeSummary::timeouts>},
-    {"retry_amplification", "x", Better::lower, 4, "attempts per first try",
-     real<&EdgeSummary::retry_amplification>},
-    {"rejected", "attempts", Better::neither, 0, "attempts the breaker refused",
-     count<&EdgeSummary::rejected>},
-    {"bulkhead_rejected", "attempts", Better::neither, 0,
-     "attempts refused by a full bulkhead (or the preset's capacity)",
-     count<&EdgeSummary::bulkhead_rejected>},
-    {"fallbacks", "calls", Better::neither, 0, "calls answered by the fallback",
-     count<&EdgeSummary::fallbacks>},
-    {"calls_saved", "calls", Better::neither, 0, "calls the target never had to serve",
-     count<&EdgeSummary::calls_saved>},
-    {"latency_mean_ms", "ms", Better::lower, 3, "mean attempt latency",
-     real<&EdgeSummary::latency_mean_ms>},
-    {"latency_p99_ms", "ms", Better::lower, 3, "99th percentile attempt latency",
-     real<&EdgeSummary::latency_p99_ms>},
-    {"opens", "transitions", Better::neither, 0, "transitions to open",
-     count<&EdgeSummary::opens>},
-    {"false_trips", "transitions", Better::lower, 0,
-     "opens while the target's failure probability was below the breaker's threshold",
-     count<&EdgeSummary::false_trips>},
-    {"detection_delay_s", "s", Better::lower, 3, "mean time from a fault to the breaker opening",
-     maybe<&EdgeSummary::detection_delay_s>},
-    {"recovery_delay_s", "s", Better::lower, 3,
-     "mean time from the target's recovery to every breaker closed",
-     maybe<&EdgeSummary::recovery_delay_s>},
-};
-// clang-format on
-
-}  // namespace
-
-const char* to_string(Better better) {
-    switch (better) {
-        case Better::higher:
-            return "higher";
-        case Better::lower:
-            return "lower";
-        case Better::neither:
-            return "-";
-    }
-    return "";
-}
-
 std::span<const CompareKpi> compare_kpis() {
-    return kKpis;
+    static const std::vector<CompareKpi> kpis = [] {
+        std::vector<CompareKpi> out;
+        for (const EdgeKpi& k : edge_kpis()) {
+            if (!k.compared.shown) continue;
+            out.push_back({k.key, k.compared.unit, k.compared.better, k.compared.decimals,
+                           k.compared.help, &k});
+        }
+        return out;
+    }();
+    return kpis;
 }
 
 std::string compare_kpis_markdown() {
     std::string out = "| KPI | unit | better | meaning |\n|---|---|---|---|\n";
-    for (const CompareKpi& k : kKpis) {
+    for (const CompareKpi& k : compare_kpis()) {
         out += "| `";
         out += k.name;
         out += "` | ";
@@ -474,8 +415,10 @@ PairedDifference paired_difference(std::span<const double> d) {
 
 std::string compare_csv(const CompareResults& r) {
     std::string out = "variant,seed,edge";
-    for (const CompareKpi& k : kKpis)
-        out += std::string(",") + k.name;
+    for (const CompareKpi& k : compare_kpis()) {
+        out += ',';
+        out += k.name;
+    }
     out += '\n';
     for (std::size_t v = 0; v < r.variants.size(); ++v) {
         for (std::size_t s = 0; s < r.seeds.size(); ++s) {
@@ -485,7 +428,7 @@ std::string compare_csv(const CompareResults& r) {
                 fmt::integer(out, r.seeds[s]);
                 out += ',';
                 fmt::csv_field(out, e.edge);
-                for (const CompareKpi& k : kKpis) {
+                for (const CompareKpi& k : compare_kpis()) {
                     out += ',';
                     if (const auto x = k.get(e)) fmt::fixed(out, *x, k.decimals);
                 }
@@ -544,7 +487,7 @@ std::string compare_table_text(const CompareResults& r) {
         rows.push_back({"edge", "KPI", "unit", "better", r.variants[0], r.variants[v], "difference",
                         seeds > 1 ? "95 % CI" : ""});
         for (std::size_t e = 0; e < edges.size(); ++e) {
-            for (const CompareKpi& k : kKpis) {
+            for (const CompareKpi& k : compare_kpis()) {
                 std::vector<double> base, other, diff;
                 bool nonzero = false;
                 for (std::size_t s = 0; s < seeds; ++s) {
@@ -561,8 +504,8 @@ std::string compare_table_text(const CompareResults& r) {
                                      : fmt::fixed(paired_difference(x).mean, k.decimals);
                 };
                 const int d = std::max(k.decimals, 1);
-                std::vector<std::string> row{edges[e].edge,       k.name,     k.unit,
-                                             to_string(k.better), mean(base), mean(other)};
+                std::vector<std::string> row{edges[e].edge,       std::string(k.name), k.unit,
+                                             to_string(k.better), mean(base),          mean(other)};
                 const PairedDifference p = paired_difference(diff);
                 row.push_back(diff.empty() ? "-" : signed_fixed(p.mean, d));
                 if (p.half_width) {

@@ -77,38 +77,69 @@ constexpr EdgeKpi opt(std::string_view key, std::optional<double> EdgeSummary::*
     return {.key = key, .kind = EdgeKpi::Kind::optional, .opt = m};
 }
 
+// clang-format off
 constexpr EdgeKpi kEdgeKpis[] = {
     count("first_tries", &EdgeSummary::first_tries),
     count("finished", &EdgeSummary::finished),
     count("succeeded", &EdgeSummary::succeeded),
-    real("availability", &EdgeSummary::availability, 6),
+    real("availability", &EdgeSummary::availability, 6).compare("%", Better::higher, 3,
+        "share of finished calls that succeeded as the caller saw them (fallbacks included)",
+        100.0),
     count("attempts", &EdgeSummary::attempts),
     count("retries", &EdgeSummary::retries),
-    real("retry_amplification", &EdgeSummary::retry_amplification, 6),
+    real("retry_amplification", &EdgeSummary::retry_amplification, 6).compare("x", Better::lower,
+        4, "attempts per first try"),
     count("allowed", &EdgeSummary::allowed),
-    count("rejected", &EdgeSummary::rejected),
-    count("bulkhead_rejected", &EdgeSummary::bulkhead_rejected),
+    count("rejected", &EdgeSummary::rejected).compare("attempts", Better::neither, 0,
+        "attempts the breaker refused"),
+    count("bulkhead_rejected", &EdgeSummary::bulkhead_rejected).compare("attempts",
+        Better::neither, 0, "attempts refused by a full bulkhead (or the preset's capacity)"),
     count("waited", &EdgeSummary::waited, true),  // presets with the wait answer
-    count("calls_saved", &EdgeSummary::calls_saved),
-    count("good_rejected", &EdgeSummary::good_rejected),
+    count("calls_saved", &EdgeSummary::calls_saved).compare("calls", Better::neither, 0,
+        "calls the target never had to serve"),
+    count("good_rejected", &EdgeSummary::good_rejected).compare("attempts", Better::lower, 0,
+        "attempts the breaker refused that would have succeeded (known from the call's own "
+        "random draws)"),
     count("successes", &EdgeSummary::successes),
-    count("failures", &EdgeSummary::failures),
-    count("timeouts", &EdgeSummary::timeouts),
-    count("fallbacks", &EdgeSummary::fallbacks),
-    real("latency_mean_ms", &EdgeSummary::latency_mean_ms, 3),
+    count("failures", &EdgeSummary::failures).compare("attempts", Better::lower, 0,
+        "attempts that failed, timeouts included"),
+    count("timeouts", &EdgeSummary::timeouts).compare("attempts", Better::lower, 0,
+        "attempts the caller's timeout ended"),
+    count("fallbacks", &EdgeSummary::fallbacks).compare("calls", Better::neither, 0,
+        "calls answered by the fallback"),
+    real("latency_mean_ms", &EdgeSummary::latency_mean_ms, 3).compare("ms", Better::lower, 3,
+        "mean attempt latency"),
     real("latency_p50_ms", &EdgeSummary::latency_p50_ms, 3),
-    real("latency_p99_ms", &EdgeSummary::latency_p99_ms, 3),
+    real("latency_p99_ms", &EdgeSummary::latency_p99_ms, 3).compare("ms", Better::lower, 3,
+        "99th percentile attempt latency"),
     count("transitions", &EdgeSummary::transitions),
-    count("opens", &EdgeSummary::opens),
-    count("false_trips", &EdgeSummary::false_trips),
+    count("opens", &EdgeSummary::opens).compare("transitions", Better::neither, 0,
+        "transitions to open"),
+    count("false_trips", &EdgeSummary::false_trips).compare("transitions", Better::lower, 0,
+        "opens while the target's failure probability was below the breaker's threshold"),
     count("faults", &EdgeSummary::faults),
     count("detections", &EdgeSummary::detections),
-    opt("detection_delay_s", &EdgeSummary::detection_delay_s),
+    opt("detection_delay_s", &EdgeSummary::detection_delay_s).compare("s", Better::lower, 3,
+        "mean time from a fault to the breaker opening"),
     count("recoveries", &EdgeSummary::recoveries),
-    opt("recovery_delay_s", &EdgeSummary::recovery_delay_s),
+    opt("recovery_delay_s", &EdgeSummary::recovery_delay_s).compare("s", Better::lower, 3,
+        "mean time from the target's recovery to every breaker closed"),
 };
+// clang-format on
 
 }  // namespace
+
+const char* to_string(Better better) {
+    switch (better) {
+        case Better::higher:
+            return "higher";
+        case Better::lower:
+            return "lower";
+        case Better::neither:
+            return "-";
+    }
+    return "";
+}
 
 std::span<const EdgeKpi> edge_kpis() {
     return kEdgeKpis;
