@@ -2,6 +2,7 @@
 #include "validate_command.hpp"
 
 #include <cbsim/breaker_config.hpp>
+#include <cbsim/compare.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/scenario_io.hpp>
 #include <cbsim/text.hpp>
@@ -46,9 +47,15 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
             out << options.file << ": ok, breaker preset " << to_string(config.preset()) << '\n';
             return finish_output(out, err, "validate", 0);
         }
-        const Scenario scenario = parse_scenario_toml(text, options.file);
+        const ScenarioOrCompare file = parse_scenario_or_compare(text, options.file);
         out << options.file << ": ok, ";
-        describe(scenario, out);
+        if (!file.variants.empty()) {
+            out << "compare of " << file.variants.size() << " variants (";
+            for (std::size_t i = 0; i < file.variants.size(); ++i)
+                out << (i ? ", " : "") << file.variants[i].name;
+            out << "), " << file.seeds << (file.seeds == 1 ? " seed" : " seeds") << ", on ";
+        }
+        describe(file.scenario, out);
         out << '\n';
         return finish_output(out, err, "validate", 0);
     } catch (const ConfigError& e) {

@@ -26,11 +26,14 @@ expect() {
 count=0
 for f in "$src"/assets/scenarios/*.toml; do
   count=$((count + 1))
-  expect 0 "^$f: ok, scenario \"[^\"]+\": [0-9]+ services?, " -- "$cli" validate "$f"
+  # A compare file (variants = [...]) names its variants, then the scenario it runs on.
+  expect 0 "^$f: ok, (compare of [0-9]+ variants \([a-z0-9_, -]+\), [0-9]+ seeds?, on )?scenario \"[^\"]+\": [0-9]+ services?, " -- "$cli" validate "$f"
   lines=$("$cli" validate "$f" 2>/dev/null | wc -l)
   [ "$lines" -eq 1 ] || fail "validate $f printed $lines lines, wanted 1"
 done
 [ "$count" -ge 11 ] || fail "only $count scenario assets"
+expect 0 "four_libraries.toml: ok, compare of 6 variants \(gobreaker, resilience4j, polly, hystrix, opossum, cockatiel\), 1 seed, on scenario \"Four libraries: A calls B, each library at its defaults\": 2 services" -- \
+  "$cli" validate "$src/assets/scenarios/four_libraries.toml"
 expect 0 "default.toml: ok, scenario \"A calls B behind a gobreaker breaker\": 2 services, 1 dependency \(1 with a breaker\), 0 timeline entries, 120 s" -- \
   "$cli" validate "$src/assets/scenarios/default.toml"
 

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include <cbsim/compare.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/rng.hpp>
 #include <cbsim/scenario.hpp>
@@ -34,10 +35,14 @@ namespace fs = std::filesystem;
 
 // [SECTION] Helpers ----------------------------------------------------------------------------
 
+/// The scenario files of assets/scenarios (compare files, which name a scenario and its
+/// variants, left out: compare_test.cpp reads them).
 std::vector<fs::path> scenario_assets() {
     std::vector<fs::path> out;
     for (const auto& entry : fs::directory_iterator(fs::path(CBSIM_ASSET_DIR) / "scenarios")) {
-        if (entry.path().extension() == ".toml") out.push_back(entry.path());
+        if (entry.path().extension() != ".toml") continue;
+        if (load_compare_file(entry.path().string())) continue;
+        out.push_back(entry.path());
     }
     std::sort(out.begin(), out.end());
     return out;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include <cbsim/compare.hpp>
 #include <cbsim/edge_name.hpp>
 #include <cbsim/export.hpp>
 #include <cbsim/run.hpp>
@@ -35,8 +36,14 @@ fs::path scenario_dir() {
     return fs::path(CBSIM_ASSET_DIR) / "scenarios";
 }
 
+/// The scenario of an asset: the file's own, or the base a compare file names.
 Scenario load_asset(const std::string& file) {
-    return load_scenario_file((scenario_dir() / file).string());
+    return load_scenario_or_compare((scenario_dir() / file).string()).scenario;
+}
+
+/// The variants of a compare asset (empty for a scenario file).
+std::vector<Variant> asset_variants(const std::string& file) {
+    return load_scenario_or_compare((scenario_dir() / file).string()).variants;
 }
 
 std::unique_ptr<Run> run_to_end(const Scenario& s) {
@@ -466,6 +473,47 @@ CBSIM_SCENARIO_STORY("partial_failure.toml", OneBadInstanceTripsConsecutiveNotRa
     EXPECT_EQ(edge_summary(*control, "strict->B").failures, 0u);
 }
 
+CBSIM_SCENARIO_STORY("four_libraries_base.toml", FourLibrariesBaseHealthy) {
+    // The world of the four-libraries compare: healthy, so its gobreaker breaker (library
+    // defaults: more than 5 failures in a row) never opens.
+    const auto run = run_to_end(sc);
+    const EdgeSummary ab = edge_summary(*run, "A->B");
+    EXPECT_EQ(ab.transitions, 0u);
+    EXPECT_EQ(ab.failures, 0u);
+    EXPECT_GT(ab.allowed, 25000u) << "100 requests/s for 300 s";
+}
+
+CBSIM_SCENARIO_STORY("four_libraries.toml", FourLibrariesEachOpensAtItsOwnMoment) {
+    // Six libraries at their defaults on one edge, the same traffic and failures: B starts
+    // failing 60 % of its calls at 20 s, and each breaker opens, each at its own moment.
+    const std::vector<Variant> variants = asset_variants("four_libraries.toml");
+    ASSERT_EQ(variants.size(), 6u);
+    Compare c(sc, variants);
+    c.advance_to(from_s(20));
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        EXPECT_TRUE(transitions(c.run(i), "A->B").empty()) << variants[i].name;
+        // Each variant runs its own library.
+        const Dependency& d = c.run(i).live().services[0].dependencies[0];
+        ASSERT_TRUE(d.breaker);
+        EXPECT_EQ(to_string(d.breaker->preset()), variants[i].name);
+    }
+    ASSERT_EQ(c.apply("B.failure_rate", 0.6), "");
+    c.advance_to(from_s(60));
+    std::set<SimTime> first_opens;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        const auto events = transitions(c.run(i), "A->B");
+        const EventRecord* open = first_to(events, "open");
+        ASSERT_NE(open, nullptr) << variants[i].name << " never opened";
+        EXPECT_GE(open->at, from_s(20)) << variants[i].name;
+        first_opens.insert(open->at);
+        EXPECT_GT(edge_summary(c.run(i), "A->B").rejected, 0u) << variants[i].name;
+    }
+    EXPECT_GE(first_opens.size(), 3u) << "the libraries open at their own moments";
+    // Same world: every variant made the same client requests.
+    for (std::size_t i = 1; i < c.size(); ++i)
+        EXPECT_EQ(c.run(i).requests(), c.run(0).requests()) << variants[i].name;
+}
+
 // [SECTION] Every asset: coverage, determinism, reproduction from the exported scenario --------
 
 std::vector<std::string> asset_names() {
@@ -492,10 +540,33 @@ std::string export_bytes(const Run& run) {
     return timeseries_csv(run) + events_csv(run) + summary_json(run.summary());
 }
 
+/// The bytes of every variant's run of a compare run to its end.
+std::string compare_bytes(const Scenario& base, const std::vector<Variant>& variants) {
+    Compare c(base, variants);
+    c.advance_to(base.duration());
+    std::string out;
+    for (std::size_t i = 0; i < c.size(); ++i)
+        out += export_bytes(c.run(i));
+    return out;
+}
+
 TEST(ScenarioStories, EveryAssetRunsDeterministicallyAndReproducesFromItsExport) {
     for (const std::string& file : asset_names()) {
         SCOPED_TRACE(file);
         const Scenario s = load_asset(file);
+        if (const std::vector<Variant> variants = asset_variants(file); !variants.empty()) {
+            // A compare file: every variant, twice, and again from the exported compare.
+            const std::string bytes = compare_bytes(s, variants);
+            EXPECT_EQ(compare_bytes(s, variants), bytes) << "same compare, same seed";
+            Compare c(s, variants);
+            c.advance_to(s.duration());
+            const Scenario base = parse_scenario_toml(scenario_to_toml(c.exported_base()), "b");
+            const std::optional<CompareFile> again = parse_compare_toml(
+                compare_file_toml(CompareFile{"b", 1, c.exported_variants()}), "compare.toml");
+            ASSERT_TRUE(again);
+            EXPECT_EQ(compare_bytes(base, again->variants), bytes);
+            continue;
+        }
         const auto first = run_to_end(s);
         const std::string bytes = export_bytes(*first);
         EXPECT_EQ(export_bytes(*run_to_end(s)), bytes) << "same scenario, same seed";

@@ -272,6 +272,9 @@ struct ScenarioOrCompare {
 /// ConfigError naming the file, line and key for a bad file of either kind, or for variants
 /// that do not fit their scenario.
 ScenarioOrCompare load_scenario_or_compare(const std::string& path);
+/// The same for text already read (`file` names it in errors and locates the base scenario),
+/// so a pipe is read only once.
+ScenarioOrCompare parse_scenario_or_compare(std::string_view text, const std::string& file);
 
 /// Writes the folder of `compare` as it ran so far (one seed, the app's export): each
 /// variant's run folder, compare.csv, scenario.toml (exported_base()) and compare.toml

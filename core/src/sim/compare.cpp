@@ -294,7 +294,10 @@ Scenario Compare::exported_base() const {
 }
 
 ScenarioOrCompare load_scenario_or_compare(const std::string& path) {
-    const std::string text = read_config_file(path);
+    return parse_scenario_or_compare(read_config_file(path), path);
+}
+
+ScenarioOrCompare parse_scenario_or_compare(std::string_view text, const std::string& path) {
     ScenarioOrCompare out;
     std::optional<CompareFile> file = parse_compare_toml(text, path);
     if (!file) {
