@@ -60,7 +60,7 @@ void BreakerPanel::draw_variants(const Snapshot& snap, CommandSink& sink, float 
     const float buttons_w = ImGui::CalcTextSize("Add").x + ImGui::CalcTextSize("Remove").x +
                             4.0f * style.FramePadding.x + 2.0f * style.ItemSpacing.x;
     ImGui::SetNextItemWidth(
-        std::max(ImGui::GetContentRegionAvail().x - buttons_w, ImGui::GetFontSize() * 4.0f));
+        std::max(ImGui::GetContentRegionAvail().x - buttons_w, ImGui::GetFontSize() * 6.0f));
     if (ImGui::BeginCombo("##variant", vs[sel].name.c_str())) {
         for (std::size_t i = 0; i < vs.size(); ++i) {
             ImGui::PushStyleColor(ImGuiCol_Text, theme::variant_color(i));
