@@ -192,5 +192,86 @@ TEST(SimWorker, ABadScenarioKeepsTheCurrentRun) {
     EXPECT_TRUE(worker.snapshot()->error.empty());
 }
 
+TEST(SimWorker, CompareModeAddsSelectsRenamesAndRemovesVariants) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(2)});
+    worker.send(AddVariant{});  // a single run becomes "base" plus a copy, restarted at 0
+    worker.sync();
+    auto snap = worker.snapshot();
+    ASSERT_TRUE(snap->comparing());
+    ASSERT_EQ(snap->variants.size(), 2u);
+    EXPECT_EQ(snap->variants[0].name, "base");
+    EXPECT_EQ(snap->variants[1].name, "v2");
+    EXPECT_EQ(snap->selected, 1u) << "the new variant is the one shown";
+    EXPECT_EQ(snap->now, 0);
+
+    // A protection change reaches the selected variant only; a world change every variant.
+    worker.send(Step{from_s(1)});
+    worker.send(SetSetting{"A->B.breaker.timeout_ms", 9000.0});
+    worker.send(SetSetting{"B.failure_rate", 0.5});
+    worker.send(Step{from_s(4)});
+    worker.sync();
+    snap = worker.snapshot();
+    const auto timeout = [](const Snapshot& s) {
+        return std::get<GobreakerSettings>(s.live.services[0].dependencies[0].breaker->settings)
+            .timeout_ms;
+    };
+    EXPECT_EQ(timeout(*snap), 9000);
+    EXPECT_DOUBLE_EQ(failure_rate(*snap, "B"), 0.5);
+    worker.send(SelectVariant{0});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_EQ(snap->selected, 0u);
+    EXPECT_EQ(timeout(*snap), 5000) << "the base keeps its own protection";
+    EXPECT_DOUBLE_EQ(failure_rate(*snap, "B"), 0.5) << "the world is common";
+    // Both met the same traffic; the plots read each variant's recorder.
+    ASSERT_TRUE(snap->variants[0].recorder && snap->variants[1].recorder);
+    EXPECT_EQ(snap->variants[0].summary.requests, snap->variants[1].summary.requests);
+
+    // Rename: refused when taken or not a name; accepted otherwise.
+    worker.send(RenameVariant{1, "base"});
+    worker.send(RenameVariant{1, "no spaces"});
+    worker.send(RenameVariant{1, "slow_open"});
+    worker.sync();
+    EXPECT_EQ(worker.take_notices().size(), 2u);
+    EXPECT_EQ(worker.snapshot()->variants[1].name, "slow_open");
+
+    // Export: the compare folder, re-runnable from its compare.toml.
+    const fs::path dir =
+        fs::temp_directory_path() / ("cbsim_worker_compare_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    worker.send(ExportRun{dir.string()});
+    worker.sync();
+    const auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_EQ(notices[0].kind, Notice::Kind::exported) << notices[0].text;
+    EXPECT_TRUE(fs::exists(dir / "slow_open" / "timeseries.csv"));
+    const ScenarioOrCompare again = load_scenario_or_compare((dir / "compare.toml").string());
+    ASSERT_EQ(again.variants.size(), 2u);
+    EXPECT_EQ(again.variants[1].name, "slow_open");
+    fs::remove_all(dir);
+
+    // Removing one of two returns to a single run, restarted with the remaining settings.
+    worker.send(SelectVariant{1});
+    worker.send(RemoveVariant{0});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_FALSE(snap->comparing());
+    EXPECT_EQ(snap->now, 0);
+    EXPECT_EQ(timeout(*snap), 9000) << "the remaining variant's protection";
+    EXPECT_DOUBLE_EQ(failure_rate(*snap, "B"), 0.5);
+}
+
+TEST(SimWorker, StartsInCompareModeOnACompareFile) {
+    std::vector<Variant> variants(2);
+    ASSERT_EQ(parse_variant("gob", variants[0]), "");
+    ASSERT_EQ(parse_variant("r4j:A->B.breaker.preset=resilience4j", variants[1]), "");
+    SimWorker worker(default_scenario(), "four.toml", paused(), variants);
+    const auto snap = worker.snapshot();
+    ASSERT_EQ(snap->variants.size(), 2u);
+    EXPECT_EQ(snap->variants[1].name, "r4j");
+    EXPECT_EQ(snap->selected, 0u);
+}
+
 }  // namespace
 }  // namespace cbsim::gui
