@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -116,7 +117,11 @@ class Compare {
     SimTime now() const;
 
     /// Advances every run to `t`, one after the other (Run::advance_to); then now() == t.
-    void advance_to(SimTime t);
+    /// Each run goes the whole way before the next starts: a run's working set stays in the
+    /// cache, so a long step costs K x one run, while many short steps pay for switching
+    /// between runs (docs/PERFORMANCE.md, "Compare"). With `progress`, it is called with the
+    /// share of the work done, in [0, 1], as the runs advance (a progress bar).
+    void advance_to(SimTime t, const std::function<void(double)>& progress = {});
 
     /// A world change (traffic, a service): applied to every run at now(), recorded in each
     /// one's timeline. A protection path is refused (it names one variant: use the other

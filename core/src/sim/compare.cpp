@@ -243,9 +243,22 @@ SimTime Compare::now() const {
     return runs_.front()->now();
 }
 
-void Compare::advance_to(SimTime t) {
-    for (auto& run : runs_)
-        run->advance_to(t);
+void Compare::advance_to(SimTime t, const std::function<void(double)>& progress) {
+    if (!progress) {
+        for (auto& run : runs_)
+            run->advance_to(t);
+        return;
+    }
+    // Progress in steps within each run, the runs one after the other.
+    constexpr int kSteps = 50;
+    const SimTime from = now();
+    const double runs = static_cast<double>(runs_.size());
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+        for (int step = 1; step <= kSteps; ++step) {
+            runs_[i]->advance_to(from + (t - from) * step / kSteps);
+            progress((static_cast<double>(i) + step / static_cast<double>(kSteps)) / runs);
+        }
+    }
 }
 
 std::string Compare::apply(std::string_view path, const SettingValue& value) {
