@@ -12,20 +12,24 @@ void EditHistory::extend(const SettingValue& to) {
     if (!done_.empty()) done_.back().to = to;
 }
 
+namespace {
+
+/// Moves the last edit of `from` onto `to` and returns it; nullopt if `from` is empty.
+std::optional<Edit> move_last(std::vector<Edit>& from, std::vector<Edit>& to) {
+    if (from.empty()) return std::nullopt;
+    to.push_back(std::move(from.back()));
+    from.pop_back();
+    return to.back();
+}
+
+}  // namespace
+
 std::optional<Edit> EditHistory::undo() {
-    if (done_.empty()) return std::nullopt;
-    Edit e = std::move(done_.back());
-    done_.pop_back();
-    undone_.push_back(e);
-    return e;
+    return move_last(done_, undone_);
 }
 
 std::optional<Edit> EditHistory::redo() {
-    if (undone_.empty()) return std::nullopt;
-    Edit e = std::move(undone_.back());
-    undone_.pop_back();
-    done_.push_back(e);
-    return e;
+    return move_last(undone_, done_);
 }
 
 void EditHistory::clear() {

@@ -50,7 +50,10 @@ opens=""
 for v in $variants; do
     events=$export_dir/$v/events.csv
     [ -s "$events" ] || fail "missing $events"
-    t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { print $1; exit }' "$events")
+    # One change row for the drag, at its mouse-up; its reason names its start.
+    [ "$(awk -F, 'NR > 1 && $2 == "B.failure_rate"' "$events" | wc -l)" -eq 1 ] ||
+        fail "$v: the drag is not one change row"
+    t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { split($6, w, " "); print w[3]; exit }' "$events")
     [ -n "$t_drag" ] || fail "$v: no B.failure_rate change in events.csv"
     before=$(awk -F, -v t="$t_drag" 'NR > 1 && $2 == "A->B" && $5 == "open" && $1 + 0 < t + 0' "$events" | wc -l)
     first=$(awk -F, -v t="$t_drag" 'NR > 1 && $2 == "A->B" && $5 == "open" && $1 + 0 >= t + 0 { print $1; exit }' "$events")
