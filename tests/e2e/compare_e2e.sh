@@ -20,15 +20,9 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 scenario=$(cd "$(dirname "$0")/../../assets/scenarios" && pwd)/four_libraries.toml
 variants="gobreaker resilience4j polly hystrix opossum cockatiel"
 
-"$app" --test-report --pos 0 0 --fps 30 --scenario "$scenario" --export-dir "$work/exports" \
-    >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-
-wait_ready
+start_app --pos 0 0 --fps 30 --scenario "$scenario" --export-dir "$work/exports"
 grep -q '^RECT compare.add ' "$log" || fail "no variant bar (RECT compare.add): not in compare mode"
-read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
-cy=$(((y0 + y1) / 2))
+slider B.failure_rate
 
 # Healthy for a while, then B's failure rate up with a real drag: a world change, so every
 # variant sees it at the same simulated instant.

@@ -18,13 +18,8 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-"$app" --test-report --paused --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-
-wait_ready
-read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
-cy=$(((y0 + y1) / 2))
+start_app --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
+slider B.failure_rate
 echo "B.failure_rate slider: x $x0..$x1 y $y0..$y1"
 
 # Started paused: a plain Space tap starts the run (without it nothing below would happen).
