@@ -114,8 +114,12 @@ int run_sweep_command(const SweepCliOptions& o, std::ostream& out, std::ostream&
         return bad_input ? 2 : 1;
     }
     const std::size_t tasks = task_count(plan.spec);
-    out << "sweep: " << point_count(plan.spec) << " points x " << plan.spec.profiles.size()
-        << " profiles x " << plan.spec.seeds << " seeds = " << tasks << " runs";
+    const auto count = [](std::size_t n, const char* one) {
+        return std::to_string(n) + " " + one + (n == 1 ? "" : "s");
+    };
+    out << "sweep: " << count(point_count(plan.spec), "point") << " x "
+        << count(plan.spec.profiles.size(), "profile") << " x " << count(plan.spec.seeds, "seed")
+        << " = " << count(tasks, "run");
     if (options.shards > 1) out << ", shard " << options.shard << "/" << options.shards;
     out << "\nsweep folder: " << dir << "\n";
     return finish_output(out, err, "sweep", 0);
