@@ -58,8 +58,7 @@ class ProgressBar {
         const double rate = s > 0 ? fresh / s : 0.0;
         char eta[32] = "-";
         if (rate > 0)
-            std::snprintf(eta, sizeof eta, "%.0f s",
-                          static_cast<double>(p.total - p.done) / rate);
+            std::snprintf(eta, sizeof eta, "%.0f s", static_cast<double>(p.total - p.done) / rate);
         char text[200];
         std::snprintf(text, sizeof text,
                       "\r[%s] %zu/%zu runs, %zu/%zu points, %.1f runs/s, ETA %s   ", bar.c_str(),

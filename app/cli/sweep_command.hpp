@@ -20,11 +20,11 @@
 namespace cbsim::cli {
 
 struct SweepCliOptions {
-    std::string spec;                ///< the *.sweep.toml
-    std::optional<unsigned> jobs;    ///< worker threads (default: hardware threads)
-    std::string shard;               ///< "I/N"; empty = the whole sweep
-    std::string out;                 ///< the sweep folder
-    bool progress = false;           ///< progress bar on stderr
+    std::string spec;              ///< the *.sweep.toml
+    std::optional<unsigned> jobs;  ///< worker threads (default: hardware threads)
+    std::string shard;             ///< "I/N"; empty = the whole sweep
+    std::string out;               ///< the sweep folder
+    bool progress = false;         ///< progress bar on stderr
 };
 
 int run_sweep_command(const SweepCliOptions& options, std::ostream& out, std::ostream& err);

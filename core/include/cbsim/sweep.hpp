@@ -49,15 +49,15 @@ const char* to_string(FaultKind kind);
 struct FaultProfile {
     std::string name;
     FaultKind kind = FaultKind::healthy;
-    std::string service;        ///< the service the fault hits (empty: the spec's service)
-    double at_s = 0.0;          ///< start (every kind but healthy)
-    double end_s = -1.0;        ///< back to the point's own settings (optional)
-    double failure_rate = 0.0;  ///< step, flapping, partial
-    double period_s = 0.0;      ///< flapping: one bad + good cycle
-    double duty = 0.5;          ///< flapping: share of the period that is bad, (0, 1)
-    double until_s = 0.0;       ///< brownout: the latency reaches `factor` times at until_s
-    double factor = 1.0;        ///< brownout: latency multiplier at until_s, (1, 1000]
-    double step_s = 1.0;        ///< brownout: the ramp is applied in steps of this length
+    std::string service;                ///< the service the fault hits (empty: the spec's service)
+    double at_s = 0.0;                  ///< start (every kind but healthy)
+    double end_s = -1.0;                ///< back to the point's own settings (optional)
+    double failure_rate = 0.0;          ///< step, flapping, partial
+    double period_s = 0.0;              ///< flapping: one bad + good cycle
+    double duty = 0.5;                  ///< flapping: share of the period that is bad, (0, 1)
+    double until_s = 0.0;               ///< brownout: the latency reaches `factor` times at until_s
+    double factor = 1.0;                ///< brownout: latency multiplier at until_s, (1, 1000]
+    double step_s = 1.0;                ///< brownout: the ramp is applied in steps of this length
     std::int64_t faulty_instances = 0;  ///< partial: the first k instances fail
     bool operator==(const FaultProfile&) const = default;
 };
@@ -155,17 +155,17 @@ std::string points_csv(const SweepPlan& plan, std::span<const std::string> rows)
 // [SECTION] Running a sweep into its folder --------------------------------------------------
 
 struct SweepProgress {
-    std::size_t done = 0;     ///< tasks of this run (or shard) finished, resumed ones included
-    std::size_t total = 0;    ///< tasks of this run (or shard)
-    std::size_t resumed = 0;  ///< of `done`, taken from the journal
+    std::size_t done = 0;          ///< tasks of this run (or shard) finished, resumed ones included
+    std::size_t total = 0;         ///< tasks of this run (or shard)
+    std::size_t resumed = 0;       ///< of `done`, taken from the journal
     std::size_t points_done = 0;   ///< points whose every task (of this shard) is done
     std::size_t points_total = 0;  ///< points with a task in this shard
 };
 
 struct SweepOptions {
-    unsigned jobs = 1;        ///< worker threads, >= 1
-    std::size_t shard = 0;    ///< this shard runs the tasks whose index % shards == shard
-    std::size_t shards = 1;   ///< 1 = the whole sweep
+    unsigned jobs = 1;       ///< worker threads, >= 1
+    std::size_t shard = 0;   ///< this shard runs the tasks whose index % shards == shard
+    std::size_t shards = 1;  ///< 1 = the whole sweep
     /// Called after each finished task (from a worker thread, one call at a time).
     std::function<void(const SweepProgress&)> progress;
 };

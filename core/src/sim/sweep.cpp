@@ -475,7 +475,8 @@ std::string run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
         // Count each point once: at its first task of this shard.
         const std::size_t point = t / per_point;
         const std::size_t first = point * per_point;
-        const std::size_t first_of_shard = first + (o.shard + o.shards - first % o.shards) % o.shards;
+        const std::size_t first_of_shard =
+            first + (o.shard + o.shards - first % o.shards) % o.shards;
         if (t != first_of_shard) continue;
         ++progress.points_total;
         if (left_in_point[point] == 0) ++progress.points_done;
@@ -511,8 +512,7 @@ std::string run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
             std::lock_guard<std::mutex> g(mutex);
             if (!write_all(fd, journal_line(t, row))) {
                 if (error.empty())
-                    error = errno_text(journal_path.string() + ": cannot write the journal",
-                                       errno);
+                    error = errno_text(journal_path.string() + ": cannot write the journal", errno);
                 stop = true;
                 return;
             }
@@ -659,8 +659,9 @@ Recommendation recommend(const std::string& dir, std::optional<double> max_ftph,
     const fs::path p(dir);
     const std::string points_path = (p / "points.csv").string();
     if (!fs::exists(p / kMarker) || !fs::exists(p / "sweep.toml"))
-        throw ConfigError(dir, 0, "", "not a sweep folder (no " + std::string(kMarker) +
-                                          " and sweep.toml); give the --out folder of a sweep");
+        throw ConfigError(dir, 0, "",
+                          "not a sweep folder (no " + std::string(kMarker) +
+                              " and sweep.toml); give the --out folder of a sweep");
     r.plan = load_sweep((p / "sweep.toml").string());
     bool ok = false;
     const std::string text = read_text(points_path, ok);
@@ -731,7 +732,8 @@ Recommendation recommend(const std::string& dir, std::optional<double> max_ftph,
             }
             good_sum += num(c_good).value_or(0.0);
         }
-        if (faults > 0 && !undetected) s.detection_delay_s = delay_sum / static_cast<double>(faults);
+        if (faults > 0 && !undetected)
+            s.detection_delay_s = delay_sum / static_cast<double>(faults);
         s.false_trips_per_hour = ftph_n ? ftph_sum / static_cast<double>(ftph_n) : 0.0;
         s.good_rejected = good_sum / static_cast<double>(profiles);
         r.points.push_back(std::move(s));
@@ -763,8 +765,9 @@ Recommendation recommend(const std::string& dir, std::optional<double> max_ftph,
             r.best_per_preset.emplace_back(s.preset, std::nullopt);
             it = std::prev(r.best_per_preset.end());
         }
-        const bool fits = (!max_ftph || s.false_trips_per_hour <= *max_ftph) &&
-                          (!max_delay || (s.detection_delay_s && *s.detection_delay_s <= *max_delay));
+        const bool fits =
+            (!max_ftph || s.false_trips_per_hour <= *max_ftph) &&
+            (!max_delay || (s.detection_delay_s && *s.detection_delay_s <= *max_delay));
         if (!fits) continue;
         if (!it->second || better(s, r.points[*it->second])) it->second = i;
     }
@@ -786,8 +789,8 @@ std::string recommended_breaker_toml(const Recommendation& r) {
     for (const Dependency& d : caller->dependencies)
         if (d.target == target && d.breaker) config = &*d.breaker;
     if (config == nullptr) return {};
-    std::string out = "# cbsim recommend: edge " + r.plan.spec.edge + ", sweep point " +
-                      std::to_string(s.point);
+    std::string out =
+        "# cbsim recommend: edge " + r.plan.spec.edge + ", sweep point " + std::to_string(s.point);
     for (std::size_t a = 0; a < s.values.size(); ++a)
         out += (a == 0 ? " (" : ", ") + r.plan.spec.axes[a].path + " = " + s.values[a];
     out += s.values.empty() ? "\n" : ")\n";
@@ -807,10 +810,10 @@ std::string recommendation_text(const Recommendation& r) {
                fmt::fixed(s.good_rejected, 1) + "\n";
         return out;
     };
-    std::string out = "Pareto front (detection delay, false trips per hour, good calls "
-                      "rejected; lower is better), " +
-                      std::to_string(r.pareto.size()) + " of " + std::to_string(r.points.size()) +
-                      " points:\n";
+    std::string out =
+        "Pareto front (detection delay, false trips per hour, good calls "
+        "rejected; lower is better), " +
+        std::to_string(r.pareto.size()) + " of " + std::to_string(r.points.size()) + " points:\n";
     for (std::size_t i : r.pareto)
         out += row(r.points[i]);
     out += "\nbest point per preset under the constraints:\n";

@@ -69,8 +69,8 @@ double require_number(const toml::table& table, std::string_view key, double min
     const auto v = read_number(table, key, min, max, file, where, table_line);
     if (!v) {
         throw_config_error(file, table_line, where + std::string(key),
-                           "missing; " + std::string(why) + ", a number in [" + number(min) +
-                               ", " + number(max) + "]");
+                           "missing; " + std::string(why) + ", a number in [" + number(min) + ", " +
+                               number(max) + "]");
     }
     return *v;
 }
@@ -262,9 +262,9 @@ FaultProfile read_profile(const toml::table& t, std::size_t index, const Scenari
         }
     }
     if (!found)
-        throw_config_error(file, line_of(*kind), where + "kind",
-                           "'" + printable(k, 80) + "' is not a profile kind; expected one of: " +
-                               kinds);
+        throw_config_error(
+            file, line_of(*kind), where + "kind",
+            "'" + printable(k, 80) + "' is not a profile kind; expected one of: " + kinds);
     // Keys each kind takes.
     std::vector<std::string_view> keys{"name", "kind", "service"};
     switch (p.kind) {
@@ -378,8 +378,8 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
     SweepSpec& spec = plan.spec;
     for (const auto& [k, node] : root) {
         const std::string key(k.str());
-        static constexpr std::string_view kKeys[] = {"scenario", "edge",       "service", "seeds",
-                                                     "seed",     "duration_s", "axis",    "profile"};
+        static constexpr std::string_view kKeys[] = {
+            "scenario", "edge", "service", "seeds", "seed", "duration_s", "axis", "profile"};
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys))
             throw_config_error(file, line_of(node), key,
                                "unknown key; a sweep spec has scenario, edge, service, seeds, "
@@ -438,9 +438,9 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
     if (const toml::node* n = root.get("seeds")) {
         const auto* i = n->as_integer();
         if (i == nullptr || i->get() < 1 || i->get() > static_cast<std::int64_t>(kMaxSweepSeeds))
-            throw_config_error(file, line_of(*n), "seeds",
-                               "expected an integer in [1, " + std::to_string(kMaxSweepSeeds) +
-                                   "]");
+            throw_config_error(
+                file, line_of(*n), "seeds",
+                "expected an integer in [1, " + std::to_string(kMaxSweepSeeds) + "]");
         spec.seeds = static_cast<std::uint64_t>(i->get());
     }
     if (const toml::node* n = root.get("seed")) {
@@ -467,8 +467,7 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
         const auto* arr = axes->as_array();
         if (arr == nullptr || !arr->is_array_of_tables() || arr->empty() ||
             arr->size() > kMaxSweepAxes)
-            throw_config_error(file, line_of(*axes), "axis",
-                               "expected 1 to 3 [[axis]] tables");
+            throw_config_error(file, line_of(*axes), "axis", "expected 1 to 3 [[axis]] tables");
         for (std::size_t i = 0; i < arr->size(); ++i)
             spec.axes.push_back(read_axis(*arr->get(i)->as_table(), i, base, file, plan.notes));
         for (std::size_t i = 0; i < spec.axes.size(); ++i)
@@ -476,8 +475,8 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
                 if (spec.axes[i].path == spec.axes[j].path)
                     throw_config_error(file, line_of(*arr->get(i)),
                                        "axis[" + std::to_string(i) + "].path",
-                                       spec.axes[i].path + " is already axis " +
-                                           std::to_string(j) + "; each path once");
+                                       spec.axes[i].path + " is already axis " + std::to_string(j) +
+                                           "; each path once");
     } else {
         throw_config_error(file, 1, "axis",
                            "missing; expected 1 to 3 [[axis]] tables, each a settable path with "
@@ -487,9 +486,9 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
     for (const SweepAxis& a : spec.axes) {
         points *= a.values.size();
         if (points > kMaxSweepPoints)
-            throw_config_error(file, line_of(*root.get("axis")), "axis",
-                               "more than " + std::to_string(kMaxSweepPoints) +
-                                   " points; expected fewer values");
+            throw_config_error(
+                file, line_of(*root.get("axis")), "axis",
+                "more than " + std::to_string(kMaxSweepPoints) + " points; expected fewer values");
     }
     // Profiles.
     const double duration = base.duration_s;
@@ -497,9 +496,9 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
         const auto* arr = profiles->as_array();
         if (arr == nullptr || !arr->is_array_of_tables() || arr->empty() ||
             arr->size() > kMaxSweepProfiles)
-            throw_config_error(file, line_of(*profiles), "profile",
-                               "expected 1 to " + std::to_string(kMaxSweepProfiles) +
-                                   " [[profile]] tables");
+            throw_config_error(
+                file, line_of(*profiles), "profile",
+                "expected 1 to " + std::to_string(kMaxSweepProfiles) + " [[profile]] tables");
         for (std::size_t i = 0; i < arr->size(); ++i) {
             const toml::table& t = *arr->get(i)->as_table();
             FaultProfile p = read_profile(t, i, base, spec.service, duration, file);
@@ -553,8 +552,8 @@ std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_nam
         out += "]\n";
     }
     for (const FaultProfile& p : s.profiles) {
-        out += "\n[[profile]]\nname = " + toml_string(p.name) + "\nkind = \"" +
-               to_string(p.kind) + "\"\n";
+        out += "\n[[profile]]\nname = " + toml_string(p.name) + "\nkind = \"" + to_string(p.kind) +
+               "\"\n";
         if (p.service != s.service) out += "service = " + toml_string(p.service) + "\n";
         if (p.kind == FaultKind::healthy) continue;
         out += "at_s = " + number(p.at_s) + "\n";
@@ -662,8 +661,8 @@ std::vector<TimelineEntry> profile_timeline(const FaultProfile& p, const Scenari
             const SimTime until = micros(p.until_s);
             const SimTime step = std::max<SimTime>(1, micros(p.step_s));
             for (SimTime t = at; t < until; t += step) {
-                const double f = std::min(1.0, static_cast<double>(t - at + step) /
-                                                   static_cast<double>(until - at));
+                const double f = std::min(
+                    1.0, static_cast<double>(t - at + step) / static_cast<double>(until - at));
                 const double g = 1.0 + (p.factor - 1.0) * f;
                 for (const auto& [path, base] : keys)
                     add(t, path, base * g);
@@ -680,8 +679,7 @@ std::vector<TimelineEntry> profile_timeline(const FaultProfile& p, const Scenari
             add(at, rate_path, p.failure_rate);
             if (p.end_s >= 0) {
                 add(end, rate_path, svc->failure_rate);
-                add(end, service + ".faulty_instances",
-                    static_cast<double>(svc->faulty_instances));
+                add(end, service + ".faulty_instances", static_cast<double>(svc->faulty_instances));
             }
             break;
     }
