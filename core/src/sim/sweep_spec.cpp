@@ -75,13 +75,16 @@ double require_number(const toml::table& table, std::string_view key, double min
     return *v;
 }
 
-std::string toml_string(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + '"';
+/// String key `key` of `table` (named `where` in errors): its node, or an error that says
+/// what was expected.
+const toml::node& require_string(const toml::table& table, std::string_view key,
+                                 const std::string& file, const std::string& where, int table_line,
+                                 const std::string& expected) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr || !node->is_string())
+        throw_config_error(file, node ? line_of(*node) : table_line, where + std::string(key),
+                           "expected " + expected);
+    return *node;
 }
 
 }  // namespace
@@ -142,11 +145,10 @@ SweepAxis read_axis(const toml::table& t, std::size_t index, const Scenario& bas
     const std::string where = "axis[" + std::to_string(index) + "].";
     const int line = line_of(t);
     SweepAxis axis;
-    const toml::node* path = t.get("path");
-    if (path == nullptr || !path->is_string())
-        throw_config_error(file, path ? line_of(*path) : line, where + "path",
-                           "expected a settable path as a string, e.g. "
-                           "\"A->B.breaker.trip.consecutive_failures\" (`cbsim-cli keys`)");
+    const toml::node* path = &require_string(
+        t, "path", file, where, line,
+        "a settable path as a string, e.g. \"A->B.breaker.trip.consecutive_failures\" "
+        "(`cbsim-cli keys`)");
     axis.path = path->as_string()->get();
     const std::optional<SettingSpec> spec = find_setting(base, axis.path);
     if (!spec)
@@ -236,22 +238,17 @@ FaultProfile read_profile(const toml::table& t, std::size_t index, const Scenari
     const std::string where = "profile[" + std::to_string(index) + "].";
     const int line = line_of(t);
     FaultProfile p;
-    const toml::node* name = t.get("name");
-    if (name == nullptr || !name->is_string())
-        throw_config_error(file, name ? line_of(*name) : line, where + "name",
-                           "expected the profile's name as a string (1 to 64 letters, digits, "
-                           "'_' or '-')");
+    const toml::node* name =
+        &require_string(t, "name", file, where, line,
+                        "the profile's name as a string (1 to 64 letters, digits, '_' or '-')");
     p.name = name->as_string()->get();
     if (std::string e = variant_name_problem(p.name); !e.empty())
         throw_config_error(file, line_of(*name), where + "name",
                            "profile name '" + printable(p.name, 80) +
                                "' is not allowed; expected 1 to 64 letters, digits, '_' or '-', "
                                "not starting with '-'");
-    const toml::node* kind = t.get("kind");
     const std::string kinds = "healthy, step, flapping, brownout, partial";
-    if (kind == nullptr || !kind->is_string())
-        throw_config_error(file, kind ? line_of(*kind) : line, where + "kind",
-                           "expected one of: " + kinds);
+    const toml::node* kind = &require_string(t, "kind", file, where, line, "one of: " + kinds);
     const std::string k = kind->as_string()->get();
     bool found = false;
     for (FaultKind f : {FaultKind::healthy, FaultKind::step, FaultKind::flapping,
@@ -385,11 +382,9 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
                                "unknown key; a sweep spec has scenario, edge, service, seeds, "
                                "seed, duration_s, [[axis]] and [[profile]]");
     }
-    const toml::node* scenario = root.get("scenario");
-    if (scenario == nullptr || !scenario->is_string())
-        throw_config_error(file, scenario ? line_of(*scenario) : 1, "scenario",
-                           "expected the base scenario's file name as a string (relative to "
-                           "this file)");
+    const toml::node* scenario =
+        &require_string(root, "scenario", file, "", 1,
+                        "the base scenario's file name as a string (relative to this file)");
     spec.scenario = scenario->as_string()->get();
     const std::filesystem::path base_path =
         std::filesystem::path(file).parent_path() / spec.scenario;
@@ -401,10 +396,8 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
                           e.message() + " (the base scenario of " + file + ")");
     }
     // The edge of interest.
-    const toml::node* edge = root.get("edge");
-    if (edge == nullptr || !edge->is_string())
-        throw_config_error(file, edge ? line_of(*edge) : 1, "edge",
-                           "expected the edge of interest as a string, \"<caller>-><target>\"");
+    const toml::node* edge = &require_string(
+        root, "edge", file, "", 1, "the edge of interest as a string, \"<caller>-><target>\"");
     spec.edge = edge->as_string()->get();
     std::string edges;
     bool edge_found = false;
@@ -534,27 +527,28 @@ std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_nam
     const SweepSpec& s = plan.spec;
     std::string out =
         "# cbsim sweep: re-run with `cbsim-cli sweep sweep.toml --out DIR` (docs/SWEEPS.md)\n";
-    out += "scenario = " + toml_string(scenario_name) + "\n";
-    out += "edge = " + toml_string(s.edge) + "\n";
-    out += "service = " + toml_string(s.service) + "\n";
+    out += "scenario = " + detail::toml_basic_string(scenario_name) + "\n";
+    out += "edge = " + detail::toml_basic_string(s.edge) + "\n";
+    out += "service = " + detail::toml_basic_string(s.service) + "\n";
     out += "seeds = " + std::to_string(s.seeds) + "\n";
     out += "seed = " + std::to_string(plan.base.seed) + "\n";
     out += "duration_s = " + number(plan.base.duration_s) + "\n";
     for (const SweepAxis& a : s.axes) {
-        out += "\n[[axis]]\npath = " + toml_string(a.path) + "\nvalues = [";
+        out += "\n[[axis]]\npath = " + detail::toml_basic_string(a.path) + "\nvalues = [";
         for (std::size_t i = 0; i < a.values.size(); ++i) {
             out += i == 0 ? "" : ", ";
             if (const auto* str = std::get_if<std::string>(&a.values[i]))
-                out += toml_string(*str);
+                out += detail::toml_basic_string(*str);
             else
                 out += number(std::get<double>(a.values[i]));
         }
         out += "]\n";
     }
     for (const FaultProfile& p : s.profiles) {
-        out += "\n[[profile]]\nname = " + toml_string(p.name) + "\nkind = \"" + to_string(p.kind) +
-               "\"\n";
-        if (p.service != s.service) out += "service = " + toml_string(p.service) + "\n";
+        out += "\n[[profile]]\nname = " + detail::toml_basic_string(p.name) + "\nkind = \"" +
+               to_string(p.kind) + "\"\n";
+        if (p.service != s.service)
+            out += "service = " + detail::toml_basic_string(p.service) + "\n";
         if (p.kind == FaultKind::healthy) continue;
         out += "at_s = " + number(p.at_s) + "\n";
         switch (p.kind) {
