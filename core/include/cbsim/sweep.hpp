@@ -100,7 +100,8 @@ SweepPlan load_sweep(const std::string& path);
 /// The same for text already read; `file` names it in errors and locates the base scenario.
 SweepPlan parse_sweep(std::string_view text, const std::string& file);
 
-/// The spec in normal form (explicit values, defaults written out, `scenario = "NAME"`):
+/// The spec in normal form (explicit axis values, the duration written out, the first seed
+/// left to the base scenario, `scenario = "NAME"`):
 /// written as sweep.toml into the sweep folder beside the base scenario, so
 /// `cbsim-cli sweep DIR/sweep.toml` re-runs the sweep.
 std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_name);

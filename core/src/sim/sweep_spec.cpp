@@ -531,7 +531,8 @@ std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_nam
     out += "edge = " + detail::toml_basic_string(s.edge) + "\n";
     out += "service = " + detail::toml_basic_string(s.service) + "\n";
     out += "seeds = " + std::to_string(s.seeds) + "\n";
-    out += "seed = " + std::to_string(plan.base.seed) + "\n";
+    // The first seed is the base scenario's (the spec's `seed` was applied to it): a seed
+    // above 2^63 - 1 is no TOML integer, but the scenario file holds any seed.
     out += "duration_s = " + number(plan.base.duration_s) + "\n";
     for (const SweepAxis& a : s.axes) {
         out += "\n[[axis]]\npath = " + detail::toml_basic_string(a.path) + "\nvalues = [";
