@@ -294,6 +294,8 @@ sw sw_partial 's/^kind = "step"$/kind = "partial"\nfaulty_instances = 5/'
 case_ "sweep: more faulty instances than instances" 2 "sw_partial.sweep.toml:13: key 'profile\\[0\\].faulty_instances': expected a number in \\[1, 1\\]" -- sweep sw_partial.sweep.toml
 sw sw_flap 's/^kind = "step"$/kind = "flapping"\nperiod_s = 2\nduty = 0.5\nperiod = 3/'
 case_ "sweep: a key of another kind" 2 "sw_flap.sweep.toml:15: key 'profile\\[0\\].period': unknown key for a flapping profile; it takes name, kind, service, at_s, period_s, duty, failure_rate, end_s" -- sweep sw_flap.sweep.toml
+sw sw_preset 's/^\[\[axis\]\]$/[[axis]]\npath = "A->B.breaker.preset"\nvalues = ["gobreaker", "polly"]\n\n[[axis]]/'
+case_ "sweep: a key the preset of an earlier axis lacks" 2 "sw_preset.sweep.toml:10: key 'axis\\[1\\].values': A->B.breaker.trip.consecutive_failures: .*\\(with A->B.breaker.preset = polly; an axis applies after the axes before it" -- sweep sw_preset.sweep.toml
 case_ "sweep: --shard 3/3" 2 "--shard 3/3: expected I/N, integers with 0 <= I < N" -- sweep sw.sweep.toml --shard 3/3
 case_ "sweep: --jobs 0" 2 "--jobs 0 is out of range; expected \\[1, 256\\]" -- sweep sw.sweep.toml --jobs 0
 case_ "sweep: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a sweep folder" -- sweep sw.sweep.toml --out mine

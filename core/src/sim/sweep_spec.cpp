@@ -483,6 +483,27 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
                 file, line_of(*root.get("axis")), "axis",
                 "more than " + std::to_string(kMaxSweepPoints) + " points; expected fewer values");
     }
+    // Every point applies (a preset axis changes which breaker keys exist and their ranges).
+    if (spec.axes.size() > 1) {
+        const auto* arr = root.get("axis")->as_array();
+        for (std::size_t pt = 0; pt < points; ++pt) {
+            const std::vector<SettingValue> values = point_values(spec, pt);
+            Scenario s = base;
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                std::string e = apply_setting(s, spec.axes[i].path, values[i]);
+                if (e.empty()) continue;
+                std::string at;
+                for (std::size_t j = 0; j < i; ++j)
+                    at += (j == 0 ? "" : ", ") + spec.axes[j].path + " = " + to_string(values[j]);
+                throw_config_error(file, line_of(*arr->get(i)),
+                                   "axis[" + std::to_string(i) + "].values",
+                                   e + " (with " + at +
+                                       "; an axis applies after the axes before it: put a "
+                                       "breaker.preset axis first and sweep keys every preset "
+                                       "has)");
+            }
+        }
+    }
     // Profiles.
     const double duration = base.duration_s;
     if (const toml::node* profiles = root.get("profile")) {
