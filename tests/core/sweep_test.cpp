@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -295,6 +296,67 @@ failure_rate = 0.7
         ++checked;
     }
     EXPECT_EQ(checked, 3u);
+}
+
+}  // namespace
+}  // namespace cbsim
+
+namespace cbsim {
+namespace {
+
+bool dominates(const PointScore& a, const PointScore& b) {
+    const auto d = [](const PointScore& s) {
+        return s.detection_delay_s.value_or(std::numeric_limits<double>::infinity());
+    };
+    const bool le = d(a) <= d(b) && a.false_trips_per_hour <= b.false_trips_per_hour &&
+                    a.good_rejected <= b.good_rejected;
+    const bool lt = d(a) < d(b) || a.false_trips_per_hour < b.false_trips_per_hour ||
+                    a.good_rejected < b.good_rejected;
+    return le && lt;
+}
+
+TEST(Sweep, RecommendKeepsTheParetoFrontAndChoosesWithinTheConstraints) {
+    TempDir dir("cbsim_sweep_recommend_test");
+    dir.file("theory.toml", kTheoryScenario);
+    std::string spec = kSmallSpec;
+    spec.replace(spec.find("failure_rate = 0.9"), 18, "failure_rate = 0.3");
+    const SweepPlan plan = parse_sweep(spec, (dir.path / "s.sweep.toml").string());
+    bool bad = false;
+    ASSERT_EQ(run_sweep(plan, (dir.path / "out").string(), SweepOptions{}, bad), "");
+    const Recommendation all = recommend((dir.path / "out").string(), std::nullopt, std::nullopt);
+    ASSERT_EQ(all.points.size(), point_count(plan.spec));
+    std::vector<bool> front(all.points.size(), false);
+    for (std::size_t i : all.pareto)
+        front[i] = true;
+    for (std::size_t i = 0; i < all.points.size(); ++i) {
+        bool dominated = false;
+        for (std::size_t j = 0; j < all.points.size(); ++j)
+            dominated = dominated || dominates(all.points[j], all.points[i]);
+        EXPECT_EQ(front[i], !dominated) << "point " << i;
+    }
+    // Unconstrained, the choice has the shortest detection delay of all.
+    ASSERT_TRUE(all.chosen);
+    for (const PointScore& s : all.points)
+        EXPECT_LE(all.points[*all.chosen].detection_delay_s.value_or(1e300),
+                  s.detection_delay_s.value_or(1e300));
+    // A constraint on detection delay between the fastest and the slowest point: the choice
+    // meets it and is the fastest that does.
+    double slowest = 0;
+    for (const PointScore& s : all.points)
+        slowest = std::max(slowest, s.detection_delay_s.value_or(0.0));
+    const double limit = slowest * 0.99;
+    const Recommendation some = recommend((dir.path / "out").string(), 1e9, limit);
+    ASSERT_TRUE(some.chosen);
+    EXPECT_LE(*some.points[*some.chosen].detection_delay_s, limit);
+    EXPECT_EQ(some.points[*some.chosen].point, all.points[*all.chosen].point);
+    // Impossible constraints: no choice, and recommended_breaker_toml is empty.
+    const Recommendation none = recommend((dir.path / "out").string(), 1e9, 0.0);
+    EXPECT_FALSE(none.chosen);
+    EXPECT_EQ(recommended_breaker_toml(none), "");
+    // The chosen breaker file names the point's threshold.
+    const std::string toml = recommended_breaker_toml(all);
+    const std::vector<SettingValue> v = point_values(plan.spec, all.points[*all.chosen].point);
+    EXPECT_NE(toml.find("consecutive_failures = " + to_string(v[0])), std::string::npos) << toml;
 }
 
 }  // namespace
