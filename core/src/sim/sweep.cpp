@@ -38,6 +38,7 @@
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/summary.hpp"
 #include "sim/format.hpp"
+#include "sim/output_folder.hpp"
 #include "sim/sweep_hash.hpp"
 
 namespace cbsim {
@@ -273,8 +274,9 @@ std::string sweep_info(const SweepPlan& plan, std::size_t shard, std::size_t sha
 
 }  // namespace
 
-std::string check_sweep_folder(const std::string& dir) {
-    if (dir.empty()) return "the sweep folder name is empty";
+std::string check_sweep_folder(const std::string& dir_as_given) {
+    if (dir_as_given.empty()) return "the sweep folder name is empty";
+    const std::string dir = sim::normalise_folder(dir_as_given).string();
     std::error_code ec;
     const fs::path p(dir);
     const auto st = fs::symlink_status(p, ec);
@@ -418,9 +420,11 @@ std::string write_results(const SweepPlan& plan, const fs::path& dir, std::size_
 
 // [SECTION] Running --------------------------------------------------------------------------
 
-std::string run_sweep(const SweepPlan& plan, const std::string& dir, const SweepOptions& o,
+std::string run_sweep(const SweepPlan& plan, const std::string& dir_as_given, const SweepOptions& o,
                       bool& bad_input) {
     bad_input = true;
+    if (dir_as_given.empty()) return "the sweep folder name is empty";
+    const std::string dir = sim::normalise_folder(dir_as_given).string();  // "out/" -> "out"
     if (o.shards < 1 || o.shard >= o.shards)
         return "shard " + std::to_string(o.shard) + "/" + std::to_string(o.shards) +
                " is out of range; expected I/N with 0 <= I < N";
@@ -543,9 +547,11 @@ std::string run_sweep(const SweepPlan& plan, const std::string& dir, const Sweep
 
 // [SECTION] Merging shards -------------------------------------------------------------------
 
-std::string merge_sweep_shards(std::span<const std::string> shard_dirs, const std::string& dir,
-                               bool& bad_input) {
+std::string merge_sweep_shards(std::span<const std::string> shard_dirs,
+                               const std::string& dir_as_given, bool& bad_input) {
     bad_input = true;
+    if (dir_as_given.empty()) return "the sweep folder name is empty";
+    const std::string dir = sim::normalise_folder(dir_as_given).string();
     if (shard_dirs.empty()) return "no shard folders given";
     std::optional<SweepPlan> plan;
     std::size_t shards = 0;
