@@ -10,6 +10,7 @@
 #include "cbsim/number_text.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/scenario_keys.hpp"
+#include "scenario_io/internal.hpp"
 
 namespace cbsim {
 
@@ -173,6 +174,10 @@ void write_service(const Service& s, std::string& out) {
 }
 
 }  // namespace
+
+std::string detail::toml_basic_string(std::string_view s) {
+    return quoted(s);
+}
 
 std::string scenario_to_toml(const Scenario& sc) {
     std::string out = "# cbsim scenario; docs/SCENARIOS.md describes every key.\n";
