@@ -5,6 +5,7 @@
 #include <cbsim/compare.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/scenario_io.hpp>
+#include <cbsim/sweep.hpp>
 #include <cbsim/text.hpp>
 
 #include <exception>
@@ -42,7 +43,19 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
     try {
         // Read once: the file may be a pipe (`validate <(...)`, /dev/stdin).
         const std::string text = read_config_file(options.file);
-        if (detect_config_text_kind(text, options.file) == ConfigFileKind::breaker) {
+        const ConfigFileKind kind = detect_config_text_kind(text, options.file);
+        if (kind == ConfigFileKind::sweep) {
+            const SweepPlan plan = parse_sweep(text, options.file);
+            out << options.file << ": ok, sweep of " << point_count(plan.spec) << " points x "
+                << plan.spec.profiles.size() << " profiles x " << plan.spec.seeds
+                << " seeds on edge " << plan.spec.edge << ", on ";
+            describe(plan.base, out);
+            out << '\n';
+            for (const std::string& note : plan.notes)
+                out << "note: " << note << '\n';
+            return finish_output(out, err, "validate", 0);
+        }
+        if (kind == ConfigFileKind::breaker) {
             const BreakerConfig config = parse_breaker_toml(text, options.file);
             out << options.file << ": ok, breaker preset " << to_string(config.preset()) << '\n';
             return finish_output(out, err, "validate", 0);

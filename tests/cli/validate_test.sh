@@ -34,6 +34,8 @@ done
 [ "$count" -ge 11 ] || fail "only $count scenario assets"
 expect 0 "four_libraries.toml: ok, compare of 6 variants \(gobreaker, resilience4j, polly, hystrix, opossum, cockatiel\), 1 seed, on scenario \"Four libraries: A calls B, each library at its defaults\": 2 services" -- \
   "$cli" validate "$src/assets/scenarios/four_libraries.toml"
+expect 0 "consecutive.sweep.toml: ok, sweep of [0-9]+ points x [0-9]+ profiles? x 5 seeds on edge A->B, on scenario \"" -- \
+  "$cli" validate "$src/assets/sweeps/consecutive.sweep.toml"
 expect 0 "default.toml: ok, scenario \"A calls B behind a gobreaker breaker\": 2 services, 1 dependency \(1 with a breaker\), 0 timeline entries, 120 s" -- \
   "$cli" validate "$src/assets/scenarios/default.toml"
 

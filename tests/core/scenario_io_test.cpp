@@ -658,7 +658,7 @@ TEST(ScenarioIoFiles, ErrorsOfAFileNameItsPath) {
     }
 }
 
-TEST(ScenarioIoFiles, DetectsScenarioAndBreakerFiles) {
+TEST(ScenarioIoFiles, DetectsScenarioBreakerCompareAndSweepFiles) {
     EXPECT_EQ(detect_config_file_kind(
                   temp_file("kind_breaker.toml", "[breaker]\npreset = \"polly\"\n").string()),
               ConfigFileKind::breaker);
@@ -668,6 +668,10 @@ TEST(ScenarioIoFiles, DetectsScenarioAndBreakerFiles) {
         detect_config_file_kind(
             temp_file("kind_both.toml", "name = \"x\"\n[breaker]\npreset = \"polly\"\n").string()),
         ConfigFileKind::scenario);
+    EXPECT_EQ(detect_config_text_kind("scenario = \"s.toml\"\nvariants = [\"a\"]\n", "c.toml"),
+              ConfigFileKind::compare);
+    EXPECT_EQ(detect_config_text_kind("scenario = \"s.toml\"\n[[axis]]\npath = \"x\"\n", "w.toml"),
+              ConfigFileKind::sweep);
     EXPECT_THROW(detect_config_file_kind(temp_file("kind_bad.toml", "a = = 1\n").string()),
                  ConfigError);
     EXPECT_THROW(detect_config_file_kind("/nonexistent/kind.toml"), ConfigError);

@@ -55,10 +55,11 @@ std::string save_scenario_file(const Scenario& scenario, const std::string& path
 
 /// What a TOML configuration file holds, for `cbsim-cli validate`: a lone `[breaker]` table
 /// (breaker_config.hpp) or a scenario.
-enum class ConfigFileKind : std::uint8_t { scenario, breaker };
+enum class ConfigFileKind : std::uint8_t { scenario, breaker, compare, sweep };
 
-/// Reads `path` and tells its kind: a breaker file when `breaker` is its only top-level key,
-/// else a scenario. Throws ConfigError when the file cannot be read or is not TOML.
+/// Reads `path` and tells its kind: a breaker file when `breaker` is its only top-level key, a
+/// compare file when it has `variants` (compare.hpp), a sweep spec when it has `axis`
+/// (sweep.hpp), else a scenario. Throws ConfigError when the file cannot be read or is not TOML.
 ConfigFileKind detect_config_file_kind(const std::string& path);
 /// The same for text already read (`file` names it in errors), so a pipe is read only once.
 ConfigFileKind detect_config_text_kind(std::string_view text, const std::string& file);

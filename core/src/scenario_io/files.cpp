@@ -81,6 +81,8 @@ ConfigFileKind detect_config_text_kind(std::string_view text, const std::string&
                                    "not valid TOML: " + std::string(e.description()));
     }
     if (root.size() == 1 && root.contains("breaker")) return ConfigFileKind::breaker;
+    if (root.contains("variants")) return ConfigFileKind::compare;
+    if (root.contains("axis")) return ConfigFileKind::sweep;
     return ConfigFileKind::scenario;
 }
 
