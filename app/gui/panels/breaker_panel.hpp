@@ -20,6 +20,9 @@ class BreakerPanel : public Panel {
 
     /// The edge shown ("A->B"); the first edge with a breaker when empty or gone.
     const std::string& edge() const { return edge_; }
+    /// Selects the edge shown (the map and the all-edges strip select with a click); an edge
+    /// the scenario lacks falls back as above.
+    void set_edge(std::string edge) { edge_ = std::move(edge); }
 
     /// Every edge of `scenario` that has a breaker, named as EdgeName::text() names it.
     static std::vector<std::string> breaker_edges(const Scenario& scenario);

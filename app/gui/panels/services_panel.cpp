@@ -33,8 +33,14 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         order.push_back(&s);
     for (const Service* service : order) {
         ImGui::PushID(service->name.c_str());
-        ImGui::SetNextItemOpen(true, ImGuiCond_Appearing);
-        if (ImGui::CollapsingHeader(("service " + service->name).c_str())) {
+        const bool wanted = service->name == scroll_to_;
+        ImGui::SetNextItemOpen(true, wanted ? ImGuiCond_Always : ImGuiCond_Appearing);
+        const bool open = ImGui::CollapsingHeader(("service " + service->name).c_str());
+        if (wanted) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_.clear();
+        }
+        if (open) {
             for (const std::string& key : keys_for(*service)) {
                 const std::string path = service->name + "." + key;
                 const auto spec = find_setting(snap.live, path);

@@ -17,12 +17,17 @@ class ServicesPanel : public Panel {
     /// distribution).
     static std::vector<std::string> keys_for(const Service& service);
 
+    /// Opens the service's header and scrolls it to the top of the panel at the next draw (the
+    /// topology map asks when a service is clicked).
+    void scroll_to(std::string service) { scroll_to_ = std::move(service); }
+
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
 
   private:
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
+    std::string scroll_to_;
 };
 
 }  // namespace cbsim::gui
