@@ -38,7 +38,8 @@ void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         colors[static_cast<std::size_t>(state_severity(s))] = theme::state_color(s);
     }
     const float fs = ImGui::GetFontSize();
-    const float band_h = fs * 1.05f;
+    const float band_h = fs * 0.85f;
+    const float small = fs * 0.8f;
     const TimePlot::YAxis fixed{false, true, {0.0, 1.0}, "", false};
     const double now_s = snap.now_s();
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 2.0f));
@@ -60,12 +61,12 @@ void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 const ImVec2 lo = ImGui::GetItemRectMin();
                 const bool selected = name == selected_;
                 // The edge's name over the left end of its band; a click on it selects it.
-                const ImVec2 ts = ImGui::CalcTextSize(name.c_str());
+                const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0.0f, name.c_str());
                 const ImVec2 n0(lo.x + 2.0f, lo.y), n1(lo.x + ts.x + 8.0f, lo.y + band_h);
                 ImDrawList* dl = ImGui::GetWindowDrawList();
                 dl->AddRectFilled(
                     n0, n1, selected ? IM_COL32(235, 235, 240, 230) : IM_COL32(18, 20, 24, 200));
-                dl->AddText(ImVec2(n0.x + 3.0f, lo.y + (band_h - ts.y) * 0.5f),
+                dl->AddText(ImGui::GetFont(), small, ImVec2(n0.x + 3.0f, lo.y + (band_h - ts.y) * 0.5f),
                             selected ? IM_COL32(10, 10, 14, 255) : IM_COL32(225, 228, 235, 255),
                             name.c_str());
                 report_rect("strip." + name, ImVec4(n0.x, n0.y, n1.x, n1.y));

@@ -213,16 +213,21 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     const float fs = ImGui::GetFontSize();
     const float margin = fs * 0.6f;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    topo::Geometry g;
-    g.node_h = fs * 3.3f;
-    g.row_gap = fs * 0.9f;
-    // As many rows as fit without a vertical scrollbar (a scrollbar's height spared).
-    g.max_rows = std::max(
-        1, static_cast<int>((avail.y - 2 * margin - ImGui::GetStyle().ScrollbarSize + g.row_gap) /
-                            (g.node_h + g.row_gap)));
-    // Widths that fit the panel, between a node just wide enough for a name and a comfortable
-    // one; past the narrowest the map scrolls sideways.
-    auto fit = [&](const topo::Layout& l) {
+    // Full nodes (name, instances and failure rate, gauge) when they fit the panel's width,
+    // else compact ones (name and a thin gauge) in more rows; past that the map scrolls.
+    auto geometry = [&](bool compact) {
+        topo::Geometry g;
+        g.node_h = compact ? fs * 1.75f : fs * 3.3f;
+        g.row_gap = compact ? fs * 0.45f : fs * 0.9f;
+        // As many rows as fit without a vertical scrollbar (a scrollbar's height spared).
+        g.max_rows = std::max(1, static_cast<int>((avail.y - 2 * margin -
+                                                   ImGui::GetStyle().ScrollbarSize + g.row_gap) /
+                                                  (g.node_h + g.row_gap)));
+        return g;
+    };
+    // Widths that fit the panel, between a node just wide enough for a short name and a
+    // comfortable one. False when even the narrowest does not fit.
+    auto fit = [&](const topo::Layout& l, topo::Geometry& g, bool compact) {
         int columns = 0;  // sub-columns of every layer
         std::vector<int> per_layer(static_cast<std::size_t>(l.layers), 0);
         for (const topo::Node& n : l.nodes)
@@ -231,20 +236,31 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             columns += std::max(1, (c + g.max_rows - 1) / g.max_rows);
         const float units = static_cast<float>(columns) + 0.8f * static_cast<float>(l.layers - 1) +
                             0.12f * static_cast<float>(columns - l.layers);
-        g.node_w = std::clamp((avail.x - 2 * margin) / std::max(units, 1.0f), fs * 5.0f, fs * 8.0f);
+        const float want = (avail.x - 2 * margin) / std::max(units, 1.0f);
+        const float least = compact ? fs * 4.5f : fs * 5.5f;
+        g.node_w = std::clamp(want, least, fs * 8.0f);
         g.layer_gap = g.node_w * 0.8f;
         g.column_gap = g.node_w * 0.12f;
+        return want >= least;
     };
-    fit(layout_);
-    if (!(layout_.geometry == g) || !layout_.matches(snap.live)) {
+    if (avail.x != laid_out_for_.x || avail.y != laid_out_for_.y || !layout_.matches(snap.live)) {
+        laid_out_for_ = avail;
+        compact_ = false;
+        topo::Geometry g = geometry(false);
         layout_ = topo::layout_topology(snap.live, g);  // layers and columns for this height
-        fit(layout_);
+        if (!fit(layout_, g, false)) {
+            compact_ = true;
+            g = geometry(true);
+            layout_ = topo::layout_topology(snap.live, g);
+            fit(layout_, g, true);
+        }
         layout_ = topo::layout_topology(snap.live, g);
         curves_.assign(layout_.arrows.size(), {});
         for (std::size_t a = 0; a < layout_.arrows.size(); ++a)
             topo::arrow_curve(layout_, layout_.arrows[a], kCurveSegments, curves_[a]);
         arrow_edge_.clear();  // re-indexed against the recorder
     }
+    const topo::Geometry& g = layout_.geometry;
     update_rates(snap);
 
     if (!ImGui::BeginChild("##map", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar)) {
@@ -329,28 +345,38 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         label[0] = '\0';
         const std::size_t ei = arrow_edge_.size() > a ? arrow_edge_[a] : Recorder::npos;
         const EdgeLive* live = ei < snap.edges.size() ? &snap.edges[ei] : nullptr;
-        if (breaker) {
-            const int rej = static_cast<int>(std::lround(100.0 * r.rejected_share()));
-            if (live && live->breakers > 1 && live->open_breakers > 0) {
-                std::snprintf(label, sizeof label, "%u/%u open, %d%%", live->open_breakers,
-                              live->breakers, rej);
-            } else {
-                std::snprintf(label, sizeof label, "%d%% rej", rej);
-            }
-        } else if (arrow.entry) {
-            std::snprintf(label, sizeof label, "%.0f/s", r.calls_s);
-        }
+        const int rej = static_cast<int>(std::lround(100.0 * r.rejected_share()));
+        const bool some_open = live && live->breakers > 1 && live->open_breakers > 0;
         const float small = fs * 0.85f;
-        const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0.0f, label);
-        // Centred on the curve's middle, kept inside the gap between the two nodes.
-        const float lx =
-            std::max(std::min(mid.x - ts.x * 0.5f - 2, tip.x - head - ts.x - 6), pts.front().x + 2);
-        const ImVec2 l0(lx, mid.y - ts.y - thick * 0.5f - 1);
-        if (label[0] != '\0') {
+        const float room = tip.x - head - pts.front().x - 6.0f;  // the gap between the nodes
+        // The longest label that fits the gap: "2/3 open, 40%" or "40% rej", then "2/3" or
+        // "40%"; none when even that does not fit (the tooltip has it all).
+        for (int form = 0; form < 2; ++form) {
+            label[0] = '\0';
+            if (breaker && some_open) {
+                if (form == 0) {
+                    std::snprintf(label, sizeof label, "%u/%u open, %d%%", live->open_breakers,
+                                  live->breakers, rej);
+                } else {
+                    std::snprintf(label, sizeof label, "%u/%u", live->open_breakers,
+                                  live->breakers);
+                }
+            } else if (breaker) {
+                std::snprintf(label, sizeof label, form == 0 ? "%d%% rej" : "%d%%", rej);
+            } else if (arrow.entry) {
+                std::snprintf(label, sizeof label, "%.0f/s", r.calls_s);
+            }
+            const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0.0f, label);
+            if (label[0] == '\0' || ts.x + 4.0f > room) continue;
+            // Centred on the curve's middle, kept inside the gap between the two nodes.
+            const float lx = std::max(std::min(mid.x - ts.x * 0.5f - 2, tip.x - head - ts.x - 6),
+                                      pts.front().x + 2);
+            const ImVec2 l0(lx, mid.y - ts.y - thick * 0.5f - 1);
             dl->AddRectFilled(l0, ImVec2(l0.x + ts.x + 4, l0.y + ts.y), IM_COL32(18, 20, 24, 200),
                               2.0f);
             dl->AddText(ImGui::GetFont(), small, ImVec2(l0.x + 2, l0.y), breaker ? color : kSubText,
                         label);
+            break;
         }
         const float hit = fs * 0.4f;
         report_rect("map.edge." + arrow.edge,
@@ -364,8 +390,24 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         dl->AddRect(p0, p1, n == hover_node ? kSelected : kNodeBorder, 4.0f, 0,
                     n == hover_node ? 2.0f : 1.0f);
         dl->PushClipRect(p0, p1, true);
-        dl->AddText(ImVec2(p0.x + pad, p0.y + pad * 0.5f), kText, node.name.c_str());
+        const Service* s =
+            node.service < snap.live.services.size() ? &snap.live.services[node.service] : nullptr;
+        const bool failing = s && s->failure_rate > 0.0;
+        dl->AddText(ImVec2(p0.x + pad, p0.y + pad * 0.5f),
+                    compact_ && failing ? theme::kFailure : kText, node.name.c_str());
         report_rect("map.node." + node.name, ImVec4(p0.x, p0.y, p1.x, p1.y));
+        const ServiceRates& r = service_rates_[n];
+        const float u = static_cast<float>(std::clamp(r.utilisation, 0.0, 1.0));
+        if (compact_) {  // a thin gauge under the name; the rest is in the tooltip
+            const ImVec2 g0(p0.x + pad, p1.y - pad - fs * 0.22f), g1(p1.x - pad, p1.y - pad);
+            dl->AddRectFilled(g0, g1, kGaugeBg);
+            if (u > 0.0f) {
+                dl->AddRectFilled(g0, ImVec2(g0.x + (g1.x - g0.x) * u, g1.y),
+                                  u > 0.85f ? kGaugeHot : kGauge);
+            }
+            dl->PopClipRect();
+            continue;
+        }
         if (node.is_client()) {
             std::snprintf(label, sizeof label, "%.0f req/s",
                           edge_rates_.empty() ? 0.0 : edge_rates_[0].calls_s);
@@ -373,19 +415,15 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             dl->PopClipRect();
             continue;
         }
-        const Service* s =
-            node.service < snap.live.services.size() ? &snap.live.services[node.service] : nullptr;
-        const ServiceRates& r = service_rates_[n];
         if (s) {
             std::snprintf(label, sizeof label, "x%lld  fail %.2f",
                           static_cast<long long>(s->instances), s->failure_rate);
             dl->AddText(ImVec2(p0.x + pad, p0.y + pad * 0.5f + fs),
-                        s->failure_rate > 0.0 ? theme::kFailure : kSubText, label);
+                        failing ? theme::kFailure : kSubText, label);
         }
         // The gauge: utilisation of the workers (capacity), the queue written on it.
         const ImVec2 g0(p0.x + pad, p1.y - pad - fs * 0.75f), g1(p1.x - pad, p1.y - pad);
         dl->AddRectFilled(g0, g1, kGaugeBg, 2.0f);
-        const float u = static_cast<float>(std::clamp(r.utilisation, 0.0, 1.0));
         if (u > 0.0f) {
             dl->AddRectFilled(g0, ImVec2(g0.x + (g1.x - g0.x) * u, g1.y),
                               u > 0.85f ? kGaugeHot : kGauge, 2.0f);
