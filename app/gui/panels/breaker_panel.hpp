@@ -6,6 +6,8 @@
 #pragma once
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <cbsim/compare.hpp>
 
@@ -36,6 +38,8 @@ class BreakerPanel : public Panel {
     void draw_window(const EdgeLive& live, const Scenario& scenario);
 
     std::string edge_;
+    std::vector<std::string> param_paths_;  ///< the edge's breaker paths, in table order
+    std::tuple<std::uint64_t, std::size_t, std::string> param_paths_for_;  ///< run, changes, edge
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
     std::size_t inputs_variant_ = 0;

@@ -66,10 +66,11 @@ void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 ImDrawList* dl = ImGui::GetWindowDrawList();
                 dl->AddRectFilled(
                     n0, n1, selected ? IM_COL32(235, 235, 240, 230) : IM_COL32(18, 20, 24, 200));
-                dl->AddText(ImGui::GetFont(), small, ImVec2(n0.x + 3.0f, lo.y + (band_h - ts.y) * 0.5f),
+                dl->AddText(ImGui::GetFont(), small,
+                            ImVec2(n0.x + 3.0f, lo.y + (band_h - ts.y) * 0.5f),
                             selected ? IM_COL32(10, 10, 14, 255) : IM_COL32(225, 228, 235, 255),
                             name.c_str());
-                report_rect("strip." + name, ImVec4(n0.x, n0.y, n1.x, n1.y));
+                if (reporting()) report_rect("strip." + name, ImVec4(n0.x, n0.y, n1.x, n1.y));
                 const ImVec2 m = ImGui::GetIO().MousePos;
                 // The band's canvas is the last item: a click on it, over the name.
                 if (ImGui::IsItemClicked(ImGuiMouseButton_Left) && m.x >= n0.x && m.x < n1.x &&

@@ -4,6 +4,9 @@
 // live and are recorded.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "panels/panel.hpp"
 #include "widgets/setting_input.hpp"
 
@@ -28,6 +31,7 @@ class ServicesPanel : public Panel {
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
     std::string scroll_to_;
+    std::map<std::string, float> block_h_;  ///< per service: its sliders' height last drawn
 };
 
 }  // namespace cbsim::gui

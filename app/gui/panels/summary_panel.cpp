@@ -174,6 +174,14 @@ void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     }
     for (const EdgeSummary& e : s.edges) {
         if (!e.has_breaker) continue;
+        // Sections out of view take the height of the last one drawn (they all have the same
+        // rows), so fifty edges cost what the visible ones cost.
+        if (section_h_ > 0.0f && !(scroll_ && e.edge == edge_) &&
+            !ImGui::IsRectVisible(ImVec2(1.0f, section_h_))) {
+            ImGui::Dummy(ImVec2(1.0f, section_h_ - ImGui::GetStyle().ItemSpacing.y));
+            continue;
+        }
+        const float y0 = ImGui::GetCursorPosY();
         ImGui::Separator();
         edge_header(e.edge);
         if (!ImGui::BeginTable(e.edge.c_str(), 2, flags)) continue;
@@ -195,6 +203,7 @@ void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         kpi("p99 latency", "99th percentile attempt latency over the run", Unit::ms,
             e.latency_p99_ms);
         ImGui::EndTable();
+        section_h_ = ImGui::GetCursorPosY() - y0;
     }
 }
 

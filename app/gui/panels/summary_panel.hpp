@@ -25,7 +25,8 @@ class SummaryPanel : public Panel {
     void edge_header(const std::string& edge);
 
     std::string edge_;
-    bool scroll_ = false;  ///< bring the selected edge's section into view at the next draw
+    bool scroll_ = false;     ///< bring the selected edge's section into view at the next draw
+    float section_h_ = 0.0f;  ///< height of an edge's section as last drawn
 };
 
 }  // namespace cbsim::gui

@@ -313,7 +313,17 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     // Arrows, then their labels over them, then the nodes.
     std::vector<ImVec2> pts(kCurveSegments + 1);
     char label[64];
+    const float reach = fs * 1.5f;  // an arrow's width and label around its curve
     for (std::size_t a = 0; a < layout_.arrows.size(); ++a) {
+        // Arrows scrolled out of view are not drawn (the curve stays inside its end points'
+        // box); under a test report every one is, for its rectangle.
+        const std::vector<float>& c = curves_[a];
+        const float ya = c[1], yb = c[c.size() - 1];
+        if (!reporting() &&
+            !ImGui::IsRectVisible(
+                ImVec2(o.x + c[0] - reach, o.y + std::min(ya, yb) - reach),
+                ImVec2(o.x + c[c.size() - 2] + reach, o.y + std::max(ya, yb) + reach)))
+            continue;
         const topo::Arrow& arrow = layout_.arrows[a];
         const EdgeRates& r = edge_rates_[a];
         const Dependency* dep = find_dependency(snap.live, layout_, arrow);
@@ -378,13 +388,16 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                         label);
             break;
         }
-        const float hit = fs * 0.4f;
-        report_rect("map.edge." + arrow.edge,
-                    ImVec4(mid.x - hit, mid.y - hit, mid.x + hit, mid.y + hit));
+        if (reporting()) {
+            const float hit = fs * 0.4f;
+            report_rect("map.edge." + arrow.edge,
+                        ImVec4(mid.x - hit, mid.y - hit, mid.x + hit, mid.y + hit));
+        }
     }
     for (std::size_t n = 0; n < layout_.nodes.size(); ++n) {
         const topo::Node& node = layout_.nodes[n];
         const ImVec2 p0(o.x + node.x, o.y + node.y), p1(p0.x + g.node_w, p0.y + g.node_h);
+        if (!reporting() && !ImGui::IsRectVisible(p0, p1)) continue;
         const float pad = fs * 0.3f;
         dl->AddRectFilled(p0, p1, kNodeBg, 4.0f);
         dl->AddRect(p0, p1, n == hover_node ? kSelected : kNodeBorder, 4.0f, 0,
@@ -395,7 +408,7 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const bool failing = s && s->failure_rate > 0.0;
         dl->AddText(ImVec2(p0.x + pad, p0.y + pad * 0.5f),
                     compact_ && failing ? theme::kFailure : kText, node.name.c_str());
-        report_rect("map.node." + node.name, ImVec4(p0.x, p0.y, p1.x, p1.y));
+        if (reporting()) report_rect("map.node." + node.name, ImVec4(p0.x, p0.y, p1.x, p1.y));
         const ServiceRates& r = service_rates_[n];
         const float u = static_cast<float>(std::clamp(r.utilisation, 0.0, 1.0));
         if (compact_) {  // a thin gauge under the name; the rest is in the tooltip

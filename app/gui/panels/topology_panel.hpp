@@ -58,8 +58,8 @@ class TopologyPanel : public Panel {
     void service_tooltip(const Snapshot& snapshot, std::size_t node) const;
 
     topo::Layout layout_;
-    ImVec2 laid_out_for_{-1, -1};  ///< the content size layout_ was made for
-    bool compact_ = false;         ///< nodes show their name and a thin gauge only
+    ImVec2 laid_out_for_{-1, -1};             ///< the content size layout_ was made for
+    bool compact_ = false;                    ///< nodes show their name and a thin gauge only
     std::vector<std::vector<float>> curves_;  ///< per arrow, in layout coordinates
     std::vector<std::size_t> arrow_edge_;     ///< per arrow: recorder edge index (or npos)
     std::vector<std::size_t> node_service_;   ///< per node: recorder service index (or npos)
