@@ -357,7 +357,7 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const EdgeLive* live = ei < snap.edges.size() ? &snap.edges[ei] : nullptr;
         const int rej = static_cast<int>(std::lround(100.0 * r.rejected_share()));
         const bool some_open = live && live->breakers > 1 && live->open_breakers > 0;
-        const float small = fs * 0.85f;
+        const float small = fs * 0.78f;
         const float room = tip.x - head - pts.front().x - 6.0f;  // the gap between the nodes
         // The longest label that fits the gap: "2/3 open, 40%" or "40% rej", then "2/3" or
         // "40%"; none when even that does not fit (the tooltip has it all).
