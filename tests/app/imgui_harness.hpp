@@ -49,4 +49,15 @@ class ImGuiHarness {
     ImGuiContext* context_ = nullptr;
 };
 
+/// Vertices of the last rendered frame drawn in `color` exactly.
+inline int vertices_in(ImU32 color) {
+    int n = 0;
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
+            n += v.col == color ? 1 : 0;
+    }
+    return n;
+}
+
 }  // namespace cbsim::gui::testing

@@ -396,16 +396,7 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
 namespace cbsim::gui {
 namespace {
 
-/// Vertices of the frame drawn in `color` exactly.
-int vertices_in(ImU32 color) {
-    int n = 0;
-    const ImDrawData* dd = ImGui::GetDrawData();
-    for (int l = 0; l < dd->CmdListsCount; ++l) {
-        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
-            n += v.col == color ? 1 : 0;
-    }
-    return n;
-}
+using testing::vertices_in;
 
 /// The state band's colour for a state (the panel draws the band at 90 % opacity).
 ImU32 band_color(State s) {

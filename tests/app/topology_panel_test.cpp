@@ -18,6 +18,7 @@ namespace cbsim::gui {
 namespace {
 
 using testing::ImGuiHarness;
+using testing::vertices_in;
 
 /// gateway -> profile -> auth; auth fails from 10 s (the scenario's timeline), so at 15 s the
 /// shared breaker on profile -> auth is open.
@@ -30,16 +31,6 @@ std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worke
     worker->send(Step{from_s(15)});
     worker->sync();
     return worker->snapshot();
-}
-
-int vertices_in(ImU32 color) {
-    int n = 0;
-    const ImDrawData* dd = ImGui::GetDrawData();
-    for (int l = 0; l < dd->CmdListsCount; ++l) {
-        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
-            n += v.col == color ? 1 : 0;
-    }
-    return n;
 }
 
 void click(ImGuiHarness& ui, ImVec4 r, const std::function<void()>& draw) {
