@@ -20,11 +20,7 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 . "$(dirname "$0")/lib.sh"
 scenario=$(dirname "$0")/../../assets/scenarios/gateway_profile_auth.toml
 
-"$app" --scenario "$scenario" --test-report --paused --pos 0 0 --fps 30 \
-    --export-dir "$work/exports" >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-wait_ready
+start_app --scenario "$scenario" --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
 
 # rect NAME: the last reported rectangle of NAME as "x0 y0 x1 y1".
 rect() {

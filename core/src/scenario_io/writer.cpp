@@ -203,6 +203,14 @@ std::string scenario_to_toml(const Scenario& sc) {
         } else {
             out += "value = " + text::number(std::get<double>(e.value)) + "\n";
         }
+        if (!e.gesture()) continue;
+        out += "until_s = " + seconds(e.until) + "\n";
+        out += "steps = [";
+        for (std::size_t k = 0; k < e.steps.size(); ++k) {
+            out += k % 4 == 0 ? "\n  " : " ";
+            out += "[" + seconds(e.steps[k].at) + ", " + text::number(e.steps[k].value) + "],";
+        }
+        out += "\n]\n";
     }
     return out;
 }
