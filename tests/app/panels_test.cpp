@@ -180,14 +180,7 @@ TEST(RunPanel, PlayButtonAndSpeedSendCommands) {
     CommandLog log;
     auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
-    const ImVec4 r = rects.rects.at("run.play");
-    const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
+    ui.click(rects.rects.at("run.play"), draw);
     ASSERT_EQ(log.commands.size(), 1u);
     EXPECT_TRUE(std::holds_alternative<TogglePlaying>(log.commands[0]));
 }

@@ -33,16 +33,6 @@ std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worke
     return worker->snapshot();
 }
 
-void click(ImGuiHarness& ui, ImVec4 r, const std::function<void()>& draw) {
-    const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-}
-
 TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
     std::unique_ptr<SimWorker> worker;
     const auto snap = gateway_at_15s(worker);
@@ -78,16 +68,16 @@ TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
     EXPECT_GT(vertices_in(theme::kOpen), 0);
     ASSERT_EQ(map.layout().nodes.size(), 4u);
     ASSERT_TRUE(rects.rects.count("map.edge.gateway->profile"));
-    click(ui, rects.rects["map.edge.gateway->profile"], draw);
+    ui.click(rects.rects["map.edge.gateway->profile"], draw);
     ui.frame(draw);
     EXPECT_EQ(breaker.edge(), "gateway->profile");
     EXPECT_EQ(plots.edge(), "gateway->profile");
-    click(ui, rects.rects["map.edge.profile->auth"], draw);
+    ui.click(rects.rects["map.edge.profile->auth"], draw);
     ui.frame(draw);
     EXPECT_EQ(breaker.edge(), "profile->auth");
     EXPECT_EQ(plots.edge(), "profile->auth");
     // The entry arrow is not an edge the Breaker panel can show: a click changes nothing.
-    click(ui, rects.rects["map.edge.client->gateway"], draw);
+    ui.click(rects.rects["map.edge.client->gateway"], draw);
     EXPECT_EQ(breaker.edge(), "profile->auth");
     EXPECT_TRUE(log.commands.empty());
 }
@@ -114,7 +104,7 @@ TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
     ui.frame(draw);
     ASSERT_TRUE(rects.rects.count("auth.failure_rate"));
     EXPECT_GT(rects.rects["auth.failure_rate"].y, 320.0f) << "below the panel's bottom";
-    click(ui, rects.rects["map.node.auth"], draw);
+    ui.click(rects.rects["map.node.auth"], draw);
     ui.frame(draw);
     ui.frame(draw);
     const ImVec4 r = rects.rects["auth.failure_rate"];
@@ -156,7 +146,7 @@ TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {
     for (const std::string& e : with_breaker)
         EXPECT_TRUE(rects.rects.count("strip." + e)) << e;
     EXPECT_EQ(rects.rects.size(), with_breaker.size()) << "no band for an edge without breaker";
-    click(ui, rects.rects["strip." + with_breaker.back()], draw);
+    ui.click(rects.rects["strip." + with_breaker.back()], draw);
     ASSERT_TRUE(clicked.has_value());
     EXPECT_EQ(*clicked, with_breaker.back());
     EXPECT_TRUE(log.commands.empty());

@@ -42,9 +42,10 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             scroll_to_.clear();
         }
         // A service's sliders out of view take the height they had when last drawn, so a long
-        // list costs what its visible part costs (under a test report every slider is drawn).
+        // list costs what its visible part costs. Every slider is drawn while any widget is
+        // held (a drag scrolled out of view still sees its mouse-up) and under a test report.
         const auto known = block_h_.find(service->name);
-        if (open && known != block_h_.end() && !reporting() &&
+        if (open && known != block_h_.end() && !reporting() && !ImGui::IsAnyItemActive() &&
             !ImGui::IsRectVisible(ImVec2(1.0f, known->second))) {
             ImGui::Dummy(ImVec2(1.0f, known->second - ImGui::GetStyle().ItemSpacing.y));
         } else if (open) {
