@@ -48,18 +48,24 @@ App::App(AppOptions options, const std::atomic<bool>& stop_signal)
     auto plots = std::make_unique<PlotsPanel>(time_view_, events_);
     auto events = std::make_unique<EventsPanel>(time_view_, events_);
     auto summary = std::make_unique<SummaryPanel>();
+    auto topology = std::make_unique<TopologyPanel>();
+    auto strip = std::make_unique<EdgeStripPanel>(time_view_);
     run_panel_ = run.get();
     services_panel_ = services.get();
     breaker_panel_ = breaker.get();
     plots_panel_ = plots.get();
     events_panel_ = events.get();
     summary_panel_ = summary.get();
+    topology_panel_ = topology.get();
+    strip_panel_ = strip.get();
     panels_.push_back(std::move(run));
     panels_.push_back(std::move(services));
     panels_.push_back(std::move(breaker));
     panels_.push_back(std::move(plots));
     panels_.push_back(std::move(events));
     panels_.push_back(std::move(summary));
+    panels_.push_back(std::move(topology));
+    panels_.push_back(std::move(strip));
     for (auto& p : panels_) {
         if (auto it = settings_.panels.find(p->id()); it != settings_.panels.end()) {
             p->open() = it->second;
@@ -294,16 +300,39 @@ void App::layout() {
     const float left_w = std::clamp(W * 0.26f, fs * 20.0f, fs * 28.0f);
     const float right_w = std::clamp(W * 0.3f, fs * 22.0f, fs * 32.0f);
     const float centre_w = std::max(W - left_w - right_w, fs * 10.0f);
-    auto column = [&](float x, float w, Panel* top, Panel* bottom, float top_share) {
-        const bool a = top->is_open(), b = bottom->is_open();
-        const float top_h = a && b ? std::floor(H * top_share) : (a ? H : 0.0f);
-        if (a) top->place(ImVec2(o.x + x, o.y), ImVec2(w, top_h));
-        if (b) bottom->place(ImVec2(o.x + x, o.y + top_h), ImVec2(w, H - top_h));
+    // A column of panels stacked top to bottom, each open one taking its share of the height
+    // (the shares of closed panels go to the open ones in proportion).
+    auto column = [&](float x, float w, std::initializer_list<std::pair<Panel*, float>> stack) {
+        float total = 0.0f;
+        for (const auto& [p, share] : stack)
+            total += p->is_open() ? share : 0.0f;
+        float y = 0.0f;
+        for (const auto& [p, share] : stack) {
+            if (!p->is_open()) continue;
+            const float h = std::floor(H * share / total);
+            p->place(ImVec2(o.x + x, o.y + y), ImVec2(w, h));
+            y += h;
+        }
     };
     const float run_share = std::min(0.45f, (fs * 13.5f) / H);
-    column(0.0f, left_w, run_panel_, services_panel_, run_share);
-    column(left_w, centre_w, plots_panel_, events_panel_, 0.72f);
-    column(left_w + centre_w, right_w, breaker_panel_, summary_panel_, 0.64f);
+    column(0.0f, left_w, {{run_panel_, run_share}, {services_panel_, 1.0f - run_share}});
+    // The map over the plots, the all-edges strip under them (same width: the same time axis).
+    column(left_w, centre_w,
+           {{topology_panel_, 0.23f},
+            {plots_panel_, 0.51f},
+            {strip_panel_, 0.11f},
+            {events_panel_, 0.15f}});
+    column(left_w + centre_w, right_w, {{breaker_panel_, 0.64f}, {summary_panel_, 0.36f}});
+}
+
+void App::follow_selection() {
+    // The selected edge is the Breaker panel's; the map and the strip select with a click.
+    if (auto e = topology_panel_->take_clicked_edge()) breaker_panel_->set_edge(std::move(*e));
+    if (auto e = strip_panel_->take_clicked_edge()) breaker_panel_->set_edge(std::move(*e));
+    if (auto s = topology_panel_->take_clicked_service()) {
+        services_panel_->open() = true;
+        services_panel_->scroll_to(std::move(*s));
+    }
 }
 
 void App::draw_frame(const Snapshot& snap) {
@@ -311,6 +340,9 @@ void App::draw_frame(const Snapshot& snap) {
     draw_menu_bar(snap);
     layout();
     plots_panel_->set_edge(breaker_panel_->edge());
+    topology_panel_->set_selected(breaker_panel_->edge());
+    strip_panel_->set_selected(breaker_panel_->edge());
+    summary_panel_->set_edge(breaker_panel_->edge());
     time_view_.update(snap.now_s());
     if (snap.live.name != title_) {
         title_ = snap.live.name;
@@ -318,6 +350,7 @@ void App::draw_frame(const Snapshot& snap) {
     }
     for (auto& panel : panels_)
         panel->draw(snap, *worker_);
+    follow_selection();
     draw_status_bar(snap);
     draw_export_prompt();
     if (show_about_) draw_about();
@@ -526,17 +559,27 @@ void App::draw_help_overlay(const Snapshot& snap) {
 // [SECTION] Test report ---------------------------------------------------------------------
 
 void App::report_ready() {
-    // ImGui lays windows out over the first frames; report once the layout has settled.
-    if (ready_reported_ || frame_ < 5) return;
+    // ImGui lays windows out over the first frames; report once the layout has settled, then
+    // report again every rectangle that moved (a scrolled panel) and the selected edge.
+    if (frame_ < 5) return;
     int wx = 0, wy = 0;
     window_.position(wx, wy);
-    std::printf("WINDOW %d %d\n", wx, wy);
+    if (!ready_reported_) std::printf("WINDOW %d %d\n", wx, wy);
     for (const auto& [name, r] : report_.rects) {
+        auto it = reported_rects_.find(name);
+        if (it != reported_rects_.end() && it->second.x == r.x && it->second.y == r.y &&
+            it->second.z == r.z && it->second.w == r.w)
+            continue;
+        reported_rects_[name] = r;
         std::printf("RECT %s %d %d %d %d\n", name.c_str(), wx + static_cast<int>(r.x),
                     wy + static_cast<int>(r.y), wx + static_cast<int>(r.z),
                     wy + static_cast<int>(r.w));
     }
-    std::printf("READY\n");
+    if (breaker_panel_->edge() != reported_edge_) {
+        reported_edge_ = breaker_panel_->edge();
+        std::printf("SELECTED %s\n", reported_edge_.c_str());
+    }
+    if (!ready_reported_) std::printf("READY\n");
     ready_reported_ = true;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,11 +17,13 @@
 #include "app_options.hpp"
 #include "event_cache.hpp"
 #include "panels/breaker_panel.hpp"
+#include "panels/edge_strip_panel.hpp"
 #include "panels/events_panel.hpp"
 #include "panels/plots_panel.hpp"
 #include "panels/run_panel.hpp"
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
+#include "panels/topology_panel.hpp"
 #include "paths.hpp"
 #include "sim_worker.hpp"
 #include "ui_settings.hpp"
@@ -47,6 +50,7 @@ class App {
     void draw_export_prompt();
     void handle_shortcuts(const Snapshot& snap);
     void layout();
+    void follow_selection();
     void export_run(std::string dir);
     void export_png(const Snapshot& snap);
     void save_scenario(const Snapshot& snap);
@@ -72,6 +76,8 @@ class App {
     PlotsPanel* plots_panel_ = nullptr;
     EventsPanel* events_panel_ = nullptr;
     SummaryPanel* summary_panel_ = nullptr;
+    TopologyPanel* topology_panel_ = nullptr;
+    EdgeStripPanel* strip_panel_ = nullptr;
     std::vector<std::unique_ptr<Panel>> panels_;  ///< every panel, in View-menu order
 
     long frame_ = 0;
@@ -83,6 +89,8 @@ class App {
     std::string status_;
     bool status_error_ = false;
     bool ready_reported_ = false;
+    std::map<std::string, ImVec4> reported_rects_;  ///< as last printed (--test-report)
+    std::string reported_edge_;                     ///< selected edge as last printed
     std::string pending_png_;
     std::string title_;  ///< scenario name in the window title
 };

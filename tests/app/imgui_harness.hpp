@@ -44,9 +44,31 @@ class ImGuiHarness {
         io.MouseDown[0] = down;
     }
     void key(int glfw_key, bool down) { ImGui::GetIO().KeysDown[glfw_key] = down; }
+    /// A left click at the middle of `rect` (x0, y0, x1, y1): move, press, release, one frame
+    /// of `ui` each.
+    void click(ImVec4 rect, const std::function<void()>& ui) {
+        const float x = (rect.x + rect.z) * 0.5f, y = (rect.y + rect.w) * 0.5f;
+        mouse(x, y, false);
+        frame(ui);
+        mouse(x, y, true);
+        frame(ui);
+        mouse(x, y, false);
+        frame(ui);
+    }
 
   private:
     ImGuiContext* context_ = nullptr;
 };
+
+/// Vertices of the last rendered frame drawn in `color` exactly.
+inline int vertices_in(ImU32 color) {
+    int n = 0;
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
+            n += v.col == color ? 1 : 0;
+    }
+    return n;
+}
 
 }  // namespace cbsim::gui::testing

@@ -180,14 +180,7 @@ TEST(RunPanel, PlayButtonAndSpeedSendCommands) {
     CommandLog log;
     auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
-    const ImVec4 r = rects.rects.at("run.play");
-    const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
+    ui.click(rects.rects.at("run.play"), draw);
     ASSERT_EQ(log.commands.size(), 1u);
     EXPECT_TRUE(std::holds_alternative<TogglePlaying>(log.commands[0]));
 }
@@ -433,16 +426,7 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
 namespace cbsim::gui {
 namespace {
 
-/// Vertices of the frame drawn in `color` exactly.
-int vertices_in(ImU32 color) {
-    int n = 0;
-    const ImDrawData* dd = ImGui::GetDrawData();
-    for (int l = 0; l < dd->CmdListsCount; ++l) {
-        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
-            n += v.col == color ? 1 : 0;
-    }
-    return n;
-}
+using testing::vertices_in;
 
 /// The state band's colour for a state (the panel draws the band at 90 % opacity).
 ImU32 band_color(State s) {

@@ -176,8 +176,19 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     // Preset and every parameter, straight from the scenario's settable paths.
     ImGui::Separator();
     const std::string prefix = edge_ + ".breaker.";
-    for (const SettingSpec& spec : setting_specs(snap.live)) {
-        if (spec.path.rfind(prefix, 0) != 0) continue;
+    // The edge's paths, listed again only when the run, the edge or a setting changed (the
+    // scenario's every spec would cost O(services) a frame); each spec is read fresh.
+    if (param_paths_for_ != std::tuple(snap.generation, snap.changes, edge_)) {
+        param_paths_for_ = std::tuple(snap.generation, snap.changes, edge_);
+        param_paths_.clear();
+        for (const SettingSpec& spec : setting_specs(snap.live)) {
+            if (spec.path.rfind(prefix, 0) == 0) param_paths_.push_back(spec.path);
+        }
+    }
+    for (const std::string& path : param_paths_) {
+        const std::optional<SettingSpec> found = find_setting(snap.live, path);
+        if (!found) continue;
+        const SettingSpec& spec = *found;
         const std::string key = spec.path.substr(prefix.size());
         inputs_.draw(spec, key.c_str(), snap.live, sink, label_w);
         if (spec.kind == ParamKind::integer || spec.kind == ParamKind::real) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <cbsim/compare.hpp>
 
@@ -20,6 +22,9 @@ class BreakerPanel : public Panel {
 
     /// The edge shown ("A->B"); the first edge with a breaker when empty or gone.
     const std::string& edge() const { return edge_; }
+    /// Selects the edge shown (the map and the all-edges strip select with a click); an edge
+    /// the scenario lacks falls back as above.
+    void set_edge(std::string edge) { edge_ = std::move(edge); }
 
     /// Every edge of `scenario` that has a breaker, named as EdgeName::text() names it.
     static std::vector<std::string> breaker_edges(const Scenario& scenario);
@@ -33,6 +38,8 @@ class BreakerPanel : public Panel {
     void draw_window(const EdgeLive& live, const Scenario& scenario);
 
     std::string edge_;
+    std::vector<std::string> param_paths_;  ///< the edge's breaker paths, in table order
+    std::tuple<std::uint64_t, std::size_t, std::string> param_paths_for_;  ///< run, changes, edge
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
     std::size_t inputs_variant_ = 0;

@@ -21,6 +21,7 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     if (snap.generation != generation_) {
         generation_ = snap.generation;
         inputs_.clear();
+        block_h_.clear();
     }
     const float label_w = ImGui::GetFontSize() * 7.5f;
     if (auto spec = find_setting(snap.live, "traffic.rate_rps")) {
@@ -33,8 +34,22 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         order.push_back(&s);
     for (const Service* service : order) {
         ImGui::PushID(service->name.c_str());
-        ImGui::SetNextItemOpen(true, ImGuiCond_Appearing);
-        if (ImGui::CollapsingHeader(("service " + service->name).c_str())) {
+        const bool wanted = service->name == scroll_to_;
+        ImGui::SetNextItemOpen(true, wanted ? ImGuiCond_Always : ImGuiCond_Appearing);
+        const bool open = ImGui::CollapsingHeader(("service " + service->name).c_str());
+        if (wanted) {
+            ImGui::SetScrollHereY(0.0f);
+            scroll_to_.clear();
+        }
+        // A service's sliders out of view take the height they had when last drawn, so a long
+        // list costs what its visible part costs. Every slider is drawn while any widget is
+        // held (a drag scrolled out of view still sees its mouse-up) and under a test report.
+        const auto known = block_h_.find(service->name);
+        if (open && known != block_h_.end() && !reporting() && !ImGui::IsAnyItemActive() &&
+            !ImGui::IsRectVisible(ImVec2(1.0f, known->second))) {
+            ImGui::Dummy(ImVec2(1.0f, known->second - ImGui::GetStyle().ItemSpacing.y));
+        } else if (open) {
+            const float y0 = ImGui::GetCursorPosY();
             for (const std::string& key : keys_for(*service)) {
                 const std::string path = service->name + "." + key;
                 const auto spec = find_setting(snap.live, path);
@@ -45,6 +60,7 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                     report_rect(path, r);
                 }
             }
+            block_h_[service->name] = ImGui::GetCursorPosY() - y0;
         }
         ImGui::PopID();
     }

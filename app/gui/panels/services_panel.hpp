@@ -4,6 +4,9 @@
 // live and are recorded.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "panels/panel.hpp"
 #include "widgets/setting_input.hpp"
 
@@ -17,12 +20,18 @@ class ServicesPanel : public Panel {
     /// distribution).
     static std::vector<std::string> keys_for(const Service& service);
 
+    /// Opens the service's header and scrolls it to the top of the panel at the next draw (the
+    /// topology map asks when a service is clicked).
+    void scroll_to(std::string service) { scroll_to_ = std::move(service); }
+
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
 
   private:
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
+    std::string scroll_to_;
+    std::map<std::string, float> block_h_;  ///< per service: its sliders' height last drawn
 };
 
 }  // namespace cbsim::gui

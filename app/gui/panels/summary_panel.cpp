@@ -52,6 +52,24 @@ std::string delay_text(const std::optional<double>& delay, std::uint64_t episode
 
 SummaryPanel::SummaryPanel() : Panel("summary", "Summary", "Ctrl+6") {}
 
+void SummaryPanel::set_edge(const std::string& edge) {
+    if (edge == edge_) return;
+    edge_ = edge;
+    scroll_ = true;
+}
+
+void SummaryPanel::edge_header(const std::string& edge) {
+    if (edge != edge_) {
+        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s", edge.c_str());
+        return;
+    }
+    ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, 1.0f), "edge %s (selected)", edge.c_str());
+    if (scroll_) {
+        ImGui::SetScrollHereY(0.0f);
+        scroll_ = false;
+    }
+}
+
 void SummaryPanel::draw_compare(const Snapshot& snap) {
     const std::vector<VariantView>& vs = snap.variants;
     const int columns = static_cast<int>(vs.size()) + 1;
@@ -114,7 +132,7 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
             any_breaker |= e < v.summary.edges.size() && v.summary.edges[e].has_breaker;
         if (!any_breaker) continue;
         ImGui::Separator();
-        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s", first.edges[e].edge.c_str());
+        edge_header(first.edges[e].edge);
         if (!ImGui::BeginTable(first.edges[e].edge.c_str(), columns, flags)) continue;
         header();
         for (const CompareKpi& k : compare_kpis()) {
@@ -156,8 +174,16 @@ void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     }
     for (const EdgeSummary& e : s.edges) {
         if (!e.has_breaker) continue;
+        // Sections out of view take the height of the last one drawn (they all have the same
+        // rows), so fifty edges cost what the visible ones cost.
+        if (section_h_ > 0.0f && !(scroll_ && e.edge == edge_) &&
+            !ImGui::IsRectVisible(ImVec2(1.0f, section_h_))) {
+            ImGui::Dummy(ImVec2(1.0f, section_h_ - ImGui::GetStyle().ItemSpacing.y));
+            continue;
+        }
+        const float y0 = ImGui::GetCursorPosY();
         ImGui::Separator();
-        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s", e.edge.c_str());
+        edge_header(e.edge);
         if (!ImGui::BeginTable(e.edge.c_str(), 2, flags)) continue;
         const double rejected_pct =
             e.attempts ? 100.0 * static_cast<double>(e.rejected) / static_cast<double>(e.attempts)
@@ -177,6 +203,7 @@ void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         kpi("p99 latency", "99th percentile attempt latency over the run", Unit::ms,
             e.latency_p99_ms);
         ImGui::EndTable();
+        section_h_ = ImGui::GetCursorPosY() - y0;
     }
 }
 

@@ -1,0 +1,156 @@
+// The topology map and the all-edges strip, driven by a windowless ImGui context with real
+// mouse input: a click on an arrow selects its edge (the App's routing: Breaker panel, then
+// Plots), a click on a service brings its sliders into view, an open breaker's arrow is red.
+#include <gtest/gtest.h>
+
+#include <cbsim/scenario_io.hpp>
+
+#include "imgui_harness.hpp"
+#include "panels/breaker_panel.hpp"
+#include "panels/edge_strip_panel.hpp"
+#include "panels/plots_panel.hpp"
+#include "panels/services_panel.hpp"
+#include "panels/topology_panel.hpp"
+#include "sim_worker.hpp"
+#include "theme.hpp"
+
+namespace cbsim::gui {
+namespace {
+
+using testing::ImGuiHarness;
+using testing::vertices_in;
+
+/// gateway -> profile -> auth; auth fails from 10 s (the scenario's timeline), so at 15 s the
+/// shared breaker on profile -> auth is open.
+std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worker) {
+    ScenarioOrCompare f = load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) +
+                                                   "/scenarios/gateway_profile_auth.toml");
+    SimWorker::Options o;
+    o.playing = false;
+    worker = std::make_unique<SimWorker>(f.scenario, "", o);
+    worker->send(Step{from_s(15)});
+    worker->sync();
+    return worker->snapshot();
+}
+
+TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
+    std::unique_ptr<SimWorker> worker;
+    const auto snap = gateway_at_15s(worker);
+    ASSERT_TRUE(snap->error.empty()) << snap->error;
+    ImGuiHarness ui;
+    TimeView view;
+    EventCache cache;
+    TopologyPanel map;
+    BreakerPanel breaker;
+    PlotsPanel plots(view, cache);
+    WidgetRects rects{true, {}};
+    map.set_report(&rects);
+    map.place({0, 20}, {700, 260});
+    breaker.place({700, 20}, {400, 500});
+    plots.place({0, 280}, {700, 500});
+    CommandLog log;
+    // The App's frame: selection in, panels, clicks out.
+    auto draw = [&] {
+        cache.update(*snap);
+        view.update(snap->now_s());
+        plots.set_edge(breaker.edge());
+        map.set_selected(breaker.edge());
+        map.draw(*snap, log);
+        breaker.draw(*snap, log);
+        plots.draw(*snap, log);
+        if (auto e = map.take_clicked_edge()) breaker.set_edge(*e);
+    };
+    ui.mouse(-100, -100, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_EQ(breaker.edge(), "profile->auth") << "the first edge with a breaker";
+    // The open breaker's arrow is red.
+    EXPECT_GT(vertices_in(theme::kOpen), 0);
+    ASSERT_EQ(map.layout().nodes.size(), 4u);
+    ASSERT_TRUE(rects.rects.count("map.edge.gateway->profile"));
+    ui.click(rects.rects["map.edge.gateway->profile"], draw);
+    ui.frame(draw);
+    EXPECT_EQ(breaker.edge(), "gateway->profile");
+    EXPECT_EQ(plots.edge(), "gateway->profile");
+    ui.click(rects.rects["map.edge.profile->auth"], draw);
+    ui.frame(draw);
+    EXPECT_EQ(breaker.edge(), "profile->auth");
+    EXPECT_EQ(plots.edge(), "profile->auth");
+    // The entry arrow is not an edge the Breaker panel can show: a click changes nothing.
+    ui.click(rects.rects["map.edge.client->gateway"], draw);
+    EXPECT_EQ(breaker.edge(), "profile->auth");
+    EXPECT_TRUE(log.commands.empty());
+}
+
+TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
+    std::unique_ptr<SimWorker> worker;
+    const auto snap = gateway_at_15s(worker);
+    ImGuiHarness ui;
+    TopologyPanel map;
+    ServicesPanel services;
+    WidgetRects rects{true, {}};
+    map.set_report(&rects);
+    services.set_report(&rects);
+    map.place({0, 20}, {700, 260});
+    services.place({700, 20}, {345, 300});  // too short for every service's sliders
+    CommandLog log;
+    auto draw = [&] {
+        map.draw(*snap, log);
+        services.draw(*snap, log);
+        if (auto s = map.take_clicked_service()) services.scroll_to(*s);
+    };
+    ui.mouse(-100, -100, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("auth.failure_rate"));
+    EXPECT_GT(rects.rects["auth.failure_rate"].y, 320.0f) << "below the panel's bottom";
+    ui.click(rects.rects["map.node.auth"], draw);
+    ui.frame(draw);
+    ui.frame(draw);
+    const ImVec4 r = rects.rects["auth.failure_rate"];
+    EXPECT_GT(r.y, 20.0f);
+    EXPECT_LT(r.w, 320.0f) << "auth's failure rate slider is inside the panel";
+    EXPECT_TRUE(log.commands.empty());
+}
+
+TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {
+    ScenarioOrCompare f = load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) +
+                                                   "/scenarios/retry_storm_breaker.toml");
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(f.scenario, "", o);
+    worker.send(Step{from_s(20)});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    std::vector<std::string> with_breaker;
+    for (std::size_t e = 0; e < snap->edges.size(); ++e) {
+        if (snap->edges[e].has_breaker) with_breaker.push_back(snap->recorder->edge_names()[e]);
+    }
+    ASSERT_FALSE(with_breaker.empty());
+    ImGuiHarness ui;
+    TimeView view;
+    EdgeStripPanel strip(view);
+    WidgetRects rects{true, {}};
+    strip.set_report(&rects);
+    strip.place({0, 20}, {700, 200});
+    CommandLog log;
+    std::optional<std::string> clicked;
+    auto draw = [&] {
+        view.update(snap->now_s());
+        strip.draw(*snap, log);
+        if (auto e = strip.take_clicked_edge()) clicked = e;
+    };
+    ui.mouse(-100, -100, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    for (const std::string& e : with_breaker)
+        EXPECT_TRUE(rects.rects.count("strip." + e)) << e;
+    EXPECT_EQ(rects.rects.size(), with_breaker.size()) << "no band for an edge without breaker";
+    ui.click(rects.rects["strip." + with_breaker.back()], draw);
+    ASSERT_TRUE(clicked.has_value());
+    EXPECT_EQ(*clicked, with_breaker.back());
+    EXPECT_TRUE(log.commands.empty());
+}
+
+}  // namespace
+}  // namespace cbsim::gui
