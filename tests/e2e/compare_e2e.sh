@@ -9,14 +9,9 @@
 # Artifacts in WORKDIR: app.log, compare.png (look at it), the export, the re-run.
 set -euo pipefail
 app=$1 cli=$2 work=$3
-: "${DISPLAY:?run me under xvfb-run}"
-rm -rf "$work"
-mkdir -p "$work"
-export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
-log=$work/app.log
-fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_workdir "$work"
 scenario=$(cd "$(dirname "$0")/../../assets/scenarios" && pwd)/four_libraries.toml
 variants="gobreaker resilience4j polly hystrix opossum cockatiel"
 

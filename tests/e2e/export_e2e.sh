@@ -9,14 +9,9 @@
 # Artifacts in WORKDIR: app.log, before/after/recovered.png (look at them), the export, the re-run.
 set -euo pipefail
 app=$1 cli=$2 work=$3
-: "${DISPLAY:?run me under xvfb-run}"
-rm -rf "$work"
-mkdir -p "$work"
-export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
-log=$work/app.log
-fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_workdir "$work"
 
 start_app --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
 slider B.failure_rate

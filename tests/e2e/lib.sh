@@ -1,6 +1,25 @@
-# Sourced by the *_e2e.sh scripts: xdotool with retries, key taps as a person makes them,
-# waiting for the app's READY report and a clean Ctrl+Q exit. The sourcing script defines
-# fail MESSAGE, and sets $log (the app's output) and $pid (the app) before using them.
+# Sourced by the *_e2e.sh scripts: their working folder, xdotool with retries, key taps as a
+# person makes them, real mouse drags, waiting for the app's READY report and a clean Ctrl+Q
+# exit. A script sources it, calls e2e_workdir WORKDIR, and sets $pid (the app) before using
+# the functions that need it.
+
+# e2e_workdir DIR: a fresh DIR for the test's artifacts, the app's UI settings kept inside it
+# (never the user's), and $log, the file for the app's output.
+e2e_workdir() {
+    : "${DISPLAY:?run me under xvfb-run}"
+    rm -rf "$1"
+    mkdir -p "$1"
+    export XDG_CONFIG_HOME=$1/config
+    log=$1/app.log
+}
+
+# fail MESSAGE: the test fails, showing the app's output.
+fail() {
+    echo "FAIL: $*"
+    echo "--- app log"
+    cat "$log"
+    exit 1
+}
 
 # xdotool with a retry: opening the X display can fail for a moment on a loaded machine.
 xdo() {

@@ -10,14 +10,9 @@
 # Artifacts in WORKDIR: app.log, size.log, oom.png, the saved scenario and the export.
 set -euo pipefail
 app=$1 work=$3
-: "${DISPLAY:?run me under xvfb-run}"
-rm -rf "$work"
-mkdir -p "$work"
-export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
-log=$work/app.log
-fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_workdir "$work"
 
 scenario=$work/queue.toml
 cp "$(dirname "$0")/../data/oom_queue.toml" "$scenario"  # a copy: Ctrl+S writes it

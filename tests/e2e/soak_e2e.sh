@@ -10,20 +10,17 @@
 # Artifacts in WORKDIR: app.log, rss.tsv (elapsed_s, VmRSS kB, VmHWM kB), soak.png, the export.
 set -euo pipefail
 app=$1 cli=$2 work=$3
-: "${DISPLAY:?run me under xvfb-run}"
 warmup=${SOAK_WARMUP_S:-20}
 duration=${SOAK_SECONDS:-60}
 interval=${SOAK_INTERVAL_S:-2}
 max_growth=${SOAK_MAX_GROWTH_PCT:-10}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 scenario=$src/tests/data/soak_gui.toml
-rm -rf "$work"
-mkdir -p "$work"
-export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
-log=$work/app.log
-fail() { echo "FAIL: $*"; echo "--- app log (tail)"; tail -20 "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_workdir "$work"
+# A soak's log is long: show its end.
+fail() { echo "FAIL: $*"; echo "--- app log (tail)"; tail -20 "$log"; exit 1; }
 "$cli" validate "$scenario" >/dev/null || fail "soak scenario does not validate"
 
 "$app" --test-report --pos 0 0 --fps 60 --speed 1000 --scenario "$scenario" \

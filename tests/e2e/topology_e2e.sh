@@ -10,14 +10,9 @@
 # selected.png, the export.
 set -euo pipefail
 app=$1 work=$3
-: "${DISPLAY:?run me under xvfb-run}"
-rm -rf "$work"
-mkdir -p "$work"
-export XDG_CONFIG_HOME=$work/config  # never touch the user's UI settings
-log=$work/app.log
-fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+e2e_workdir "$work"
 scenario=$(dirname "$0")/../../assets/scenarios/gateway_profile_auth.toml
 
 start_app --scenario "$scenario" --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
