@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# lint_test.sh CLI SOURCE_DIR WORKDIR: `cbsim-cli lint`: a clean scenario prints "0 warnings"
+# (exit 0); a scenario with settings that cannot work prints each warning with its edge, rule,
+# numbers and fix (exit 0, or 3 with --strict); a bad or missing file and a lone breaker file
+# exit 2.
+set -uo pipefail
+cli=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
+expect() {
+  local want=$1 pattern=$2
+  shift 3
+  local out got
+  out=$("$@" 2>&1 </dev/null)
+  got=$?
+  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
+  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
+    fail "output does not match /$pattern/: $* :: $out"
+  fi
+}
+
+default=$src/assets/scenarios/default.toml
+expect 0 "^$default: 0 warnings$" -- "$cli" lint "$default"
+expect 0 "^$default: 0 warnings$" -- "$cli" lint --strict "$default"
+
+# default.toml (A: 2 instances at 50 requests/s calls B) with a Polly breaker that needs 2000
+# calls in 30 s, where 25 calls/s per instance hold 750.
+bad=$work/bad.toml
+sed -e 's/^preset = "gobreaker".*/preset = "polly"\nminimum_throughput = 2000/' \
+  -e '/^max_requests = 1/d' -e '/^timeout_ms = 5000/d' \
+  -e '/^\[service.dependency.breaker.trip\]/d' -e '/^consecutive_failures = 3/d' "$default" >"$bad"
+"$cli" validate "$bad" >/dev/null 2>&1 || fail "the edited scenario is not valid: $("$cli" validate "$bad" 2>&1)"
+expect 0 "^$bad: A->B: warning \[min_calls_above_window\] minimum_throughput 2000 > the 750 calls one 30000 ms window \(sampling_duration_ms\) holds: at most 25 calls/s reach this breaker" -- "$cli" lint "$bad"
+expect 0 "^  fix: lower minimum_throughput to at most 750, or lengthen sampling_duration_ms to at least 80000 ms$" -- "$cli" lint "$bad"
+expect 0 "^$bad: 1 warning$" -- "$cli" lint "$bad"
+expect 3 "^$bad: 1 warning$" -- "$cli" lint --strict "$bad"
+
+# Bad input: exit 2 with the file named.
+sed -e 's/^rate_rps = 50/rate_rps = -5/' "$default" >"$work/invalid.toml"
+expect 2 "invalid.toml:16: key 'traffic.rate_rps': -5 is out of range" -- "$cli" lint "$work/invalid.toml"
+expect 2 "no-such.toml" -- "$cli" lint "$work/no-such.toml"
+expect 2 "a breaker file has no traffic" -- "$cli" lint "$src/assets/presets/gobreaker.toml"
+expect 2 "FILE" -- "$cli" lint
+
+[ "$failures" -eq 0 ] || { echo "lint_test: $failures failure(s)" >&2; exit 1; }
+echo "lint_test: ok"
