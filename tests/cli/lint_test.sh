@@ -8,19 +8,13 @@ cli=$1 src=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
+# expect CODE PATTERN -- COMMAND...: exit code and combined output (expect_exit.sh).
 expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out got
-  out=$("$@" 2>&1 </dev/null)
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
-  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "output does not match /$pattern/: $* :: $out"
-  fi
+  "$src/tests/cli/expect_exit.sh" "$@" >"$work/last.out" 2>&1 || {
+    echo "FAIL: $*" >&2
+    cat "$work/last.out" >&2
+    failures=$((failures + 1))
+  }
 }
 
 default=$src/assets/scenarios/default.toml
@@ -33,7 +27,7 @@ bad=$work/bad.toml
 sed -e 's/^preset = "gobreaker".*/preset = "polly"\nminimum_throughput = 2000/' \
   -e '/^max_requests = 1/d' -e '/^timeout_ms = 5000/d' \
   -e '/^\[service.dependency.breaker.trip\]/d' -e '/^consecutive_failures = 3/d' "$default" >"$bad"
-"$cli" validate "$bad" >/dev/null 2>&1 || fail "the edited scenario is not valid: $("$cli" validate "$bad" 2>&1)"
+expect 0 "^$bad: ok" -- "$cli" validate "$bad"
 expect 0 "^$bad: A->B: warning \[min_calls_above_window\] minimum_throughput 2000 > the 750 calls one 30000 ms window \(sampling_duration_ms\) holds: at most 25 calls/s reach this breaker" -- "$cli" lint "$bad"
 expect 0 "^  fix: lower minimum_throughput to at most 750, or lengthen sampling_duration_ms to at least 80000 ms$" -- "$cli" lint "$bad"
 expect 0 "^$bad: 1 warning$" -- "$cli" lint "$bad"
