@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# slurm_sweep_test.sh CLI SOURCE_DIR WORKDIR SPEC: a sweep on a one-node Slurm cluster equals
-# the local sweep byte for byte. Starts the cluster (slurm_cluster.sh) in WORKDIR/cluster,
-# submits SPEC as a 4-task job array and its dependent merge job with
-# scripts/slurm/submit.sh --wait, runs `cbsim-cli sweep SPEC` locally, compares sweep.csv and
-# points.csv, and stops the cluster on every exit path, then checks no daemon it started runs.
+# slurm_sweep_test.sh CLI SOURCE_DIR WORKDIR: a sweep on a one-node Slurm cluster equals the
+# local sweep byte for byte. Writes a small sweep spec (3 x 2 points of default.toml's gobreaker,
+# a healthy and an outage profile, 2 seeds: 24 runs of 30 s), starts the cluster
+# (slurm_cluster.sh) in WORKDIR/cluster, submits the spec as a 4-task job array and its
+# dependent merge job with scripts/slurm/submit.sh --wait, runs `cbsim-cli sweep SPEC` locally,
+# compares sweep.csv and points.csv, and stops the cluster on every exit path, then checks that
+# no daemon it started still runs.
 set -euo pipefail
-cli=$1 src=$2 work=$3 spec=$4
+cli=$1 src=$2 work=$3
 harness=$src/tests/cluster/slurm_cluster.sh
 shards=4
 
@@ -13,6 +15,33 @@ shards=4
 [[ -d $work/cluster ]] && "$harness" stop "$work/cluster"
 rm -rf "$work" && mkdir -p "$work"
 cd "$work"
+
+spec=$work/cluster.sweep.toml
+cat >"$spec" <<SPEC
+scenario = "$src/assets/scenarios/default.toml"
+edge = "A->B"
+seeds = 2
+duration_s = 30
+
+[[axis]]
+path = "A->B.breaker.trip.consecutive_failures"
+values = [2, 3, 5]
+
+[[axis]]
+path = "A->B.breaker.timeout_ms"
+values = [1000, 5000]
+
+[[profile]]
+name = "healthy"
+kind = "healthy"
+
+[[profile]]
+name = "outage"
+kind = "step"
+at_s = 10
+end_s = 20
+failure_rate = 0.5
+SPEC
 
 pids=()
 cleanup() {
@@ -42,7 +71,8 @@ eval "$("$harness" start "$work/cluster")"
 for d in munged slurmctld slurmd; do pids+=("$(<"$work/cluster/$d.pid")"); done
 sinfo -h -N -o '%N %t'
 
-CBSIM_CLI=$cli "$src/scripts/slurm/submit.sh" --wait "$spec" "$work/slurm" "$shards"
+# --time: a job that hangs fails after 5 minutes instead of holding sbatch --wait.
+CBSIM_CLI=$cli "$src/scripts/slurm/submit.sh" --wait "$spec" "$work/slurm" "$shards" --time=5
 for ((i = 0; i < shards; i++)); do
   [[ -d $work/slurm/shards/$i ]] || { echo "FAIL: shard $i wrote no folder" >&2; exit 1; }
 done
