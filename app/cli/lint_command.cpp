@@ -8,6 +8,9 @@
 
 #include <exception>
 #include <ostream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "output.hpp"
 
@@ -24,10 +27,24 @@ int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err) {
             return 2;
         }
         const ScenarioOrCompare file = parse_scenario_or_compare(text, options.file);
-        const std::vector<LintWarning> warnings = lint_scenario(file.scenario);
-        for (const LintWarning& w : warnings) {
-            out << options.file << ": " << w.edge << ": warning [" << w.rule << "] " << w.message
-                << "\n  fix: " << w.fix << '\n';
+        // A compare file: each variant's scenario, its findings prefixed "variant NAME: ".
+        std::vector<std::pair<std::string, LintWarning>> warnings;
+        if (file.variants.empty()) {
+            for (LintWarning& w : lint_scenario(file.scenario))
+                warnings.emplace_back("", w);
+        }
+        for (const Variant& v : file.variants) {
+            Scenario scenario;
+            // parse_scenario_or_compare() has applied every variant already.
+            if (const std::string problem = variant_scenario(file.scenario, v, scenario);
+                !problem.empty())
+                throw std::runtime_error(options.file + ": " + problem);
+            for (LintWarning& w : lint_scenario(scenario))
+                warnings.emplace_back("variant " + v.name + ": ", w);
+        }
+        for (const auto& [variant, w] : warnings) {
+            out << options.file << ": " << variant << w.edge << ": warning [" << w.rule << "] "
+                << w.message << "\n  fix: " << w.fix << '\n';
         }
         out << options.file << ": " << warnings.size()
             << (warnings.size() == 1 ? " warning" : " warnings") << '\n';

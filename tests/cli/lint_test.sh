@@ -33,6 +33,13 @@ expect 0 "^  fix: lower minimum_throughput to at most 750, or lengthen sampling_
 expect 0 "^$bad: 1 warning$" -- "$cli" lint "$bad"
 expect 3 "^$bad: 1 warning$" -- "$cli" lint --strict "$bad"
 
+# A compare file: the findings of each variant, named.
+cp "$default" "$work/base.toml"
+printf 'scenario = "base.toml"\nvariants = ["plain", "rolling:A->B.breaker.interval_ms=10000,A->B.breaker.bucket_period_ms=3000"]\n' \
+  >"$work/cmp.toml"
+expect 0 "^$work/cmp.toml: variant rolling: A->B: warning \[bucket_not_dividing_window\] bucket_period_ms 3000 does not divide interval_ms 10000" -- "$cli" lint "$work/cmp.toml"
+expect 3 "^$work/cmp.toml: 1 warning$" -- "$cli" lint --strict "$work/cmp.toml"
+
 # Bad input: exit 2 with the file named.
 sed -e 's/^rate_rps = 50/rate_rps = -5/' "$default" >"$work/invalid.toml"
 expect 2 "invalid.toml:16: key 'traffic.rate_rps': -5 is out of range" -- "$cli" lint "$work/invalid.toml"
