@@ -123,21 +123,41 @@ void slow_call_rule(const EdgeView& e, std::vector<LintWarning>& out) {
 
 // [rule] min_calls_above_window ------------------------------------------------------------
 
-/// `needed` calls (key `needed_key`) in a window of `window_ms` (key `window_key`).
-void window_capacity(const EdgeView& e, std::vector<LintWarning>& out, std::string_view needed_key,
-                     double needed, std::string_view window_key, std::int64_t window_ms,
-                     std::string_view what) {
+/// The fix for a count `key` that must come down to at most `most` and a window `window_key`
+/// (in `unit_ms` units) that must grow to at least `least_ms`: each part only when the key's
+/// range (the preset's ParamSpec table) allows it.
+std::string count_or_window_fix(const EdgeView& e, std::string_view key, double most,
+                                std::string_view window_key, double least_ms,
+                                std::int64_t unit_ms) {
+    const Preset preset = e.breaker.preset();
+    std::vector<std::string> parts;
+    const ParamSpec* count = find_param(preset, key);
+    if (count == nullptr || most >= count->min)
+        parts.push_back("lower " + std::string(key) + " to at most " + num(most));
+    const double least = std::ceil(least_ms / static_cast<double>(unit_ms));
+    const ParamSpec* window = find_param(preset, window_key);
+    if (window == nullptr || least <= window->max) {
+        parts.push_back("lengthen " + std::string(window_key) + " to at least " + num(least) +
+                        (unit_ms == 1000 ? " s" : " ms"));
+    }
+    if (parts.empty()) return "this edge's traffic is too low for this rule; use another trip rule";
+    return parts.size() == 1 ? parts[0] : parts[0] + ", or " + parts[1];
+}
+
+/// `needed` calls (`label`, set by `needed_key`) in a window of `window_ms` (key `window_key`,
+/// counted in `unit_ms`).
+void window_capacity(const EdgeView& e, std::vector<LintWarning>& out, std::string_view label,
+                     std::string_view needed_key, double needed, std::string_view window_key,
+                     std::int64_t window_ms, std::int64_t unit_ms, std::string_view what) {
     if (e.rate <= 0.0 || window_ms <= 0) return;
     const double holds = e.rate * static_cast<double>(window_ms) / 1000.0;
     if (needed <= holds) return;
-    const double min_window_ms = std::ceil(needed / e.rate * 1000.0);
     add(out, e, kMinCalls,
-        std::string(needed_key) + " " + num(needed) + " > the " + num(holds) + " calls one " +
+        std::string(label) + " " + num(needed) + " > the " + num(holds) + " calls one " +
             num(window_ms) + " ms window (" + std::string(window_key) +
             ") holds: " + traffic_note(e) + "; " + std::string(what) + " never trips",
-        "lower " + std::string(needed_key) + " to at most " + num(std::floor(holds)) +
-            ", or lengthen " + std::string(window_key) + " to at least " + num(min_window_ms) +
-            " ms");
+        count_or_window_fix(e, needed_key, std::floor(holds), window_key, needed / e.rate * 1000.0,
+                            unit_ms));
 }
 
 /// gobreaker's closed-state window: the interval, rounded up to whole buckets.
@@ -152,42 +172,45 @@ void min_calls_rule(const EdgeView& e, std::vector<LintWarning>& out) {
     const PresetSettings& s = e.breaker.settings;
     if (const auto* g = std::get_if<GobreakerSettings>(&s)) {
         using Trip = GobreakerSettings::Trip;
-        std::string_view key = "trip (default: 6 consecutive failures)";
+        // The default rule (ConsecutiveFailures > 5) is lowered by choosing the consecutive form.
+        std::string_view label = "the default trip (consecutive failures)",
+                         key = "trip.consecutive_failures";
         double needed = 6;
         switch (g->trip) {
             case Trip::consecutive_failures:
-                key = "trip.consecutive_failures";
+                label = key = "trip.consecutive_failures";
                 needed = static_cast<double>(g->consecutive_failures);
                 break;
             case Trip::total_failures:
-                key = "trip.total_failures";
+                label = key = "trip.total_failures";
                 needed = static_cast<double>(g->total_failures);
                 break;
             case Trip::failure_ratio:
-                key = "trip.min_requests";
+                label = key = "trip.min_requests";
                 needed = static_cast<double>(std::max<std::int64_t>(g->min_requests, 1));
                 break;
             default:
                 break;
         }
-        window_capacity(e, out, key, needed, "interval_ms", gobreaker_window_ms(*g),
+        window_capacity(e, out, label, key, needed, "interval_ms", gobreaker_window_ms(*g), 1,
                         "the trip rule (counts clear every interval)");
     } else if (const auto* r = std::get_if<Resilience4jSettings>(&s)) {
         if (r->sliding_window_type == Resilience4jSettings::WindowType::time_based)
-            window_capacity(e, out, "minimum_number_of_calls",
+            window_capacity(e, out, "minimum_number_of_calls", "minimum_number_of_calls",
                             static_cast<double>(r->minimum_number_of_calls), "sliding_window_size",
-                            r->sliding_window_size * 1000, "the failure and slow-call rates");
+                            r->sliding_window_size * 1000, 1000, "the failure and slow-call rates");
     } else if (const auto* p = std::get_if<PollySettings>(&s)) {
-        window_capacity(e, out, "minimum_throughput", static_cast<double>(p->minimum_throughput),
-                        "sampling_duration_ms", p->sampling_duration_ms, "the failure ratio");
+        window_capacity(e, out, "minimum_throughput", "minimum_throughput",
+                        static_cast<double>(p->minimum_throughput), "sampling_duration_ms",
+                        p->sampling_duration_ms, 1, "the failure ratio");
     } else if (const auto* h = std::get_if<HystrixSettings>(&s)) {
-        window_capacity(e, out, "request_volume_threshold",
+        window_capacity(e, out, "request_volume_threshold", "request_volume_threshold",
                         static_cast<double>(h->request_volume_threshold), "rolling_window_ms",
-                        h->rolling_window_ms, "the error percentage");
+                        h->rolling_window_ms, 1, "the error percentage");
     } else if (const auto* o = std::get_if<OpossumSettings>(&s)) {
-        window_capacity(e, out, "volume_threshold", static_cast<double>(o->volume_threshold),
-                        "rolling_count_timeout_ms", o->rolling_count_timeout_ms,
-                        "the error percentage");
+        window_capacity(e, out, "volume_threshold", "volume_threshold",
+                        static_cast<double>(o->volume_threshold), "rolling_count_timeout_ms",
+                        o->rolling_count_timeout_ms, 1, "the error percentage");
     } else if (const auto* c = std::get_if<CockatielSettings>(&s)) {
         if (c->breaker != CockatielSettings::Kind::sampling || e.rate <= 0.0) return;
         const double rps =

@@ -120,6 +120,10 @@ TEST(Lint, PollyMinimumThroughputAboveSamplingWindow) {
     EXPECT_NE(w[0].fix.find("at least 50000 ms"), std::string::npos) << w[0].fix;
     // 100 calls/s * ... : 7 rps -> 3.5/s -> 105 per window: fills.
     EXPECT_TRUE(lint_scenario(with_breaker(config_of(p), 7)).empty());
+    // At 0.01 calls/s no allowed minimum_throughput (at least 2) fits 30 s: only the window fix.
+    w = lint_scenario(with_breaker(config_of(p), 0.02));
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].fix, "lengthen sampling_duration_ms to at least 10000000 ms");
 }
 
 TEST(Lint, VolumeThresholdsOfHystrixOpossumAndTimeBasedResilience4j) {
@@ -137,7 +141,11 @@ TEST(Lint, VolumeThresholdsOfHystrixOpossumAndTimeBasedResilience4j) {
     r.sliding_window_size = 10;  // seconds
     r.minimum_number_of_calls = 100;
     r.slow_call_duration_threshold_ms = 500;
-    EXPECT_TRUE(has(lint_scenario(with_breaker(config_of(r), 18)), "min_calls_above_window"));
+    const auto rw = lint_scenario(with_breaker(config_of(r), 18));  // 9 calls/s, 90 in 10 s
+    ASSERT_EQ(rw.size(), 1u);
+    EXPECT_EQ(rw[0].fix,
+              "lower minimum_number_of_calls to at most 90, or lengthen sliding_window_size to "
+              "at least 12 s");
     EXPECT_TRUE(lint_scenario(with_breaker(config_of(r), 20)).empty());
     r.sliding_window_type = Resilience4jSettings::WindowType::count_based;  // always fills
     EXPECT_TRUE(lint_scenario(with_breaker(config_of(r), 1)).empty());
