@@ -147,6 +147,7 @@ set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 install(TARGETS cbsim-cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/assets/presets ${PROJECT_SOURCE_DIR}/assets/scenarios
+                  ${PROJECT_SOURCE_DIR}/assets/sweeps
         DESTINATION ${CMAKE_INSTALL_DATADIR}/cbsim)
 # README.md links docs/*.md and docs/screenshot.png: the same layout keeps the links working.
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${CBSIM_GEN_DIR}/copyright

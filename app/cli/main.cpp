@@ -1,4 +1,5 @@
-// cbsim-cli: the headless front-end. Subcommands: run, compare, replay, validate, lint, keys.
+// cbsim-cli: the headless front-end. Subcommands: run, compare, sweep (and sweep merge),
+// recommend, replay, validate, lint, keys.
 #include <CLI/CLI.hpp>
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
@@ -12,8 +13,10 @@
 #include "compare_command.hpp"
 #include "keys_command.hpp"
 #include "lint_command.hpp"
+#include "recommend_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
+#include "sweep_command.hpp"
 #include "validate_command.hpp"
 
 int main(int argc, char** argv) {
@@ -73,6 +76,31 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--set", compare.sets, set_help)->allow_extra_args(false);
     compare_cmd->add_option("--out", compare.out, "compare folder to write (must not be a file)");
 
+    cbsim::cli::SweepCliOptions sweep;
+    CLI::App* sweep_cmd = app.add_subcommand(
+        "sweep", "Run a grid of settings under fault profiles over seeds: sweep.csv, points.csv");
+    sweep_cmd->add_option("SPEC", sweep.spec, "sweep spec (*.sweep.toml, docs/SWEEPS.md)");
+    sweep_cmd->add_option("--jobs", sweep.jobs, "worker threads (default: every core)");
+    sweep_cmd->add_option("--shard", sweep.shard, "I/N: run the tasks whose index % N == I");
+    sweep_cmd->add_option("--out", sweep.out, "sweep folder (default: SPEC's name + .out)");
+    cbsim::cli::SweepMergeOptions merge;
+    CLI::App* merge_cmd =
+        sweep_cmd->add_subcommand("merge", "Join the shard folders of a sweep into one");
+    merge_cmd->add_option("SHARD_DIR", merge.shards, "shard folders (--shard I/N --out DIR)")
+        ->required();
+    merge_cmd->add_option("--out", merge.out, "sweep folder to write")->required();
+
+    cbsim::cli::RecommendOptions recommend;
+    CLI::App* recommend_cmd = app.add_subcommand(
+        "recommend", "Pareto front of a sweep; write the best breaker under constraints");
+    recommend_cmd->add_option("SWEEP_DIR", recommend.dir, "a finished sweep folder")->required();
+    recommend_cmd->add_option("--max-false-trips-per-hour", recommend.max_false_trips_per_hour,
+                              "constraint on false trips per hour (healthy profiles)");
+    recommend_cmd->add_option("--max-detection-delay-s", recommend.max_detection_delay_s,
+                              "constraint on the mean detection delay (fault profiles)");
+    recommend_cmd->add_option("--out", recommend.out,
+                              "breaker file to write (default SWEEP_DIR/recommended.toml)");
+
     cbsim::cli::ReplayOptions replay;
     CLI::App* replay_cmd =
         app.add_subcommand("replay", "Replay a call trace through a breaker: decisions.csv");
@@ -109,6 +137,17 @@ int main(int argc, char** argv) {
         compare.progress = isatty(STDERR_FILENO) != 0;
         return cbsim::cli::run_compare(compare, std::cout, std::cerr);
     }
+    if (merge_cmd->parsed()) return cbsim::cli::run_sweep_merge(merge, std::cout, std::cerr);
+    if (sweep_cmd->parsed()) {
+        if (sweep.spec.empty()) {
+            std::cerr << "cbsim-cli sweep: SPEC is required (a *.sweep.toml); or "
+                         "`cbsim-cli sweep merge SHARD_DIR... --out DIR`\n";
+            return 2;
+        }
+        sweep.progress = isatty(STDERR_FILENO) != 0;
+        return cbsim::cli::run_sweep_command(sweep, std::cout, std::cerr);
+    }
+    if (recommend_cmd->parsed()) return cbsim::cli::run_recommend(recommend, std::cout, std::cerr);
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
     if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);

@@ -264,6 +264,13 @@ void App::handle_shortcuts(const Snapshot& snap) {
             if (k.key == GLFW_KEY_P) export_png(snap);
             if (k.key == GLFW_KEY_S) save_scenario(snap);
             if (k.key == GLFW_KEY_O) run_panel_->prompt_open();
+            if (k.key == GLFW_KEY_Z) {
+                if ((k.mods & GLFW_MOD_SHIFT) != 0) {
+                    worker_->send(Redo{});
+                } else {
+                    worker_->send(Undo{});
+                }
+            }
             const int digit = k.key - GLFW_KEY_1;
             if (digit >= 0 && digit < 9 && static_cast<std::size_t>(digit) < panels_.size())
                 panels_[static_cast<std::size_t>(digit)]->open() =
@@ -341,6 +348,15 @@ void App::draw_menu_bar(const Snapshot& snap) {
         if (ImGui::MenuItem("Export plots PNG", "Ctrl+P")) export_png(snap);
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) window_.request_close();
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Edit")) {
+        const bool can_undo = !snap.undo_label.empty(), can_redo = !snap.redo_label.empty();
+        if (ImGui::MenuItem(can_undo ? snap.undo_label.c_str() : "Undo", "Ctrl+Z", false, can_undo))
+            worker_->send(Undo{});
+        if (ImGui::MenuItem(can_redo ? snap.redo_label.c_str() : "Redo", "Ctrl+Shift+Z", false,
+                            can_redo))
+            worker_->send(Redo{});
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Run")) {

@@ -23,11 +23,21 @@ namespace cbsim::gui {
 // [SECTION] Commands -------------------------------------------------------------------------
 
 /// Sets a parameter by path ("B.failure_rate", "A->B.breaker.timeout_ms") at the run's now;
-/// recorded into the scenario's timeline.
+/// recorded into the scenario's timeline. With `step`, the value is one step of a gesture (a
+/// slider drag: Run::apply_step, a number): applied live at once, the whole gesture recorded as
+/// one change when EndGesture comes (the mouse-up). Queued steps of one path that a later step
+/// supersedes before the worker takes them are dropped, never applied.
 struct SetSetting {
     std::string path;
     SettingValue value;
+    bool step = false;
 };
+/// Ends the open gesture (the mouse-up of a slider drag): its one change is recorded now.
+struct EndGesture {};
+/// Applies the previous value of the latest edit (a typed value, a click or a whole drag) as a
+/// new recorded change at the current time (EditHistory); Redo applies it again.
+struct Undo {};
+struct Redo {};
 struct SetPlaying {
     bool playing = true;
 };
@@ -84,9 +94,9 @@ struct SaveScenario {
     std::string path;
 };
 
-using Command = std::variant<SetSetting, SetPlaying, TogglePlaying, Step, Reset, SetSpeed, SetSeed,
-                             LoadScenario, ExportRun, SaveScenario, AddVariant, RemoveVariant,
-                             RenameVariant, SelectVariant>;
+using Command = std::variant<SetSetting, EndGesture, Undo, Redo, SetPlaying, TogglePlaying, Step,
+                             Reset, SetSpeed, SetSeed, LoadScenario, ExportRun, SaveScenario,
+                             AddVariant, RemoveVariant, RenameVariant, SelectVariant>;
 
 /// Where panels send commands. The app forwards them to the SimWorker; tests record them.
 class CommandSink {
@@ -139,6 +149,8 @@ struct Snapshot {
     std::string error;  ///< why there is no run (a scenario failed to load), else empty
     std::vector<VariantView> variants;  ///< compare mode: every variant; empty for one run
     std::size_t selected = 0;           ///< compare mode: the variant the panels show and edit
+    std::string undo_label;  ///< EditHistory::undo_label(): "" when there is nothing to undo
+    std::string redo_label;
 
     bool comparing() const { return !variants.empty(); }
 

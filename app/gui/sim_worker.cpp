@@ -100,8 +100,10 @@ void SimWorker::loop() {
             commands.swap(queue_);
             taken = sent_;
         }
-        for (Command& c : commands)
-            guarded([&] { handle(c); });
+        for (std::size_t i = 0; i < commands.size(); ++i) {
+            if (i + 1 < commands.size() && superseded(commands[i], commands[i + 1])) continue;
+            guarded([&] { handle(commands[i]); });
+        }
         const auto now = Clock::now();
         // A thread descheduled for long does not make the run jump ahead.
         const double real = std::min(std::chrono::duration<double>(now - last).count(), 0.25);
@@ -200,6 +202,8 @@ void SimWorker::restart(Scenario scenario, std::string source, std::vector<Varia
             std::fill_n(reserve_.get(), kReserveBytes, char{1});
         }
         selected_ = std::min(selected_, compare_->size() - 1);
+        history_.clear();  // its edits belong to the run replaced
+        edit_open_ = false;
         source_ = std::move(source);
         error_.clear();
         ++generation_;
@@ -230,12 +234,66 @@ void SimWorker::restart_now(std::vector<Variant> variants, const std::vector<std
     restart(std::move(base), source_, std::move(variants));
 }
 
+bool SimWorker::superseded(const Command& first, const Command& next) {
+    const auto* a = std::get_if<SetSetting>(&first);
+    const auto* b = std::get_if<SetSetting>(&next);
+    return a && b && a->step && b->step && a->path == b->path;
+}
+
 void SimWorker::set_setting(const SetSetting& c) {
-    const std::string err =
-        setting_scope(run().live(), c.path) == SettingScope::protection
-            ? compare_->apply(compare_->variant(selected_).name, c.path, c.value)
-            : compare_->apply(c.path, c.value);
-    if (!err.empty()) notify({Notice::Kind::error, err, ""});
+    const bool protection = setting_scope(run().live(), c.path) == SettingScope::protection;
+    const std::string& variant = compare_->variant(selected_).name;
+    const double* number = std::get_if<double>(&c.value);
+    const std::optional<SettingValue> before = get_setting(run().live(), c.path);
+    const Edit* last = history_.next_undo();
+    const bool continues = edit_open_ && c.step && last && last->path == c.path &&
+                           last->variant == (protection ? std::optional(selected_) : std::nullopt);
+    edit_open_ = continues;
+    std::string err;
+    if (!c.step || !number) {
+        err = protection ? compare_->apply(variant, c.path, c.value)
+                         : compare_->apply(c.path, c.value);
+    } else if (!protection) {
+        err = compare_->apply_step(c.path, *number);
+    } else if (comparing_) {
+        // A compare file has no gesture form (Compare::apply_step): each step is a change.
+        err = compare_->apply(variant, c.path, c.value);
+    } else {
+        err = compare_->apply_step(variant, c.path, *number);
+    }
+    if (!err.empty()) {
+        notify({Notice::Kind::error, err, ""});
+        return;
+    }
+    const std::optional<SettingValue> after = get_setting(run().live(), c.path);
+    if (!before || !after || *before == *after) return;
+    if (continues) {
+        history_.extend(*after);
+    } else {
+        history_.record(
+            {protection ? std::optional(selected_) : std::nullopt, c.path, *before, *after});
+    }
+    edit_open_ = c.step;
+}
+
+void SimWorker::undo_redo(bool undo) {
+    compare_->end_gesture();
+    edit_open_ = false;
+    const std::optional<Edit> e = undo ? history_.undo() : history_.redo();
+    if (!e) return;
+    const SettingValue& value = undo ? e->from : e->to;
+    std::string err;
+    if (!e->variant) {
+        err = compare_->apply(e->path, value);
+    } else if (*e->variant < compare_->size()) {
+        err = compare_->apply(compare_->variant(*e->variant).name, e->path, value);
+    } else {
+        err = "its variant is gone";
+    }
+    if (!err.empty()) {
+        notify({Notice::Kind::error,
+                std::string(undo ? "Cannot undo " : "Cannot redo ") + e->path + ": " + err, ""});
+    }
 }
 
 void SimWorker::export_to(const std::string& dir) {
@@ -314,6 +372,11 @@ void SimWorker::handle(Command& command) {
                 }
                 if constexpr (std::is_same_v<T, SetSetting>) {
                     set_setting(c);
+                } else if constexpr (std::is_same_v<T, EndGesture>) {
+                    compare_->end_gesture();
+                    edit_open_ = false;
+                } else if constexpr (std::is_same_v<T, Undo> || std::is_same_v<T, Redo>) {
+                    undo_redo(std::is_same_v<T, Undo>);
                 } else if constexpr (std::is_same_v<T, Step>) {
                     compare_->advance_to(compare_->now() + std::max<SimTime>(c.dt, 1));
                 } else if constexpr (std::is_same_v<T, Reset>) {
@@ -404,6 +467,8 @@ void SimWorker::publish(bool with_summary) {
         s->edges = live_edges(sel);
         s->summary = summaries_[selected_];
         s->selected = selected_;
+        s->undo_label = history_.undo_label();
+        s->redo_label = history_.redo_label();
         if (comparing_) {
             for (std::size_t i = 0; i < compare_->size(); ++i) {
                 const Run& r = compare_->run(i);

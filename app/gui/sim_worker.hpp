@@ -26,6 +26,7 @@
 #include <cbsim/compare.hpp>
 
 #include "commands.hpp"
+#include "edit_history.hpp"
 
 namespace cbsim::gui {
 
@@ -65,6 +66,10 @@ class SimWorker : public CommandSink {
     /// Blocks until every command sent before this call has been applied and a snapshot
     /// published after them (tests, and Export before quitting).
     void sync();
+
+    /// True if the queued command `first` is not applied: a gesture step that the command
+    /// queued right after it, a step of the same path, replaces.
+    static bool superseded(const Command& first, const Command& next);
 
   private:
     void loop();
@@ -106,6 +111,9 @@ class SimWorker : public CommandSink {
     std::unique_ptr<char[]> reserve_;
     double carry_us_ = 0.0;           // fraction of a microsecond owed to the next tick
     std::vector<Summary> summaries_;  // per variant, refreshed every kSummaryEvery
+    EditHistory history_;             // cleared when the run is replaced
+    bool edit_open_ = false;          // the latest edit is a gesture still going on
+    void undo_redo(bool undo);
     std::chrono::steady_clock::time_point last_summary_{};
 
     mutable std::mutex mutex_;  // guards everything below

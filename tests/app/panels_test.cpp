@@ -74,11 +74,48 @@ TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
     ASSERT_TRUE(std::holds_alternative<double>(s->value));
     EXPECT_GE(std::get<double>(s->value), 0.9);
     EXPECT_LE(std::get<double>(s->value), 1.0);
-    // Only that setting was touched.
-    for (const Command& c : log.commands) {
-        ASSERT_TRUE(std::holds_alternative<SetSetting>(c));
-        EXPECT_EQ(std::get<SetSetting>(c).path, "B.failure_rate");
+    // Only that setting was touched, every value a step of one gesture ended at the mouse-up.
+    ASSERT_GE(log.commands.size(), 3u);
+    for (std::size_t i = 0; i + 1 < log.commands.size(); ++i) {
+        const auto* step = std::get_if<SetSetting>(&log.commands[i]);
+        ASSERT_NE(step, nullptr) << i;
+        EXPECT_EQ(step->path, "B.failure_rate");
+        EXPECT_TRUE(step->step) << i;
     }
+    EXPECT_TRUE(std::holds_alternative<EndGesture>(log.commands.back()));
+}
+
+TEST(ServicesPanel, AClickOnTheValueInForceSendsNoStepAndNoGestureEnd) {
+    ImGuiHarness ui;
+    ServicesPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(420, 700));
+    const Snapshot snap = make_snapshot();
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    const ImVec4 r = rects.rects.at("B.failure_rate");
+    // B's failure rate is 0: pressed and released at the slider's left end changes nothing.
+    const float y = (r.y + r.w) * 0.5f;
+    ui.mouse(r.x + 1.0f, y, false);
+    ui.frame(draw);
+    ui.mouse(r.x + 1.0f, y, true);
+    ui.frame(draw);
+    ui.frame(draw);
+    ui.mouse(r.x + 1.0f, y, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_TRUE(log.commands.empty());
+    // A click further right is one step, then the gesture's end.
+    ui.mouse(r.x + (r.z - r.x) * 0.5f, y, true);
+    ui.frame(draw);
+    ui.mouse(r.x + (r.z - r.x) * 0.5f, y, false);
+    ui.frame(draw);
+    ASSERT_EQ(log.commands.size(), 2u);
+    EXPECT_TRUE(std::get<SetSetting>(log.commands[0]).step);
+    EXPECT_TRUE(std::holds_alternative<EndGesture>(log.commands[1]));
 }
 
 TEST(ServicesPanel, ShowsEveryServiceKnobWithItsRange) {

@@ -8,6 +8,9 @@
 #include <fstream>
 #include <thread>
 
+#include <cbsim/export.hpp>
+#include <cbsim/scenario_io.hpp>
+
 namespace cbsim::gui {
 namespace {
 
@@ -271,6 +274,111 @@ TEST(SimWorker, StartsInCompareModeOnACompareFile) {
     ASSERT_EQ(snap->variants.size(), 2u);
     EXPECT_EQ(snap->variants[1].name, "r4j");
     EXPECT_EQ(snap->selected, 0u);
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::string out, line;
+    while (std::getline(in, line))
+        out.append(line).push_back('\n');
+    return out;
+}
+
+std::size_t change_rows(const Snapshot& s) {
+    std::size_t n = 0;
+    for (const EventRecord& e : s.recorder->events())
+        n += e.kind == EventRecord::Kind::change ? 1 : 0;
+    return n;
+}
+
+TEST(SimWorker, A2SecondDragOf60StepsIsOneChangeAndOneEntryAndItsExportReplays) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("cbsim_worker_gesture_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(5)});
+    for (int i = 1; i <= 60; ++i) {
+        worker.send(SetSetting{"B.failure_rate", i / 60.0 * 0.9, true});
+        worker.send(Step{2 * kSecond / 60});
+    }
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->changes, 1u);                     // the gesture's entry, open
+    EXPECT_EQ(change_rows(*worker.snapshot()), 0u);                // recorded at its end
+    EXPECT_DOUBLE_EQ(failure_rate(*worker.snapshot(), "B"), 0.9);  // applied live
+    worker.send(EndGesture{});
+    worker.send(Step{from_s(3)});
+    worker.send(ExportRun{dir.string()});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    EXPECT_EQ(snap->changes, 1u);
+    EXPECT_EQ(change_rows(*snap), 1u);
+    EXPECT_EQ(snap->summary.changes_applied, 1u);
+    EXPECT_EQ(snap->undo_label, "Undo B.failure_rate 0.9 -> 0");
+    ASSERT_EQ(worker.take_notices().at(0).kind, Notice::Kind::exported);
+    const Scenario exported = parse_scenario_toml(read_text(dir / "scenario.toml"), "s.toml");
+    ASSERT_EQ(exported.timeline.size(), 1u);
+    EXPECT_EQ(exported.timeline[0].steps.size(), 60u);
+    cbsim::Run rerun(exported);
+    rerun.advance_to(snap->now);
+    EXPECT_EQ(events_csv(rerun), read_text(dir / "events.csv"));
+    EXPECT_EQ(timeseries_csv(rerun), read_text(dir / "timeseries.csv"));
+    fs::remove_all(dir);
+}
+
+TEST(SimWorker, UndoAppliesTheOldValueAsANewChangeAndRedoAppliesItAgain) {
+    SimWorker worker(default_scenario(), "", paused());
+    EXPECT_TRUE(worker.snapshot()->undo_label.empty());
+    worker.send(Undo{});  // nothing to undo: nothing happens
+    worker.send(Step{from_s(1)});
+    worker.send(SetSetting{"B.failure_rate", 0.3, true});
+    worker.send(Step{from_s(1)});
+    worker.send(SetSetting{"B.failure_rate", 0.6, true});
+    worker.send(EndGesture{});
+    worker.send(SetSetting{"A.capacity", 40.0});
+    worker.send(Step{from_s(1)});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->undo_label, "Undo A.capacity 40 -> 100");
+    worker.send(Undo{});
+    worker.sync();
+    auto snap = worker.snapshot();
+    EXPECT_EQ(snap->live.find_service("A")->capacity, 100);
+    EXPECT_EQ(snap->undo_label, "Undo B.failure_rate 0.6 -> 0");
+    EXPECT_EQ(snap->redo_label, "Redo A.capacity 100 -> 40");
+    worker.send(Undo{});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_DOUBLE_EQ(failure_rate(*snap, "B"), 0.0);
+    EXPECT_TRUE(snap->undo_label.empty());
+    // Each undo is a new change at the current time: 2 edits + 2 undos.
+    EXPECT_EQ(snap->changes, 4u);
+    EXPECT_EQ(snap->live.find_service("B") != nullptr, true);
+    const auto events = snap->recorder->events();
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().at, from_s(3));
+    EXPECT_EQ(events.back().from, "0.6");
+    EXPECT_EQ(events.back().to, "0");
+    worker.send(Redo{});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_DOUBLE_EQ(failure_rate(*snap, "B"), 0.6);
+    EXPECT_EQ(snap->redo_label, "Redo A.capacity 100 -> 40");
+    // A new edit forgets what could be redone; a reset forgets the history.
+    worker.send(SetSetting{"B.failure_rate", 0.1});
+    worker.sync();
+    EXPECT_TRUE(worker.snapshot()->redo_label.empty());
+    worker.send(Reset{});
+    worker.sync();
+    EXPECT_TRUE(worker.snapshot()->undo_label.empty());
+}
+
+TEST(SimWorker, AQueuedStepIsDroppedOnlyWhenTheNextCommandIsAStepOfTheSamePath) {
+    const Command a = SetSetting{"B.failure_rate", 0.1, true};
+    EXPECT_TRUE(SimWorker::superseded(a, SetSetting{"B.failure_rate", 0.2, true}));
+    EXPECT_FALSE(SimWorker::superseded(a, SetSetting{"B.failure_rate", 0.2, false}));
+    EXPECT_FALSE(SimWorker::superseded(a, SetSetting{"A.capacity", 2.0, true}));
+    EXPECT_FALSE(SimWorker::superseded(a, EndGesture{}));
+    EXPECT_FALSE(SimWorker::superseded(SetSetting{"B.failure_rate", 0.1, false},
+                                       SetSetting{"B.failure_rate", 0.2, true}));
 }
 
 }  // namespace

@@ -70,14 +70,17 @@ BENCHMARK(BM_RunOneHour)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 
-/// One simulated minute of thousand_per_second() advanced in 1 s steps (a GUI tick, the
-/// lockstep pattern of a compare): range(0) = 0 is one plain Run, K > 0 a Compare of K
-/// variants (K = 1 is the Compare wrapper around one run). Each variant sets
+/// One simulated minute of thousand_per_second(): range(0) = 0 is one plain Run, K > 0 a
+/// Compare of K variants (K = 1 is the Compare wrapper around one run). Each variant sets
 /// A->B.retry.max_attempts = 1, the value it already has, so each does the work of the plain
-/// run and the time per variant against `compare/one_run` is the lockstep overhead (goal: K
-/// variants take at most K x one run + 10 %).
+/// run, and the time per variant against `compare/one_run` is the cost of comparing (goal: K
+/// variants take at most K x one run + 10 %). range(1) is the step between lockstep points in
+/// seconds: 60 is how `cbsim-cli compare` runs (each variant to the end in one go, nothing
+/// changes mid-run); 1 is the app's pattern, every run advanced a little at a time so that a
+/// slider moves all of them at the same instant.
 void BM_CompareVariants(benchmark::State& state) {
     const auto k = static_cast<std::size_t>(state.range(0));
+    const auto step = static_cast<int>(state.range(1));
     const cbsim::Scenario base = thousand_per_second();
     std::vector<cbsim::Variant> variants;
     for (std::size_t i = 0; i < k; ++i) {
@@ -89,12 +92,12 @@ void BM_CompareVariants(benchmark::State& state) {
     for (auto _ : state) {
         if (k == 0) {
             cbsim::Run run(base);
-            for (int s = 1; s <= 60; ++s)
+            for (int s = step; s <= 60; s += step)
                 run.advance_to(cbsim::from_s(s));
             requests += run.requests();
         } else {
             cbsim::Compare compare(base, variants);
-            for (int s = 1; s <= 60; ++s)
+            for (int s = step; s <= 60; s += step)
                 compare.advance_to(cbsim::from_s(s));
             for (std::size_t i = 0; i < k; ++i)
                 requests += compare.run(i).requests();
@@ -105,15 +108,21 @@ void BM_CompareVariants(benchmark::State& state) {
 }
 BENCHMARK(BM_CompareVariants)
     ->Name("compare/one_run")
-    ->Arg(0)
+    ->Args({0, 60})
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
 BENCHMARK(BM_CompareVariants)
     ->Name("compare/variants")
-    ->Arg(1)
-    ->Arg(2)
-    ->Arg(4)
-    ->Arg(8)
+    ->Args({1, 60})
+    ->Args({2, 60})
+    ->Args({4, 60})
+    ->Args({8, 60})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
+BENCHMARK(BM_CompareVariants)
+    ->Name("compare/lockstep_1s")
+    ->Args({0, 1})
+    ->Args({8, 1})
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
 

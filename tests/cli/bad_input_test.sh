@@ -251,5 +251,62 @@ case_ "compare file: seeds 0" 2 "cmp_seeds.toml:2: key 'seeds': expected an inte
 printf 'scenario = "default.toml"\nvariants = ["base", "x:B.failure_rate=1"]\n' >cmp_world.toml
 case_ "compare file: variant sets the world" 2 "cmp_world.toml: key 'variants': variant 'x': B.failure_rate: a world setting" -- compare cmp_world.toml
 
+# Sweep specs (docs/SWEEPS.md): one line off a valid spec on default.toml.
+cat >sw.sweep.toml <<'TOML'
+scenario = "default.toml"
+edge = "A->B"
+seeds = 2
+duration_s = 5
+
+[[axis]]
+path = "A->B.breaker.trip.consecutive_failures"
+values = [2, 3]
+
+[[profile]]
+name = "outage"
+kind = "step"
+at_s = 1
+failure_rate = 0.5
+TOML
+sw() { sed -e "$2" sw.sweep.toml >"$1.sweep.toml"; }
+case_ "sweep spec (reference)" 0 "sweep: 2 points x 1 profile x 2 seeds = 4 runs" -- sweep sw.sweep.toml --jobs 1 --out sw_ok
+sw sw_unknown 's/^seeds = 2$/seedz = 2/'
+case_ "sweep: unknown key" 2 "sw_unknown.sweep.toml:3: key 'seedz': unknown key; a sweep spec has" -- sweep sw_unknown.sweep.toml
+sw sw_edge 's/^edge = "A->B"$/edge = "A->C"/'
+case_ "sweep: unknown edge" 2 "sw_edge.sweep.toml:2: key 'edge': 'A->C' is not an edge of the base scenario; expected one of: A->B" -- sweep sw_edge.sweep.toml
+sw sw_seeds 's/^seeds = 2$/seeds = 0/'
+case_ "sweep: seeds 0" 2 "sw_seeds.sweep.toml:3: key 'seeds': expected an integer in \\[1, 1000\\]" -- sweep sw_seeds.sweep.toml
+sw sw_path 's/^path = .*$/path = "A->B.breaker.trip.consecutive"/'
+case_ "sweep: axis path not settable" 2 "sw_path.sweep.toml:7: key 'axis\\[0\\].path': 'A->B.breaker.trip.consecutive' is not a settable path" -- sweep sw_path.sweep.toml
+sw sw_value 's/^values = \[2, 3\]$/values = [0, 3]/'
+case_ "sweep: axis value out of range" 2 "sw_value.sweep.toml:8: key 'axis\\[0\\].values': A->B.breaker.trip.consecutive_failures: 0 is out of range; expected an integer in \\[1, " -- sweep sw_value.sweep.toml
+sw sw_two 's/^values = \[2, 3\]$/values = [2, 3]\nlinear = { from = 1, to = 5, steps = 5 }/'
+case_ "sweep: axis with values and a range" 2 "sw_two.sweep.toml:6: key 'axis\\[0\\].values': expected exactly one of values" -- sweep sw_two.sweep.toml
+sw sw_log 's/^values = \[2, 3\]$/log = { from = 0, to = 5, steps = 5 }/'
+case_ "sweep: log range from 0" 2 "sw_log.sweep.toml:8: key 'axis\\[0\\].log.from': expected a number in \\[1e-300, " -- sweep sw_log.sweep.toml
+sw sw_rate 's/^failure_rate = 0.5$/failure_rate = 1.5/'
+case_ "sweep: profile failure rate 1.5" 2 "sw_rate.sweep.toml:14: key 'profile\\[0\\].failure_rate': expected a number in \\[0, 1\\]" -- sweep sw_rate.sweep.toml
+sw sw_end 's/^failure_rate = 0.5$/failure_rate = 0.5\nend_s = 0.5/'
+case_ "sweep: profile ends before it starts" 2 "sw_end.sweep.toml:15: key 'profile\\[0\\].end_s': expected a time after at_s = 1, in \\(1, 5\\]" -- sweep sw_end.sweep.toml
+sw sw_late 's/^at_s = 1$/at_s = 9/'
+case_ "sweep: fault after the run" 2 "sw_late.sweep.toml:13: key 'profile\\[0\\].at_s': expected a number in \\[0, 5\\]" -- sweep sw_late.sweep.toml
+sw sw_kind 's/^kind = "step"$/kind = "outage"/'
+case_ "sweep: unknown profile kind" 2 "sw_kind.sweep.toml:12: key 'profile\\[0\\].kind': 'outage' is not a profile kind; expected one of: healthy, step" -- sweep sw_kind.sweep.toml
+sw sw_partial 's/^kind = "step"$/kind = "partial"\nfaulty_instances = 5/'
+case_ "sweep: more faulty instances than instances" 2 "sw_partial.sweep.toml:13: key 'profile\\[0\\].faulty_instances': expected a number in \\[1, 1\\]" -- sweep sw_partial.sweep.toml
+sw sw_flap 's/^kind = "step"$/kind = "flapping"\nperiod_s = 2\nduty = 0.5\nperiod = 3/'
+case_ "sweep: a key of another kind" 2 "sw_flap.sweep.toml:15: key 'profile\\[0\\].period': unknown key for a flapping profile; it takes name, kind, service, at_s, period_s, duty, failure_rate, end_s" -- sweep sw_flap.sweep.toml
+sw sw_preset 's/^\[\[axis\]\]$/[[axis]]\npath = "A->B.breaker.preset"\nvalues = ["gobreaker", "polly"]\n\n[[axis]]/'
+case_ "sweep: a key the preset of an earlier axis lacks" 2 "sw_preset.sweep.toml:10: key 'axis\\[1\\].values': A->B.breaker.trip.consecutive_failures: .*\\(with A->B.breaker.preset = polly; an axis applies after the axes before it" -- sweep sw_preset.sweep.toml
+case_ "sweep: --shard 3/3" 2 "--shard 3/3: expected I/N, integers with 0 <= I < N" -- sweep sw.sweep.toml --shard 3/3
+case_ "sweep: --jobs 0" 2 "--jobs 0 is out of range; expected \\[1, 256\\]" -- sweep sw.sweep.toml --jobs 0
+case_ "sweep: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a sweep folder" -- sweep sw.sweep.toml --out mine
+"$cli" sweep sw.sweep.toml --jobs 1 --shard 0/2 --out sw_s0 >/dev/null 2>&1 || fail "sweep shard 0/2"
+sw sw_other 's/^seeds = 2$/seeds = 3/'
+"$cli" sweep sw_other.sweep.toml --jobs 1 --shard 1/2 --out sw_o1 >/dev/null 2>&1 || fail "sweep other shard 1/2"
+case_ "sweep merge: shards of two sweeps" 2 "sw_o1: a shard of another sweep \\(spec hash [0-9a-f]{16}, expected [0-9a-f]{16} as in sw_s0\\)" -- sweep merge sw_s0 sw_o1 --out sw_m
+case_ "sweep merge: a shard missing" 2 "shard 1/2 is missing; give every shard folder 0..1" -- sweep merge sw_s0 --out sw_m
+case_ "recommend: not a sweep folder" 2 "mine: key.*not a sweep folder|mine: not a sweep folder" -- recommend mine
+
 [ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }
 echo "bad_input_test: ok"

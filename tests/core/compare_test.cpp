@@ -12,6 +12,7 @@
 #include "cbsim/error.hpp"
 #include "cbsim/export.hpp"
 #include "cbsim/scenario_io.hpp"
+#include "temp_dir.hpp"
 
 namespace cbsim {
 namespace {
@@ -38,21 +39,10 @@ std::vector<std::string> files_of(const Run& run) {
             scenario_to_toml(run.exported_scenario()), summary_json(run.summary())};
 }
 
+using test::TempDir;
 std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return test::read_bytes(p);
 }
-
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name) : path(fs::temp_directory_path() / name) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
 
 TEST(Compare, IdenticalVariantsGiveIdenticalFiles) {
     Compare c(base_scenario(),

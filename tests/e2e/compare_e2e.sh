@@ -20,15 +20,9 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 scenario=$(cd "$(dirname "$0")/../../assets/scenarios" && pwd)/four_libraries.toml
 variants="gobreaker resilience4j polly hystrix opossum cockatiel"
 
-"$app" --test-report --pos 0 0 --fps 30 --scenario "$scenario" --export-dir "$work/exports" \
-    >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-
-wait_ready
+start_app --pos 0 0 --fps 30 --scenario "$scenario" --export-dir "$work/exports"
 grep -q '^RECT compare.add ' "$log" || fail "no variant bar (RECT compare.add): not in compare mode"
-read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
-cy=$(((y0 + y1) / 2))
+slider B.failure_rate
 
 # Healthy for a while, then B's failure rate up with a real drag: a world change, so every
 # variant sees it at the same simulated instant.
@@ -50,7 +44,10 @@ opens=""
 for v in $variants; do
     events=$export_dir/$v/events.csv
     [ -s "$events" ] || fail "missing $events"
-    t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { print $1; exit }' "$events")
+    # One change row for the drag, at its mouse-up; its reason names its start.
+    [ "$(awk -F, 'NR > 1 && $2 == "B.failure_rate"' "$events" | wc -l)" -eq 1 ] ||
+        fail "$v: the drag is not one change row"
+    t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { split($6, w, " "); print w[3]; exit }' "$events")
     [ -n "$t_drag" ] || fail "$v: no B.failure_rate change in events.csv"
     before=$(awk -F, -v t="$t_drag" 'NR > 1 && $2 == "A->B" && $5 == "open" && $1 + 0 < t + 0' "$events" | wc -l)
     first=$(awk -F, -v t="$t_drag" 'NR > 1 && $2 == "A->B" && $5 == "open" && $1 + 0 >= t + 0 { print $1; exit }' "$events")

@@ -18,13 +18,8 @@ fail() { echo "FAIL: $*"; echo "--- app log"; cat "$log"; exit 1; }
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-"$app" --test-report --paused --pos 0 0 --fps 30 --export-dir "$work/exports" >"$log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-
-wait_ready
-read -r _ _ x0 y0 x1 y1 < <(grep '^RECT B.failure_rate ' "$log") || fail "no RECT B.failure_rate"
-cy=$(((y0 + y1) / 2))
+start_app --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
+slider B.failure_rate
 echo "B.failure_rate slider: x $x0..$x1 y $y0..$y1"
 
 # Started paused: a plain Space tap starts the run (without it nothing below would happen).
@@ -59,7 +54,13 @@ done
 # events.csv: t_s,edge,instance,from,to,reason; a change row has the path in `edge`.
 events=$export_dir/events.csv
 head -1 "$events" | grep -q '^t_s,edge,instance,from,to,reason' || fail "events.csv header"
-t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { print $1; exit }' "$events")
+# Each drag is one change row, recorded at its mouse-up; its reason names its start:
+# "drag B.failure_rate 10.2 s to 11 s (0.8 s)".
+[ "$(awk -F, 'NR > 1 && $2 == "B.failure_rate"' "$events" | wc -l)" -eq 2 ] ||
+    fail "not one change row per drag (2) in events.csv"
+[ "$(grep -c '^\[\[timeline\]\]' "$export_dir/scenario.toml")" -eq 2 ] ||
+    fail "not one timeline entry per drag (2) in scenario.toml"
+t_drag=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" { split($6, w, " "); print w[3]; exit }' "$events")
 [ -n "$t_drag" ] || fail "no B.failure_rate change in events.csv"
 max_rate=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" && $5 + 0 > m { m = $5 + 0 } END { print m + 0 }' "$events")
 opens_before=$(awk -F, -v t="$t_drag" 'NR > 1 && $5 == "open" && $1 + 0 < t + 0' "$events" | wc -l)
@@ -68,10 +69,10 @@ echo "drag at t=$t_drag s, B.failure_rate up to $max_rate; opens before $opens_b
 awk -v m="$max_rate" 'BEGIN { exit !(m >= 0.9) }' || fail "the slider reached only $max_rate"
 [ "$opens_before" -eq 0 ] || fail "the breaker opened before the drag"
 [ "$opens_after" -ge 1 ] || fail "the breaker did not open after the drag"
-t_down=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" && $5 + 0 == 0 { print $1 }' "$events" | tail -1)
+t_down=$(awk -F, 'NR > 1 && $2 == "B.failure_rate" && $5 + 0 == 0 { split($6, w, " "); print w[3] }' "$events" | tail -1)
 [ -n "$t_down" ] || fail "the slider never went back to 0"
 closes=$(awk -F, -v t="$t_down" 'NR > 1 && $4 == "half_open" && $5 == "closed" && $1 + 0 >= t + 0' "$events" | wc -l)
-echo "slider back to 0 at t=$t_down s; half_open -> closed after it: $closes"
+echo "slider dragged back to 0 from t=$t_down s; half_open -> closed after it: $closes"
 [ "$closes" -ge 1 ] || fail "no recovery through half-open after the slider went back down"
 
 # timeseries.csv: rejected calls on A->B after the drag, none before.

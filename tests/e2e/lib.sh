@@ -40,6 +40,21 @@ wait_ready() {
     grep -q '^READY' "$log" || fail "app never became READY"
 }
 
+# start_app ARGS...: the app ($app) with --test-report and ARGS, its output in $log; sets $pid,
+# kills the app if the script fails, and waits for READY.
+start_app() {
+    "$app" --test-report "$@" >"$log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null || true' EXIT
+    wait_ready
+}
+
+# slider PATH: the reported rectangle of PATH's slider as x0 y0 x1 y1, and its middle row cy.
+slider() {
+    read -r _ _ x0 y0 x1 y1 < <(grep "^RECT $1 " "$log") || fail "no RECT $1"
+    cy=$(((y0 + y1) / 2))
+}
+
 # quit_app: a real Ctrl+Q closes the app within 10 s with exit code 0.
 quit_app() {
     chord ctrl q

@@ -34,7 +34,7 @@ for f in bin/cbsim bin/cbsim-cli \
     [ -e "$root/$f" ] || fail "missing $f"
 done
 for f in cbsim cbsim-cli; do [ -x "$root/bin/$f" ] || fail "bin/$f is not executable"; done
-for f in "$src"/assets/presets/*.toml "$src"/assets/scenarios/*.toml; do
+for f in "$src"/assets/presets/*.toml "$src"/assets/scenarios/*.toml "$src"/assets/sweeps/*.toml; do
     rel=${f#"$src"/assets/}
     cmp -s "$f" "$root/share/cbsim/$rel" || fail "share/cbsim/$rel differs from assets/$rel"
 done

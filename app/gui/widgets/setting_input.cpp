@@ -48,9 +48,10 @@ double SettingInputs::shown_value(const SettingSpec& spec, const Scenario& live)
     return spec.min;
 }
 
-void SettingInputs::send(const std::string& path, SettingValue value, CommandSink& sink) {
+void SettingInputs::send(const std::string& path, SettingValue value, CommandSink& sink,
+                         bool step) {
     pending_[path] = Pending{value, kPendingFrames};
-    sink.send(SetSetting{path, std::move(value)});
+    sink.send(SetSetting{path, std::move(value), step});
 }
 
 bool SettingInputs::draw(const SettingSpec& spec, const char* label, const Scenario& live,
@@ -118,10 +119,16 @@ bool SettingInputs::draw(const SettingSpec& spec, const char* label, const Scena
             bool clamped = false;
             slider_v = clamp_to_spec(spec, slider_v, clamped);
             if (slider_v != v) {
-                send(spec.path, slider_v, sink);
+                // Every value of one drag is a step of one gesture, ended at the mouse-up.
+                send(spec.path, slider_v, sink, true);
+                dragging_ = spec.path;
                 sent = true;
                 hints_.erase(spec.path);
             }
+        }
+        if (ImGui::IsItemDeactivated() && dragging_ == spec.path) {
+            sink.send(EndGesture{});
+            dragging_.clear();
         }
         last_slider_min_ = ImGui::GetItemRectMin();
         last_slider_max_ = ImGui::GetItemRectMax();

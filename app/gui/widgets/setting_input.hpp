@@ -2,9 +2,12 @@
 // (numbers), a checkbox (booleans) or a combo (choices), with the range and a tooltip.
 //
 // Values come from the Snapshot's live scenario and go out as SetSetting commands, only when
-// the user changed them. While the user drags, the widget shows its own value; after a change
-// it keeps showing what was sent until the worker's snapshot has caught up, so the widget never
-// jumps back for a frame. A typed value outside the range is clamped, with a hint saying so.
+// the user changed them. A slider drag is one gesture: each value it takes is a step
+// (SetSetting::step) and the mouse-up ends it (EndGesture), so the run records one change for
+// the whole drag while applying every value live. While the user drags, the widget shows its own
+// value; after a change it keeps showing what was sent until the worker's snapshot has caught up,
+// so the widget never jumps back for a frame. A typed value outside the range is clamped, with a
+// hint saying so.
 #pragma once
 
 #include <imgui.h>
@@ -44,10 +47,12 @@ class SettingInputs {
         SettingValue value;
         int frames_left = 0;  ///< give up waiting for the snapshot after this many frames
     };
-    void send(const std::string& path, SettingValue value, CommandSink& sink);
+    /// `step`: one value of a slider drag (SetSetting::step); the drag ends with EndGesture.
+    void send(const std::string& path, SettingValue value, CommandSink& sink, bool step = false);
 
     std::map<std::string, Pending> pending_;
     std::map<std::string, std::string> hints_;  ///< path -> "clamped to [0, 1]"
+    std::string dragging_;  ///< the slider a drag sent steps from, until its mouse-up
     ImVec2 last_slider_min_{0, 0};
     ImVec2 last_slider_max_{0, 0};
 };

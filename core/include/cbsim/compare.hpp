@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -116,7 +117,11 @@ class Compare {
     SimTime now() const;
 
     /// Advances every run to `t`, one after the other (Run::advance_to); then now() == t.
-    void advance_to(SimTime t);
+    /// Each run goes the whole way before the next starts: a run's working set stays in the
+    /// cache, so a long step costs K x one run, while many short steps pay for switching
+    /// between runs (docs/PERFORMANCE.md, "Compare"). With `progress`, it is called with the
+    /// share of the work done, in [0, 1], as the runs advance (a progress bar).
+    void advance_to(SimTime t, const std::function<void(double)>& progress = {});
 
     /// A world change (traffic, a service): applied to every run at now(), recorded in each
     /// one's timeline. A protection path is refused (it names one variant: use the other
@@ -125,6 +130,18 @@ class Compare {
     /// A protection change of one variant (edge keys, breaker): applied to that run only. A
     /// world path or an unknown variant is refused. Empty on success, else the message.
     std::string apply(std::string_view variant, std::string_view path, const SettingValue& value);
+
+    /// A step of a gesture (a slider drag, Run::apply_step) on a world path, in every run; the
+    /// gesture becomes one entry of the base timeline when it ends. A step on another path or
+    /// variant than the open gesture's ends that one first; apply() ends it too.
+    std::string apply_step(std::string_view path, double value);
+    /// A step of a gesture on a protection path of one variant (that run only). A compare file
+    /// has no gesture form: exported_variants() gets each step as a timed override, so a compare
+    /// re-run from them has one change per step where this run had one per gesture (the app
+    /// applies a protection drag step by step with apply() while it compares variants).
+    std::string apply_step(std::string_view variant, std::string_view path, double value);
+    /// Ends the open gesture at now() (Run::end_gesture), if any.
+    void end_gesture();
 
     /// Run(i).summary() of every run, in variant order.
     std::vector<Summary> summaries() const;
@@ -147,6 +164,9 @@ class Compare {
     std::vector<Variant> exported_;  // variants_ plus the timed overrides applied since
     Scenario base_;
     std::vector<TimelineEntry> world_changes_;  // applied through apply(path, value)
+    std::optional<std::size_t> gesture_run_;    // the open gesture's run (all runs: world)
+    bool world_gesture_ = false;
+    std::string gesture_path_;
     std::vector<std::unique_ptr<Run>> runs_;
 };
 

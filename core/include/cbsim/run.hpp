@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,11 +61,27 @@ class Run {
 
     /// Sets a parameter at now(), live, and appends it to scenario().timeline. Returns an
     /// empty string on success, else the message of apply_setting() (nothing changes).
+    /// Ends an open gesture first (end_gesture()).
     std::string apply(std::string_view path, const SettingValue& value);
+
+    /// One step of a gesture on `path` (a slider drag): sets the number `value` at now(), live,
+    /// like apply(), but the whole gesture is one timeline entry with steps (TimelineEntry) and
+    /// one change event, recorded when it ends. The first step opens the gesture (ending an
+    /// open one on another path); a value equal to the one in force is not a step (nothing
+    /// happens). Returns "" or the message of apply_setting() (nothing changes).
+    std::string apply_step(std::string_view path, double value);
+    /// Ends the open gesture at now() (the mouse-up): its entry's until = now(), its one change
+    /// event recorded. A gesture of one step at one instant becomes a plain entry. Nothing
+    /// happens if no gesture is open.
+    /// Returns the finished entry as the timeline holds it, or nullopt.
+    std::optional<TimelineEntry> end_gesture();
+    /// The open gesture's entry (until = now()), or nullopt.
+    std::optional<TimelineEntry> gesture() const;
 
     /// The scenario as loaded plus every change applied through apply().
     const Scenario& scenario() const;
-    /// scenario() with duration_s = now(): re-running it reproduces this run's export.
+    /// scenario() with duration_s = now(): re-running it reproduces this run's export. An open
+    /// gesture is in it with until = now() (its change is not recorded before the end).
     Scenario exported_scenario() const;
     /// The parameters in force now (initial values with every applied change).
     const Scenario& live() const;

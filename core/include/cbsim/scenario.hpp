@@ -181,15 +181,48 @@ std::string to_string(const SettingValue& value);
 /// "false"). apply_setting() then checks it against the key's type and range.
 SettingValue setting_value_from_text(std::string_view text);
 
+/// One value a gesture applied: `value` (a number) set at `at`.
+struct GestureStep {
+    SimTime at = 0;
+    double value = 0.0;
+    bool operator==(const GestureStep&) const = default;
+};
+
 /// A scheduled or recorded change: set `path` to `value` at `at` (TOML `at_s` seconds with
 /// microsecond precision, `set`, `value`). Entries apply in the order of (at, position in the
 /// list), before any other event of the same instant.
+///
+/// A gesture (a slider drag from mouse-down to mouse-up) is one entry with `steps`: every value
+/// it applied live, in order (TOML `steps = [[at_s, value], ...]`): steps[0] is at `at`, the
+/// times never decrease, the last value is `value`. Each step applies at its instant like an
+/// entry of its own; the gesture is one change (one event, one count), recorded at `until`
+/// (TOML `until_s`, >= the last step: the mouse-up), before any other event of that instant.
+/// Without steps, `until` is unused (0).
 struct TimelineEntry {
     SimTime at = 0;
     std::string path;
     SettingValue value = 0.0;
+    std::vector<GestureStep> steps{};
+    SimTime until = 0;
+    bool gesture() const { return !steps.empty(); }
     bool operator==(const TimelineEntry&) const = default;
 };
+
+/// One thing the timeline does at `at`: apply entry `entry` (its step `step` for a gesture),
+/// or, with step == kGestureEnd, end gesture `entry` (record its one change).
+struct TimelineAction {
+    static constexpr std::size_t kGestureEnd = static_cast<std::size_t>(-1);
+    SimTime at = 0;
+    std::size_t entry = 0;
+    std::size_t step = 0;
+};
+
+/// The actions of `timeline` in the order a run performs them: by time, then by position in
+/// the list (an entry's steps and its end in their own order).
+std::vector<TimelineAction> timeline_actions(const std::vector<TimelineEntry>& timeline);
+
+/// Empty if `e`'s gesture fields are consistent (see TimelineEntry), else why not.
+std::string gesture_problem(const TimelineEntry& e);
 
 // [SECTION] Scenario and its structural check ---------------------------------------------
 

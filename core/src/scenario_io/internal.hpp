@@ -12,6 +12,10 @@ namespace cbsim::detail {
 [[noreturn]] void throw_config_error(const std::string& file, int line, const std::string& key,
                                      std::string message);
 
+/// A TOML basic string: quotes, backslashes and control characters escaped (the scenario
+/// writer's; the sweep spec's normal form uses it too).
+std::string toml_basic_string(std::string_view s);
+
 /// Most dots one line may hold outside strings and comments. Each dot of a dotted key or a
 /// table header nests a table one level deeper, and toml++ builds and frees such tables
 /// recursively: a line of a million dots exhausts the stack. No scenario needs more than a

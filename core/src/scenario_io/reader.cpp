@@ -414,11 +414,33 @@ Service Reader::read_service(const toml::table& t, const std::string& path) {
 }
 
 TimelineEntry Reader::read_timeline_entry(const toml::table& t, const std::string& path) {
-    check_keys(t, path, {"at_s", "set", "value"});
+    check_keys(t, path, {"at_s", "set", "value", "until_s", "steps"});
     const int line = line_of(t.source());
     TimelineEntry e;
     e.at = seconds(*required(t, path, "at_s", line), path + ".at_s");
     e.path = text(*required(t, path, "set", line), path + ".set", 1024);
+    if (t.get("steps") || t.get("until_s")) {
+        // A gesture: every value it applied, [at_s, value] each, and its end.
+        e.until = seconds(*required(t, path, "until_s", line), path + ".until_s");
+        const toml::node& steps = *required(t, path, "steps", line);
+        const std::string key = path + ".steps";
+        const auto* a = steps.as_array();
+        if (a == nullptr || a->empty() || a->size() > kMaxTimelineEntries)
+            fail(steps, key,
+                 "expected 1 to " + std::to_string(kMaxTimelineEntries) +
+                     " steps [[at_s, value], ...], got " +
+                     (a ? std::to_string(a->size()) + " steps" : std::string(type_name(steps))));
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            const std::string k = item(key, i);
+            const auto* pair = (*a)[i].as_array();
+            if (pair == nullptr || pair->size() != 2)
+                fail((*a)[i], k, "expected a step [at_s, value] (two numbers)");
+            e.steps.push_back({seconds((*pair)[0], k + "[0]"), real((*pair)[1], k + "[1]")});
+        }
+        e.value = real(*required(t, path, "value", line), path + ".value");
+        if (std::string p = gesture_problem(e); !p.empty()) fail(steps, key, p);
+        return e;
+    }
     const toml::node& value = *required(t, path, "value", line);
     const std::string key = path + ".value";
     if (value.is_string()) {

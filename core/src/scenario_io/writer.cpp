@@ -10,6 +10,7 @@
 #include "cbsim/number_text.hpp"
 #include "cbsim/scenario_io.hpp"
 #include "cbsim/scenario_keys.hpp"
+#include "scenario_io/internal.hpp"
 
 namespace cbsim {
 
@@ -174,6 +175,10 @@ void write_service(const Service& s, std::string& out) {
 
 }  // namespace
 
+std::string detail::toml_basic_string(std::string_view s) {
+    return quoted(s);
+}
+
 std::string scenario_to_toml(const Scenario& sc) {
     std::string out = "# cbsim scenario; docs/SCENARIOS.md describes every key.\n";
     write_keys(KeyTable::top, &sc, out, [&](const ScenarioKey& k) {
@@ -203,6 +208,14 @@ std::string scenario_to_toml(const Scenario& sc) {
         } else {
             out += "value = " + text::number(std::get<double>(e.value)) + "\n";
         }
+        if (!e.gesture()) continue;
+        out += "until_s = " + seconds(e.until) + "\n";
+        out += "steps = [";
+        for (std::size_t k = 0; k < e.steps.size(); ++k) {
+            out += k % 4 == 0 ? "\n  " : " ";
+            out += "[" + seconds(e.steps[k].at) + ", " + text::number(e.steps[k].value) + "],";
+        }
+        out += "\n]\n";
     }
     return out;
 }

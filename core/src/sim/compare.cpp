@@ -243,12 +243,26 @@ SimTime Compare::now() const {
     return runs_.front()->now();
 }
 
-void Compare::advance_to(SimTime t) {
-    for (auto& run : runs_)
-        run->advance_to(t);
+void Compare::advance_to(SimTime t, const std::function<void(double)>& progress) {
+    if (!progress) {
+        for (auto& run : runs_)
+            run->advance_to(t);
+        return;
+    }
+    // Progress in steps within each run, the runs one after the other.
+    constexpr int kSteps = 50;
+    const SimTime from = now();
+    const double runs = static_cast<double>(runs_.size());
+    for (std::size_t i = 0; i < runs_.size(); ++i) {
+        for (int step = 1; step <= kSteps; ++step) {
+            runs_[i]->advance_to(from + (t - from) * step / kSteps);
+            progress((static_cast<double>(i) + step / static_cast<double>(kSteps)) / runs);
+        }
+    }
 }
 
 std::string Compare::apply(std::string_view path, const SettingValue& value) {
+    end_gesture();
     const auto scope = setting_scope(runs_.front()->live(), path);
     if (scope == SettingScope::protection) {
         return std::string(path) +
@@ -264,6 +278,7 @@ std::string Compare::apply(std::string_view path, const SettingValue& value) {
 
 std::string Compare::apply(std::string_view variant, std::string_view path,
                            const SettingValue& value) {
+    end_gesture();
     const auto i = find(variant);
     if (!i) return "no variant named '" + printable(variant, 80) + "'";
     Run& run = *runs_[*i];
@@ -276,6 +291,61 @@ std::string Compare::apply(std::string_view variant, std::string_view path,
     return {};
 }
 
+std::string Compare::apply_step(std::string_view path, double value) {
+    if (gesture_run_ && (!world_gesture_ || gesture_path_ != path)) end_gesture();
+    if (setting_scope(runs_.front()->live(), path) == SettingScope::protection) {
+        return std::string(path) +
+               ": a protection setting differs per variant; apply it to one variant";
+    }
+    // A world key has the same value and bounds in every run: the first run's check decides.
+    for (auto& run : runs_) {
+        if (std::string e = run->apply_step(path, value); !e.empty()) return e;
+    }
+    if (runs_.front()->gesture()) {
+        gesture_run_ = 0;
+        world_gesture_ = true;
+        gesture_path_ = path;
+    }
+    return {};
+}
+
+std::string Compare::apply_step(std::string_view variant, std::string_view path, double value) {
+    const auto i = find(variant);
+    if (!i) return "no variant named '" + printable(variant, 80) + "'";
+    if (gesture_run_ && (world_gesture_ || *gesture_run_ != *i || gesture_path_ != path))
+        end_gesture();
+    Run& run = *runs_[*i];
+    if (setting_scope(run.live(), path) == SettingScope::world) {
+        return std::string(path) +
+               ": a world setting (traffic or a service) applies to every variant at once";
+    }
+    const std::size_t steps = run.gesture() ? run.gesture()->steps.size() : 0;
+    if (std::string e = run.apply_step(path, value); !e.empty()) return e;
+    if (run.gesture() && run.gesture()->steps.size() > steps) {
+        exported_[*i].overrides.push_back(Override{std::string(path), value, run.now()});
+        gesture_run_ = *i;
+        gesture_path_ = path;
+    }
+    return {};
+}
+
+void Compare::end_gesture() {
+    if (!gesture_run_) return;
+    if (world_gesture_) {
+        std::optional<TimelineEntry> entry;
+        for (auto& run : runs_) {
+            auto e = run->end_gesture();
+            if (!entry) entry = std::move(e);
+        }
+        if (entry) world_changes_.push_back(std::move(*entry));
+    } else {
+        runs_.at(*gesture_run_)->end_gesture();
+    }
+    gesture_run_.reset();
+    world_gesture_ = false;
+    gesture_path_.clear();
+}
+
 void Compare::rename(std::size_t i, std::string name) {
     variants_.at(i).name = name;
     exported_.at(i).name = std::move(name);
@@ -284,6 +354,9 @@ void Compare::rename(std::size_t i, std::string name) {
 Scenario Compare::base_with_changes() const {
     Scenario s = base_;
     s.timeline.insert(s.timeline.end(), world_changes_.begin(), world_changes_.end());
+    if (world_gesture_) {
+        if (auto e = runs_.front()->gesture()) s.timeline.push_back(std::move(*e));
+    }
     return s;
 }
 

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -322,7 +323,13 @@ struct Run::Impl final : EventHandler {
     // timeline and changes (run.cpp)
     void advance_to(SimTime t);
     void flush_timeline_at_or_before(SimTime t);
-    std::string apply_change(std::string_view path, const SettingValue& value);
+    void perform(const TimelineAction& a);
+    /// Applies and, with `record`, adds the change event; `before` (if given) gets the old value.
+    std::string apply_change(std::string_view path, const SettingValue& value, bool record = true,
+                             std::string* before = nullptr);
+    /// The one change event of a finished gesture (entry `e`, value before it `from`).
+    void record_gesture(const TimelineEntry& e, const std::string& from);
+    void end_live_gesture();
     void react_to_change(std::string_view path, const Service* before_copy);
 
     // Models (models.cpp). The functions on every call's path are `inline` (defined and used
@@ -415,8 +422,11 @@ struct Run::Impl final : EventHandler {
     Scenario live;      // parameters in force
     Simulator sim;
     SimTime resolution = 0;
-    std::vector<std::size_t> timeline_order;
+    std::vector<TimelineAction> timeline_order;  // of the timeline as loaded
     std::size_t next_timeline = 0;
+    std::map<std::size_t, std::string> gesture_from;  // value before each gesture in progress
+    std::optional<std::size_t> live_gesture;          // the gesture apply_step() is making
+    std::string live_gesture_from;                    // the value before it
     std::uint64_t changes_applied = 0;
     std::uint32_t attempt_seq = 0;  // source of attempt tokens
     sim::WorkProbe* probe = nullptr;

@@ -12,6 +12,7 @@
 
 #include "cbsim/edge_name.hpp"
 #include "cbsim/error.hpp"
+#include "cbsim/number_text.hpp"
 #include "sim/engine.hpp"
 
 namespace cbsim {
@@ -33,13 +34,7 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     resolution = scenario.resolution_ms * kMillisecond;
     const std::uint64_t seed = scenario.seed;
 
-    timeline_order.reserve(scenario.timeline.size());
-    for (std::size_t i = 0; i < scenario.timeline.size(); ++i)
-        timeline_order.push_back(i);
-    std::stable_sort(timeline_order.begin(), timeline_order.end(),
-                     [&](std::size_t a, std::size_t b) {
-                         return scenario.timeline[a].at < scenario.timeline[b].at;
-                     });
+    timeline_order = timeline_actions(scenario.timeline);
 
     std::map<std::string, std::uint32_t> index;
     services.resize(live.services.size());
@@ -98,11 +93,11 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
 
 void Run::Impl::advance_to(SimTime t) {
     while (next_timeline < timeline_order.size()) {
-        const TimelineEntry& e = scenario.timeline[timeline_order[next_timeline]];
-        if (e.at >= t) break;
-        sim.run_until(e.at);
+        const TimelineAction& a = timeline_order[next_timeline];
+        if (a.at >= t) break;
+        sim.run_until(a.at);
         ++next_timeline;
-        apply_change(e.path, e.value);  // validated when the run was built
+        perform(a);
     }
     sim.run_until(t);
 }
@@ -111,27 +106,78 @@ void Run::Impl::advance_to(SimTime t) {
 
 void Run::Impl::flush_timeline_at_or_before(SimTime t) {
     while (next_timeline < timeline_order.size()) {
-        const TimelineEntry& e = scenario.timeline[timeline_order[next_timeline]];
-        if (e.at > t) break;
+        const TimelineAction& a = timeline_order[next_timeline];
+        if (a.at > t) break;
         ++next_timeline;
-        apply_change(e.path, e.value);
+        perform(a);
     }
 }
 
-std::string Run::Impl::apply_change(std::string_view path, const SettingValue& value) {
+void Run::Impl::perform(const TimelineAction& a) {
+    // Validated when the run was built: every action applies.
+    const TimelineEntry& e = scenario.timeline[a.entry];
+    if (!e.gesture()) {
+        apply_change(e.path, e.value);
+    } else if (a.step == TimelineAction::kGestureEnd) {
+        record_gesture(e, gesture_from[a.entry]);
+        gesture_from.erase(a.entry);
+    } else {
+        std::string before;
+        apply_change(e.path, e.steps[a.step].value, false, &before);
+        if (a.step == 0) gesture_from[a.entry] = std::move(before);
+    }
+}
+
+std::string Run::Impl::apply_change(std::string_view path, const SettingValue& value, bool record,
+                                    std::string* before_text) {
     const auto before = get_setting(live, path);
     const std::string head(path.substr(0, path.find('.')));
     std::optional<Service> service_before;
     if (const Service* s = live.find_service(head)) service_before = *s;
     std::string error = apply_setting(live, path, value);
     if (!error.empty()) return error;
-    ++changes_applied;
     react_to_change(path, service_before ? &*service_before : nullptr);
+    if (before_text) *before_text = before ? to_string(*before) : "";
+    if (!record) return {};
+    ++changes_applied;
     const auto after = get_setting(live, path);
     recorder->add_event(EventRecord{EventRecord::Kind::change, sim.now(), std::string(path), -1,
                                     before ? to_string(*before) : "",
                                     after ? to_string(*after) : "", "set " + std::string(path)});
     return {};
+}
+
+void Run::Impl::record_gesture(const TimelineEntry& e, const std::string& from) {
+    ++changes_applied;
+    // "drag B.failure_rate 10.2 s to 11 s (0.8 s)": recorded at the end, it names the start.
+    std::string reason = "drag " + e.path + " ";
+    text::trimmed(reason, to_s(e.at), 3);
+    reason += " s to ";
+    text::trimmed(reason, to_s(e.until), 3);
+    reason += " s (";
+    text::trimmed(reason, to_s(e.until - e.at), 3);
+    reason += " s)";
+    recorder->add_event(EventRecord{EventRecord::Kind::change, sim.now(), e.path, -1, from,
+                                    to_string(e.value), std::move(reason)});
+}
+
+void Run::Impl::end_live_gesture() {
+    if (!live_gesture) return;
+    TimelineEntry& e = scenario.timeline[*live_gesture];
+    live_gesture.reset();
+    e.until = sim.now();
+    if (e.steps.size() == 1 && e.until == e.at) {
+        // A click: one value at one instant is a plain entry, recorded as one.
+        e.steps.clear();
+        e.until = 0;
+        const auto value = get_setting(live, e.path);
+        recorder->add_event(EventRecord{EventRecord::Kind::change, sim.now(), e.path, -1,
+                                        live_gesture_from, value ? to_string(*value) : "",
+                                        "set " + e.path});
+        ++changes_applied;
+        return;
+    }
+    record_gesture(e, live_gesture_from);
 }
 
 void Run::Impl::react_to_change(std::string_view path, const Service* before) {
@@ -347,9 +393,47 @@ void Run::advance_to(SimTime t) {
 std::string Run::apply(std::string_view path, const SettingValue& value) {
     Impl& m = *impl_;
     m.flush_timeline_at_or_before(m.sim.now());
+    m.end_live_gesture();
     std::string error = m.apply_change(path, value);
     if (error.empty()) m.scenario.timeline.push_back({m.sim.now(), std::string(path), value});
     return error;
+}
+
+std::string Run::apply_step(std::string_view path, double value) {
+    Impl& m = *impl_;
+    m.flush_timeline_at_or_before(m.sim.now());
+    if (m.live_gesture && m.scenario.timeline[*m.live_gesture].path != path) m.end_live_gesture();
+    const auto current = get_setting(m.live, path);
+    if (current && *current == SettingValue(value)) return {};  // nothing to apply
+    std::string before;
+    std::string error = m.apply_change(path, value, false, &before);
+    if (!error.empty()) return error;
+    const SimTime now = m.sim.now();
+    if (!m.live_gesture) {
+        m.live_gesture = m.scenario.timeline.size();
+        m.live_gesture_from = std::move(before);
+        m.scenario.timeline.push_back({now, std::string(path), value, {}, now});
+    }
+    TimelineEntry& e = m.scenario.timeline[*m.live_gesture];
+    e.steps.push_back({now, value});
+    e.value = value;
+    e.until = now;
+    return {};
+}
+
+std::optional<TimelineEntry> Run::end_gesture() {
+    if (!impl_->live_gesture) return std::nullopt;
+    const std::size_t i = *impl_->live_gesture;
+    impl_->flush_timeline_at_or_before(impl_->sim.now());
+    impl_->end_live_gesture();
+    return impl_->scenario.timeline[i];
+}
+
+std::optional<TimelineEntry> Run::gesture() const {
+    if (!impl_->live_gesture) return std::nullopt;
+    TimelineEntry e = impl_->scenario.timeline[*impl_->live_gesture];
+    e.until = now();
+    return e;
 }
 
 const Scenario& Run::scenario() const {
@@ -357,6 +441,7 @@ const Scenario& Run::scenario() const {
 }
 Scenario Run::exported_scenario() const {
     Scenario s = impl_->scenario;
+    if (impl_->live_gesture) s.timeline[*impl_->live_gesture].until = now();
     if (now() > 0) s.duration_s = to_s(now());
     return s;
 }

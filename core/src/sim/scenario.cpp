@@ -493,25 +493,65 @@ std::vector<ScenarioProblem> validate(const Scenario& sc) {
     // Timeline: each entry must apply, in time order, to the scenario as it is then.
     if (out.empty()) {
         Scenario copy = sc;
-        std::vector<std::size_t> order(sc.timeline.size());
-        for (std::size_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return sc.timeline[a].at < sc.timeline[b].at;
-        });
-        for (std::size_t i : order) {
-            const TimelineEntry& e = sc.timeline[i];
+        std::vector<bool> bad(sc.timeline.size());
+        for (std::size_t i = 0; i < sc.timeline.size(); ++i) {
             const std::string key = "timeline[" + std::to_string(i) + "]";
-            if (e.at < 0) {
+            if (sc.timeline[i].at < 0) {
                 out.push_back({key + ".at_s", "must be >= 0"});
-                continue;
+                bad[i] = true;
+            } else if (std::string p = gesture_problem(sc.timeline[i]); !p.empty()) {
+                out.push_back({key + ".steps", p});
+                bad[i] = true;
             }
-            const std::string error = apply_setting(copy, e.path, e.value);
-            if (!error.empty())
-                out.push_back({key + (find_setting(copy, e.path) ? ".value" : ".set"), error});
+        }
+        for (const TimelineAction& a : timeline_actions(sc.timeline)) {
+            if (a.step == TimelineAction::kGestureEnd || bad[a.entry]) continue;
+            const TimelineEntry& e = sc.timeline[a.entry];
+            const std::string key = "timeline[" + std::to_string(a.entry) + "]";
+            const SettingValue value = e.gesture() ? SettingValue(e.steps[a.step].value) : e.value;
+            const std::string error = apply_setting(copy, e.path, value);
+            if (!error.empty()) {
+                out.push_back({key + (!find_setting(copy, e.path) ? ".set"
+                                      : e.gesture()               ? ".steps"
+                                                                  : ".value"),
+                               error});
+                if (e.gesture()) bad[a.entry] = true;  // one message per gesture
+            }
         }
     }
     return out;
+}
+
+std::vector<TimelineAction> timeline_actions(const std::vector<TimelineEntry>& timeline) {
+    std::vector<TimelineAction> out;
+    out.reserve(timeline.size());
+    for (std::size_t i = 0; i < timeline.size(); ++i) {
+        const TimelineEntry& e = timeline[i];
+        if (!e.gesture()) {
+            out.push_back({e.at, i, 0});
+            continue;
+        }
+        for (std::size_t k = 0; k < e.steps.size(); ++k)
+            out.push_back({e.steps[k].at, i, k});
+        out.push_back({e.until, i, TimelineAction::kGestureEnd});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const TimelineAction& a, const TimelineAction& b) { return a.at < b.at; });
+    return out;
+}
+
+std::string gesture_problem(const TimelineEntry& e) {
+    if (!e.gesture()) return {};
+    if (e.steps.front().at != e.at) return "the first step must be at at_s";
+    for (std::size_t k = 1; k < e.steps.size(); ++k) {
+        if (e.steps[k].at < e.steps[k - 1].at)
+            return "step " + std::to_string(k) + " is earlier than the step before it";
+    }
+    if (e.until < e.steps.back().at) return "until_s must not be earlier than the last step";
+    const double* last = std::get_if<double>(&e.value);
+    if (!last || *last != e.steps.back().value)
+        return "the last step's value must be the entry's value";
+    return {};
 }
 
 // [SECTION] default_scenario -------------------------------------------------------------------
