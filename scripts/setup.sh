@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev
   xvfb xauth xdotool imagemagick fonts-dejavu-core
   help2man librsvg2-bin dpkg-dev man-db desktop-file-utils appstream lintian
+  slurm-wlm munge
 )
 
 missing=()

@@ -1,5 +1,5 @@
 // cbsim-cli: the headless front-end. Subcommands: run, compare, sweep (and sweep merge),
-// recommend, replay, validate, keys.
+// recommend, replay, validate, lint, keys.
 #include <CLI/CLI.hpp>
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
@@ -12,6 +12,7 @@
 
 #include "compare_command.hpp"
 #include "keys_command.hpp"
+#include "lint_command.hpp"
 #include "recommend_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
@@ -112,6 +113,12 @@ int main(int argc, char** argv) {
     CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario or breaker file");
     validate_cmd->add_option("FILE", validate.file, "file to check")->required();
 
+    cbsim::cli::LintOptions lint;
+    CLI::App* lint_cmd = app.add_subcommand(
+        "lint", "Find breaker settings that cannot work at the scenario's traffic");
+    lint_cmd->add_option("FILE", lint.file, "scenario or compare file to check")->required();
+    lint_cmd->add_flag("--strict", lint.strict, "exit 3 when any warning is found");
+
     cbsim::cli::KeysOptions keys;
     CLI::App* keys_cmd = app.add_subcommand("keys", "List every scenario key: type, range, path");
     keys_cmd->add_flag("--markdown", keys.markdown,
@@ -143,6 +150,7 @@ int main(int argc, char** argv) {
     if (recommend_cmd->parsed()) return cbsim::cli::run_recommend(recommend, std::cout, std::cerr);
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
+    if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);
     if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout);
     if (app.get_subcommands().empty()) {
         std::fputs(app.help().c_str(), stdout);

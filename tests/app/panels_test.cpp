@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include <imgui_internal.h>
+
 #include "imgui_harness.hpp"
 #include "panels/breaker_panel.hpp"
 #include "panels/events_panel.hpp"
@@ -259,6 +261,41 @@ TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
     EXPECT_GE(std::get<double>(s->value), 1.0);
     EXPECT_LE(std::get<double>(s->value), 1000000.0);
     EXPECT_NE(std::get<double>(s->value), 1.0);
+}
+
+TEST(BreakerPanel, ShowsTheEdgesLintWarningsWithTheirFixOnHover) {
+    ImGuiHarness ui;
+    BreakerPanel panel;
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(0, 0), ImVec2(460, 780));
+    Snapshot snap = make_snapshot();
+    CommandLog log;
+    auto draw = [&] { panel.draw(snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    for (const auto& [name, r] : rects.rects)
+        EXPECT_NE(name.rfind("lint:", 0), 0u) << name;
+
+    // A bucket that does not divide the interval: one warning, its fix in a tooltip.
+    auto& g =
+        std::get<GobreakerSettings>(snap.live.services.at(0).dependencies.at(0).breaker->settings);
+    g.interval_ms = 10000;
+    g.bucket_period_ms = 3000;
+    rects.rects.clear();
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("lint:bucket_not_dividing_window"));
+    const ImVec4 r = rects.rects["lint:bucket_not_dividing_window"];
+    EXPECT_GT(r.z, r.x);
+    EXPECT_GT(r.w, r.y);
+    ASSERT_EQ(ImGui::FindWindowByName("##Tooltip_00"), nullptr) << "no tooltip before hovering";
+    ui.mouse((r.x + r.z) * 0.5f, (r.y + r.w) * 0.5f, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    const ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+    ASSERT_NE(tip, nullptr) << "hovering the warning shows its fix";
+    EXPECT_TRUE(tip->Active || tip->WasActive);
 }
 
 TEST(BreakerPanel, ShowsOpossumsKeys) {

@@ -160,6 +160,8 @@ case_ "breaker: percentage above 100" 2 "br_r4j.toml:3: key 'breaker.failure_rat
 br br_table 'breaker = 5\n'
 case_ "breaker: not a table" 2 "br_table.toml:1: key 'breaker': expected a table" -- validate br_table.toml
 case_ "breaker: a directory" 2 "folder.toml: cannot read the file: it is a directory" -- replay --config folder.toml --trace t.csv
+br br_lint '[breaker]\npreset = "polly"\n'
+case_ "lint: a breaker file (no traffic)" 2 "br_lint.toml: a breaker file has no traffic" -- lint br_lint.toml
 
 # Traces (replay).
 br good '[breaker]\n[breaker.trip]\nconsecutive_failures = 3\n'

@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include "cbsim/edge_name.hpp"
+#include "cbsim/lint.hpp"
 #include "theme.hpp"
 #include "widgets/plot_math.hpp"
 
@@ -13,6 +17,25 @@ namespace {
 
 std::size_t idx(State s) {
     return static_cast<std::size_t>(s);
+}
+
+/// The lint findings of the edge (cbsim/lint.hpp) in amber, each with its fix as a tooltip;
+/// each line's rectangle is reported as "lint:RULE".
+void draw_lint(const Scenario& scenario, const std::string& edge,
+               const std::function<void(const std::string&, ImVec4)>& report) {
+    const std::vector<LintWarning> warnings = lint_edge(scenario, edge);
+    if (warnings.empty()) return;
+    ImGui::Separator();
+    ImGui::TextDisabled("%zu setting%s cannot work at this traffic (hover for a fix)",
+                        warnings.size(), warnings.size() == 1 ? "" : "s");
+    ImGui::PushTextWrapPos(0.0f);
+    for (const LintWarning& w : warnings) {
+        ImGui::TextColored(theme::state_color_vec(State::half_open), "%s", w.message.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("fix: %s", w.fix.c_str());
+        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+        report("lint:" + w.rule, ImVec4(a.x, a.y, b.x, b.y));
+    }
+    ImGui::PopTextWrapPos();
 }
 
 }  // namespace
@@ -172,6 +195,8 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             }
         }
     }
+
+    draw_lint(snap.live, edge_, [&](const std::string& name, ImVec4 r) { report_rect(name, r); });
 
     // Preset and every parameter, straight from the scenario's settable paths.
     ImGui::Separator();

@@ -1,7 +1,8 @@
 // breaker_panel.hpp: the breaker of one edge: preset selector and every parameter of the
 // preset (live), a state diagram (closed, open, half-open; the current state lit, transition
 // counts, time in state), window fill against minimum calls, failure rate against the
-// threshold, and the last transition's reason in words. In compare mode a bar on top picks the
+// threshold, the last transition's reason in words, and the edge's lint findings (cbsim/lint.hpp)
+// with their fixes as tooltips. In compare mode a bar on top picks the
 // variant shown and edited, adds, renames and removes variants.
 #pragma once
 
