@@ -1,5 +1,7 @@
 // Export: CSV headers and fixed formatting, the partial last bucket, events, the run
 // folder written atomically.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -213,7 +215,9 @@ TEST(SimExport, StreamedFilesHaveTheSameBytesInPieces) {
 
 TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
     namespace fs = std::filesystem;
-    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_replace_test";
+    // Per process: test runs of other build trees at the same time use their own folder.
+    const fs::path base =
+        fs::temp_directory_path() / ("cbsim_sim_export_replace_test_" + std::to_string(::getpid()));
     fs::remove_all(base);
     fs::create_directories(base);
     cbsim::Run run(default_scenario());
@@ -343,7 +347,9 @@ TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
 
 TEST(SimExport, RunFolderIsWrittenWholeOrNotAtAll) {
     namespace fs = std::filesystem;
-    const fs::path base = fs::temp_directory_path() / "cbsim_sim_export_test";
+    // Per process: test runs of other build trees at the same time use their own folder.
+    const fs::path base =
+        fs::temp_directory_path() / ("cbsim_sim_export_test_" + std::to_string(::getpid()));
     fs::remove_all(base);
     fs::create_directories(base);
     cbsim::Run run(default_scenario());
