@@ -213,7 +213,11 @@ std::string scenario_to_toml(const Scenario& sc) {
         out += "steps = [";
         for (std::size_t k = 0; k < e.steps.size(); ++k) {
             out += k % 4 == 0 ? "\n  " : " ";
-            out += "[" + seconds(e.steps[k].at) + ", " + text::number(e.steps[k].value) + "],";
+            out += '[';
+            out += seconds(e.steps[k].at);
+            out += ", ";
+            text::number(out, e.steps[k].value);
+            out += "],";
         }
         out += "\n]\n";
     }
