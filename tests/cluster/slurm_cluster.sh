@@ -96,6 +96,12 @@ start() {
     echo "slurm_cluster: not installed: ${missing[*]} (scripts/setup.sh installs slurm-wlm and munge)" >&2
     exit 1
   fi
+  # munged and slurmd listen on Unix sockets in DIR (munge/munge.socket, spool/<node>_<job>.<step>);
+  # a socket path has at most 107 bytes, so DIR is kept short.
+  if ((${#dir} > 60)); then
+    echo "slurm_cluster: $dir is ${#dir} bytes long; use a directory of at most 60 bytes (Unix socket paths in it are limited to 107)" >&2
+    exit 1
+  fi
   for b in "${daemons[@]}"; do
     if [[ -s $dir/$b.pid ]]; then
       echo "slurm_cluster: $dir/$b.pid exists; stop that cluster first" >&2
