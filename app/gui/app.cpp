@@ -39,39 +39,20 @@ App::App(AppOptions options, const std::atomic<bool>& stop_signal)
         options_.width = settings_.width;
         options_.height = settings_.height;
     }
-    time_view_.live_span = settings_.plot_span_s;
+    view_.time.live_span = settings_.plot_span_s;
     report_.enabled = options_.test_report;
 
-    auto run = std::make_unique<RunPanel>((fs::path(asset_dir()) / "scenarios").string());
-    auto services = std::make_unique<ServicesPanel>();
-    auto breaker = std::make_unique<BreakerPanel>();
-    auto plots = std::make_unique<PlotsPanel>(time_view_, events_);
-    auto events = std::make_unique<EventsPanel>(time_view_, events_);
-    auto summary = std::make_unique<SummaryPanel>();
-    auto topology = std::make_unique<TopologyPanel>();
-    auto strip = std::make_unique<EdgeStripPanel>(time_view_);
-    run_panel_ = run.get();
-    services_panel_ = services.get();
-    breaker_panel_ = breaker.get();
-    plots_panel_ = plots.get();
-    events_panel_ = events.get();
-    summary_panel_ = summary.get();
-    topology_panel_ = topology.get();
-    strip_panel_ = strip.get();
-    panels_.push_back(std::move(run));
-    panels_.push_back(std::move(services));
-    panels_.push_back(std::move(breaker));
-    panels_.push_back(std::move(plots));
-    panels_.push_back(std::move(events));
-    panels_.push_back(std::move(summary));
-    panels_.push_back(std::move(topology));
-    panels_.push_back(std::move(strip));
-    for (auto& p : panels_) {
+    const PanelContext context{view_, events_, (fs::path(asset_dir()) / "scenarios").string()};
+    for (const PanelSpec& spec : panel_specs()) {
+        std::unique_ptr<Panel> p = spec.make(context);
         if (auto it = settings_.panels.find(p->id()); it != settings_.panels.end()) {
             p->open() = it->second;
         }
         p->set_report(&report_);
+        panels_.push_back(std::move(p));
     }
+    run_panel_ = static_cast<RunPanel*>(&panel(PanelId::run));
+    plots_panel_ = static_cast<PlotsPanel*>(&panel(PanelId::plots));
     show_help_ = settings_.show_help && !options_.test_report;
 }
 
@@ -176,7 +157,7 @@ int App::run() {
                 settings_.height = h;
             }
         }
-        settings_.plot_span_s = time_view_.live_span;
+        settings_.plot_span_s = view_.time.live_span;
         for (auto& p : panels_)
             settings_.panels[p->id()] = p->is_open();
         const std::string err = save_ui_settings(settings_, settings_path_);
@@ -277,10 +258,9 @@ void App::handle_shortcuts(const Snapshot& snap) {
                     worker_->send(Undo{});
                 }
             }
-            const int digit = k.key - GLFW_KEY_1;
-            if (digit >= 0 && digit < 9 && static_cast<std::size_t>(digit) < panels_.size())
-                panels_[static_cast<std::size_t>(digit)]->open() =
-                    !panels_[static_cast<std::size_t>(digit)]->is_open();
+            for (const PanelSpec& spec : panel_specs()) {
+                if (k.key == GLFW_KEY_0 + spec.digit) panel(spec.id).open() ^= true;
+            }
             continue;
         }
         if (k.key == GLFW_KEY_SPACE) worker_->send(TogglePlaying{});
@@ -291,66 +271,112 @@ void App::handle_shortcuts(const Snapshot& snap) {
 
 // [SECTION] Layout and frame -----------------------------------------------------------------
 
-void App::layout() {
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    const float fs = ImGui::GetFontSize();
-    const float status_h = ImGui::GetFrameHeight() + 4.0f;
-    const ImVec2 o = vp->WorkPos;
-    const float W = vp->WorkSize.x, H = vp->WorkSize.y - status_h;
-    const float left_w = std::clamp(W * 0.26f, fs * 20.0f, fs * 28.0f);
-    const float right_w = std::clamp(W * 0.3f, fs * 22.0f, fs * 32.0f);
-    const float centre_w = std::max(W - left_w - right_w, fs * 10.0f);
-    // A column of panels stacked top to bottom, each open one taking its share of the height
-    // (the shares of closed panels go to the open ones in proportion).
-    auto column = [&](float x, float w, std::initializer_list<std::pair<Panel*, float>> stack) {
-        float total = 0.0f;
-        for (const auto& [p, share] : stack)
-            total += p->is_open() ? share : 0.0f;
-        float y = 0.0f;
-        for (const auto& [p, share] : stack) {
-            if (!p->is_open()) continue;
-            const float h = std::floor(H * share / total);
-            p->place(ImVec2(o.x + x, o.y + y), ImVec2(w, h));
-            y += h;
-        }
-    };
-    const float run_share = std::min(0.45f, (fs * 13.5f) / H);
-    column(0.0f, left_w, {{run_panel_, run_share}, {services_panel_, 1.0f - run_share}});
-    // The map over the plots, the all-edges strip under them (same width: the same time axis).
-    column(left_w, centre_w,
-           {{topology_panel_, 0.23f},
-            {plots_panel_, 0.51f},
-            {strip_panel_, 0.11f},
-            {events_panel_, 0.15f}});
-    column(left_w + centre_w, right_w, {{breaker_panel_, 0.64f}, {summary_panel_, 0.36f}});
+std::vector<TileItem> App::tile_items() const {
+    std::vector<TileItem> items;
+    for (const PanelSpec& spec : panel_specs()) {
+        items.push_back(TileItem{spec.key, static_cast<int>(spec.column), spec.row, spec.share,
+                                 panels_[static_cast<std::size_t>(spec.id)]->is_open()});
+    }
+    return items;
 }
 
-void App::follow_selection() {
-    // The selected edge is the Breaker panel's; the map and the strip select with a click.
-    if (auto e = topology_panel_->take_clicked_edge()) breaker_panel_->set_edge(std::move(*e));
-    if (auto e = strip_panel_->take_clicked_edge()) breaker_panel_->set_edge(std::move(*e));
-    if (auto s = topology_panel_->take_clicked_service()) {
-        services_panel_->open() = true;
-        services_panel_->scroll_to(std::move(*s));
+namespace {
+
+/// Gaps and minimum sizes in font units, so they scale with the UI.
+TileLimits tile_limits() {
+    const float fs = ImGui::GetFontSize();
+    return TileLimits{std::round(fs * 0.3f), fs * 12.0f, fs * 4.0f};
+}
+
+std::string splitter_name(const Splitter& sp) {
+    switch (sp.kind) {
+        case Splitter::Kind::left_column:
+            return "split.left";
+        case Splitter::Kind::right_column:
+            return "split.right";
+        case Splitter::Kind::row:
+            break;
+    }
+    return std::string("split.") + panel_specs()[sp.above].key + "/" + panel_specs()[sp.below].key;
+}
+
+}  // namespace
+
+void App::layout() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float status_h = ImGui::GetFrameHeight() + 4.0f;
+    layout_area_ = TileRect{vp->WorkPos.x, vp->WorkPos.y, vp->WorkPos.x + vp->WorkSize.x,
+                            vp->WorkPos.y + vp->WorkSize.y - status_h};
+    tiling_ = tile(layout_area_, tile_items(), settings_.layout, tile_limits());
+    for (std::size_t i = 0; i < panels_.size(); ++i) {
+        const TileRect& r = tiling_.rects[i];
+        panels_[i]->place(ImVec2(r.x0, r.y0), ImVec2(r.w(), r.h()));
+    }
+    if (report_.enabled) {
+        for (auto it = report_.rects.begin(); it != report_.rects.end();) {
+            it = it->first.rfind("split.", 0) == 0 ? report_.rects.erase(it) : std::next(it);
+        }
+        for (const Splitter& sp : tiling_.splitters)
+            report_.rects[splitter_name(sp)] = ImVec4(sp.hit.x0, sp.hit.y0, sp.hit.x1, sp.hit.y1);
+    }
+}
+
+void App::drag_borders() {
+    const ImGuiIO& io = ImGui::GetIO();
+    const TileLimits limits = tile_limits();
+    if (drag_splitter_ >= 0) {
+        const Splitter& sp = drag_from_.splitters[static_cast<std::size_t>(drag_splitter_)];
+        const bool rows = sp.kind == Splitter::Kind::row;
+        ImGui::SetMouseCursor(rows ? ImGuiMouseCursor_ResizeNS : ImGuiMouseCursor_ResizeEW);
+        const float delta = (rows ? io.MousePos.y : io.MousePos.x) - drag_start_;
+        settings_.layout = drag_splitter(layout_area_, tile_items(), drag_from_sizes_, drag_from_,
+                                         sp, delta, limits);
+        if (!io.MouseDown[0]) drag_splitter_ = -1;
+        return;
+    }
+    // A splitter lies in the gap between two panels, where no window is: the mouse there
+    // belongs to no ImGui window, and no widget or popup holds it.
+    if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AnyWindow) || ImGui::IsAnyItemActive() ||
+        ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel))
+        return;
+    for (std::size_t s = 0; s < tiling_.splitters.size(); ++s) {
+        const Splitter& sp = tiling_.splitters[s];
+        if (!sp.hit.contains(io.MousePos.x, io.MousePos.y)) continue;
+        const bool rows = sp.kind == Splitter::Kind::row;
+        ImGui::SetMouseCursor(rows ? ImGuiMouseCursor_ResizeNS : ImGuiMouseCursor_ResizeEW);
+        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+            // A double-click puts that border back where it is by default.
+            if (sp.kind == Splitter::Kind::left_column) settings_.layout.left = 0.0f;
+            if (sp.kind == Splitter::Kind::right_column) settings_.layout.right = 0.0f;
+            if (rows) {
+                settings_.layout.weights.erase(panel_specs()[sp.above].key);
+                settings_.layout.weights.erase(panel_specs()[sp.below].key);
+            }
+        } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+            drag_splitter_ = static_cast<int>(s);
+            drag_start_ = rows ? io.MousePos.y : io.MousePos.x;
+            drag_from_sizes_ = settings_.layout;
+            drag_from_ = tiling_;
+        }
+        return;
     }
 }
 
 void App::draw_frame(const Snapshot& snap) {
     handle_shortcuts(snap);
     draw_menu_bar(snap);
+    view_.resolve(snap.live);
     layout();
-    plots_panel_->set_edge(breaker_panel_->edge());
-    topology_panel_->set_selected(breaker_panel_->edge());
-    strip_panel_->set_selected(breaker_panel_->edge());
-    summary_panel_->set_edge(breaker_panel_->edge());
-    time_view_.update(snap.now_s());
+    drag_borders();
+    view_.time.update(snap.now_s());
     if (snap.live.name != title_) {
         title_ = snap.live.name;
         window_.set_title("cbsim - " + title_);
     }
-    for (auto& panel : panels_)
-        panel->draw(snap, *worker_);
-    follow_selection();
+    for (auto& p : panels_)
+        p->draw(snap, *worker_);
+    // A click on a service of the map brings its sliders into view.
+    if (!view_.show_service.empty()) panel(PanelId::services).open() = true;
     draw_status_bar(snap);
     draw_export_prompt();
     if (show_about_) draw_about();
@@ -404,8 +430,14 @@ void App::draw_menu_bar(const Snapshot& snap) {
         for (auto& p : panels_)
             ImGui::MenuItem(p->title().c_str(), p->shortcut().c_str(), &p->open());
         ImGui::Separator();
-        ImGui::MenuItem("Follow live time", nullptr, &time_view_.follow_live);
+        if (ImGui::MenuItem("Reset layout", nullptr, false, !(settings_.layout == TileSizes{}))) {
+            settings_.layout = TileSizes{};
+        }
+        report_menu_item("menu.view.reset_layout");
+        ImGui::MenuItem("Follow live time", nullptr, &view_.time.follow_live);
         ImGui::EndMenu();
+    } else {
+        report_menu_item("menu.view");
     }
     if (ImGui::BeginMenu("Help")) {
         if (ImGui::MenuItem("How to read this", "F1")) show_help_ = true;
@@ -512,7 +544,7 @@ void App::draw_help_overlay(const Snapshot& snap) {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoResize)) {
         ImGui::PushTextWrapPos(0.0f);
-        const ScenarioHelp help = describe_scenario(snap.live, breaker_panel_->edge());
+        const ScenarioHelp help = describe_scenario(snap.live, view_.edge);
         ImGui::TextWrapped("%s", help.topology.c_str());
         ImGui::Spacing();
         ImGui::TextUnformatted("Colours:");
@@ -542,6 +574,10 @@ void App::draw_help_overlay(const Snapshot& snap) {
                            "click a legend entry to hide it. Click an event to jump there.");
         ImGui::Bullet();
         ImGui::TextWrapped("%s",
+                           "Drag a border between two panels to resize them; View > Reset "
+                           "layout puts them back. Ctrl+1..8 show and hide panels.");
+        ImGui::Bullet();
+        ImGui::TextWrapped("%s",
                            "Space pauses, R restarts, Ctrl+E exports the run as CSV, Ctrl+S "
                            "saves the scenario with your changes.");
         ImGui::PopTextWrapPos();
@@ -557,6 +593,12 @@ void App::draw_help_overlay(const Snapshot& snap) {
 }
 
 // [SECTION] Test report ---------------------------------------------------------------------
+
+void App::report_menu_item(const char* name) {
+    if (!report_.enabled) return;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    report_.rects[name] = ImVec4(a.x, a.y, b.x, b.y);
+}
 
 void App::report_ready() {
     // ImGui lays windows out over the first frames; report once the layout has settled, then
@@ -575,8 +617,8 @@ void App::report_ready() {
                     wy + static_cast<int>(r.y), wx + static_cast<int>(r.z),
                     wy + static_cast<int>(r.w));
     }
-    if (breaker_panel_->edge() != reported_edge_) {
-        reported_edge_ = breaker_panel_->edge();
+    if (view_.edge != reported_edge_) {
+        reported_edge_ = view_.edge;
         std::printf("SELECTED %s\n", reported_edge_.c_str());
     }
     if (!ready_reported_) std::printf("READY\n");

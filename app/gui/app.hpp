@@ -1,11 +1,13 @@
 // app.hpp: the desktop application: one window, its menus and panels, the frame loop.
 //
 // main() builds one App and calls run(). App owns the Window, the SimWorker (the run on its own
-// thread) and the panels; each frame it takes the latest Snapshot, lays the open panels out,
-// draws them (they send Commands to the worker), handles shortcuts and shows the results of
-// commands (exports, saves, errors). UI-only state (window size, open panels, plot span) lives
-// in the XDG config directory. Under --test-report it prints READY and widget positions on
-// stdout for the end-to-end tests.
+// thread), the shared view state (selected edge, time axis) and the panels, built from the
+// registry (panels/registry.hpp); each frame it takes the latest Snapshot, tiles the open
+// panels (tile_layout.hpp: every border between panels can be dragged), draws them (they send
+// Commands to the worker), handles shortcuts and shows the results of commands (exports,
+// saves, errors). UI-only state (window size, open panels, column widths and panel heights,
+// plot span) lives in the XDG config directory. Under --test-report it prints READY and widget
+// positions on stdout for the end-to-end tests.
 #pragma once
 
 #include <atomic>
@@ -16,18 +18,15 @@
 
 #include "app_options.hpp"
 #include "event_cache.hpp"
-#include "panels/breaker_panel.hpp"
-#include "panels/edge_strip_panel.hpp"
-#include "panels/events_panel.hpp"
+#include "panels/panel.hpp"
 #include "panels/plots_panel.hpp"
+#include "panels/registry.hpp"
 #include "panels/run_panel.hpp"
-#include "panels/services_panel.hpp"
-#include "panels/summary_panel.hpp"
-#include "panels/topology_panel.hpp"
 #include "paths.hpp"
 #include "sim_worker.hpp"
+#include "tile_layout.hpp"
 #include "ui_settings.hpp"
-#include "widgets/time_plot.hpp"
+#include "view_state.hpp"
 #include "window.hpp"
 
 namespace cbsim::gui {
@@ -50,12 +49,17 @@ class App {
     void draw_export_prompt();
     void handle_shortcuts(const Snapshot& snap);
     void layout();
-    void follow_selection();
+    /// Splitters: hover shows a resize cursor, a drag moves that border.
+    void drag_borders();
+    std::vector<TileItem> tile_items() const;
+    Panel& panel(PanelId id) { return *panels_[static_cast<std::size_t>(id)]; }
     void export_run(std::string dir);
     void export_png(const Snapshot& snap);
     void save_scenario(const Snapshot& snap);
     void process_notices();
     void report_ready();
+    /// Reports the last item's rectangle as `name` (the menus, for the end-to-end tests).
+    void report_menu_item(const char* name);
     void set_status(std::string text, bool error);
     ScenarioOrCompare initial_scenario(std::string& source);
     std::string export_base() const;
@@ -66,19 +70,19 @@ class App {
     UiSettings settings_;
     std::string settings_path_;
     std::unique_ptr<SimWorker> worker_;
-    TimeView time_view_;
+    ViewState view_;
     EventCache events_;
     WidgetRects report_;
 
-    RunPanel* run_panel_ = nullptr;
-    ServicesPanel* services_panel_ = nullptr;
-    BreakerPanel* breaker_panel_ = nullptr;
-    PlotsPanel* plots_panel_ = nullptr;
-    EventsPanel* events_panel_ = nullptr;
-    SummaryPanel* summary_panel_ = nullptr;
-    TopologyPanel* topology_panel_ = nullptr;
-    EdgeStripPanel* strip_panel_ = nullptr;
-    std::vector<std::unique_ptr<Panel>> panels_;  ///< every panel, in View-menu order
+    std::vector<std::unique_ptr<Panel>> panels_;  ///< every panel, indexed by PanelId
+    RunPanel* run_panel_ = nullptr;               ///< panels_[PanelId::run]
+    PlotsPanel* plots_panel_ = nullptr;           ///< panels_[PanelId::plots]
+    TileRect layout_area_;                        ///< this frame's area under the menu bar
+    Tiling tiling_;                               ///< this frame's layout
+    int drag_splitter_ = -1;                      ///< index into tiling_.splitters, -1 none
+    float drag_start_ = 0.0f;                     ///< mouse x or y when the drag began
+    TileSizes drag_from_sizes_;
+    Tiling drag_from_;
 
     long frame_ = 0;
     int exit_code_ = 0;  ///< 1 once the --screenshot could not be written

@@ -1,6 +1,7 @@
 #include "ui_settings.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,16 @@ bool to_int(const std::string& v, int lo, int hi, int& out) {
     return true;
 }
 
+bool to_float(const std::string& v, float lo, float hi, float& out) {
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (end == v.c_str() || *end != '\0' ||
+        !(x >= static_cast<double>(lo) && x <= static_cast<double>(hi)))
+        return false;
+    out = static_cast<float>(x);
+    return true;
+}
+
 }  // namespace
 
 std::string config_dir() {
@@ -47,6 +58,7 @@ UiSettings parse_ui_settings(const std::string& text) {
         if (eq == std::string::npos) continue;
         const std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
         int i = 0;
+        float f = 0.0f;
         if (key == "width" && to_int(value, 320, 16384, i)) {
             s.width = i;
         } else if (key == "height" && to_int(value, 240, 16384, i)) {
@@ -57,6 +69,13 @@ UiSettings parse_ui_settings(const std::string& text) {
             s.show_help = value == "1";
         } else if (key.rfind("panel.", 0) == 0 && (value == "0" || value == "1")) {
             s.panels[key.substr(6)] = value == "1";
+        } else if (key == "layout.left" && to_float(value, kMinColumnShare, kMaxColumnShare, f)) {
+            s.layout.left = f;
+        } else if (key == "layout.right" && to_float(value, kMinColumnShare, kMaxColumnShare, f)) {
+            s.layout.right = f;
+        } else if (key.rfind("layout.weight.", 0) == 0 && key.size() > 14 &&
+                   to_float(value, kMinWeight, kMaxWeight, f)) {
+            s.layout.weights[key.substr(14)] = f;
         }
     }
     return s;
@@ -70,6 +89,21 @@ std::string to_text(const UiSettings& s) {
     out << "show_help = " << (s.show_help ? 1 : 0) << "\n";
     for (const auto& [id, open] : s.panels)
         out << "panel." << id << " = " << (open ? 1 : 0) << "\n";
+    // Shares and weights with 4 decimals: a pixel of a 10000-pixel window.
+    char buf[32];
+    if (s.layout.left > 0.0f) {
+        std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(s.layout.left));
+        out << "layout.left = " << buf << "\n";
+    }
+    if (s.layout.right > 0.0f) {
+        std::snprintf(buf, sizeof buf, "%.4f", static_cast<double>(s.layout.right));
+        out << "layout.right = " << buf << "\n";
+    }
+    for (const auto& [key, w] : s.layout.weights) {
+        std::snprintf(buf, sizeof buf, "%.4f",
+                      static_cast<double>(std::clamp(w, kMinWeight, kMaxWeight)));
+        out << "layout.weight." << key << " = " << buf << "\n";
+    }
     return out.str();
 }
 

@@ -1,4 +1,5 @@
-// ui_settings.hpp: UI-only state kept between sessions (window size, open panels, plot span).
+// ui_settings.hpp: UI-only state kept between sessions (window size, open panels, the tiled
+// layout's column widths and panel heights, plot span).
 //
 // Stored apart from scenarios, in $XDG_CONFIG_HOME/cbsim/ui.ini (fallback ~/.config/cbsim), never
 // in the working directory. A plain `key = value` file; unknown keys are ignored and a missing
@@ -8,6 +9,8 @@
 #include <map>
 #include <string>
 
+#include "tile_layout.hpp"
+
 namespace cbsim::gui {
 
 struct UiSettings {
@@ -16,6 +19,7 @@ struct UiSettings {
     double plot_span_s = 60.0;           ///< seconds shown while following live time
     std::map<std::string, bool> panels;  ///< panel id -> open
     bool show_help = true;               ///< the "how to read this" overlay at start
+    TileSizes layout;                    ///< column widths and panel height weights
 
     bool operator==(const UiSettings&) const = default;
 };

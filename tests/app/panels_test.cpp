@@ -57,7 +57,8 @@ void drag(ImGuiHarness& ui, const ImVec4& r, float frac, const std::function<voi
 
 TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
     ImGuiHarness ui;
-    ServicesPanel panel;
+    ViewState vs;
+    ServicesPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(420, 700));
@@ -87,7 +88,8 @@ TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
 
 TEST(ServicesPanel, AClickOnTheValueInForceSendsNoStepAndNoGestureEnd) {
     ImGuiHarness ui;
-    ServicesPanel panel;
+    ViewState vs;
+    ServicesPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(420, 700));
@@ -120,7 +122,8 @@ TEST(ServicesPanel, AClickOnTheValueInForceSendsNoStepAndNoGestureEnd) {
 
 TEST(ServicesPanel, ShowsEveryServiceKnobWithItsRange) {
     ImGuiHarness ui;
-    ServicesPanel panel;
+    ViewState vs;
+    ServicesPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(420, 780));
@@ -136,7 +139,8 @@ TEST(ServicesPanel, ShowsEveryServiceKnobWithItsRange) {
 
 TEST(ServicesPanel, TypedValueOutOfRangeIsClampedWithAHint) {
     ImGuiHarness ui;
-    ServicesPanel panel;
+    ViewState vs;
+    ServicesPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(420, 700));
@@ -199,7 +203,8 @@ TEST(RunPanel, ABadScenarioFileIsReportedAndSendsNothing) {
 
 TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
     ImGuiHarness ui;
-    BreakerPanel panel;
+    ViewState vs;
+    BreakerPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(460, 780));
@@ -208,7 +213,7 @@ TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
     auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
     ui.frame(draw);
-    EXPECT_EQ(panel.edge(), "A->B");
+    EXPECT_EQ(vs.edge, "A->B");
     // Every numeric breaker parameter of the edge has a slider.
     std::size_t numeric = 0;
     for (const SettingSpec& spec : setting_specs(snap.live)) {
@@ -232,7 +237,8 @@ TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
 TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
     // A cockatiel edge: every key, the subtable ones included, has its slider.
     ImGuiHarness ui;
-    BreakerPanel panel;
+    ViewState vs;
+    BreakerPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(460, 1600));
@@ -243,7 +249,7 @@ TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
     auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
     ui.frame(draw);
-    ASSERT_EQ(panel.edge(), "A->B");
+    ASSERT_EQ(vs.edge, "A->B");
     std::size_t numeric = 0;
     for (const ParamSpec& p : breaker_params(Preset::cockatiel)) {
         const std::string path = std::string("A->B.breaker.") + p.key;
@@ -265,7 +271,8 @@ TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
 
 TEST(BreakerPanel, ShowsTheEdgesLintWarningsWithTheirFixOnHover) {
     ImGuiHarness ui;
-    BreakerPanel panel;
+    ViewState vs;
+    BreakerPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(460, 780));
@@ -300,7 +307,8 @@ TEST(BreakerPanel, ShowsTheEdgesLintWarningsWithTheirFixOnHover) {
 
 TEST(BreakerPanel, ShowsOpossumsKeys) {
     ImGuiHarness ui;
-    BreakerPanel panel;
+    ViewState vs;
+    BreakerPanel panel(vs);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(460, 780));
@@ -318,7 +326,7 @@ TEST(BreakerPanel, ShowsOpossumsKeys) {
     auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
     ui.frame(draw);
-    EXPECT_EQ(panel.edge(), "A->B");
+    EXPECT_EQ(vs.edge, "A->B");
     for (const char* key :
          {"timeout_ms", "error_threshold_percentage", "reset_timeout_ms",
           "rolling_count_timeout_ms", "rolling_count_buckets", "volume_threshold", "capacity"}) {
@@ -335,11 +343,11 @@ TEST(BreakerPanel, ShowsOpossumsKeys) {
 
 TEST(EventsAndPlots, DrawWithoutARunAndSendNothing) {
     ImGuiHarness ui;
-    TimeView view;
+    ViewState vs;
     EventCache cache;
-    PlotsPanel plots(view, cache);
-    EventsPanel events(view, cache);
-    SummaryPanel summary;
+    PlotsPanel plots(vs, cache);
+    EventsPanel events(vs, cache);
+    SummaryPanel summary(vs);
     const Snapshot snap = make_snapshot();
     CommandLog log;
     ui.frame([&] {
@@ -368,14 +376,15 @@ TEST(AllPanels, DrawEveryPresetScenario) {
     for (const std::string& file : files) {
         SCOPED_TRACE(file);
         ImGuiHarness ui;
-        TimeView view;
+        ViewState vs;
+        TimeView& view = vs.time;
         EventCache cache;
         RunPanel run(std::string(CBSIM_ASSET_DIR) + "/scenarios");
-        ServicesPanel services;
-        BreakerPanel breaker;
-        PlotsPanel plots(view, cache);
-        EventsPanel events(view, cache);
-        SummaryPanel summary;
+        ServicesPanel services(vs);
+        BreakerPanel breaker(vs);
+        PlotsPanel plots(vs, cache);
+        EventsPanel events(vs, cache);
+        SummaryPanel summary(vs);
         run.place({0, 20}, {345, 200});
         services.place({0, 220}, {345, 560});
         plots.place({345, 20}, {590, 540});
@@ -398,7 +407,7 @@ TEST(AllPanels, DrawEveryPresetScenario) {
             ui.frame([&] {
                 cache.update(*snap);
                 view.update(snap->now_s());
-                plots.set_edge(breaker.edge());
+                vs.resolve(snap->live);
                 for (Panel* p : std::initializer_list<Panel*>{&run, &services, &plots, &events,
                                                               &breaker, &summary}) {
                     p->draw(*snap, log);
@@ -407,8 +416,8 @@ TEST(AllPanels, DrawEveryPresetScenario) {
         }
         EXPECT_TRUE(log.commands.empty());
         EXPECT_EQ(cache.events().size(), snap->recorder->event_count());
-        if (!BreakerPanel::breaker_edges(snap->live).empty()) {
-            EXPECT_EQ(breaker.edge(), BreakerPanel::breaker_edges(snap->live).front());
+        if (!breaker_edges(snap->live).empty()) {
+            EXPECT_EQ(vs.edge, breaker_edges(snap->live).front());
         }
     }
 }
@@ -429,12 +438,13 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
     worker.sync();
     const auto snap = worker.snapshot();
     ImGuiHarness ui;
-    TimeView view;
+    ViewState vs;
+    TimeView& view = vs.time;
     view.update(snap->now_s());
     EventCache cache;
     cache.update(*snap);
     ASSERT_GE(cache.events().size(), 2u) << "a change and at least one transition";
-    EventsPanel panel(view, cache);
+    EventsPanel panel(vs, cache);
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(900, 400));
@@ -490,13 +500,14 @@ TEST(PlotsPanel, StateBandShowsTheMostSevereStateOfEveryPixelColumn) {
     const auto snap = worker.snapshot();
     ASSERT_TRUE(snap->error.empty()) << snap->error;
     ImGuiHarness ui;
-    TimeView view;
+    ViewState vs;
+    TimeView& view = vs.time;
     view.follow_live = false;
     view.range = {0.0, snap->now_s()};
     EventCache cache;
-    PlotsPanel plots(view, cache);
+    PlotsPanel plots(vs, cache);
     plots.place({0, 20}, {590, 540});
-    plots.set_edge("A->B");
+    vs.edge = "A->B";
     CommandLog log;
     for (int f = 0; f < 3; ++f) {
         ui.frame([&] {

@@ -38,11 +38,12 @@ TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
     const auto snap = gateway_at_15s(worker);
     ASSERT_TRUE(snap->error.empty()) << snap->error;
     ImGuiHarness ui;
-    TimeView view;
+    ViewState vs;
+    TimeView& view = vs.time;
     EventCache cache;
-    TopologyPanel map;
-    BreakerPanel breaker;
-    PlotsPanel plots(view, cache);
+    TopologyPanel map(vs);
+    BreakerPanel breaker(vs);
+    PlotsPanel plots(vs, cache);
     WidgetRects rects{true, {}};
     map.set_report(&rects);
     map.place({0, 20}, {700, 260});
@@ -53,32 +54,30 @@ TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
     auto draw = [&] {
         cache.update(*snap);
         view.update(snap->now_s());
-        plots.set_edge(breaker.edge());
-        map.set_selected(breaker.edge());
+        vs.resolve(snap->live);
         map.draw(*snap, log);
         breaker.draw(*snap, log);
         plots.draw(*snap, log);
-        if (auto e = map.take_clicked_edge()) breaker.set_edge(*e);
     };
     ui.mouse(-100, -100, false);
     ui.frame(draw);
     ui.frame(draw);
-    EXPECT_EQ(breaker.edge(), "profile->auth") << "the first edge with a breaker";
+    EXPECT_EQ(vs.edge, "profile->auth") << "the first edge with a breaker";
     // The open breaker's arrow is red.
     EXPECT_GT(vertices_in(theme::kOpen), 0);
     ASSERT_EQ(map.layout().nodes.size(), 4u);
     ASSERT_TRUE(rects.rects.count("map.edge.gateway->profile"));
     ui.click(rects.rects["map.edge.gateway->profile"], draw);
     ui.frame(draw);
-    EXPECT_EQ(breaker.edge(), "gateway->profile");
+    EXPECT_EQ(vs.edge, "gateway->profile");
     EXPECT_EQ(plots.edge(), "gateway->profile");
     ui.click(rects.rects["map.edge.profile->auth"], draw);
     ui.frame(draw);
-    EXPECT_EQ(breaker.edge(), "profile->auth");
+    EXPECT_EQ(vs.edge, "profile->auth");
     EXPECT_EQ(plots.edge(), "profile->auth");
     // The entry arrow is not an edge the Breaker panel can show: a click changes nothing.
     ui.click(rects.rects["map.edge.client->gateway"], draw);
-    EXPECT_EQ(breaker.edge(), "profile->auth");
+    EXPECT_EQ(vs.edge, "profile->auth");
     EXPECT_TRUE(log.commands.empty());
 }
 
@@ -86,8 +85,9 @@ TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
     std::unique_ptr<SimWorker> worker;
     const auto snap = gateway_at_15s(worker);
     ImGuiHarness ui;
-    TopologyPanel map;
-    ServicesPanel services;
+    ViewState vs;
+    TopologyPanel map(vs);
+    ServicesPanel services(vs);
     WidgetRects rects{true, {}};
     map.set_report(&rects);
     services.set_report(&rects);
@@ -97,7 +97,6 @@ TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
     auto draw = [&] {
         map.draw(*snap, log);
         services.draw(*snap, log);
-        if (auto s = map.take_clicked_service()) services.scroll_to(*s);
     };
     ui.mouse(-100, -100, false);
     ui.frame(draw);
@@ -128,8 +127,9 @@ TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {
     }
     ASSERT_FALSE(with_breaker.empty());
     ImGuiHarness ui;
-    TimeView view;
-    EdgeStripPanel strip(view);
+    ViewState vs;
+    TimeView& view = vs.time;
+    EdgeStripPanel strip(vs);
     WidgetRects rects{true, {}};
     strip.set_report(&rects);
     strip.place({0, 20}, {700, 200});
@@ -138,7 +138,7 @@ TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {
     auto draw = [&] {
         view.update(snap->now_s());
         strip.draw(*snap, log);
-        if (auto e = strip.take_clicked_edge()) clicked = e;
+        if (!vs.edge.empty()) clicked = vs.edge;
     };
     ui.mouse(-100, -100, false);
     ui.frame(draw);

@@ -35,7 +35,20 @@ TEST(UiSettings, RoundTripsThroughText) {
     s.plot_span_s = 300;
     s.show_help = false;
     s.panels = {{"plots", true}, {"events", false}};
+    s.layout.left = 0.2f;
+    s.layout.right = 0.35f;
+    s.layout.weights = {{"plots", 0.75f}, {"events", 0.125f}};
     EXPECT_EQ(parse_ui_settings(to_text(s)), s);
+}
+
+TEST(UiSettings, LayoutValuesOutOfRangeAreIgnored) {
+    const UiSettings s = parse_ui_settings(
+        "layout.left = 0.01\nlayout.right = 5\nlayout.weight.plots = -1\n"
+        "layout.weight.events = abc\nlayout.weight. = 1\nlayout.weight.run = 0.5\n");
+    EXPECT_EQ(s.layout.left, 0.0f) << "below the smallest share: the default";
+    EXPECT_EQ(s.layout.right, 0.0f);
+    EXPECT_EQ(s.layout.weights.size(), 1u);
+    EXPECT_EQ(s.layout.weights.at("run"), 0.5f);
 }
 
 TEST(UiSettings, BadOrMissingValuesKeepTheDefaults) {

@@ -103,16 +103,17 @@ SimWorker& worker_with_history(long seconds, int services = 0) {
 
 /// Every panel of the app at the App's 1280x800 layout (App::layout).
 struct Ui {
-    TimeView view;
+    ViewState vs;
+    TimeView& view = vs.time;
     EventCache events;
     RunPanel run{std::string(CBSIM_ASSET_DIR) + "/scenarios"};
-    ServicesPanel services;
-    BreakerPanel breaker;
-    PlotsPanel plots{view, events};
-    EventsPanel log{view, events};
-    SummaryPanel summary;
-    TopologyPanel map;
-    EdgeStripPanel strip{view};
+    ServicesPanel services{vs};
+    BreakerPanel breaker{vs};
+    PlotsPanel plots{vs, events};
+    EventsPanel log{vs, events};
+    SummaryPanel summary{vs};
+    TopologyPanel map{vs};
+    EdgeStripPanel strip{vs};
     CommandLog sink;
 
     Ui() {
@@ -128,10 +129,7 @@ struct Ui {
     void frame(const Snapshot& snap) {
         events.update(snap);
         view.update(snap.now_s());
-        plots.set_edge(breaker.edge());
-        map.set_selected(breaker.edge());
-        strip.set_selected(breaker.edge());
-        summary.set_edge(breaker.edge());
+        vs.resolve(snap.live);
         for (Panel* p : std::initializer_list<Panel*>{&run, &services, &map, &plots, &strip, &log,
                                                       &breaker, &summary}) {
             p->draw(snap, sink);

@@ -17,22 +17,6 @@ scenario=$(dirname "$0")/../../assets/scenarios/gateway_profile_auth.toml
 
 start_app --scenario "$scenario" --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
 
-# rect NAME: the last reported rectangle of NAME as "x0 y0 x1 y1".
-rect() {
-    local r
-    r=$(grep "^RECT $1 " "$log" | tail -1 | cut -d' ' -f3-)
-    [ -n "$r" ] || fail "no RECT $1"
-    echo "$r"
-}
-# click_rect NAME: a real left click at the middle of NAME's rectangle.
-click_rect() {
-    local x0 y0 x1 y1
-    read -r x0 y0 x1 y1 < <(rect "$1")
-    xdo mousemove --sync $(((x0 + x1) / 2)) $(((y0 + y1) / 2))
-    sleep 0.3
-    xdo click 1
-    sleep 0.6
-}
 selected() { grep '^SELECTED ' "$log" | tail -1 | cut -d' ' -f2-; }
 
 [ "$(selected)" = "profile->auth" ] || fail "first selected edge is '$(selected)', not profile->auth"

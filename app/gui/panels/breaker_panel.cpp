@@ -40,17 +40,7 @@ void draw_lint(const Scenario& scenario, const std::string& edge,
 
 }  // namespace
 
-BreakerPanel::BreakerPanel() : Panel("breaker", "Breaker", "Ctrl+3") {}
-
-std::vector<std::string> BreakerPanel::breaker_edges(const Scenario& scenario) {
-    std::vector<std::string> edges;
-    for (const Service& s : scenario.services) {
-        for (const Dependency& d : s.dependencies) {
-            if (d.breaker) edges.push_back(EdgeName{s.name, d.target}.text());
-        }
-    }
-    return edges;
-}
+BreakerPanel::BreakerPanel(ViewState& view) : Panel(PanelId::breaker), view_(view) {}
 
 void BreakerPanel::draw_variants(const Snapshot& snap, CommandSink& sink, float label_w) {
     if (!snap.comparing()) {
@@ -138,32 +128,26 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         inputs_.clear();
     }
     // Which edge: every caller->target pair with a dependency can get a breaker.
-    std::vector<std::string> edges;
-    for (const Service& s : snap.live.services) {
-        for (const Dependency& d : s.dependencies)
-            edges.push_back(EdgeName{s.name, d.target}.text());
-    }
+    const std::vector<std::string> edges = dependency_edges(snap.live);
     if (edges.empty()) {
         ImGui::TextDisabled("This scenario has no dependency edge.");
         return;
     }
-    if (std::find(edges.begin(), edges.end(), edge_) == edges.end()) {
-        const auto with = breaker_edges(snap.live);
-        edge_ = with.empty() ? edges.front() : with.front();
-    }
+    view_.resolve(snap.live);
+    const std::string edge = view_.edge;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("edge");
     ImGui::SameLine(label_w);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::BeginCombo("##edge", edge_.c_str())) {
+    if (ImGui::BeginCombo("##edge", edge.c_str())) {
         for (const std::string& e : edges) {
-            if (ImGui::Selectable(e.c_str(), e == edge_)) edge_ = e;
+            if (ImGui::Selectable(e.c_str(), e == edge)) view_.edge = e;
         }
         ImGui::EndCombo();
     }
 
     // Live view of the edge's breaker.
-    const std::size_t ei = snap.recorder ? snap.recorder->edge_index(edge_) : Recorder::npos;
+    const std::size_t ei = snap.recorder ? snap.recorder->edge_index(edge) : Recorder::npos;
     if (ei != Recorder::npos && ei < snap.edges.size() && snap.edges[ei].has_breaker) {
         const EdgeLive& live = snap.edges[ei];
         draw_diagram(live);
@@ -196,15 +180,15 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         }
     }
 
-    draw_lint(snap.live, edge_, [&](const std::string& name, ImVec4 r) { report_rect(name, r); });
+    draw_lint(snap.live, edge, [&](const std::string& name, ImVec4 r) { report_rect(name, r); });
 
     // Preset and every parameter, straight from the scenario's settable paths.
     ImGui::Separator();
-    const std::string prefix = edge_ + ".breaker.";
+    const std::string prefix = edge + ".breaker.";
     // The edge's paths, listed again only when the run, the edge or a setting changed (the
     // scenario's every spec would cost O(services) a frame); each spec is read fresh.
-    if (param_paths_for_ != std::tuple(snap.generation, snap.changes, edge_)) {
-        param_paths_for_ = std::tuple(snap.generation, snap.changes, edge_);
+    if (param_paths_for_ != std::tuple(snap.generation, snap.changes, edge)) {
+        param_paths_for_ = std::tuple(snap.generation, snap.changes, edge);
         param_paths_.clear();
         for (const SettingSpec& spec : setting_specs(snap.live)) {
             if (spec.path.rfind(prefix, 0) == 0) param_paths_.push_back(spec.path);
@@ -347,8 +331,8 @@ void BreakerPanel::draw_window(const EdgeLive& live, const Scenario& scenario) {
             "Failures / outcomes in the window; the white mark is the trip threshold");
     } else {
         // Rules on counters (gobreaker consecutive or total failures).
-        const std::string prefix = edge_ + ".breaker.trip.";
-        const auto trip = get_setting(scenario, edge_ + ".breaker.trip");
+        const std::string prefix = view_.edge + ".breaker.trip.";
+        const auto trip = get_setting(scenario, view_.edge + ".breaker.trip");
         const std::string rule = trip && std::holds_alternative<std::string>(*trip)
                                      ? std::get<std::string>(*trip)
                                      : std::string();

@@ -13,22 +13,16 @@
 #include <cbsim/compare.hpp>
 
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 #include "widgets/setting_input.hpp"
 
 namespace cbsim::gui {
 
 class BreakerPanel : public Panel {
   public:
-    BreakerPanel();
-
-    /// The edge shown ("A->B"); the first edge with a breaker when empty or gone.
-    const std::string& edge() const { return edge_; }
-    /// Selects the edge shown (the map and the all-edges strip select with a click); an edge
-    /// the scenario lacks falls back as above.
-    void set_edge(std::string edge) { edge_ = std::move(edge); }
-
-    /// Every edge of `scenario` that has a breaker, named as EdgeName::text() names it.
-    static std::vector<std::string> breaker_edges(const Scenario& scenario);
+    /// Shows the selected edge `view.edge` (its combo selects another); an edge the scenario
+    /// lacks falls back as ViewState::resolve() says.
+    explicit BreakerPanel(ViewState& view);
 
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
@@ -38,7 +32,7 @@ class BreakerPanel : public Panel {
     void draw_diagram(const EdgeLive& live);
     void draw_window(const EdgeLive& live, const Scenario& scenario);
 
-    std::string edge_;
+    ViewState& view_;
     std::vector<std::string> param_paths_;  ///< the edge's breaker paths, in table order
     std::tuple<std::uint64_t, std::size_t, std::string> param_paths_for_;  ///< run, changes, edge
     SettingInputs inputs_;

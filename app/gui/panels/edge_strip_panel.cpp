@@ -7,14 +7,8 @@
 
 namespace cbsim::gui {
 
-EdgeStripPanel::EdgeStripPanel(TimeView& view)
-    : Panel("edges", "All edges", "Ctrl+8"), view_(view) {}
-
-std::optional<std::string> EdgeStripPanel::take_clicked_edge() {
-    auto out = std::move(clicked_edge_);
-    clicked_edge_.reset();
-    return out;
-}
+EdgeStripPanel::EdgeStripPanel(ViewState& view)
+    : Panel(PanelId::edges), state_(view), view_(view.time) {}
 
 void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     (void)sink;
@@ -59,7 +53,7 @@ void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 band.band("##state", buffer_, colors, 0.9f);
                 band.end();
                 const ImVec2 lo = ImGui::GetItemRectMin();
-                const bool selected = name == selected_;
+                const bool selected = name == state_.edge;
                 // The edge's name over the left end of its band; a click on it selects it.
                 const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0.0f, name.c_str());
                 const ImVec2 n0(lo.x + 2.0f, lo.y), n1(lo.x + ts.x + 8.0f, lo.y + band_h);
@@ -75,7 +69,7 @@ void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 // The band's canvas is the last item: a click on it, over the name.
                 if (ImGui::IsItemClicked(ImGuiMouseButton_Left) && m.x >= n0.x && m.x < n1.x &&
                     m.y >= n0.y && m.y < n1.y) {
-                    clicked_edge_ = name;
+                    state_.edge = name;
                 }
             }
             ImGui::PopID();

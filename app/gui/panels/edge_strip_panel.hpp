@@ -6,34 +6,30 @@
 // visible bands read the recorder (ImGuiListClipper). Click an edge's name to select it.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 #include "widgets/time_plot.hpp"
 
 namespace cbsim::gui {
 
 class EdgeStripPanel : public Panel {
   public:
-    explicit EdgeStripPanel(TimeView& view);
-
-    /// The edge drawn as selected; the App sets it from the shared selection.
-    void set_selected(std::string edge) { selected_ = std::move(edge); }
-    /// The edge whose name was clicked since the last call, if any.
-    std::optional<std::string> take_clicked_edge();
+    /// Draws on the shared time axis `view.time`, highlights `view.edge`; a click on an
+    /// edge's name selects it.
+    explicit EdgeStripPanel(ViewState& view);
 
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
 
   private:
-    TimeView& view_;
+    ViewState& state_;
+    TimeView& view_;  ///< state_.time
     std::vector<TimePlot> bands_;
     std::vector<std::size_t> edges_;  ///< recorder indices of the breaker edges, this frame
     std::vector<ColumnAgg> buffer_;
-    std::string selected_;
-    std::optional<std::string> clicked_edge_;
 };
 
 }  // namespace cbsim::gui

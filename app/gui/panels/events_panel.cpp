@@ -9,8 +9,8 @@
 
 namespace cbsim::gui {
 
-EventsPanel::EventsPanel(TimeView& view, const EventCache& events)
-    : Panel("events", "Events", "Ctrl+5"), view_(view), events_(events) {}
+EventsPanel::EventsPanel(ViewState& view, const EventCache& events)
+    : Panel(PanelId::events), view_(view.time), events_(events) {}
 
 void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     (void)sink;

@@ -4,13 +4,14 @@
 
 #include "event_cache.hpp"
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 #include "widgets/time_plot.hpp"
 
 namespace cbsim::gui {
 
 class EventsPanel : public Panel {
   public:
-    EventsPanel(TimeView& view, const EventCache& events);
+    EventsPanel(ViewState& view, const EventCache& events);
 
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;

@@ -2,8 +2,11 @@
 
 namespace cbsim::gui {
 
-Panel::Panel(std::string id, std::string title, std::string shortcut)
-    : id_(std::move(id)), title_(std::move(title)), shortcut_(std::move(shortcut)) {}
+Panel::Panel(PanelId id)
+    : panel_id_(id),
+      id_(panel_spec(id).key),
+      title_(panel_spec(id).title),
+      shortcut_(shortcut_text(panel_spec(id))) {}
 
 void Panel::place(ImVec2 pos, ImVec2 size) {
     pos_ = pos;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "panels/registry.hpp"
 
 namespace cbsim::gui {
 
@@ -24,9 +25,9 @@ struct WidgetRects {
 
 class Panel {
   public:
-    /// `id` names the panel in the UI settings file; `shortcut` is "" or e.g. "Ctrl+1" shown
-    /// in the View menu (the App handles the key).
-    Panel(std::string id, std::string title, std::string shortcut);
+    /// Takes the panel's id (the UI settings key), title and shortcut from its row of the
+    /// registry (panels/registry.hpp).
+    explicit Panel(PanelId id);
     virtual ~Panel() = default;
     Panel(const Panel&) = delete;
     Panel& operator=(const Panel&) = delete;
@@ -35,6 +36,7 @@ class Panel {
     void draw(const Snapshot& snapshot, CommandSink& sink);
 
     const std::string& id() const { return id_; }
+    PanelId panel_id() const { return panel_id_; }
     const std::string& title() const { return title_; }
     const std::string& shortcut() const { return shortcut_; }
     bool& open() { return open_; }
@@ -55,6 +57,7 @@ class Panel {
     bool reporting() const { return report_ && report_->enabled; }
 
   private:
+    PanelId panel_id_;
     std::string id_;
     std::string title_;
     std::string shortcut_;

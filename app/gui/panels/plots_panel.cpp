@@ -23,8 +23,8 @@ std::optional<State> state_from_name(const std::string& name) {
 
 }  // namespace
 
-PlotsPanel::PlotsPanel(TimeView& view, const EventCache& events)
-    : Panel("plots", "Plots", "Ctrl+4"), view_(view), events_(events), buffers_(13) {}
+PlotsPanel::PlotsPanel(ViewState& view, const EventCache& events)
+    : Panel(PanelId::plots), state_(view), view_(view.time), events_(events), buffers_(13) {}
 
 std::span<const ColumnAgg> PlotsPanel::fetch(const Recorder& rec, std::size_t edge, EdgeColumn col,
                                              std::size_t slot, double scale) {
@@ -67,7 +67,7 @@ void PlotsPanel::collect_markers() {
             m.text = it->reason.empty() ? ("set " + it->edge + " = " + it->to) : it->reason;
             if (m.text.find(it->to) == std::string::npos) m.text += " = " + it->to;
         } else {
-            if (it->edge != edge_) continue;
+            if (it->edge != state_.edge) continue;
             const auto to = state_from_name(it->to);
             m.color = to ? theme::state_color(*to) : theme::kMuted;
             m.text = it->edge + ": " + it->from + " -> " + it->to + "\n" + it->reason;
@@ -85,7 +85,7 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         return;
     }
     const Recorder& rec = *snap.recorder;
-    std::size_t ei = rec.edge_index(edge_);
+    std::size_t ei = rec.edge_index(state_.edge);
     if (ei == Recorder::npos) ei = rec.edge_names().size() > 1 ? 1 : 0;
     if (ei >= rec.edge_names().size()) return;
     const std::string& edge = rec.edge_names()[ei];

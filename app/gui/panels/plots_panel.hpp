@@ -14,17 +14,18 @@
 
 #include "event_cache.hpp"
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 #include "widgets/time_plot.hpp"
 
 namespace cbsim::gui {
 
 class PlotsPanel : public Panel {
   public:
-    PlotsPanel(TimeView& view, const EventCache& events);
+    /// Plots the selected edge `view.edge` on the shared time axis `view.time`.
+    PlotsPanel(ViewState& view, const EventCache& events);
 
-    /// The edge plotted ("A->B"); the App keeps it in step with the breaker panel.
-    void set_edge(std::string edge) { edge_ = std::move(edge); }
-    const std::string& edge() const { return edge_; }
+    /// The edge plotted ("A->B"): the shared selection.
+    const std::string& edge() const { return state_.edge; }
 
     /// Screen rectangle of the panel's window last frame (x0, y0, x1, y1), for PNG export.
     ImVec4 window_rect() const { return window_rect_; }
@@ -41,9 +42,9 @@ class PlotsPanel : public Panel {
                                              ServiceColumn col, std::size_t slot);
     void collect_markers();
 
-    TimeView& view_;
+    ViewState& state_;
+    TimeView& view_;  ///< state_.time
     const EventCache& events_;
-    std::string edge_;
     std::array<TimePlot, 6> plots_;
     std::array<TimePlot, kMaxVariants> variant_bands_;
     std::vector<std::vector<ColumnAgg>> buffers_;

@@ -16,7 +16,7 @@
 namespace cbsim::gui {
 
 RunPanel::RunPanel(std::string scenario_dir)
-    : Panel("run", "Run", "Ctrl+1"), scenario_dir_(std::move(scenario_dir)) {
+    : Panel(PanelId::run), scenario_dir_(std::move(scenario_dir)) {
     scan_presets();
 }
 

@@ -4,7 +4,7 @@
 
 namespace cbsim::gui {
 
-ServicesPanel::ServicesPanel() : Panel("services", "Services", "Ctrl+2") {}
+ServicesPanel::ServicesPanel(ViewState& view) : Panel(PanelId::services), view_(view) {}
 
 std::vector<std::string> ServicesPanel::keys_for(const Service& service) {
     std::vector<std::string> keys;
@@ -34,12 +34,12 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         order.push_back(&s);
     for (const Service* service : order) {
         ImGui::PushID(service->name.c_str());
-        const bool wanted = service->name == scroll_to_;
+        const bool wanted = !view_.show_service.empty() && service->name == view_.show_service;
         ImGui::SetNextItemOpen(true, wanted ? ImGuiCond_Always : ImGuiCond_Appearing);
         const bool open = ImGui::CollapsingHeader(("service " + service->name).c_str());
         if (wanted) {
             ImGui::SetScrollHereY(0.0f);
-            scroll_to_.clear();
+            view_.show_service.clear();
         }
         // A service's sliders out of view take the height they had when last drawn, so a long
         // list costs what its visible part costs. Every slider is drawn while any widget is

@@ -8,21 +8,20 @@
 #include <string>
 
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 #include "widgets/setting_input.hpp"
 
 namespace cbsim::gui {
 
 class ServicesPanel : public Panel {
   public:
-    ServicesPanel();
+    /// Opens and scrolls to `view.show_service` when it is set (a click on the map), then
+    /// clears it.
+    explicit ServicesPanel(ViewState& view);
 
     /// The keys shown for each service, in table order (the latency keys depend on its
     /// distribution).
     static std::vector<std::string> keys_for(const Service& service);
-
-    /// Opens the service's header and scrolls it to the top of the panel at the next draw (the
-    /// topology map asks when a service is clicked).
-    void scroll_to(std::string service) { scroll_to_ = std::move(service); }
 
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
@@ -30,7 +29,7 @@ class ServicesPanel : public Panel {
   private:
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;
-    std::string scroll_to_;
+    ViewState& view_;
     std::map<std::string, float> block_h_;  ///< per service: its sliders' height last drawn
 };
 

@@ -50,13 +50,7 @@ std::string delay_text(const std::optional<double>& delay, std::uint64_t episode
 
 }  // namespace
 
-SummaryPanel::SummaryPanel() : Panel("summary", "Summary", "Ctrl+6") {}
-
-void SummaryPanel::set_edge(const std::string& edge) {
-    if (edge == edge_) return;
-    edge_ = edge;
-    scroll_ = true;
-}
+SummaryPanel::SummaryPanel(const ViewState& view) : Panel(PanelId::summary), view_(view) {}
 
 void SummaryPanel::edge_header(const std::string& edge) {
     if (edge != edge_) {
@@ -154,6 +148,10 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
 
 void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     (void)sink;
+    if (view_.edge != edge_) {
+        edge_ = view_.edge;
+        scroll_ = true;
+    }
     if (snap.comparing()) {
         draw_compare(snap);
         return;

@@ -5,15 +5,14 @@
 #include <string>
 
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 
 namespace cbsim::gui {
 
 class SummaryPanel : public Panel {
   public:
-    SummaryPanel();
-
-    /// The selected edge: its section is marked and scrolled into view when it changes.
-    void set_edge(const std::string& edge);
+    /// Marks the selected edge `view.edge` and scrolls to it when the selection changes.
+    explicit SummaryPanel(const ViewState& view);
 
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
@@ -24,7 +23,8 @@ class SummaryPanel : public Panel {
     /// The header of an edge's section, marked when it is the selected edge.
     void edge_header(const std::string& edge);
 
-    std::string edge_;
+    const ViewState& view_;
+    std::string edge_;        ///< the selection last scrolled to
     bool scroll_ = false;     ///< bring the selected edge's section into view at the next draw
     float section_h_ = 0.0f;  ///< height of an edge's section as last drawn
 };

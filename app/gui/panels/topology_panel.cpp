@@ -38,19 +38,7 @@ const Dependency* find_dependency(const Scenario& scenario, const topo::Layout& 
 
 }  // namespace
 
-TopologyPanel::TopologyPanel() : Panel("topology", "Topology", "Ctrl+7") {}
-
-std::optional<std::string> TopologyPanel::take_clicked_edge() {
-    auto out = std::move(clicked_edge_);
-    clicked_edge_.reset();
-    return out;
-}
-
-std::optional<std::string> TopologyPanel::take_clicked_service() {
-    auto out = std::move(clicked_service_);
-    clicked_service_.reset();
-    return out;
-}
+TopologyPanel::TopologyPanel(ViewState& view) : Panel(PanelId::topology), view_(view) {}
 
 // [SECTION] Live rates (recomputed when the recorder moves, not per frame) ----------------
 
@@ -306,9 +294,9 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         }
     }
     if (clicked && hover_arrow != topo::kNone && !layout_.arrows[hover_arrow].entry)
-        clicked_edge_ = layout_.arrows[hover_arrow].edge;
+        view_.edge = layout_.arrows[hover_arrow].edge;
     if (clicked && hover_node != topo::kNone && !layout_.nodes[hover_node].is_client())
-        clicked_service_ = layout_.nodes[hover_node].name;
+        view_.show_service = layout_.nodes[hover_node].name;
 
     // Arrows, then their labels over them, then the nodes.
     std::vector<ImVec2> pts(kCurveSegments + 1);
@@ -335,7 +323,7 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 ImVec2(o.x + curves_[a][static_cast<std::size_t>(2 * i)],
                        o.y + curves_[a][static_cast<std::size_t>(2 * i + 1)]);
         }
-        const bool selected = arrow.edge == selected_;
+        const bool selected = arrow.edge == view_.edge;
         if (selected || a == hover_arrow) {
             dl->AddPolyline(pts.data(), static_cast<int>(pts.size()),
                             selected ? kSelected : IM_COL32(255, 255, 255, 110), ImDrawFlags_None,

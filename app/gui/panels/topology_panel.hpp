@@ -9,25 +9,20 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "panels/panel.hpp"
+#include "view_state.hpp"
 #include "widgets/topology_layout.hpp"
 
 namespace cbsim::gui {
 
 class TopologyPanel : public Panel {
   public:
-    TopologyPanel();
-
-    /// The edge drawn as selected ("A->B"); the App sets it from the shared selection.
-    void set_selected(std::string edge) { selected_ = std::move(edge); }
-    /// The edge clicked since the last call, if any (the App makes it the selected edge).
-    std::optional<std::string> take_clicked_edge();
-    /// The service clicked since the last call, if any (the App scrolls to its sliders).
-    std::optional<std::string> take_clicked_service();
+    /// Draws `view.edge` as selected; a click on an arrow sets `view.edge`, a click on a
+    /// service sets `view.show_service` (the Services panel scrolls to its sliders).
+    explicit TopologyPanel(ViewState& view);
 
     /// The layout in use (tests); empty before the first draw.
     const topo::Layout& layout() const { return layout_; }
@@ -70,9 +65,7 @@ class TopologyPanel : public Panel {
     const void* rates_recorder_ = nullptr;
     std::uint64_t rates_version_ = 0;
 
-    std::string selected_;
-    std::optional<std::string> clicked_edge_;
-    std::optional<std::string> clicked_service_;
+    ViewState& view_;
     ImVec2 origin_{0, 0};
 };
 
