@@ -324,13 +324,41 @@ void App::layout() {
 void App::drag_borders() {
     const ImGuiIO& io = ImGui::GetIO();
     const TileLimits limits = tile_limits();
+    // A double-click on a border puts it back where it is by default. Told from the presses
+    // GLFW delivered with their own times, so two clicks that fall in one slow frame (or in
+    // frames slower than ImGui's double-click time) still count.
+    for (const MousePress& m : window_.take_mouse_presses()) {
+        if (m.button != GLFW_MOUSE_BUTTON_LEFT) continue;
+        int hit = -1;
+        for (std::size_t s = 0; s < tiling_.splitters.size(); ++s) {
+            if (tiling_.splitters[s].hit.contains(static_cast<float>(m.x), static_cast<float>(m.y)))
+                hit = static_cast<int>(s);
+        }
+        if (hit >= 0 && hit == last_press_splitter_ && m.time - last_press_time_ <= 0.5) {
+            const Splitter& sp = tiling_.splitters[static_cast<std::size_t>(hit)];
+            if (sp.kind == Splitter::Kind::left_column) settings_.layout.left = 0.0f;
+            if (sp.kind == Splitter::Kind::right_column) settings_.layout.right = 0.0f;
+            if (sp.kind == Splitter::Kind::row) {
+                settings_.layout.weights.erase(panel_specs()[sp.above].key);
+                settings_.layout.weights.erase(panel_specs()[sp.below].key);
+            }
+            drag_splitter_ = -1;
+            last_press_splitter_ = -1;
+            return;
+        }
+        last_press_splitter_ = hit;
+        last_press_time_ = m.time;
+    }
     if (drag_splitter_ >= 0) {
         const Splitter& sp = drag_from_.splitters[static_cast<std::size_t>(drag_splitter_)];
         const bool rows = sp.kind == Splitter::Kind::row;
         ImGui::SetMouseCursor(rows ? ImGuiMouseCursor_ResizeNS : ImGuiMouseCursor_ResizeEW);
+        // A press that has not moved changes nothing (a click is not a resize).
         const float delta = (rows ? io.MousePos.y : io.MousePos.x) - drag_start_;
-        settings_.layout = drag_splitter(layout_area_, tile_items(), drag_from_sizes_, drag_from_,
-                                         sp, delta, limits);
+        settings_.layout = delta == 0.0f
+                               ? drag_from_sizes_
+                               : drag_splitter(layout_area_, tile_items(), drag_from_sizes_,
+                                               drag_from_, sp, delta, limits);
         if (!io.MouseDown[0]) drag_splitter_ = -1;
         return;
     }
@@ -344,15 +372,7 @@ void App::drag_borders() {
         if (!sp.hit.contains(io.MousePos.x, io.MousePos.y)) continue;
         const bool rows = sp.kind == Splitter::Kind::row;
         ImGui::SetMouseCursor(rows ? ImGuiMouseCursor_ResizeNS : ImGuiMouseCursor_ResizeEW);
-        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
-            // A double-click puts that border back where it is by default.
-            if (sp.kind == Splitter::Kind::left_column) settings_.layout.left = 0.0f;
-            if (sp.kind == Splitter::Kind::right_column) settings_.layout.right = 0.0f;
-            if (rows) {
-                settings_.layout.weights.erase(panel_specs()[sp.above].key);
-                settings_.layout.weights.erase(panel_specs()[sp.below].key);
-            }
-        } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
             drag_splitter_ = static_cast<int>(s);
             drag_start_ = rows ? io.MousePos.y : io.MousePos.x;
             drag_from_sizes_ = settings_.layout;

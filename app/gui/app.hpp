@@ -83,6 +83,8 @@ class App {
     float drag_start_ = 0.0f;                     ///< mouse x or y when the drag began
     TileSizes drag_from_sizes_;
     Tiling drag_from_;
+    int last_press_splitter_ = -1;  ///< the splitter of the last left press (double-click)
+    double last_press_time_ = 0.0;  ///< its time, glfwGetTime() seconds
 
     long frame_ = 0;
     int exit_code_ = 0;  ///< 1 once the --screenshot could not be written

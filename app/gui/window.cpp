@@ -61,10 +61,12 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     if (options.pos_x >= 0 && options.pos_y >= 0) {
         glfwSetWindowPos(window_, options.pos_x, options.pos_y);
     }
-    // Key presses are queued as GLFW delivers them (take_key_presses()). Installed before the
-    // ImGui backend, which keeps it as the previous callback and calls it first.
+    // Key and mouse button presses are queued as GLFW delivers them (take_key_presses(),
+    // take_mouse_presses()). Installed before the ImGui backend, which keeps them as the
+    // previous callbacks and calls them first.
     glfwSetWindowUserPointer(window_, this);
     glfwSetKeyCallback(window_, &Window::on_key);
+    glfwSetMouseButtonCallback(window_, &Window::on_mouse_button);
     glfwMakeContextCurrent(window_);
     if (gladLoadGL(glfwGetProcAddress) == 0) {
         error = "could not load the OpenGL 3.3 functions";
@@ -97,6 +99,20 @@ void Window::on_key(GLFWwindow* window, int key, int /*scancode*/, int action, i
 std::vector<KeyPress> Window::take_key_presses() {
     std::vector<KeyPress> out;
     out.swap(key_presses_);
+    return out;
+}
+
+void Window::on_mouse_button(GLFWwindow* window, int button, int action, int /*mods*/) {
+    auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window));
+    if (!self || action != GLFW_PRESS || self->mouse_presses_.size() >= 256) return;
+    MousePress p{button, 0.0, 0.0, glfwGetTime()};
+    glfwGetCursorPos(window, &p.x, &p.y);
+    self->mouse_presses_.push_back(p);
+}
+
+std::vector<MousePress> Window::take_mouse_presses() {
+    std::vector<MousePress> out;
+    out.swap(mouse_presses_);
     return out;
 }
 

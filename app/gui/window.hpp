@@ -29,6 +29,14 @@ struct KeyPress {
     int mods = 0;
 };
 
+/// A mouse button press as GLFW delivered it: the button, where (window coordinates, as ImGui's
+/// mouse position) and when (glfwGetTime() seconds).
+struct MousePress {
+    int button = 0;
+    double x = 0.0, y = 0.0;
+    double time = 0.0;
+};
+
 class Window {
   public:
     /// Opens the window and initialises GL and ImGui; on failure fills `error` (a sentence
@@ -79,15 +87,20 @@ class Window {
     /// rather than on the key state ImGui polls once per frame, so a tap that starts and ends
     /// between two frames (a fast typist, a slow frame, `xdotool key ctrl+e`) still counts.
     std::vector<KeyPress> take_key_presses();
+    /// The mouse button presses since the last call, in order, with their own times: a
+    /// double-click is told from these whatever the frame rate.
+    std::vector<MousePress> take_mouse_presses();
 
   private:
     void shutdown();
     void save_screenshot(int fb_w, int fb_h);
 
     static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
+    static void on_mouse_button(GLFWwindow* window, int button, int action, int mods);
 
     GLFWwindow* window_ = nullptr;
     std::vector<KeyPress> key_presses_;
+    std::vector<MousePress> mouse_presses_;
     bool imgui_ready_ = false;
     int fps_cap_ = 60;
     double frame_start_ = 0.0;
