@@ -186,6 +186,7 @@ void App::process_notices() {
                 break;
             case Notice::Kind::saved:
                 std::printf("SAVED %s\n", n.path.c_str());
+                add_recent(settings_.recent, n.path);
                 set_status(n.text, false);
                 break;
             case Notice::Kind::error:
@@ -233,9 +234,61 @@ void App::save_scenario(const Snapshot& snap) {
     if (!snap.source.empty() && !is_preset) {
         worker_->send(SaveScenario{snap.source});
     } else {
-        run_panel_->prompt_save(
-            (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string());
+        show_file_dialog(FileBrowser::Mode::save, snap);
     }
+}
+
+void App::show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
+                           const std::string& suggestion) {
+    std::vector<FileBrowser::Place> places;
+    if (const char* home = std::getenv("HOME"); home && *home) places.push_back({"Home", home});
+    places.push_back(
+        {"Scenarios", fs::weakly_canonical(fs::path(asset_dir()) / "scenarios").string()});
+    places.push_back({"Exports", export_base()});
+    if (!snap.source.empty())
+        places.push_back({"This scenario's folder", fs::path(snap.source).parent_path().string()});
+    if (mode == FileBrowser::Mode::open) {
+        browser_.open(
+            mode, "Open scenario",
+            snap.source.empty() ? places[0].path : fs::path(snap.source).parent_path().string(),
+            std::move(places), settings_.recent);
+        return;
+    }
+    // Save as: the file the scenario came from (not a shipped preset), else the exports folder.
+    std::string start = suggestion;
+    if (start.empty()) {
+        const std::string assets = fs::weakly_canonical(asset_dir()).string();
+        const bool is_preset = !snap.source.empty() &&
+                               fs::weakly_canonical(snap.source).string().rfind(assets, 0) == 0;
+        start = !snap.source.empty() && !is_preset
+                    ? snap.source
+                    : (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string();
+    }
+    std::error_code ec;
+    fs::create_directories(fs::path(start).parent_path(), ec);
+    browser_.open(mode, "Save scenario as", start, std::move(places), settings_.recent);
+}
+
+void App::draw_file_dialog(const Snapshot& snap) {
+    if (view_.file_request == ViewState::FileRequest::open) {
+        show_file_dialog(FileBrowser::Mode::open, snap);
+    } else if (view_.file_request == ViewState::FileRequest::save_as) {
+        show_file_dialog(FileBrowser::Mode::save, snap);
+    }
+    view_.file_request = ViewState::FileRequest::none;
+    const std::optional<std::string> path = browser_.draw(&report_);
+    if (!path) return;
+    if (browser_.mode() == FileBrowser::Mode::open) {
+        const std::string error = run_panel_->open_file(*path, *worker_);
+        if (!error.empty()) {
+            browser_.set_error(error);  // the dialog stays open; the run goes on
+            return;
+        }
+        add_recent(settings_.recent, *path);
+    } else {
+        run_panel_->save_to(*path, *worker_);  // SAVED (then a recent file) or ERROR follows
+    }
+    browser_.close();
 }
 
 void App::handle_shortcuts(const Snapshot& snap) {
@@ -250,7 +303,7 @@ void App::handle_shortcuts(const Snapshot& snap) {
             if (k.key == GLFW_KEY_E) export_run(default_export_path(export_base(), snap.live.name));
             if (k.key == GLFW_KEY_P) export_png(snap);
             if (k.key == GLFW_KEY_S) save_scenario(snap);
-            if (k.key == GLFW_KEY_O) run_panel_->prompt_open();
+            if (k.key == GLFW_KEY_O) show_file_dialog(FileBrowser::Mode::open, snap);
             if (k.key == GLFW_KEY_Z) {
                 if ((k.mods & GLFW_MOD_SHIFT) != 0) {
                     worker_->send(Redo{});
@@ -398,6 +451,7 @@ void App::draw_frame(const Snapshot& snap) {
     // A click on a service of the map brings its sliders into view.
     if (!view_.show_service.empty()) panel(PanelId::services).open() = true;
     draw_status_bar(snap);
+    draw_file_dialog(snap);
     draw_export_prompt();
     if (show_about_) draw_about();
     if (show_help_) draw_help_overlay(snap);
@@ -409,12 +463,10 @@ void App::draw_frame(const Snapshot& snap) {
 void App::draw_menu_bar(const Snapshot& snap) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("Open scenario...", "Ctrl+O")) run_panel_->prompt_open();
+        if (ImGui::MenuItem("Open scenario...", "Ctrl+O"))
+            show_file_dialog(FileBrowser::Mode::open, snap);
         if (ImGui::MenuItem("Save scenario", "Ctrl+S")) save_scenario(snap);
-        if (ImGui::MenuItem("Save scenario as...")) {
-            run_panel_->prompt_save(
-                (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string());
-        }
+        if (ImGui::MenuItem("Save scenario as...")) show_file_dialog(FileBrowser::Mode::save, snap);
         ImGui::Separator();
         if (ImGui::MenuItem("Export run", "Ctrl+E")) {
             export_run(default_export_path(export_base(), snap.live.name));

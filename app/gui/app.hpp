@@ -27,6 +27,7 @@
 #include "tile_layout.hpp"
 #include "ui_settings.hpp"
 #include "view_state.hpp"
+#include "widgets/file_browser.hpp"
 #include "window.hpp"
 
 namespace cbsim::gui {
@@ -56,6 +57,11 @@ class App {
     void export_run(std::string dir);
     void export_png(const Snapshot& snap);
     void save_scenario(const Snapshot& snap);
+    /// Shows the file dialog: Open, or Save as starting from `suggestion` (a file path).
+    void show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
+                          const std::string& suggestion = "");
+    /// Uses the dialog's choice, if one was made this frame.
+    void draw_file_dialog(const Snapshot& snap);
     void process_notices();
     void report_ready();
     /// Reports the last item's rectangle as `name` (the menus, for the end-to-end tests).
@@ -77,10 +83,11 @@ class App {
     std::vector<std::unique_ptr<Panel>> panels_;  ///< every panel, indexed by PanelId
     RunPanel* run_panel_ = nullptr;               ///< panels_[PanelId::run]
     PlotsPanel* plots_panel_ = nullptr;           ///< panels_[PanelId::plots]
-    TileRect layout_area_;                        ///< this frame's area under the menu bar
-    Tiling tiling_;                               ///< this frame's layout
-    int drag_splitter_ = -1;                      ///< index into tiling_.splitters, -1 none
-    float drag_start_ = 0.0f;                     ///< mouse x or y when the drag began
+    FileBrowser browser_;
+    TileRect layout_area_;     ///< this frame's area under the menu bar
+    Tiling tiling_;            ///< this frame's layout
+    int drag_splitter_ = -1;   ///< index into tiling_.splitters, -1 none
+    float drag_start_ = 0.0f;  ///< mouse x or y when the drag began
     TileSizes drag_from_sizes_;
     Tiling drag_from_;
     int last_press_splitter_ = -1;  ///< the splitter of the last left press (double-click)

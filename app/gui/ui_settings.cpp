@@ -69,6 +69,8 @@ UiSettings parse_ui_settings(const std::string& text) {
             s.show_help = value == "1";
         } else if (key.rfind("panel.", 0) == 0 && (value == "0" || value == "1")) {
             s.panels[key.substr(6)] = value == "1";
+        } else if (key == "recent" && !value.empty() && s.recent.size() < 10) {
+            s.recent.push_back(value);
         } else if (key == "layout.left" && to_float(value, kMinColumnShare, kMaxColumnShare, f)) {
             s.layout.left = f;
         } else if (key == "layout.right" && to_float(value, kMinColumnShare, kMaxColumnShare, f)) {
@@ -89,6 +91,11 @@ std::string to_text(const UiSettings& s) {
     out << "show_help = " << (s.show_help ? 1 : 0) << "\n";
     for (const auto& [id, open] : s.panels)
         out << "panel." << id << " = " << (open ? 1 : 0) << "\n";
+    for (const std::string& path : s.recent) {
+        // One line per file: a path with a line break, or spaces at its ends, cannot be kept.
+        if (path.find_first_of("\r\n") == std::string::npos && trim(path) == path)
+            out << "recent = " << path << "\n";
+    }
     // Shares and weights with 4 decimals: a pixel of a 10000-pixel window.
     char buf[32];
     if (s.layout.left > 0.0f) {

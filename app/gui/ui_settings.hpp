@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "tile_layout.hpp"
 
@@ -20,6 +21,7 @@ struct UiSettings {
     std::map<std::string, bool> panels;  ///< panel id -> open
     bool show_help = true;               ///< the "how to read this" overlay at start
     TileSizes layout;                    ///< column widths and panel height weights
+    std::vector<std::string> recent;     ///< files opened or saved, latest first (at most 10)
 
     bool operator==(const UiSettings&) const = default;
 };

@@ -178,7 +178,8 @@ TEST(ServicesPanel, TypedValueOutOfRangeIsClampedWithAHint) {
 
 TEST(RunPanel, PlayButtonAndSpeedSendCommands) {
     ImGuiHarness ui;
-    RunPanel panel(std::string(CBSIM_ASSET_DIR) + "/scenarios");
+    ViewState vs;
+    RunPanel panel(vs, std::string(CBSIM_ASSET_DIR) + "/scenarios");
     WidgetRects rects{true, {}};
     panel.set_report(&rects);
     panel.place(ImVec2(0, 0), ImVec2(420, 300));
@@ -193,7 +194,8 @@ TEST(RunPanel, PlayButtonAndSpeedSendCommands) {
 
 TEST(RunPanel, ABadScenarioFileIsReportedAndSendsNothing) {
     ImGuiHarness ui;
-    RunPanel panel(std::string(CBSIM_ASSET_DIR) + "/scenarios");
+    ViewState vs;
+    RunPanel panel(vs, std::string(CBSIM_ASSET_DIR) + "/scenarios");
     CommandLog log;
     const std::string err = panel.open_file("/nonexistent/cbsim/scenario.toml", log);
     EXPECT_FALSE(err.empty());
@@ -379,7 +381,7 @@ TEST(AllPanels, DrawEveryPresetScenario) {
         ViewState vs;
         TimeView& view = vs.time;
         EventCache cache;
-        RunPanel run(std::string(CBSIM_ASSET_DIR) + "/scenarios");
+        RunPanel run(vs, std::string(CBSIM_ASSET_DIR) + "/scenarios");
         ServicesPanel services(vs);
         BreakerPanel breaker(vs);
         PlotsPanel plots(vs, cache);

@@ -38,6 +38,7 @@ TEST(UiSettings, RoundTripsThroughText) {
     s.layout.left = 0.2f;
     s.layout.right = 0.35f;
     s.layout.weights = {{"plots", 0.75f}, {"events", 0.125f}};
+    s.recent = {"/home/u/a b.toml", "/tmp/x=y.toml"};
     EXPECT_EQ(parse_ui_settings(to_text(s)), s);
 }
 

@@ -106,7 +106,7 @@ struct Ui {
     ViewState vs;
     TimeView& view = vs.time;
     EventCache events;
-    RunPanel run{std::string(CBSIM_ASSET_DIR) + "/scenarios"};
+    RunPanel run{vs, std::string(CBSIM_ASSET_DIR) + "/scenarios"};
     ServicesPanel services{vs};
     BreakerPanel breaker{vs};
     PlotsPanel plots{vs, events};

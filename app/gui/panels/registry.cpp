@@ -15,7 +15,7 @@ namespace {
 constexpr std::array<PanelSpec, kPanelCount> kPanels{{
     {PanelId::run, "run", "Run", 1, Column::left, 0, 0.28f,
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
-         return std::make_unique<RunPanel>(c.scenario_dir);
+         return std::make_unique<RunPanel>(c.view, c.scenario_dir);
      }},
     {PanelId::services, "services", "Services", 2, Column::left, 1, 0.72f,
      [](const PanelContext& c) -> std::unique_ptr<Panel> {

@@ -15,8 +15,8 @@
 
 namespace cbsim::gui {
 
-RunPanel::RunPanel(std::string scenario_dir)
-    : Panel(PanelId::run), scenario_dir_(std::move(scenario_dir)) {
+RunPanel::RunPanel(ViewState& view, std::string scenario_dir)
+    : Panel(PanelId::run), view_(view), scenario_dir_(std::move(scenario_dir)) {
     scan_presets();
 }
 
@@ -38,11 +38,6 @@ std::string RunPanel::open_file(const std::string& path, CommandSink& sink) {
         error_ = e.what();
     }
     return error_;
-}
-
-void RunPanel::prompt_save(const std::string& suggestion) {
-    std::snprintf(path_buf_, sizeof path_buf_, "%s", suggestion.c_str());
-    save_prompt_ = true;
 }
 
 void RunPanel::save_to(const std::string& path, CommandSink& sink) {
@@ -114,12 +109,12 @@ void RunPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip("Preset scenarios from %s", scenario_dir_.c_str());
     }
-    if (ImGui::Button("Open...")) prompt_open();
+    if (ImGui::Button("Open...")) view_.file_request = ViewState::FileRequest::open;
+    report_item("run.open");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open a scenario file (Ctrl+O)");
     ImGui::SameLine();
-    if (ImGui::Button("Save as...")) {
-        prompt_save(snap.source.empty() ? file_stem(snap.live.name) + ".toml" : snap.source);
-    }
+    if (ImGui::Button("Save as...")) view_.file_request = ViewState::FileRequest::save_as;
+    report_item("run.save_as");
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip("Save the scenario with every change applied so far (Ctrl+S)");
     }
@@ -132,46 +127,6 @@ void RunPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.25f, 1), "%s", error_.c_str());
         ImGui::PopTextWrapPos();
-    }
-    draw_prompts(sink);
-}
-
-void RunPanel::draw_prompts(CommandSink& sink) {
-    if (open_prompt_) {
-        ImGui::OpenPopup("Open scenario");
-        open_prompt_ = false;
-    }
-    if (save_prompt_) {
-        ImGui::OpenPopup("Save scenario");
-        save_prompt_ = false;
-    }
-    if (ImGui::BeginPopupModal("Open scenario", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-        ImGui::TextUnformatted("Scenario file (TOML):");
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30.0f);
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        const bool enter = ImGui::InputText("##path", path_buf_, sizeof path_buf_,
-                                            ImGuiInputTextFlags_EnterReturnsTrue);
-        if (ImGui::Button("Open") || enter) {
-            if (open_file(path_buf_, sink).empty()) ImGui::CloseCurrentPopup();
-        }
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-        if (!error_.empty()) ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.25f, 1), "%s", error_.c_str());
-        ImGui::EndPopup();
-    }
-    if (ImGui::BeginPopupModal("Save scenario", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-        ImGui::TextUnformatted("Save the scenario, with every change applied, to:");
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30.0f);
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        const bool enter = ImGui::InputText("##path", path_buf_, sizeof path_buf_,
-                                            ImGuiInputTextFlags_EnterReturnsTrue);
-        if ((ImGui::Button("Save") || enter) && path_buf_[0] != '\0') {
-            save_to(path_buf_, sink);
-            ImGui::CloseCurrentPopup();
-        }
-        ImGui::SameLine();
-        if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
     }
 }
 

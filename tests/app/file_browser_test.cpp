@@ -1,0 +1,182 @@
+#include "widgets/file_browser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "imgui_harness.hpp"
+
+namespace cbsim::gui {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ImGuiHarness;
+
+class Folder {
+  public:
+    Folder() {
+        path_ = fs::temp_directory_path() /
+                ("cbsim_browser_test_" + std::to_string(::getpid()) + "_" + std::to_string(n_++));
+        fs::remove_all(path_);
+        fs::create_directories(path_ / "sub");
+        fs::create_directories(path_ / ".hidden_dir");
+        write("b.toml", "name = \"b\"\n");
+        write("a.toml", "x");
+        write("notes.txt", "not a scenario");
+        write(".hidden.toml", "");
+        write("sub/c.toml", "");
+    }
+    ~Folder() { fs::remove_all(path_); }
+    std::string str() const { return path_.string(); }
+    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(path_ / name) << text;
+    }
+    static inline int n_ = 0;
+    fs::path path_;
+};
+
+TEST(FileBrowser, ListsFoldersFirstThenTheFilterFilesByName) {
+    Folder f;
+    const FolderListing l = list_folder(f.str(), ".toml", false);
+    EXPECT_TRUE(l.error.empty());
+    const std::vector<BrowserEntry> want{
+        {"sub", true, 0}, {"a.toml", false, 1}, {"b.toml", false, 11}};
+    EXPECT_EQ(l.entries, want);
+    // Hidden names on request; every file without a filter.
+    const FolderListing all = list_folder(f.str(), "", true);
+    EXPECT_EQ(all.entries.size(), 6u);  // 2 folders, 4 files (sub/c.toml is below)
+    EXPECT_EQ(all.entries[0].name, ".hidden_dir");
+}
+
+TEST(FileBrowser, AFolderThatCannotBeReadIsAnErrorNotACrash) {
+    const FolderListing l = list_folder("/nonexistent/cbsim/folder", ".toml", false);
+    EXPECT_TRUE(l.entries.empty());
+    EXPECT_NE(l.error.find("/nonexistent/cbsim/folder"), std::string::npos) << l.error;
+}
+
+TEST(FileBrowser, TypedPathsAreResolvedFromTheFolderShown) {
+    EXPECT_EQ(resolve_typed("/a/b", "c.toml"), "/a/b/c.toml");
+    EXPECT_EQ(resolve_typed("/a/b", "../c.toml"), "/a/c.toml");
+    EXPECT_EQ(resolve_typed("/a/b", "/x/y.toml"), "/x/y.toml");
+    EXPECT_EQ(resolve_typed("/a/b", "sub/"), "/a/b/sub");
+    EXPECT_EQ(resolve_typed("/a/b", ""), "");
+    const char* home = std::getenv("HOME");
+    ASSERT_NE(home, nullptr);
+    EXPECT_EQ(resolve_typed("/a", "~/s.toml"),
+              (fs::path(home) / "s.toml").lexically_normal().string());
+}
+
+TEST(FileBrowser, RecentFilesKeepTheLatestFirstOnceAndAtMostTen) {
+    std::vector<std::string> r;
+    for (int i = 0; i < 12; ++i)
+        add_recent(r, "/f" + std::to_string(i));
+    ASSERT_EQ(r.size(), 10u);
+    EXPECT_EQ(r.front(), "/f11");
+    add_recent(r, "/f5");
+    EXPECT_EQ(r.front(), "/f5");
+    EXPECT_EQ(std::count(r.begin(), r.end(), "/f5"), 1);
+    EXPECT_EQ(r.size(), 10u);
+}
+
+/// The dialog as a person uses it: clicks and typing through the harness.
+struct Dialog {
+    ImGuiHarness ui;
+    FileBrowser browser;
+    WidgetRects rects{true, {}};
+    std::optional<std::string> chosen;
+    std::function<void()> draw = [this] {
+        if (auto p = browser.draw(&rects)) chosen = p;
+    };
+    void frames(int n) {
+        for (int i = 0; i < n; ++i)
+            ui.frame(draw);
+    }
+    void click(const std::string& name) {
+        ASSERT_TRUE(rects.rects.count(name)) << name;
+        ui.click(rects.rects.at(name), draw);
+    }
+    void type(const std::string& text) {
+        for (char c : text)
+            ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+        ui.frame(draw);
+    }
+};
+
+TEST(FileBrowser, OpenByClickingAFolderThenAFileThenOpen) {
+    Folder f;
+    Dialog d;
+    d.browser.open(FileBrowser::Mode::open, "Open scenario", f.str(), {{"Here", f.str()}}, {});
+    d.frames(3);
+    EXPECT_TRUE(d.browser.is_open());
+    EXPECT_FALSE(d.rects.rects.count("browser.entry.notes.txt")) << "only folders and *.toml";
+    d.click("browser.entry.sub");
+    d.frames(2);
+    EXPECT_EQ(d.browser.folder(), f / "sub");
+    d.click("browser.entry.c.toml");
+    EXPECT_FALSE(d.chosen.has_value()) << "one click selects";
+    d.click("browser.accept");
+    ASSERT_TRUE(d.chosen.has_value());
+    EXPECT_EQ(*d.chosen, f / "sub/c.toml");
+    // Up goes back; a place jumps to its folder.
+    d.chosen.reset();
+    d.click("browser.up");
+    EXPECT_EQ(d.browser.folder(), f.str());
+    d.browser.close();
+    d.frames(2);
+    EXPECT_FALSE(d.browser.is_open());
+}
+
+TEST(FileBrowser, ATypedMissingFileIsRefusedAndATypedFolderIsEntered) {
+    Folder f;
+    Dialog d;
+    d.browser.open(FileBrowser::Mode::open, "Open scenario", f.str(), {}, {});
+    d.frames(3);
+    d.type("sub");
+    d.click("browser.accept");
+    EXPECT_FALSE(d.chosen.has_value());
+    EXPECT_EQ(d.browser.folder(), f / "sub");
+    d.type("missing.toml");
+    d.click("browser.accept");
+    EXPECT_FALSE(d.chosen.has_value()) << "no such file";
+    EXPECT_TRUE(d.browser.is_open());
+}
+
+TEST(FileBrowser, SaveAsksBeforeReplacingAFile) {
+    Folder f;
+    Dialog d;
+    d.browser.open(FileBrowser::Mode::save, "Save scenario as", f / "a.toml", {}, {});
+    d.frames(3);
+    d.click("browser.accept");
+    EXPECT_FALSE(d.chosen.has_value()) << "a.toml exists: the first Save asks";
+    d.click("browser.accept");
+    ASSERT_TRUE(d.chosen.has_value()) << "the second Save replaces";
+    EXPECT_EQ(*d.chosen, f / "a.toml");
+    // A new name is saved at once.
+    Dialog d2;
+    d2.browser.open(FileBrowser::Mode::save, "Save scenario as", f / "new.toml", {}, {});
+    d2.frames(3);
+    d2.click("browser.accept");
+    ASSERT_TRUE(d2.chosen.has_value());
+    EXPECT_EQ(*d2.chosen, f / "new.toml");
+}
+
+TEST(FileBrowser, ARecentFileOpensWithOneClick) {
+    Folder f;
+    Dialog d;
+    d.browser.open(FileBrowser::Mode::open, "Open scenario", "/", {}, {f / "b.toml"});
+    d.frames(3);
+    d.click("browser.recent.0");
+    ASSERT_TRUE(d.chosen.has_value());
+    EXPECT_EQ(*d.chosen, f / "b.toml");
+    EXPECT_EQ(d.browser.folder(), f.str());
+}
+
+}  // namespace
+}  // namespace cbsim::gui

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# file_browser_e2e.sh APP CLI WORKDIR: Open and Save as through the app's file dialog, with
+# the real mouse and keyboard. Ctrl+O (a plain tap) opens the dialog; a click on the
+# "Scenarios" place, a click on gateway_profile_auth.toml and a click on Open load it (the
+# selected edge becomes profile->auth). The Run panel's "Save as..." shows the dialog in the
+# exports folder with the scenario's file name filled in; the name is replaced by typing and
+# Enter saves it (SAVED, a valid scenario for cbsim-cli validate). Ctrl+O again lists it first
+# under Recent, and one click on it opens it. After Ctrl+Q, ui.ini keeps it as a recent file.
+# Artifacts in WORKDIR: app.log, open.png and save.png (the dialog; look at them), saved/.
+set -euo pipefail
+app=$1 cli=$2 work=$3
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_workdir "$work"
+mkdir -p "$work/saved"
+
+start_app --paused --pos 0 0 --fps 30 --export-dir "$work/saved"
+selected() { grep '^SELECTED ' "$log" | tail -1 | cut -d' ' -f2-; }
+wait_for() { # wait_for REGEX: until a line of the log matches (10 s at most)
+    for _ in $(seq 100); do grep -q "$1" "$log" && return 0; sleep 0.1; done
+    fail "no line matching '$1'"
+}
+[ "$(selected)" = "A->B" ] || fail "the default scenario's edge is '$(selected)'"
+
+chord ctrl o
+wait_for '^RECT browser.place.Scenarios '
+sleep 0.5
+click_rect browser.place.Scenarios
+wait_for '^RECT browser.entry.gateway_profile_auth.toml '
+click_rect browser.entry.gateway_profile_auth.toml
+import -window root "$work/open.png"
+click_rect browser.accept
+for _ in $(seq 50); do [ "$(selected)" = "profile->auth" ] && break; sleep 0.1; done
+[ "$(selected)" = "profile->auth" ] || fail "the chosen scenario did not load (selected '$(selected)')"
+grep -q '^ERROR' "$log" && fail "an error was reported"
+
+# Save as: the dialog starts in the exports folder with the scenario's name.
+click_rect run.save_as
+wait_for '^RECT browser.field '
+sleep 0.5
+# Select the name and type another (Ctrl+A held as a person holds it), then Enter.
+xdo keydown ctrl+a
+sleep 0.4
+xdo keyup ctrl+a
+xdo type --delay 60 "mine.toml"
+sleep 0.5
+import -window root "$work/save.png"
+xdo key Return
+wait_for '^SAVED '
+saved=$(grep '^SAVED ' "$log" | tail -1 | cut -d' ' -f2-)
+echo "saved: $saved"
+[ "$saved" = "$work/saved/mine.toml" ] || fail "saved to '$saved', not $work/saved/mine.toml"
+"$cli" validate "$saved" >/dev/null || fail "the saved scenario does not validate"
+
+# The saved file is the first recent file; one click opens it.
+chord ctrl o
+wait_for '^RECT browser.recent.0 '
+sleep 0.5
+click_rect browser.recent.0
+sleep 1
+grep -q '^ERROR' "$log" && fail "opening the recent file failed"
+quit_app
+grep -qx "recent = $work/saved/mine.toml" "$XDG_CONFIG_HOME/cbsim/ui.ini" ||
+    fail "ui.ini does not keep the recent file: $(cat "$XDG_CONFIG_HOME/cbsim/ui.ini")"
+echo "E2E: PASS"
