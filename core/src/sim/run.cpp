@@ -80,6 +80,10 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
     row_edges.resize(edges.size());
     row_services.resize(services.size());
     live_views.resize(edges.size());
+    // The breakers as they start, so a run that has not advanced (paused at t = 0) shows them.
+    for (std::uint32_t ei = 0; ei < edges.size(); ++ei)
+        live_views[ei] = live_view(ei, 0);
+    recorder->publish_live(live_views);
     sim.set_period_hook(resolution, this, sim::kBoundary);
 
     traffic.rng = Rng(seed, stream_id("traffic"));
