@@ -139,6 +139,7 @@ struct Snapshot {
     std::shared_ptr<const Recorder> recorder;  ///< keeps the run's recorder alive; may be null
     Scenario live;                             ///< the parameters in force now
     std::size_t changes = 0;                   ///< entries in the run's timeline
+    std::size_t scheduled = 0;                 ///< of them, those still ahead (at > now)
     std::string source;                        ///< the file the scenario came from ("" = built in)
     SimTime now = 0;
     bool playing = false;

@@ -464,6 +464,9 @@ void SimWorker::publish(bool with_summary) {
         s->live = sel.live();
         s->changes = sel.scenario().timeline.size();
         s->now = sel.now();
+        s->scheduled = static_cast<std::size_t>(
+            std::count_if(sel.scenario().timeline.begin(), sel.scenario().timeline.end(),
+                          [&](const TimelineEntry& e) { return e.at > s->now; }));
         s->edges = live_edges(sel);
         s->summary = summaries_[selected_];
         s->selected = selected_;

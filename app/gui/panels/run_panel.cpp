@@ -119,7 +119,21 @@ void RunPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         ImGui::SetTooltip("Save the scenario with every change applied so far (Ctrl+S)");
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu changes", snap.changes);
+    // Changes applied so far (each drag is one), and the scenario's timeline still ahead.
+    if (snap.scheduled > 0) {
+        ImGui::TextDisabled("%llu changes, %zu scheduled",
+                            static_cast<unsigned long long>(snap.summary.changes_applied),
+                            snap.scheduled);
+    } else {
+        ImGui::TextDisabled("%llu changes",
+                            static_cast<unsigned long long>(snap.summary.changes_applied));
+    }
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(
+            "Setting changes applied so far (a slider drag is one), and the "
+            "scenario's timeline entries still ahead. Save and Export keep them "
+            "all, so the run replays exactly.");
+    }
     if (!snap.source.empty()) ImGui::TextDisabled("%s", snap.source.c_str());
     if (!snap.error.empty())
         ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.25f, 1), "%s", snap.error.c_str());
