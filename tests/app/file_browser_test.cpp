@@ -2,13 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "imgui_harness.hpp"
+#include "temp_dir.hpp"
 
 namespace cbsim::gui {
 namespace {
@@ -16,30 +15,26 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ImGuiHarness;
 
+/// A folder with two scenarios, a text file, hidden entries and a subfolder.
 class Folder {
   public:
     Folder() {
-        path_ = fs::temp_directory_path() /
-                ("cbsim_browser_test_" + std::to_string(::getpid()) + "_" + std::to_string(n_++));
-        fs::remove_all(path_);
-        fs::create_directories(path_ / "sub");
-        fs::create_directories(path_ / ".hidden_dir");
+        fs::create_directories(dir_.path() / "sub");
+        fs::create_directories(dir_.path() / ".hidden_dir");
         write("b.toml", "name = \"b\"\n");
         write("a.toml", "x");
         write("notes.txt", "not a scenario");
         write(".hidden.toml", "");
         write("sub/c.toml", "");
     }
-    ~Folder() { fs::remove_all(path_); }
-    std::string str() const { return path_.string(); }
-    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+    std::string str() const { return dir_.path().string(); }
+    std::string operator/(const std::string& name) const { return (dir_.path() / name).string(); }
 
   private:
     void write(const std::string& name, const std::string& text) {
-        std::ofstream(path_ / name) << text;
+        std::ofstream(dir_.path() / name) << text;
     }
-    static inline int n_ = 0;
-    fs::path path_;
+    testing::TempDir dir_{"cbsim_browser_test"};
 };
 
 TEST(FileBrowser, ListsFoldersFirstThenTheFilterFilesByName) {
