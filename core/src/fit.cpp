@@ -101,20 +101,23 @@ struct Series {
 /// The change points (bin indices, increasing) minimising the sum of the stretches' costs plus
 /// `beta` per change point, with stretches of at least `min_bins` bins: optimal partitioning
 /// with PELT's pruning (Killick, Fearnhead & Eckley 2012). Ties go to the earlier split.
-std::vector<std::size_t> change_points(const Series& series, SimTime bin, std::size_t bins,
+std::vector<std::size_t> change_points(const Series& series, SimTime bin, SimTime end,
                                        std::size_t min_bins, double beta) {
+    const auto bins = static_cast<std::size_t>((end + bin - 1) / bin);  // the last may be short
     if (bins < 2 * min_bins) return {};
-    std::vector<Sums> at(bins + 1);  // prefix sums at bin edges
-    for (std::size_t b = 0; b <= bins; ++b)
-        at[b] = series.prefix[series.first_at_or_after(static_cast<SimTime>(b) * bin)];
-    const double bin_s = to_s(bin);
+    std::vector<SimTime> edge(bins + 1);
+    std::vector<Sums> at(bins + 1);  // prefix sums at the bin edges
+    for (std::size_t b = 0; b <= bins; ++b) {
+        edge[b] = std::min(end, static_cast<SimTime>(b) * bin);
+        at[b] = series.prefix[series.first_at_or_after(edge[b])];
+    }
     const auto cost = [&](std::size_t a, std::size_t b) {
-        return stretch_cost(series.signal, at[b] - at[a], static_cast<double>(b - a) * bin_s);
+        return stretch_cost(series.signal, at[b] - at[a], to_s(edge[b] - edge[a]));
     };
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    std::vector<double> best(bins + 1, kInf);
+    std::vector<double> best{-beta};  // best[t]: the least cost of bins [0, t)
+    best.resize(bins + 1, kInf);
     std::vector<std::size_t> previous(bins + 1, 0);
-    best[0] = -beta;
     std::vector<std::size_t> candidates;
     std::vector<double> totals;
     for (std::size_t t = min_bins; t <= bins; ++t) {
@@ -228,12 +231,11 @@ double change_penalty(const Series& series, double penalty) {
 std::vector<SimTime> boundaries(const Series& series, SimTime bin, SimTime end,
                                 const FitOptions& options) {
     const SimTime min_segment = seconds(options.min_segment_s);
-    const auto bins = static_cast<std::size_t>(end / bin);
     const auto min_bins =
         std::max<std::size_t>(1, static_cast<std::size_t>((min_segment + bin - 1) / bin));
     const double beta = change_penalty(series, options.penalty);
     std::vector<SimTime> cuts{0};
-    for (std::size_t point : change_points(series, bin, bins, min_bins, beta))
+    for (std::size_t point : change_points(series, bin, end, min_bins, beta))
         cuts.push_back(static_cast<SimTime>(point) * bin);
     cuts.push_back(end);
     refine_cuts(series, cuts, bin, min_segment);
@@ -441,10 +443,11 @@ FitResult fit_trace(const Trace& trace, const FitOptions& options, const std::st
                           "the trace spans " + format_ms(last) +
                               " ms; a fitted scenario runs at most 10000000 s");
     }
+    fit.end = last + 1;  // the last call is inside the window
     fit.bin = seconds(options.bin_s);
-    if ((last / fit.bin) + 1 > static_cast<SimTime>(kMaxFitBins))
-        fit.bin = (last / static_cast<SimTime>(kMaxFitBins) / kSecond + 1) * kSecond;
-    fit.end = std::min(max_end, (last / fit.bin + 1) * fit.bin);
+    const auto max_bins = static_cast<SimTime>(kMaxFitBins);
+    if ((fit.end + fit.bin - 1) / fit.bin > max_bins)  // whole seconds, at most max_bins
+        fit.bin = ((fit.end + max_bins - 1) / max_bins + kSecond - 1) / kSecond * kSecond;
 
     Series arrivals(Signal::rate);
     Series failures(Signal::failure);

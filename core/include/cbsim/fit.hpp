@@ -1,8 +1,8 @@
 // cbsim/fit.hpp: a scenario fitted to a call trace (`cbsim-cli fit`, docs/FIT.md).
 //
 // The trace (replay.hpp: t_ms,outcome[,duration_ms]) is read as the calls of one client to one
-// downstream service, observed over [0, end): end is the last call's time rounded up to a whole
-// bin. Three signals are segmented on their own, each into pieces where it is constant:
+// downstream service, observed over [0, end): from the trace's time 0 to just after its last
+// call (1 us). Three signals are segmented on their own, each into pieces where it is constant:
 // - the arrival rate (a Poisson process: calls per second),
 // - the failure share (each call a Bernoulli trial: failure and timeout fail, success does
 //   not, ignored calls are left out),
@@ -41,7 +41,7 @@ namespace cbsim {
 /// Fewer calls than this are refused: a p99 and a rate per piece need some hundred calls.
 inline constexpr std::size_t kMinFitCalls = 100;
 /// At most this many bins: a longer trace gets wider bins (FitResult::bin says which).
-inline constexpr std::size_t kMaxFitBins = 10000;
+inline constexpr std::size_t kMaxFitBins = 5000;
 
 struct FitOptions {
     double bin_s = 1.0;                ///< bin width, [0.001, 3600] s; widened past kMaxFitBins
