@@ -411,7 +411,10 @@ std::string fit_options_problem(const FitOptions& options) {
                " is out of range; expected a number in (0, 1000]";
     if (options.name.size() > kMaxNameLength)
         return "--name: longer than " + std::to_string(kMaxNameLength) + " bytes";
-    // The service's name follows the scenario's rules for names (and is not the caller's).
+    if (options.service == kFitCallerName)
+        return std::string("--service: \"") + kFitCallerName +
+               "\" names the calling service of the fitted scenario; choose another name";
+    // The service's name follows the scenario's rules for names.
     Scenario probe;
     probe.traffic.target = kFitCallerName;
     Service caller;
@@ -429,10 +432,10 @@ FitResult fit_trace(const Trace& trace, const FitOptions& options, const std::st
     if (const std::string problem = fit_options_problem(options); !problem.empty())
         throw std::invalid_argument(problem);
     if (trace.rows.size() < kMinFitCalls) {
-        throw ConfigError(
-            file, 0, "",
-            std::to_string(trace.rows.size()) + " call" + (trace.rows.size() == 1 ? "" : "s") +
-                " are too few to fit; at least " + std::to_string(kMinFitCalls) + " are needed");
+        const std::size_t n = trace.rows.size();
+        throw ConfigError(file, 0, "",
+                          "the trace has " + std::to_string(n) + (n == 1 ? " call" : " calls") +
+                              "; a fit needs at least " + std::to_string(kMinFitCalls) + " calls");
     }
     FitResult fit;
     fit.calls = trace.rows.size();
@@ -440,8 +443,8 @@ FitResult fit_trace(const Trace& trace, const FitOptions& options, const std::st
     const SimTime max_end = static_cast<SimTime>(1e7) * kSecond;  // the longest duration_s
     if (last >= max_end) {
         throw ConfigError(file, trace.rows.back().line, "t_ms",
-                          "the trace spans " + format_ms(last) +
-                              " ms; a fitted scenario runs at most 10000000 s");
+                          "the last call is at " + text::trimmed(to_s(last), 6) +
+                              " s; a fitted scenario runs at most 10000000 s");
     }
     fit.end = last + 1;  // the last call is inside the window
     fit.bin = seconds(options.bin_s);

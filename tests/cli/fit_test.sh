@@ -74,7 +74,7 @@ expect 2 "no_such.csv: cannot read the file" -- "$cli" fit "$work/no_such.csv"
 expect 2 "cannot read the file: it is a directory" -- "$cli" fit "$work"
 # Too few calls: the count and the minimum.
 printf 't_ms,outcome\n0,success\n5,failure\n9,success\n' >"$work/few.csv"
-expect 2 "few.csv: 3 calls are too few to fit; at least 100 are needed" -- "$cli" fit "$work/few.csv"
+expect 2 "few.csv: the trace has 3 calls; a fit needs at least 100 calls" -- "$cli" fit "$work/few.csv"
 # Options out of range, a name that is not a service name.
 expect 2 "--penalty: 0 is out of range; expected a number in \(0, 1000\]" -- \
   "$cli" fit "$trace" --penalty 0
@@ -82,7 +82,7 @@ expect 2 "--bin-s: 7200 is out of range; expected seconds in \[0.001, 3600\]" --
   "$cli" fit "$trace" --bin-s 7200
 expect 2 "--min-segment-s: -1 is out of range" -- "$cli" fit "$trace" --min-segment-s -1
 expect 2 "--bin-s" -- "$cli" fit "$trace" --bin-s abc
-expect 2 '--service: "caller" is used by another service' -- "$cli" fit "$trace" --service caller
+expect 2 '--service: "caller" names the calling service of the fitted scenario; choose another name' -- "$cli" fit "$trace" --service caller
 expect 2 '--service: "a b" is not a valid name' -- "$cli" fit "$trace" --service "a b"
 expect 2 "TRACE" -- "$cli" fit
 

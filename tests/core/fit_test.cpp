@@ -375,7 +375,7 @@ TEST(Fit, TooFewCallsAreRefusedWithTheMinimum) {
         FAIL() << "99 calls were fitted";
     } catch (const ConfigError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "synthetic.csv: 99 calls are too few to fit; at least 100 are needed");
+                  "synthetic.csv: the trace has 99 calls; a fit needs at least 100 calls");
     }
     text += "990,success\n";
     EXPECT_EQ(fit_text(text).calls, 100u);
@@ -396,7 +396,8 @@ TEST(Fit, OptionsOutOfRangeNameTheOption) {
               "--penalty: 0 is out of range; expected a number in (0, 1000]");
     o = {};
     o.service = "caller";
-    EXPECT_THAT(fit_options_problem(o), HasSubstr("--service: \"caller\" is used by another"));
+    EXPECT_THAT(fit_options_problem(o),
+                HasSubstr("--service: \"caller\" names the calling service"));
     o.service = "a b";
     EXPECT_THAT(fit_options_problem(o), HasSubstr("--service: \"a b\" is not a valid name"));
     EXPECT_THROW(fit_text(synthetic_trace(incident(), 1), o), std::invalid_argument);

@@ -11,8 +11,11 @@
 // Each signal is binned (FitOptions::bin_s), segmented by optimal partitioning with pruning
 // (PELT) under its own likelihood with a BIC penalty per change point of
 // penalty * (parameters + 1) / 2 * ln(calls) and segments of at least min_segment_s, then each
-// change point is moved to the exact call time within one bin that maximises the likelihood
-// (so the bin width does not limit where a change lands). A piece's parameters are the
+// change point is moved to the instant within one bin (a call's time, so the bin width does not
+// limit where a change lands) that maximises the likelihood of the calls themselves. A change
+// point whose removal (the others moved again) lowers the penalised cost of the calls is
+// removed, one at a time. A failure change and a latency change within one bin of each other
+// are one change, placed where both likelihoods together put it. A piece's parameters are the
 // maximum-likelihood ones of its calls, rounded (rates, p50 and p99 to 4 significant digits,
 // shares to 4 decimals) so that the written scenario does not depend on the last bit of a
 // logarithm; neighbouring pieces that round to the same value are one piece.
