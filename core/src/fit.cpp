@@ -19,6 +19,7 @@
 #include "cbsim/number_text.hpp"
 #include "cbsim/rng.hpp"
 #include "cbsim/scenario_io.hpp"
+#include "cbsim/text.hpp"
 
 namespace cbsim {
 
@@ -411,6 +412,15 @@ std::string fit_options_problem(const FitOptions& options) {
                " is out of range; expected a number in (0, 1000]";
     if (options.name.size() > kMaxNameLength)
         return "--name: longer than " + std::to_string(kMaxNameLength) + " bytes";
+    for (std::size_t i = 0; i < options.name.size();) {
+        const auto c = static_cast<unsigned char>(options.name[i]);
+        const std::size_t length =
+            c < 0x80 ? (c >= 0x20 && c != 0x7f ? 1 : 0) : utf8_sequence_length(options.name, i);
+        if (length == 0)
+            return "--name: \"" + printable(options.name) +
+                   "\" holds a control character or is not UTF-8; expected printable text";
+        i += length;
+    }
     if (options.service == kFitCallerName)
         return std::string("--service: \"") + kFitCallerName +
                "\" names the calling service of the fitted scenario; choose another name";

@@ -84,6 +84,7 @@ expect 2 "--min-segment-s: -1 is out of range" -- "$cli" fit "$trace" --min-segm
 expect 2 "--bin-s" -- "$cli" fit "$trace" --bin-s abc
 expect 2 '--service: "caller" names the calling service of the fitted scenario; choose another name' -- "$cli" fit "$trace" --service caller
 expect 2 '--service: "a b" is not a valid name' -- "$cli" fit "$trace" --service "a b"
+expect 2 '--name: "a\\x09b" holds a control character' -- "$cli" fit "$trace" --name $'a\tb'
 expect 2 "TRACE" -- "$cli" fit
 
 # Outputs that cannot be written are refused before the fit (exit 2); the old file stays.

@@ -401,6 +401,17 @@ TEST(Fit, OptionsOutOfRangeNameTheOption) {
     o.service = "a b";
     EXPECT_THAT(fit_options_problem(o), HasSubstr("--service: \"a b\" is not a valid name"));
     EXPECT_THROW(fit_text(synthetic_trace(incident(), 1), o), std::invalid_argument);
+    o = {};
+    o.name = "bad\xff name";
+    EXPECT_EQ(fit_options_problem(o),
+              "--name: \"bad\\xff name\" holds a control character or is not UTF-8; expected "
+              "printable text");
+    o.name = "tab\there";
+    EXPECT_THAT(fit_options_problem(o), HasSubstr("holds a control character"));
+    o.name = "caf\xc3\xa9 \"quoted\" \\ incident";  // UTF-8, quotes and a backslash are fine
+    EXPECT_EQ(fit_options_problem(o), "");
+    const FitResult named = fit_text(synthetic_trace(incident(), 1), o);
+    EXPECT_EQ(parse_scenario_toml(scenario_to_toml(named.scenario), "n.toml").name, o.name);
 }
 
 TEST(Fit, ATraceLongerThanAScenarioIsRefused) {
