@@ -12,17 +12,9 @@ failures=0
 
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
+# expect CODE PATTERN -- COMMAND...: exit code and combined output (tests/cli/expect_exit.sh).
 expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out got
-  out=$("$@" 2>&1 </dev/null)
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
-  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "output does not match /$pattern/: $* :: $out"
-  fi
+  "$src/tests/cli/expect_exit.sh" "$@" >"$work/expect.out" 2>&1 || fail "$(tail -3 "$work/expect.out")"
 }
 
 # The fit: a summary of the segments on stdout, the scenario in --out.
