@@ -208,6 +208,25 @@ TEST(Fit, ATraceWithoutDurationsKeepsTheDefaultLatency) {
     EXPECT_THAT(fit_summary_text(fit), HasSubstr("no latency pieces"));
 }
 
+TEST(Fit, TimeoutsFailIgnoredCallsCountOnlyAsTraffic) {
+    // Calls every 10 ms cycling through success, failure, timeout, ignored: 2 of 3 decided calls
+    // fail; the rate counts all 400 calls over the 3.99 s up to the last one.
+    std::string text = "t_ms,outcome,duration_ms\n";
+    const char* outcomes[] = {"success", "failure", "timeout", "ignored"};
+    for (int i = 0; i < 400; ++i)
+        text += std::to_string(i * 10) + "," + outcomes[i % 4] + ",5\n";
+    const FitResult fit = fit_text(text);
+    ASSERT_EQ(fit.failure.size(), 1u);
+    EXPECT_EQ(fit.failure[0].value, 0.6667);
+    EXPECT_EQ(fit.failure[0].calls, 300u);
+    ASSERT_EQ(fit.rate.size(), 1u);
+    EXPECT_EQ(fit.rate[0].value, 100.3);
+    ASSERT_EQ(fit.latency.size(), 1u);
+    EXPECT_EQ(fit.latency[0].calls, 400u);
+    EXPECT_EQ(fit.latency[0].p50_ms, 5.0);
+    EXPECT_EQ(fit.latency[0].p99_ms, 5.0);
+}
+
 // [SECTION] The fitted scenario -------------------------------------------------------------
 
 TEST(Fit, TheScenarioIsACallerCallingTheServiceWithoutProtection) {
