@@ -1,5 +1,5 @@
 // cbsim-cli: the headless front-end. Subcommands: run, compare, sweep (and sweep merge),
-// recommend, replay, validate, lint, keys.
+// recommend, replay, fit, validate, lint, keys.
 #include <CLI/CLI.hpp>
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "compare_command.hpp"
+#include "fit_command.hpp"
 #include "keys_command.hpp"
 #include "lint_command.hpp"
 #include "recommend_command.hpp"
@@ -109,6 +110,21 @@ int main(int argc, char** argv) {
         ->required();
     replay_cmd->add_option("--out", replay.out, "decisions.csv to write (default or -: stdout)");
 
+    cbsim::cli::FitCliOptions fit;
+    CLI::App* fit_cmd = app.add_subcommand(
+        "fit", "Fit a scenario to a call trace: rate, failure and latency phases (docs/FIT.md)");
+    fit_cmd->add_option("TRACE", fit.trace, "trace.csv: t_ms,outcome[,duration_ms]")->required();
+    fit_cmd->add_option("--out", fit.out, "scenario file to write (default or -: stdout)");
+    fit_cmd->add_option("--service", fit.fit.service, "name of the fitted service")
+        ->capture_default_str();
+    fit_cmd->add_option("--name", fit.fit.name, "scenario name (default: fit of TRACE's name)");
+    fit_cmd->add_option("--bin-s", fit.fit.bin_s, "bin width for the change points, seconds")
+        ->capture_default_str();
+    fit_cmd->add_option("--min-segment-s", fit.fit.min_segment_s, "shortest phase, seconds")
+        ->capture_default_str();
+    fit_cmd->add_option("--penalty", fit.fit.penalty, "multiplier of the BIC change-point penalty")
+        ->capture_default_str();
+
     cbsim::cli::ValidateOptions validate;
     CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario or breaker file");
     validate_cmd->add_option("FILE", validate.file, "file to check")->required();
@@ -149,6 +165,7 @@ int main(int argc, char** argv) {
     }
     if (recommend_cmd->parsed()) return cbsim::cli::run_recommend(recommend, std::cout, std::cerr);
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
+    if (fit_cmd->parsed()) return cbsim::cli::run_fit(fit, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
     if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);
     if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout);

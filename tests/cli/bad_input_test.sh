@@ -308,5 +308,16 @@ case_ "sweep merge: shards of two sweeps" 2 "sw_o1: a shard of another sweep \\(
 case_ "sweep merge: a shard missing" 2 "shard 1/2 is missing; give every shard folder 0..1" -- sweep merge sw_s0 --out sw_m
 case_ "recommend: not a sweep folder" 2 "mine: key.*not a sweep folder|mine: not a sweep folder" -- recommend mine
 
+# Fitting a scenario to a trace (fit): the trace reader's errors, too few calls, options.
+case_ "fit: a bad trace" 2 "tr_decreasing.csv:3: key 't_ms': 3 is before the previous row's 5" -- fit tr_decreasing.csv
+case_ "fit: too few calls" 2 "t.csv: the trace has 1 call; a fit needs at least 100 calls" -- fit t.csv
+{ echo "t_ms,outcome"; for i in $(seq 0 99); do echo "$((i * 200000000)),success"; done; } >tr_long.csv
+case_ "fit: a trace longer than a scenario" 2 "tr_long.csv:101: key 't_ms': the last call is at 19800000 s; a fitted scenario runs at most 10000000 s" -- fit tr_long.csv
+case_ "fit: --penalty 0" 2 "--penalty: 0 is out of range; expected a number in \\(0, 1000\\]" -- fit t.csv --penalty 0
+case_ "fit: --bin-s 0" 2 "--bin-s: 0 is out of range; expected seconds in \\[0.001, 3600\\]" -- fit t.csv --bin-s 0
+case_ "fit: --min-segment-s nan" 2 "--min-segment-s: nan is out of range" -- fit t.csv --min-segment-s nan
+case_ "fit: --service caller" 2 "--service: \"caller\" names the calling service" -- fit t.csv --service caller
+case_ "fit: --out is a directory" 2 "--out folder.toml: is a directory; expected a regular file" -- fit t.csv --out folder.toml
+
 [ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }
 echo "bad_input_test: ok"

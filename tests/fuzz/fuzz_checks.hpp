@@ -4,7 +4,8 @@
 //
 // 1. No crash, hang or sanitizer report; the only exception is cbsim::ConfigError.
 // 2. What loads also saves, and the saved text loads back to an equal value and saves to the
-//    same bytes (lossless, canonical round trip).
+//    same bytes (lossless, canonical round trip). A trace that loads replays through every
+//    preset and fits (fit.hpp) to a scenario that loads back, or is refused with its file name.
 // 3. What loads also runs (check_scenario_run): a few simulated seconds give no more requests
 //    than the highest rate the scenario can reach allows, KPIs that are shares stay in [0, 1],
 //    counts keep their order (succeeded <= finished <= first tries <= attempts), and the
@@ -14,6 +15,7 @@
 
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
+#include <cbsim/fit.hpp>
 #include <cbsim/replay.hpp>
 #include <cbsim/run.hpp>
 #include <cbsim/scenario_io.hpp>
@@ -110,6 +112,16 @@ inline Verdict check_trace_text(std::string_view text) {
         const std::string csv = decisions_csv(trace, decisions);
         const auto lines = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
         if (lines != trace.rows.size() + 1) fail("decisions.csv has the wrong line count", csv);
+    }
+    // cbsim-cli fit: a scenario that loads back as written, or a refusal naming the file.
+    try {
+        const FitResult fit = fit_trace(trace, {}, "fuzz.csv");
+        const std::string toml = scenario_to_toml(fit.scenario);
+        if (!(parse_scenario_toml(toml, "fit.toml") == fit.scenario))
+            fail("the fitted scenario does not load back", toml);
+    } catch (const ConfigError& e) {
+        if (std::string(e.what()).rfind("fuzz.csv", 0) != 0)
+            fail("fit error does not start with the file name", e.what());
     }
     return Verdict::accepted;
 }

@@ -70,15 +70,17 @@ inline double exp_det(double x) {
     return (rng_detail::kExp2Frac[k & 255] * scale) * p;  // the first product is exact
 }
 
+/// The standard normal quantile at 0.99: a lognormal's p99 is e^(mu + kNormalQuantile99 sigma).
+inline constexpr double kNormalQuantile99 = 2.3263478740408408;
+
 /// mu and sigma (of the logarithm) of the lognormal with median `p50` and 99th percentile
 /// `p99` (p99 >= p50 > 0); sigma is 0 when p99 <= p50.
 struct LognormalShape {
     double mu = 0.0, sigma = 0.0;
 };
 inline LognormalShape lognormal_shape(double p50, double p99) {
-    constexpr double kZ99 = 2.3263478740408408;  // standard normal quantile at 0.99
     const double mu = std::log(p50);
-    return {mu, p99 > p50 ? (std::log(p99) - mu) / kZ99 : 0.0};
+    return {mu, p99 > p50 ? (std::log(p99) - mu) / kNormalQuantile99 : 0.0};
 }
 
 /// The increment of the SplitMix64 sequence: 2^64 / golden ratio, odd.
