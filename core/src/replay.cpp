@@ -7,6 +7,7 @@
 #include "cbsim/replay.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -295,10 +296,15 @@ bool CsvTraceSource::next(TraceRow& row) {
 // [SECTION] Replay -----------------------------------------------------------------------------
 
 Replayer::Replayer(Breaker& breaker)
-    : breaker_(breaker), outer_(breaker.transition_sink()), ring_(1024), mask_(1023) {
+    : breaker_(breaker),
+      outer_(breaker.transition_sink()),
+      ring_(1024),
+      mask_(1023),
+      call_timeout_(breaker.call_timeout()) {
     // The caller's own sink (if any) still sees every transition.
     breaker_.set_transition_sink([this](const Transition& t) {
         ++transitions_;
+        due_known_ = false;  // a transition may arm or cancel a timer
         if (outer_) outer_(t);
     });
 }
@@ -359,7 +365,7 @@ void Replayer::admit(std::uint64_t row, SimTime t) {
         mark_final(row);
         return;
     }
-    const SimTime limit = breaker_.call_timeout();
+    const SimTime limit = call_timeout_;
     const bool cut = limit > 0 && s.out.row.duration >= limit;
     const SimTime duration = cut ? limit : s.out.row.duration;
     push_pending(Pending{t + duration, starts_++, row, a.permit,
@@ -389,7 +395,13 @@ void Replayer::complete(const Pending& p) {
 // instant); a released call without a duration completes in the same loop.
 void Replayer::complete_until(SimTime t) {
     while (true) {
-        const std::optional<SimTime> due = breaker_.next_timed_transition();
+        // The breaker's next timed transition changes only at a transition (breaker.hpp),
+        // so it is asked again only after one, or after a timer fired.
+        if (!due_known_) {
+            due_ = breaker_.next_timed_transition();
+            due_known_ = true;
+        }
+        const std::optional<SimTime> due = due_;
         const bool completion = !pending_.empty() && pending_.front().end <= t &&
                                 (!due || pending_.front().end <= *due);
         const std::uint64_t seen = transitions_;
@@ -401,6 +413,7 @@ void Replayer::complete_until(SimTime t) {
         } else {
             if (!due || *due > t) return;
             breaker_.fire_timers(*due);
+            due_known_ = false;
             at = *due;
             now_ = std::max(now_, at);
         }
@@ -464,25 +477,63 @@ std::vector<Decision> replay(const BreakerConfig& config, const Trace& trace) {
 
 // [SECTION] Output -----------------------------------------------------------------------------
 
-void append_ms(std::string& out, SimTime t) {
+namespace {
+
+/// Writes t as a millisecond number at p (at most 24 bytes); returns the end.
+char* put_ms(char* p, SimTime t) {
     if (t < 0) {
-        out += '-';
+        *p++ = '-';
         t = -t;
     }
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, t / kMillisecond);
-    SimTime micros = t % kMillisecond;
+    p = std::to_chars(p, p + 21, t / kMillisecond).ptr;
+    const SimTime micros = t % kMillisecond;
     if (micros != 0) {
-        char* p = r.ptr;
         *p++ = '.';
         *p++ = static_cast<char>('0' + micros / 100);
         *p++ = static_cast<char>('0' + micros / 10 % 10);
         *p++ = static_cast<char>('0' + micros % 10);
         while (p[-1] == '0')
             --p;
-        r.ptr = p;
     }
-    out.append(buf, r.ptr);
+    return p;
+}
+
+/// A name padded to 16 bytes, so it is copied with one fixed-size memcpy.
+struct Name {
+    char text[16] = {};
+    std::size_t size = 0;
+    explicit Name(const char* s) : size(std::min<std::size_t>(std::strlen(s), 15)) {
+        std::memcpy(text, s, size);
+    }
+    Name() = default;
+};
+
+/// Copies the name at p (the buffer has 16 bytes there); returns the end of the name.
+char* put(char* p, const Name& name) {
+    std::memcpy(p, name.text, sizeof name.text);
+    return p + name.size;
+}
+
+static_assert(static_cast<int>(Outcome::ignored) == 3 && static_cast<int>(State::metrics_only) == 5,
+              "names<Outcome, 4> and names<State, 6> list every value");
+
+/// The names of the enums' values, from their to_string() (built once).
+template <typename E, std::size_t N>
+const std::array<Name, N>& names() {
+    static const std::array<Name, N> table = [] {
+        std::array<Name, N> t;
+        for (std::size_t i = 0; i < N; ++i)
+            t[i] = Name(to_string(static_cast<E>(i)));
+        return t;
+    }();
+    return table;
+}
+
+}  // namespace
+
+void append_ms(std::string& out, SimTime t) {
+    char buf[32];
+    out.append(buf, put_ms(buf, t));
 }
 
 std::string format_ms(SimTime t) {
@@ -500,31 +551,50 @@ const char* decision_name(const Decision& d) {
     return d.rejection == Rejection::capacity ? "capacity" : "rejected";
 }
 
+/// decision_name(d) as a padded Name.
+const Name& decision_text(const Decision& d) {
+    static const Name waiting("waiting"), waited_allowed("waited_allowed"),
+        waited_rejected("waited_rejected"), allowed("allowed"), capacity("capacity"),
+        rejected("rejected");
+    if (!d.waited && d.allowed) return allowed;  // the common case first
+    const char* n = decision_name(d);
+    for (const Name* name :
+         {&waiting, &waited_allowed, &waited_rejected, &allowed, &capacity, &rejected})
+        if (std::strcmp(name->text, n) == 0) return *name;
+    return rejected;
+}
+
 void append_header(std::string& out, bool has_duration, bool wide) {
     out += has_duration ? "t_ms,outcome,decision,state,duration_ms" : "t_ms,outcome,decision,state";
     out += wide ? ",released_ms\n" : "\n";
 }
 
-/// One decisions.csv row: the one definition of its fields.
-void append_row(std::string& out, const TraceRow& row, const Decision& d, bool has_duration,
-                bool wide) {
-    append_ms(out, row.at);
-    out += ',';
-    out += to_string(row.outcome);
-    out += ',';
-    out += decision_name(d);
-    out += ',';
-    out += to_string(d.state);
+}  // namespace
+
+void append_decision_row(std::string& out, const TraceRow& row, const Decision& d,
+                         bool has_duration, bool wide) {
+    // Names are at most 15 bytes (16 copied), times at most 24: the row fits in 160 bytes.
+    char buf[160];
+    char* p = put_ms(buf, row.at);
+    *p++ = ',';
+    p = put(p, names<Outcome, 4>()[static_cast<std::size_t>(row.outcome)]);
+    *p++ = ',';
+    p = put(p, decision_text(d));
+    *p++ = ',';
+    p = put(p, names<State, 6>()[static_cast<std::size_t>(d.state)]);
     if (has_duration) {
-        out += ',';
-        append_ms(out, row.duration);
+        *p++ = ',';
+        p = put_ms(p, row.duration);
     }
     if (wide) {
-        out += ',';
-        if (d.waited && d.released_at >= 0) append_ms(out, d.released_at);
+        *p++ = ',';
+        if (d.waited && d.released_at >= 0) p = put_ms(p, d.released_at);
     }
-    out += '\n';
+    *p++ = '\n';
+    out.append(buf, p);
 }
+
+namespace {
 
 /// The rows of a narrow decisions.csv with released_ms added: the header's name, the rows'
 /// empty field. `header` says whether the next line is the header.
@@ -555,7 +625,7 @@ std::string decisions_csv(const Trace& trace, const std::vector<Decision>& decis
     std::string out;
     append_header(out, trace.has_duration, any_waited);
     for (std::size_t i = 0; i < n; ++i)
-        append_row(out, trace.rows[i], decisions[i], trace.has_duration, any_waited);
+        append_decision_row(out, trace.rows[i], decisions[i], trace.has_duration, any_waited);
     return out;
 }
 
@@ -622,7 +692,7 @@ bool DecisionsCsvStream::widen() {
 bool DecisionsCsvStream::add(const TraceRow& row, const Decision& decision) {
     if (!error_.empty()) return false;
     if (decision.waited && !wide_ && !widen()) return false;
-    append_row(buffer_, row, decision, has_duration_, wide_);
+    append_decision_row(buffer_, row, decision, has_duration_, wide_);
     if (file_ && buffer_.size() >= kFlushBytes) return flush();
     return true;
 }

@@ -358,13 +358,6 @@ const sim::FolderKind kReplayFolder{"write the replay", "replay", "a replay", fo
 
 }  // namespace
 
-std::string check_replay_folder(const std::string& dir) {
-    if (dir.empty()) return "the replay folder name is empty";
-    const fs::path target = sim::normalise_folder(dir);
-    DirectoryLock lock(sim::parent_of(target).string());
-    return sim::check_output_folder(dir, target, kReplayFolder);
-}
-
 ReplayFolderWriter::ReplayFolderWriter(std::string dir) : dir_(std::move(dir)) {
     if (dir_.empty()) {
         error_ = "the replay folder name is empty";

@@ -2,12 +2,13 @@
 // config, decisions.csv text included.
 //
 //   replay/stream/<preset>[_durations]  one config: Replayer fed row by row, each final row
-//                                       written to a DecisionsCsvStream (in memory, emptied per
-//                                       iteration); items = calls
+//                                       formatted as a decisions.csv row into a 256 KiB buffer
+//                                       (emptied where DecisionsCsvStream writes it to its
+//                                       file); items = calls
 //   replay/engine/<preset>              the Replayer alone (decisions counted, not written)
 //   replay/set/K                        ReplaySet of K configs (gobreaker, resilience4j,
 //                                       polly, hystrix, ...) fed in batches of 4096 rows, every
-//                                       config's decisions written; items = calls x K
+//                                       config's rows formatted as above; items = calls x K
 //   replay/parse                        CsvTraceSource over the trace's text; items = rows
 //
 // The trace: 1 M calls, one every 0.1 ms; 2 % failures, and every 100 000 calls a burst of 2000
@@ -27,6 +28,7 @@ namespace {
 using cbsim::Preset;
 
 constexpr std::size_t kCalls = 1'000'000;
+constexpr std::size_t kFlushBytes = 1 << 18;  // DecisionsCsvStream's write size
 
 cbsim::Trace make_trace(bool durations) {
     cbsim::Trace t;
@@ -53,20 +55,30 @@ const cbsim::Trace& trace(bool durations) {
 void stream(benchmark::State& state, Preset preset, bool durations) {
     const cbsim::Trace& t = trace(durations);
     const cbsim::BreakerConfig config = cbsim::BreakerConfig::defaults(preset);
+    std::string text;
+    text.reserve(kFlushBytes + 256);
+    std::size_t bytes = 0;
     for (auto _ : state) {
         const auto breaker = cbsim::make_breaker(config);
         cbsim::Replayer r(*breaker);
-        cbsim::DecisionsCsvStream out(t.has_duration);
-        const auto take = [&out](const cbsim::ReplayedRow& x) { out.add(x.row, x.decision); };
+        const auto take = [&](const cbsim::ReplayedRow& x) {
+            cbsim::append_decision_row(text, x.row, x.decision, t.has_duration, false);
+            if (text.size() >= kFlushBytes) {  // where DecisionsCsvStream writes to its file
+                bytes += text.size();
+                benchmark::DoNotOptimize(text.data());
+                text.clear();
+            }
+        };
         for (const cbsim::TraceRow& row : t.rows) {
             r.feed(row);
             r.drain(take);
         }
         r.finish();
         r.drain(take);
-        benchmark::DoNotOptimize(out.text().size());
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * t.rows.size()));
+    benchmark::DoNotOptimize(bytes);
+    state.SetItemsProcessed(
+        static_cast<std::int64_t>(static_cast<std::size_t>(state.iterations()) * t.rows.size()));
 }
 
 void engine(benchmark::State& state, Preset preset) {
@@ -87,7 +99,8 @@ void engine(benchmark::State& state, Preset preset) {
         r.drain(take);
         benchmark::DoNotOptimize(allowed);
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * t.rows.size()));
+    state.SetItemsProcessed(
+        static_cast<std::int64_t>(static_cast<std::size_t>(state.iterations()) * t.rows.size()));
 }
 
 BENCHMARK_CAPTURE(stream, gobreaker, Preset::gobreaker, false)->Name("replay/stream/gobreaker");
@@ -99,11 +112,19 @@ BENCHMARK_CAPTURE(stream, cockatiel_durations, Preset::cockatiel, true)
     ->Name("replay/stream/cockatiel_durations");
 BENCHMARK_CAPTURE(engine, gobreaker, Preset::gobreaker)->Name("replay/engine/gobreaker");
 
-/// Collects nothing but the text of every config's decisions (emptied per iteration).
+/// Formats every config's rows into a buffer emptied every 256 KiB (as `stream`).
 struct TextSink : cbsim::ReplaySetSink {
-    std::vector<std::unique_ptr<cbsim::DecisionsCsvStream>> files;
+    std::vector<std::string> texts;
+    std::size_t bytes = 0;
     bool decision(std::size_t config, const cbsim::ReplayedRow& row) override {
-        return files[config]->add(row.row, row.decision);
+        std::string& text = texts[config];
+        cbsim::append_decision_row(text, row.row, row.decision, false, false);
+        if (text.size() >= kFlushBytes) {
+            bytes += text.size();
+            benchmark::DoNotOptimize(text.data());
+            text.clear();
+        }
+        return true;
     }
     bool burst(std::size_t, const cbsim::BurstRecord&) override { return true; }
 };
@@ -119,16 +140,15 @@ void set(benchmark::State& state) {
     for (auto _ : state) {
         cbsim::ReplaySet s(configs);
         TextSink sink;
-        for (std::size_t c = 0; c < configs.size(); ++c)
-            sink.files.push_back(std::make_unique<cbsim::DecisionsCsvStream>(false));
+        sink.texts.resize(configs.size());
         const std::span<const cbsim::TraceRow> rows(t.rows);
         for (std::size_t i = 0; i < rows.size(); i += 4096)
             s.feed(rows.subspan(i, std::min<std::size_t>(4096, rows.size() - i)), sink);
         s.finish(sink);
-        benchmark::DoNotOptimize(sink.files.back()->text().size());
+        benchmark::DoNotOptimize(sink.bytes);
     }
-    state.SetItemsProcessed(
-        static_cast<std::int64_t>(state.iterations() * t.rows.size() * configs.size()));
+    state.SetItemsProcessed(static_cast<std::int64_t>(static_cast<std::size_t>(state.iterations()) *
+                                                      t.rows.size() * configs.size()));
 }
 BENCHMARK(set)->Name("replay/set")->Arg(1)->Arg(4);
 
@@ -155,8 +175,10 @@ void parse(benchmark::State& state) {
             ++n;
         benchmark::DoNotOptimize(n);
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * t.rows.size()));
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+    state.SetItemsProcessed(
+        static_cast<std::int64_t>(static_cast<std::size_t>(state.iterations()) * t.rows.size()));
+    state.SetBytesProcessed(
+        static_cast<std::int64_t>(static_cast<std::size_t>(state.iterations()) * text.size()));
 }
 BENCHMARK(parse)->Name("replay/parse");
 

@@ -48,6 +48,7 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -231,6 +232,9 @@ class Replayer {
     std::vector<std::uint64_t> waiting_;  ///< held rows, in the order they asked
     std::vector<std::uint64_t> released_;
     std::uint64_t transitions_ = 0;
+    SimTime call_timeout_ = 0;    ///< the preset's own (a setting: read once)
+    std::optional<SimTime> due_;  ///< next_timed_transition(), while due_known_
+    bool due_known_ = false;
     SimTime now_ = 0;
     SimTime last_at_ = 0;
     bool finished_ = false;
@@ -283,6 +287,11 @@ class DecisionsCsvStream {
     bool has_duration_ = false;
     bool wide_ = false;  ///< released_ms is written
 };
+
+/// Appends one decisions.csv row (the one definition of its fields): t_ms, outcome,
+/// decision, state, duration_ms when `has_duration`, released_ms when `wide`.
+void append_decision_row(std::string& out, const TraceRow& row, const Decision& decision,
+                         bool has_duration, bool wide);
 
 /// Appends SimTime as a millisecond number: "12", "12.5", "0.001".
 void append_ms(std::string& out, SimTime t);

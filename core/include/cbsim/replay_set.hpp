@@ -187,9 +187,6 @@ class ReplayFolderWriter {
     bool committed_ = false;
 };
 
-/// Why `dir` cannot receive a replay folder (empty if it can).
-std::string check_replay_folder(const std::string& dir);
-
 /// Replays `source` through every config into `folder`'s files and commits it. Returns the
 /// KPIs (config order); a bad trace throws ConfigError (the folder is not committed); a write
 /// failure is returned in `error` (the folder is not committed either).
