@@ -345,9 +345,19 @@ Replayer::Pending Replayer::pop_pending() {
     return p;
 }
 
+// The breaker's next timed transition changes only at a transition (breaker.hpp), so it is
+// asked again only after one, or after a timer fired.
+std::optional<SimTime> Replayer::next_due() {
+    if (!due_known_) {
+        due_ = breaker_.next_timed_transition();
+        due_known_ = true;
+    }
+    return due_;
+}
+
 // Asks for `row` at t; an admitted call is queued to complete at t + its duration, cut by the
 // preset's own call timeout when it lasts as long or longer.
-void Replayer::admit(std::uint64_t row, SimTime t) {
+void Replayer::admit(std::uint64_t row, SimTime t, bool arriving) {
     Slot& s = slot(row);
     Decision& d = s.out.decision;
     const Admission a = breaker_.acquire(t);
@@ -368,8 +378,21 @@ void Replayer::admit(std::uint64_t row, SimTime t) {
     const SimTime limit = call_timeout_;
     const bool cut = limit > 0 && s.out.row.duration >= limit;
     const SimTime duration = cut ? limit : s.out.row.duration;
-    push_pending(Pending{t + duration, starts_++, row, a.permit,
-                         cut ? Outcome::timeout : s.out.row.outcome, duration});
+    const Pending p{
+        t + duration, starts_++, row, a.permit, cut ? Outcome::timeout : s.out.row.outcome,
+        duration};
+    // An arriving call without duration completes at once: everything due at or before t
+    // was completed before it asked, so it would be the first of the queue, and it completes
+    // first unless a timer is due before t (complete_until's first step, without the queue).
+    if (arriving && duration == 0) {
+        if (const std::optional<SimTime> due = next_due(); !due || t <= *due) {
+            const std::uint64_t seen = transitions_;
+            complete(p);
+            if (!waiting_.empty() && transitions_ != seen) release(t);
+            return;
+        }
+    }
+    push_pending(p);
 }
 
 // The held rows ask again at t, in the order they first asked.
@@ -377,7 +400,7 @@ void Replayer::release(SimTime t) {
     released_.clear();
     released_.swap(waiting_);
     for (const std::uint64_t w : released_)
-        admit(w, t);
+        admit(w, t, false);
 }
 
 void Replayer::complete(const Pending& p) {
@@ -395,13 +418,7 @@ void Replayer::complete(const Pending& p) {
 // instant); a released call without a duration completes in the same loop.
 void Replayer::complete_until(SimTime t) {
     while (true) {
-        // The breaker's next timed transition changes only at a transition (breaker.hpp),
-        // so it is asked again only after one, or after a timer fired.
-        if (!due_known_) {
-            due_ = breaker_.next_timed_transition();
-            due_known_ = true;
-        }
-        const std::optional<SimTime> due = due_;
+        const std::optional<SimTime> due = next_due();
         const bool completion = !pending_.empty() && pending_.front().end <= t &&
                                 (!due || pending_.front().end <= *due);
         const std::uint64_t seen = transitions_;
@@ -442,7 +459,7 @@ void Replayer::feed(const TraceRow& row) {
             complete_until(row.at);
         }
     }
-    admit(i, row.at);
+    admit(i, row.at, true);
     if (row.duration == 0) complete_until(row.at);  // completes at once
 }
 
@@ -544,24 +561,26 @@ std::string format_ms(SimTime t) {
 
 namespace {
 
-const char* decision_name(const Decision& d) {
-    if (d.waited && d.released_at < 0) return "waiting";
-    if (d.waited) return d.allowed ? "waited_allowed" : "waited_rejected";
-    if (d.allowed) return "allowed";
-    return d.rejection == Rejection::capacity ? "capacity" : "rejected";
+/// The decision column's values; decision_index() picks one.
+constexpr const char* kDecisionNames[] = {"allowed",        "rejected",        "capacity",
+                                          "waited_allowed", "waited_rejected", "waiting"};
+
+std::size_t decision_index(const Decision& d) {
+    if (d.waited && d.released_at < 0) return 5;  // still held at the end
+    if (d.waited) return d.allowed ? 3 : 4;
+    if (d.allowed) return 0;
+    return d.rejection == Rejection::capacity ? 2 : 1;
 }
 
-/// decision_name(d) as a padded Name.
+/// kDecisionNames[decision_index(d)] as a padded Name.
 const Name& decision_text(const Decision& d) {
-    static const Name waiting("waiting"), waited_allowed("waited_allowed"),
-        waited_rejected("waited_rejected"), allowed("allowed"), capacity("capacity"),
-        rejected("rejected");
-    if (!d.waited && d.allowed) return allowed;  // the common case first
-    const char* n = decision_name(d);
-    for (const Name* name :
-         {&waiting, &waited_allowed, &waited_rejected, &allowed, &capacity, &rejected})
-        if (std::strcmp(name->text, n) == 0) return *name;
-    return rejected;
+    static const std::array<Name, 6> table = [] {
+        std::array<Name, 6> t;
+        for (std::size_t i = 0; i < t.size(); ++i)
+            t[i] = Name(kDecisionNames[i]);
+        return t;
+    }();
+    return table[decision_index(d)];
 }
 
 void append_header(std::string& out, bool has_duration, bool wide) {

@@ -45,7 +45,7 @@ BurstDetector::Event BurstDetector::push(const TraceRow& row) {
     const bool failure = row.outcome == Outcome::failure || row.outcome == Outcome::timeout;
     failures_ += (failure ? 1 : 0) - (window_[next_] ? 1 : 0);
     window_[next_] = failure;
-    next_ = (next_ + 1) % kBurstWindowRows;
+    next_ = next_ + 1 == kBurstWindowRows ? 0 : next_ + 1;
     if (!active_ && failures_ >= kBurstStartFailures) {
         active_ = true;
         return Event::start;
@@ -359,30 +359,11 @@ const sim::FolderKind kReplayFolder{"write the replay", "replay", "a replay", fo
 }  // namespace
 
 ReplayFolderWriter::ReplayFolderWriter(std::string dir) : dir_(std::move(dir)) {
-    if (dir_.empty()) {
-        error_ = "the replay folder name is empty";
-        return;
-    }
-    const fs::path target = sim::normalise_folder(dir_);
-    DirectoryLock lock(sim::parent_of(target).string());
-    if (error_ = sim::check_output_folder(dir_, target, kReplayFolder); !error_.empty()) return;
-    const fs::path staging = sim::staging_of(target);
-    std::error_code ec;
-    if (fs::exists(staging, ec)) fs::remove_all(staging, ec);  // left by a killed replay
-    if (!fs::create_directory(staging, ec)) {
-        error_ = dir_ + ": cannot create the staging directory " + staging.string() + ": " +
-                 ec.message();
-        return;
-    }
-    staging_ = staging.string();
-    if (std::string e = write_file_atomic((staging / kMarker).string(), kMarkerText); !e.empty())
-        error_ = dir_ + ": " + e;
+    error_ = sim::open_staging(dir_, kReplayFolder, kMarker, kMarkerText, staging_);
 }
 
 ReplayFolderWriter::~ReplayFolderWriter() {
-    if (committed_ || staging_.empty()) return;
-    std::error_code ec;
-    if (folder_problem(staging_, true).empty()) fs::remove_all(staging_, ec);
+    if (!committed_) sim::drop_staging(staging_, kReplayFolder);
 }
 
 std::string ReplayFolderWriter::staged(const std::string& name) const {
@@ -391,19 +372,8 @@ std::string ReplayFolderWriter::staged(const std::string& name) const {
 
 std::string ReplayFolderWriter::commit() {
     if (!error_.empty()) return error_;
-    const fs::path target = sim::normalise_folder(dir_);
-    DirectoryLock lock(sim::parent_of(target).string());
-    if (std::string e = sim::check_output_folder(dir_, target, kReplayFolder); !e.empty())
+    if (std::string e = sim::commit_staging(dir_, staging_, kReplayFolder); !e.empty())
         return error_ = e;
-    std::error_code ec;
-    const auto drop_old = [](const std::string& old) {
-        std::error_code ignored;
-        if (folder_problem(old, true).empty()) fs::remove_all(old, ignored);
-    };
-    const std::string e = fs::exists(target, ec)
-                              ? replace_directory(staging_, target.string(), drop_old)
-                              : publish_directory(staging_, target.string());
-    if (!e.empty()) return error_ = dir_ + ": " + e;
     committed_ = true;
     return {};
 }

@@ -211,8 +211,10 @@ class Replayer {
     };
     Slot& slot(std::uint64_t row) { return ring_[row & mask_]; }
     void grow();
+    std::optional<SimTime> next_due();
     void mark_final(std::uint64_t row);
-    void admit(std::uint64_t row, SimTime t);
+    /// `arriving`: the row's own arrival (not a held row asking again).
+    void admit(std::uint64_t row, SimTime t, bool arriving);
     void release(SimTime t);
     void complete(const Pending& p);
     void complete_until(SimTime t);

@@ -105,30 +105,11 @@ std::string check_compare_folder(const std::string& dir) {
 // [SECTION] CompareFolderWriter --------------------------------------------------------------
 
 CompareFolderWriter::CompareFolderWriter(std::string dir) : dir_(std::move(dir)) {
-    if (dir_.empty()) {
-        error_ = "the compare folder name is empty";
-        return;
-    }
-    const fs::path target = sim::normalise_folder(dir_);
-    DirectoryLock lock(sim::parent_of(target).string());
-    if (error_ = check_locked(dir_, target); !error_.empty()) return;
-    const fs::path staging = sim::staging_of(target);
-    std::error_code ec;
-    if (fs::exists(staging, ec)) fs::remove_all(staging, ec);  // left by a killed compare
-    if (!fs::create_directory(staging, ec)) {
-        error_ = dir_ + ": cannot create the staging directory " + staging.string() + ": " +
-                 ec.message();
-        return;
-    }
-    staging_ = staging.string();
-    if (std::string e = write_file_atomic((staging / kMarker).string(), kMarkerText); !e.empty())
-        error_ = dir_ + ": " + e;
+    error_ = sim::open_staging(dir_, kCompareFolder, kMarker, kMarkerText, staging_);
 }
 
 CompareFolderWriter::~CompareFolderWriter() {
-    if (committed_ || staging_.empty()) return;
-    std::error_code ec;
-    if (folder_problem(staging_, true).empty()) fs::remove_all(staging_, ec);
+    if (!committed_) sim::drop_staging(staging_, kCompareFolder);
 }
 
 std::string CompareFolderWriter::run_folder(std::string_view variant, std::uint64_t seed,
@@ -167,18 +148,8 @@ std::string CompareFolderWriter::add_file(const std::string& name, std::string_v
 
 std::string CompareFolderWriter::commit() {
     if (!error_.empty()) return error_;
-    const fs::path target = sim::normalise_folder(dir_);
-    DirectoryLock lock(sim::parent_of(target).string());
-    if (std::string e = check_locked(dir_, target); !e.empty()) return error_ = e;
-    std::error_code ec;
-    const auto drop_old = [](const std::string& old) {
-        std::error_code ignored;
-        if (folder_problem(old, true).empty()) fs::remove_all(old, ignored);
-    };
-    const std::string e = fs::exists(target, ec)
-                              ? replace_directory(staging_, target.string(), drop_old)
-                              : publish_directory(staging_, target.string());
-    if (!e.empty()) return error_ = dir_ + ": " + e;
+    if (std::string e = sim::commit_staging(dir_, staging_, kCompareFolder); !e.empty())
+        return error_ = e;
     committed_ = true;
     return {};
 }
