@@ -335,23 +335,17 @@ bool is_replay_file(const std::string& name, bool staging) {
            config_name_problem(n.substr(10, n.size() - 14)).empty();
 }
 
+/// Why `dir` is not a replay folder cbsim may replace (sim::marked_folder_problem's rule).
 std::string folder_problem(const fs::path& dir, bool staging) {
-    std::error_code ec;
-    if (staging && fs::symlink_status(dir / kMarker, ec).type() == fs::file_type::regular)
-        return {};
-    bool marker = false;
-    std::size_t entries = 0;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        ++entries;
-        const std::string name = entry.path().filename().string();
-        if (entry.symlink_status(ec).type() != fs::file_type::regular ||
-            !is_replay_file(name, staging))
+    return sim::marked_folder_problem(
+        dir, staging, kMarker, "a replay folder",
+        [staging](const fs::directory_entry& entry, const std::string& name) -> std::string {
+            std::error_code ec;
+            if (entry.symlink_status(ec).type() == fs::file_type::regular &&
+                is_replay_file(name, staging))
+                return {};
             return "holds '" + name + "', which is not part of a replay folder";
-        marker = marker || name == kMarker;
-    }
-    if (ec) return "cannot list the directory: " + ec.message();
-    if (marker || entries == 0) return {};
-    return "has no marker " + std::string(kMarker) + ", so it is not a replay folder";
+        });
 }
 
 const sim::FolderKind kReplayFolder{"write the replay", "replay", "a replay", folder_problem};

@@ -244,7 +244,7 @@ class Replayer {
 
 /// Replays `trace` through `breaker` (fresh, created at 0) with the semantics above. One
 /// decision per row, in input order. Replay uses the breaker's transition sink (to release
-/// held calls) and leaves it empty.
+/// held calls); a sink the caller set sees every transition and is set again at the end.
 std::vector<Decision> replay(Breaker& breaker, const Trace& trace);
 
 /// Builds the preset's breaker and replays.

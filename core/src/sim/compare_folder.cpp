@@ -63,27 +63,18 @@ std::string variant_folder_problem(const fs::path& dir) {
 /// (or the folder empty). A staging folder (written by cbsim, marker first) is accepted
 /// whole when it carries the marker: a killed compare may have left anything of its own in it.
 std::string folder_problem(const fs::path& dir, bool staging) {
-    std::error_code ec;
-    if (staging && fs::symlink_status(dir / kMarker, ec).type() == fs::file_type::regular)
-        return {};
-    bool marker = false;
-    std::size_t entries = 0;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        ++entries;
-        const std::string name = entry.path().filename().string();
-        const auto type = entry.symlink_status(ec).type();
-        if (type == fs::file_type::regular && is_top_file(name, staging)) {
-            marker = marker || name == kMarker;
-            continue;
-        }
-        if (type != fs::file_type::directory || !variant_name_problem(name).empty())
-            return "holds '" + name + "', which is not part of a compare folder";
-        if (std::string e = variant_folder_problem(entry.path()); !e.empty())
-            return "its folder '" + name + "': " + e;
-    }
-    if (ec) return "cannot list the directory: " + ec.message();
-    if (marker || entries == 0) return {};
-    return "has no marker " + std::string(kMarker) + ", so it is not a compare folder";
+    return sim::marked_folder_problem(
+        dir, staging, kMarker, "a compare folder",
+        [staging](const fs::directory_entry& entry, const std::string& name) -> std::string {
+            std::error_code ec;
+            const auto type = entry.symlink_status(ec).type();
+            if (type == fs::file_type::regular && is_top_file(name, staging)) return {};
+            if (type != fs::file_type::directory || !variant_name_problem(name).empty())
+                return "holds '" + name + "', which is not part of a compare folder";
+            if (std::string e = variant_folder_problem(entry.path()); !e.empty())
+                return "its folder '" + name + "': " + e;
+            return {};
+        });
 }
 
 const sim::FolderKind kCompareFolder{"write the compare", "compare", "a compare", folder_problem};

@@ -93,6 +93,26 @@ std::string check_output_folder(const std::string& dir, const std::filesystem::p
     return {};
 }
 
+std::string marked_folder_problem(
+    const std::filesystem::path& dir, bool staging, const char* marker, const char* a_folder,
+    const std::function<std::string(const std::filesystem::directory_entry& entry,
+                                    const std::string& name)>& entry_problem) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (staging && fs::symlink_status(dir / marker, ec).type() == fs::file_type::regular) return {};
+    bool marked = false;
+    std::size_t entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        ++entries;
+        const std::string name = entry.path().filename().string();
+        if (std::string e = entry_problem(entry, name); !e.empty()) return e;
+        marked = marked || name == marker;
+    }
+    if (ec) return "cannot list the directory: " + ec.message();
+    if (marked || entries == 0) return {};
+    return "has no marker " + std::string(marker) + ", so it is not " + a_folder;
+}
+
 std::string open_staging(const std::string& dir, const FolderKind& kind, const char* marker,
                          std::string_view marker_text, std::string& staging) {
     namespace fs = std::filesystem;

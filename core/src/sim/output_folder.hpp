@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,16 @@ std::filesystem::path staging_of(const std::filesystem::path& target);
 /// it). The message starts with `dir`. The caller holds the parent's DirectoryLock.
 std::string check_output_folder(const std::string& dir, const std::filesystem::path& target,
                                 const FolderKind& kind);
+
+/// The rule shared by folders with a marker file: a staging folder (`staging`) that carries
+/// `marker` is accepted whole (a killed writer may have left anything of its own in it);
+/// otherwise every entry must be part of the folder (`entry_problem` returns empty for it,
+/// else the reason) and the marker must be present, unless the folder is empty. `a_folder`
+/// names the kind in the message ("a replay folder").
+std::string marked_folder_problem(
+    const std::filesystem::path& dir, bool staging, const char* marker, const char* a_folder,
+    const std::function<std::string(const std::filesystem::directory_entry& entry,
+                                    const std::string& name)>& entry_problem);
 
 /// Checks `dir` (holding its parent's DirectoryLock) and creates its staging sibling with the
 /// marker file `marker` (text `marker_text`) in it, removing a staging folder a killed writer
