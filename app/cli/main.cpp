@@ -103,12 +103,18 @@ int main(int argc, char** argv) {
                               "breaker file to write (default SWEEP_DIR/recommended.toml)");
 
     cbsim::cli::ReplayOptions replay;
-    CLI::App* replay_cmd =
-        app.add_subcommand("replay", "Replay a call trace through a breaker: decisions.csv");
-    replay_cmd->add_option("--config", replay.config, "breaker file ([breaker] table)")->required();
+    CLI::App* replay_cmd = app.add_subcommand(
+        "replay", "Replay a call trace through one or more breakers: decisions, summary");
+    replay_cmd
+        ->add_option("--config", replay.configs,
+                     "breaker file ([breaker] table); repeat for several (1 to 16)")
+        ->required()
+        ->allow_extra_args(false);
     replay_cmd->add_option("--trace", replay.trace, "trace.csv: t_ms,outcome[,duration_ms]")
         ->required();
-    replay_cmd->add_option("--out", replay.out, "decisions.csv to write (default or -: stdout)");
+    replay_cmd->add_option("--out", replay.out,
+                           "one config: decisions.csv to write (default or -: stdout); "
+                           "several, or DIR/: the replay folder");
 
     cbsim::cli::FitCliOptions fit;
     CLI::App* fit_cmd = app.add_subcommand(

@@ -5,44 +5,130 @@
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/replay.hpp>
+#include <cbsim/replay_set.hpp>
 
 #include <exception>
+#include <map>
 #include <ostream>
 
 #include "output.hpp"
 
 namespace cbsim::cli {
 
-int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+namespace {
+
+constexpr const char* kCommand = "cbsim-cli replay: ";
+
+/// One config: decisions.csv to standard output or a file, row by row.
+int replay_one(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
     const bool to_stdout = options.out.empty() || options.out == "-";
     if (!to_stdout) {
         // Refused before any work: a directory, device, FIFO, read-only file or missing folder.
         if (const std::string problem = check_output_file(options.out); !problem.empty()) {
-            err << "cbsim-cli replay: --out " << problem << '\n';
+            err << kCommand << "--out " << problem << '\n';
             return 2;
         }
     }
-    std::string csv;
+    std::string text;
     try {
-        const BreakerConfig config = load_breaker_file(options.config);
-        const Trace trace = load_trace(options.trace);
-        csv = decisions_csv(trace, replay(config, trace));
+        const BreakerConfig config = load_breaker_file(options.configs.front());
+        CsvTraceSource source(options.trace);
+        const auto breaker = make_breaker(config);
+        Replayer replayer(*breaker);
+        // To standard output the text is held until the end: released_ms is known only then.
+        DecisionsCsvStream stream = to_stdout
+                                        ? DecisionsCsvStream(source.has_duration())
+                                        : DecisionsCsvStream(options.out, source.has_duration());
+        bool ok = stream.error().empty();
+        const auto take = [&](const ReplayedRow& r) { ok = ok && stream.add(r.row, r.decision); };
+        TraceRow row;
+        while (ok && source.next(row)) {
+            replayer.feed(row);
+            replayer.drain(take);
+        }
+        if (ok) {
+            replayer.finish();
+            replayer.drain(take);
+        }
+        if (const std::string e = ok ? stream.commit() : stream.error(); !e.empty()) {
+            err << kCommand << e << '\n';
+            return 1;
+        }
+        if (to_stdout) text = stream.text();
     } catch (const ConfigError& e) {
-        err << "cbsim-cli replay: " << e.what() << '\n';
+        err << kCommand << e.what() << '\n';
         return 2;
     } catch (const std::exception& e) {
-        err << "cbsim-cli replay: " << e.what() << '\n';
+        err << kCommand << e.what() << '\n';
         return 1;
     }
-    if (to_stdout) {
-        out << csv;
-        return finish_output(out, err, "replay", 0);
+    if (!to_stdout) return 0;
+    out << text;
+    return finish_output(out, err, "replay", 0);
+}
+
+/// Several configs: the replay folder.
+int replay_folder(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+    if (options.out.empty() || options.out == "-") {
+        err << kCommand << "--out DIR is required with several --config (the replay folder: "
+            << "decisions-<config>.csv per config, summary.csv, bursts.csv)\n";
+        return 2;
     }
-    if (const std::string error = write_file_atomic(options.out, csv); !error.empty()) {
-        err << "cbsim-cli replay: " << error << '\n';
+    if (options.configs.size() > kMaxReplayConfigs) {
+        err << kCommand << options.configs.size() << " --config given; expected 1 to "
+            << kMaxReplayConfigs << '\n';
+        return 2;
+    }
+    std::map<std::string, std::string> files_by_name;
+    for (const std::string& file : options.configs) {
+        const std::string name = config_name(file);
+        if (std::string problem = config_name_problem(name); !problem.empty()) {
+            err << kCommand << "--config " << file << ": " << problem << '\n';
+            return 2;
+        }
+        if (const auto [it, fresh] = files_by_name.emplace(name, file); !fresh) {
+            err << kCommand << "--config " << it->second << " and --config " << file
+                << " have the same name '" << name
+                << "' (the file name without .toml names decisions-<name>.csv); rename one\n";
+            return 2;
+        }
+    }
+    ReplayFolderWriter folder(options.out);
+    if (!folder.error().empty()) {
+        err << kCommand << "--out " << folder.error() << '\n';
+        return 2;
+    }
+    try {
+        std::vector<NamedConfig> configs;
+        for (const std::string& file : options.configs)
+            configs.push_back(NamedConfig{config_name(file), load_breaker_file(file)});
+        CsvTraceSource source(options.trace);
+        const ReplayFolderResult result = replay_to_folder(source, configs, folder);
+        if (!result.error.empty()) {
+            err << kCommand << "cannot write the replay folder " << result.error << '\n';
+            return 1;
+        }
+        out << replay_summary_csv(result.kpis) << "\nreplay folder: " << options.out << '\n';
+    } catch (const ConfigError& e) {
+        err << kCommand << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        err << kCommand << e.what() << '\n';
         return 1;
     }
-    return 0;
+    return finish_output(out, err, "replay", 0);
+}
+
+}  // namespace
+
+int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+    if (options.configs.empty()) {
+        err << kCommand << "--config is required\n";
+        return 2;
+    }
+    const bool folder =
+        options.configs.size() > 1 || (options.out.size() > 1 && options.out.back() == '/');
+    return folder ? replay_folder(options, out, err) : replay_one(options, out, err);
 }
 
 }  // namespace cbsim::cli

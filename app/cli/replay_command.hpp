@@ -1,20 +1,25 @@
-// replay_command.hpp: `cbsim-cli replay --config F --trace T [--out O]`.
+// replay_command.hpp: `cbsim-cli replay --config F [--config G ...] --trace T [--out O]`.
 #pragma once
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace cbsim::cli {
 
 struct ReplayOptions {
-    std::string config;  ///< breaker file ([breaker] table)
-    std::string trace;   ///< trace.csv
-    std::string out;     ///< decisions.csv; empty = standard output
+    std::vector<std::string> configs;  ///< breaker files ([breaker] table), 1 to 16
+    std::string trace;                 ///< trace.csv
+    /// One config: decisions.csv (empty or "-" = standard output). Several configs, or a
+    /// name ending in '/': the replay folder (replay_set.hpp).
+    std::string out;
 };
 
-/// Replays the trace through the configured breaker and writes decisions.csv (atomically when
-/// `out` is a file). Returns the exit code: 0 ok, 2 bad input (the message on `err` names the
-/// file, line and key), 1 runtime error (e.g. the output cannot be written).
+/// Replays the trace through the configured breakers, streaming: with one config writes
+/// decisions.csv (atomically when `out` is a file); with several (or `out` ending in '/')
+/// writes the replay folder and prints its summary.csv. Returns the exit code: 0 ok, 2 bad
+/// input (the message on `err` names the file, line and key), 1 runtime error (e.g. the
+/// output cannot be written).
 int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace cbsim::cli

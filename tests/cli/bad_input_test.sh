@@ -220,6 +220,15 @@ mkfifo out.fifo
 case_ "option: replay --out is a FIFO" 2 "--out out.fifo: is a FIFO; expected a regular file" -- replay --config good.toml --trace t.csv --out out.fifo
 [ -p out.fifo ] || fail "the FIFO was replaced"
 case_ "option: replay --out under a file" 2 "--out a_file/decisions.csv: parent a_file is not a directory" -- replay --config good.toml --trace t.csv --out a_file/decisions.csv
+br other '[breaker]\npreset = "polly"\n'
+case_ "option: replay several --config without --out" 2 "--out DIR is required with several --config" -- replay --config good.toml --config other.toml --trace t.csv
+mkdir -p sub && cp good.toml sub/good.toml
+case_ "option: replay two configs of one name" 2 "--config good.toml and --config sub/good.toml have the same name 'good'" -- replay --config good.toml --config sub/good.toml --trace t.csv --out replayed
+cp good.toml "a b.toml"
+case_ "option: replay a config name unfit for a file name" 2 "--config a b.toml: config name 'a b' is not allowed" -- replay --config good.toml --config "a b.toml" --trace t.csv --out replayed
+case_ "option: replay --out folder holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a replay folder" -- replay --config good.toml --config other.toml --trace t.csv --out mine
+case_ "trace: bad row in a several-config replay" 2 "tr_decreasing.csv:3: key 't_ms': 3 is before the previous row's 5" -- replay --config good.toml --config other.toml --trace tr_decreasing.csv --out replayed
+[ -e replayed ] || [ -e replayed.staging ] && fail "a refused replay left a folder"
 case_ "option: --out under a file" 2 "--out a_file/x: parent a_file is not a directory" -- run default.toml --duration 1 --out a_file/x
 case_ "option: --out name too long" 2 "--out n{250}: cannot create the staging directory n{250}.staging: File name too long" -- run default.toml --duration 1 --out "$(printf 'n%.0s' $(seq 250))"
 case_ "option: --out under /proc" 2 "--out /proc/cbsim-out: (cannot create the staging directory /proc/cbsim-out.staging|parent directory /proc is not writable)" -- run default.toml --duration 1 --out /proc/cbsim-out

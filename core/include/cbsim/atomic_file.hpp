@@ -47,6 +47,9 @@ class AtomicFileWriter {
     std::string commit();
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
+    /// The temp file the bytes go to until commit() (empty once committed or failed), for a
+    /// writer that reads back what it wrote.
+    const std::string& temp_path() const { return tmp_; }
 
   private:
     void fail(const char* what, int err);

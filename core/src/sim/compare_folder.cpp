@@ -63,27 +63,18 @@ std::string variant_folder_problem(const fs::path& dir) {
 /// (or the folder empty). A staging folder (written by cbsim, marker first) is accepted
 /// whole when it carries the marker: a killed compare may have left anything of its own in it.
 std::string folder_problem(const fs::path& dir, bool staging) {
-    std::error_code ec;
-    if (staging && fs::symlink_status(dir / kMarker, ec).type() == fs::file_type::regular)
-        return {};
-    bool marker = false;
-    std::size_t entries = 0;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        ++entries;
-        const std::string name = entry.path().filename().string();
-        const auto type = entry.symlink_status(ec).type();
-        if (type == fs::file_type::regular && is_top_file(name, staging)) {
-            marker = marker || name == kMarker;
-            continue;
-        }
-        if (type != fs::file_type::directory || !variant_name_problem(name).empty())
-            return "holds '" + name + "', which is not part of a compare folder";
-        if (std::string e = variant_folder_problem(entry.path()); !e.empty())
-            return "its folder '" + name + "': " + e;
-    }
-    if (ec) return "cannot list the directory: " + ec.message();
-    if (marker || entries == 0) return {};
-    return "has no marker " + std::string(kMarker) + ", so it is not a compare folder";
+    return sim::marked_folder_problem(
+        dir, staging, kMarker, "a compare folder",
+        [staging](const fs::directory_entry& entry, const std::string& name) -> std::string {
+            std::error_code ec;
+            const auto type = entry.symlink_status(ec).type();
+            if (type == fs::file_type::regular && is_top_file(name, staging)) return {};
+            if (type != fs::file_type::directory || !variant_name_problem(name).empty())
+                return "holds '" + name + "', which is not part of a compare folder";
+            if (std::string e = variant_folder_problem(entry.path()); !e.empty())
+                return "its folder '" + name + "': " + e;
+            return {};
+        });
 }
 
 const sim::FolderKind kCompareFolder{"write the compare", "compare", "a compare", folder_problem};
@@ -105,30 +96,11 @@ std::string check_compare_folder(const std::string& dir) {
 // [SECTION] CompareFolderWriter --------------------------------------------------------------
 
 CompareFolderWriter::CompareFolderWriter(std::string dir) : dir_(std::move(dir)) {
-    if (dir_.empty()) {
-        error_ = "the compare folder name is empty";
-        return;
-    }
-    const fs::path target = sim::normalise_folder(dir_);
-    DirectoryLock lock(sim::parent_of(target).string());
-    if (error_ = check_locked(dir_, target); !error_.empty()) return;
-    const fs::path staging = sim::staging_of(target);
-    std::error_code ec;
-    if (fs::exists(staging, ec)) fs::remove_all(staging, ec);  // left by a killed compare
-    if (!fs::create_directory(staging, ec)) {
-        error_ = dir_ + ": cannot create the staging directory " + staging.string() + ": " +
-                 ec.message();
-        return;
-    }
-    staging_ = staging.string();
-    if (std::string e = write_file_atomic((staging / kMarker).string(), kMarkerText); !e.empty())
-        error_ = dir_ + ": " + e;
+    error_ = sim::open_staging(dir_, kCompareFolder, kMarker, kMarkerText, staging_);
 }
 
 CompareFolderWriter::~CompareFolderWriter() {
-    if (committed_ || staging_.empty()) return;
-    std::error_code ec;
-    if (folder_problem(staging_, true).empty()) fs::remove_all(staging_, ec);
+    if (!committed_) sim::drop_staging(staging_, kCompareFolder);
 }
 
 std::string CompareFolderWriter::run_folder(std::string_view variant, std::uint64_t seed,
@@ -167,18 +139,8 @@ std::string CompareFolderWriter::add_file(const std::string& name, std::string_v
 
 std::string CompareFolderWriter::commit() {
     if (!error_.empty()) return error_;
-    const fs::path target = sim::normalise_folder(dir_);
-    DirectoryLock lock(sim::parent_of(target).string());
-    if (std::string e = check_locked(dir_, target); !e.empty()) return error_ = e;
-    std::error_code ec;
-    const auto drop_old = [](const std::string& old) {
-        std::error_code ignored;
-        if (folder_problem(old, true).empty()) fs::remove_all(old, ignored);
-    };
-    const std::string e = fs::exists(target, ec)
-                              ? replace_directory(staging_, target.string(), drop_old)
-                              : publish_directory(staging_, target.string());
-    if (!e.empty()) return error_ = dir_ + ": " + e;
+    if (std::string e = sim::commit_staging(dir_, staging_, kCompareFolder); !e.empty())
+        return error_ = e;
     committed_ = true;
     return {};
 }

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "cbsim/atomic_file.hpp"
+
 namespace cbsim::sim {
 
 std::filesystem::path normalise_folder(const std::string& dir) {
@@ -89,6 +91,69 @@ std::string check_output_folder(const std::string& dir, const std::filesystem::p
         ::rmdir(staging.c_str());
     }
     return {};
+}
+
+std::string marked_folder_problem(
+    const std::filesystem::path& dir, bool staging, const char* marker, const char* a_folder,
+    const std::function<std::string(const std::filesystem::directory_entry& entry,
+                                    const std::string& name)>& entry_problem) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (staging && fs::symlink_status(dir / marker, ec).type() == fs::file_type::regular) return {};
+    bool marked = false;
+    std::size_t entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        ++entries;
+        const std::string name = entry.path().filename().string();
+        if (std::string e = entry_problem(entry, name); !e.empty()) return e;
+        marked = marked || name == marker;
+    }
+    if (ec) return "cannot list the directory: " + ec.message();
+    if (marked || entries == 0) return {};
+    return "has no marker " + std::string(marker) + ", so it is not " + a_folder;
+}
+
+std::string open_staging(const std::string& dir, const FolderKind& kind, const char* marker,
+                         std::string_view marker_text, std::string& staging) {
+    namespace fs = std::filesystem;
+    if (dir.empty()) return std::string("the ") + kind.noun + " folder name is empty";
+    const fs::path target = normalise_folder(dir);
+    DirectoryLock lock(parent_of(target).string());
+    if (std::string e = check_output_folder(dir, target, kind); !e.empty()) return e;
+    const fs::path path = staging_of(target);
+    std::error_code ec;
+    if (fs::exists(path, ec)) fs::remove_all(path, ec);  // left by a killed writer
+    if (!fs::create_directory(path, ec)) {
+        return dir + ": cannot create the staging directory " + path.string() + ": " + ec.message();
+    }
+    staging = path.string();
+    if (std::string e = write_file_atomic((path / marker).string(), marker_text); !e.empty())
+        return dir + ": " + e;
+    return {};
+}
+
+std::string commit_staging(const std::string& dir, const std::string& staging,
+                           const FolderKind& kind) {
+    namespace fs = std::filesystem;
+    const fs::path target = normalise_folder(dir);
+    DirectoryLock lock(parent_of(target).string());
+    if (std::string e = check_output_folder(dir, target, kind); !e.empty()) return e;
+    std::error_code ec;
+    const auto drop_old = [&kind](const std::string& old) {
+        std::error_code ignored;
+        if (kind.problem(old, true).empty()) fs::remove_all(old, ignored);
+    };
+    const std::string e = fs::exists(target, ec)
+                              ? replace_directory(staging, target.string(), drop_old)
+                              : publish_directory(staging, target.string());
+    if (!e.empty()) return dir + ": " + e;
+    return {};
+}
+
+void drop_staging(const std::string& staging, const FolderKind& kind) {
+    std::error_code ec;
+    if (!staging.empty() && kind.problem(staging, true).empty())
+        std::filesystem::remove_all(staging, ec);
 }
 
 }  // namespace cbsim::sim
