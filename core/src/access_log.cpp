@@ -161,9 +161,8 @@ bool parse_scaled(std::string_view s, FieldUnit unit, SimTime& out) {
     std::int64_t whole = 0;
     int int_digits = 0;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        if (++int_digits > 19) return false;
+        if (++int_digits > 19 || whole > (INT64_MAX - 9) / 10) return false;
         whole = whole * 10 + (s[i] - '0');
-        if (whole > (std::int64_t{1} << 62) / 10) return false;
         ++i;
     }
     if (int_digits == 0) return false;

@@ -298,9 +298,7 @@ std::string synth_log(const Trace& trace, const SynthOptions& options,
                 out += syslog;
                 out += c.client + ":" + std::to_string(32768 + (c.bytes * 7919) % 28000);
                 out += " [" + clf_time(c.start, true) + "] http-in be_api/srv" +
-                       std::to_string(c.upstream.back() == '7'   ? 1
-                                      : c.upstream.back() == '8' ? 2
-                                                                 : 3);
+                       std::to_string(c.upstream[c.upstream.find(':') - 1] - '6');
                 out += " 0/0/" + std::to_string(tc) + "/" + std::to_string(tr) + "/" +
                        std::to_string(tt) + " " + std::to_string(c.status) + " " +
                        std::to_string(c.bytes) + " - - " + (c.status >= 500 ? "SH--" : "----") +
