@@ -228,9 +228,17 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
         return 1;
     }
 
-    // The report.
+    // The report (after the refusal, if any, so that it comes first).
     const LogStats& s = reader->stats();
     const std::uint64_t skipped = s.skipped();
+    const bool too_many =
+        skipped > max_bad_count ||
+        (max_bad_share >= 0 && s.lines > 0 &&
+         static_cast<double>(skipped) > max_bad_share * static_cast<double>(s.lines));
+    if (too_many) {
+        err << me << skipped << " of " << s.lines << " lines skipped, more than --max-bad "
+            << printable(o.max_bad) << (to_stdout ? "" : "; nothing written") << '\n';
+    }
     err << "import: " << reader->files().size()
         << (reader->files().size() == 1 ? " file" : " files") << ", format " << info->name
         << ", failure rule '" << printable(options.failure.text(), 200) << "'";
@@ -264,13 +272,7 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
             << "), " << s.timeouts << " timeouts (" << percent(s.timeouts, s.records) << ")\n";
     }
 
-    const bool too_many =
-        skipped > max_bad_count ||
-        (max_bad_share >= 0 && s.lines > 0 &&
-         static_cast<double>(skipped) > max_bad_share * static_cast<double>(s.lines));
     if (too_many) {
-        err << me << skipped << " of " << s.lines << " lines skipped, more than --max-bad "
-            << printable(o.max_bad) << (to_stdout ? "" : "; nothing written") << '\n';
         if (to_stdout) {
             for (auto& [key, t] : traces)
                 flush(t, &out);

@@ -12,6 +12,7 @@
 // [SECTION] trace text
 #include "cbsim/access_log.hpp"
 
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -1419,6 +1420,13 @@ struct Source {
     }
 
     void open() {
+        struct stat st {};
+        if (stat(path.c_str(), &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                throw ConfigError(path, 0, "", "cannot read the file: it is a directory");
+            if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+                throw ConfigError(path, 0, "", "cannot read the file: it is a device");
+        }
         errno = 0;
         gz = gzopen(path.c_str(), "rb");
         if (gz == nullptr) {
@@ -1431,7 +1439,11 @@ struct Source {
     }
 
     void rewind() {
-        gzrewind(gz);
+        if (gzrewind(gz) != 0) {
+            throw ConfigError(path, 0, "",
+                              "cannot read the file twice (a pipe?); several logs are ranked by "
+                              "their first line, so give them as files");
+        }
         begin = end = 0;
         eof = false;
         line_no = 0;
@@ -1534,6 +1546,15 @@ struct LogReader::Impl {
     LogRecord scratch;
     std::string why;
 
+    // A file that ended without a record: empty, blank or a header only, or no line parsed.
+    [[noreturn]] void no_record(const Source& s) const {
+        if (s.first_bad_no == 0) {
+            if (s.line_no == 0) throw ConfigError(s.path, 0, "", "the file is empty");
+            throw ConfigError(s.path, 0, "", "the file has no call lines");
+        }
+        unmatched(s);
+    }
+
     [[noreturn]] void unmatched(const Source& s) const {
         throw ConfigError(s.path, static_cast<int>(s.first_bad_no), "",
                           std::string("no line is in the ") + log_format_info(options.format).name +
@@ -1588,11 +1609,16 @@ struct LogReader::Impl {
     Impl(std::vector<std::string> files, LogOptions o) : options(std::move(o)) {
         if (files.empty()) throw ConfigError("", 0, "LOG", "no log file given");
         // Rank by the start of the first parsable line (stable: ties keep the given order).
+        // One file needs no ranking, so it may be a pipe.
         std::vector<std::pair<SimTime, std::unique_ptr<Source>>> ranked;
         for (std::string& f : files) {
             auto s = std::make_unique<Source>();
             s->path = std::move(f);
             s->open();
+            if (files.size() == 1) {
+                ranked.emplace_back(0, std::move(s));
+                break;
+            }
             LineParser parser(options);
             LogRecord r;
             bool found = false;
@@ -1602,13 +1628,7 @@ struct LogReader::Impl {
                     break;
                 }
             }
-            if (!found) {
-                if (s->first_bad_no == 0) {
-                    if (s->line_no == 0) throw ConfigError(s->path, 0, "", "the file is empty");
-                    throw ConfigError(s->path, 0, "", "the file has no call lines");
-                }
-                unmatched(*s);
-            }
+            if (!found) no_record(*s);
             s->rewind();
             s->done = false;
             ranked.emplace_back(r.at, std::move(s));
@@ -1653,7 +1673,7 @@ struct LogReader::Impl {
             Source& s = *sources[logdetail::idx(lo)];
             LineParser& parser = parsers[logdetail::idx(lo)];
             if (!read_one(s, parser, scratch, true)) {
-                if (s.done && s.parsed == 0 && s.first_bad_no != 0) unmatched(s);
+                if (s.done && s.parsed == 0) no_record(s);
                 continue;
             }
             ++s.parsed;

@@ -216,9 +216,16 @@ TEST(AccessLog, FileWithNoParsableLineIsRefusedNamingItsFirstLine) {
         EXPECT_NE(std::string(e.what()).find("first line: 'this is not nginx'"), std::string::npos)
             << e.what();
     }
-    const std::string empty = dir.file("empty.log", "");
-    EXPECT_THROW(LogReader({empty}, options), ConfigError);
-    EXPECT_THROW(LogReader({(dir.path / "missing.log").string()}, options), ConfigError);
+    // One file is not ranked (it may be a pipe): the first next() finds out.
+    auto read_one = [&](const std::string& path) {
+        LogReader reader({path}, options);
+        return read_log_as_trace(reader, true);
+    };
+    EXPECT_THROW(read_one(bad), ConfigError);
+    EXPECT_THROW(read_one(dir.file("empty.log", "")), ConfigError);
+    EXPECT_THROW(read_one(dir.file("blank.log", "\n  \n")), ConfigError);
+    EXPECT_THROW(read_one((dir.path / "missing.log").string()), ConfigError);
+    EXPECT_THROW(read_one(dir.path.string()), ConfigError);
 }
 
 TEST(AccessLog, KeySplitGivesEachRecordItsUpstreamRouteOrField) {
@@ -350,6 +357,8 @@ TEST(AccessLog, CsvNeedsItsMappedColumnsInTheHeader) {
     options.format = LogFormat::csv;
     try {
         LogReader reader({path}, options);
+        LogRecord r;
+        reader.next(r);
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.line(), 1);
@@ -392,6 +401,28 @@ TEST(AccessLog, TimeParsers) {
                             "1969-12-31T23:59:59Z", "2026-12-07T03:00:00+0100x"}) {
         EXPECT_FALSE(parse_iso8601(bad, t)) << bad;
     }
+}
+
+}  // namespace
+}  // namespace cbsim
+
+namespace cbsim {
+namespace {
+
+TEST(AccessLog, DocsShowEveryFormatOfTheTable) {
+    const std::string doc =
+        test::read_bytes(std::string(CBSIM_TEST_DATA_DIR) + "/../../docs/IMPORT.md");
+    ASSERT_FALSE(doc.empty());
+    for (const LogFormatInfo& f : log_formats()) {
+        SCOPED_TRACE(f.name);
+        EXPECT_NE(doc.find("\n### " + std::string(f.name) + "\n"), std::string::npos);
+        EXPECT_NE(doc.find("| `" + std::string(f.name) + "` |"), std::string::npos);
+        EXPECT_NE(doc.find("\n    " + std::string(f.layout) + "\n"), std::string::npos);
+        EXPECT_NE(doc.find("\n    " + std::string(f.example) + "\n"), std::string::npos);
+    }
+    std::string rule = kDefaultFailureRule;  // in a markdown table cell: \|\|
+    rule.replace(rule.find("||"), 2, "\\|\\|");
+    EXPECT_NE(doc.find(rule), std::string::npos) << rule;
 }
 
 }  // namespace

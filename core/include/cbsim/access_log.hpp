@@ -158,16 +158,19 @@ struct LogStats {
 /// Streams the records of one or more logs in start order (see the top of this file).
 class LogReader {
   public:
-    /// Opens every file (plain or gzip) and ranks them. Throws ConfigError for an option that
-    /// does not fit the format (a --log-format without a time, a key the format lacks), a file
-    /// that cannot be read, or a file in which no line parses (naming its first line).
+    /// Opens every file (plain or gzip) and, when there are several, ranks them by reading up
+    /// to their first parsable line (so they must be files; one log may be a pipe). Throws
+    /// ConfigError for an option that does not fit the format (a --log-format without a time, a
+    /// key the format lacks), a file that cannot be read (a directory, a device), or, while
+    /// ranking, a file that is empty or in which no line parses (naming its first line).
     LogReader(std::vector<std::string> files, LogOptions options);
     ~LogReader();
     LogReader(const LogReader&) = delete;
     LogReader& operator=(const LogReader&) = delete;
 
     /// The next record in start order; false at the end. Throws ConfigError when a file turns
-    /// out to have no parsable line, std::runtime_error when reading fails.
+    /// out to be empty or to have no parsable line (naming it and its first line), when a csv
+    /// header lacks a mapped column, or when reading fails.
     bool next(LogRecord& out);
     const LogStats& stats() const;
     /// The files in rank order.
