@@ -65,6 +65,16 @@ bool flush(TraceOut& t, std::ostream* stdout_stream) {
     return ok;
 }
 
+/// The format named `name`, or nullptr after saying so on `err`.
+const LogFormatInfo* find_format(const std::string& name, const char* me, std::ostream& err) {
+    const LogFormatInfo* info = find_log_format(name);
+    if (info == nullptr) {
+        err << me << "--format '" << printable(name)
+            << "' is not a format; one of: " << log_format_names() << '\n';
+    }
+    return info;
+}
+
 }  // namespace
 
 std::string log_formats_help() {
@@ -84,12 +94,8 @@ std::string log_formats_help() {
 
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
     const char* me = "cbsim-cli import: ";
-    const LogFormatInfo* info = find_log_format(o.format);
-    if (info == nullptr) {
-        err << me << "--format '" << printable(o.format)
-            << "' is not a format; one of: " << log_format_names() << '\n';
-        return 2;
-    }
+    const LogFormatInfo* info = find_format(o.format, me, err);
+    if (info == nullptr) return 2;
     LogOptions options;
     options.format = info->format;
     options.log_format = o.log_format;
@@ -318,12 +324,8 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
 
 int run_synth_log(const SynthLogOptions& o, std::ostream& out, std::ostream& err) {
     const char* me = "cbsim-cli synth-log: ";
-    const LogFormatInfo* info = find_log_format(o.format);
-    if (info == nullptr) {
-        err << me << "--format '" << printable(o.format)
-            << "' is not a format; one of: " << log_format_names() << '\n';
-        return 2;
-    }
+    const LogFormatInfo* info = find_format(o.format, me, err);
+    if (info == nullptr) return 2;
     SynthOptions options;
     options.format = info->format;
     options.log_format = o.log_format;

@@ -264,13 +264,10 @@ bool fraction(std::string_view s, std::size_t& i, SimTime& us) {
     return true;
 }
 
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
 bool month(std::string_view s, std::size_t at, unsigned& m) {
     if (at + 3 > s.size()) return false;
     for (unsigned i = 0; i < 12; ++i) {
-        if (s.compare(at, 3, kMonths[i]) == 0) {
+        if (s.compare(at, 3, kMonthNames[i]) == 0) {
             m = i + 1;
             return true;
         }
@@ -518,7 +515,7 @@ class RuleParser {
     explicit RuleParser(std::string_view text) : s_(text) {}
 
     std::shared_ptr<const FailureRule::Node> parse() {
-        auto n = parse_or(0);
+        auto n = parse_list(0, true);
         skip();
         if (i_ != s_.size()) error("expected '||', '&&' or the end");
         return n;
@@ -545,26 +542,19 @@ class RuleParser {
         }
         return false;
     }
-    std::shared_ptr<const Node> parse_or(int depth) {
-        auto first = parse_and(depth);
-        if (!eat("||")) return first;
+    // Terms joined by '||' (any holds; the terms are '&&' lists) or by '&&' (all hold; the
+    // terms are unary).
+    std::shared_ptr<const Node> parse_list(int depth, bool is_or) {
+        const std::string_view op = is_or ? "||" : "&&";
+        auto term = [&] { return is_or ? parse_list(depth, false) : parse_unary(depth); };
+        auto first = term();
+        if (!eat(op)) return first;
         auto n = std::make_shared<Node>();
-        n->kind = Node::any;
+        n->kind = is_or ? Node::any : Node::all;
         n->children.push_back(first);
         do {
-            n->children.push_back(parse_and(depth));
-        } while (eat("||"));
-        return n;
-    }
-    std::shared_ptr<const Node> parse_and(int depth) {
-        auto first = parse_unary(depth);
-        if (!eat("&&")) return first;
-        auto n = std::make_shared<Node>();
-        n->kind = Node::all;
-        n->children.push_back(first);
-        do {
-            n->children.push_back(parse_unary(depth));
-        } while (eat("&&"));
+            n->children.push_back(term());
+        } while (eat(op));
         return n;
     }
     std::shared_ptr<const Node> parse_unary(int depth) {
@@ -576,7 +566,7 @@ class RuleParser {
             return n;
         }
         if (eat("(")) {
-            auto n = parse_or(depth + 1);
+            auto n = parse_list(depth + 1, true);
             if (!eat(")")) error("expected ')'");
             return n;
         }

@@ -15,6 +15,10 @@ inline std::size_t idx(int i) {
     return static_cast<std::size_t>(i);
 }
 
+/// English month abbreviations of CLF dates (nginx $time_local, HAProxy, syslog).
+inline constexpr const char* kMonthNames[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
 /// What a layout variable means to the importer.
 enum class Field : std::uint8_t {
     other,

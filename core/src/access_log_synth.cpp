@@ -100,33 +100,34 @@ std::string fixed(SimTime value, int decimals) {
     return out;
 }
 
-void split_time(SimTime t, std::int64_t& y, unsigned& mo, unsigned& d, int& h, int& mi, int& s,
-                SimTime& us) {
-    const SimTime secs = t / kSecond;
-    us = t % kSecond;
-    const std::int64_t days = secs / 86400;
-    const std::int64_t rem = secs % 86400;
-    logdetail::civil_from_days(days, y, mo, d);
-    h = static_cast<int>(rem / 3600);
-    mi = static_cast<int>(rem / 60 % 60);
-    s = static_cast<int>(rem % 60);
-}
-
-constexpr const char* kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-// 07/Dec/2026:03:00:01 (+ ".mmm" when ms)
-std::string clf_time(SimTime t, bool ms) {
+/// Epoch microseconds as a UTC calendar date and time of day.
+struct Civil {
     std::int64_t y = 0;
     unsigned mo = 0, d = 0;
     int h = 0, mi = 0, s = 0;
     SimTime us = 0;
-    split_time(t, y, mo, d, h, mi, s, us);
+};
+
+Civil civil(SimTime t) {
+    Civil c;
+    const SimTime secs = t / kSecond;
+    c.us = t % kSecond;
+    const std::int64_t rem = secs % 86400;
+    logdetail::civil_from_days(secs / 86400, c.y, c.mo, c.d);
+    c.h = static_cast<int>(rem / 3600);
+    c.mi = static_cast<int>(rem / 60 % 60);
+    c.s = static_cast<int>(rem % 60);
+    return c;
+}
+
+// 07/Dec/2026:03:00:01 (+ ".mmm" when ms)
+std::string clf_time(SimTime t, bool ms) {
+    const Civil c = civil(t);
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%02u/%s/%04lld:%02d:%02d:%02d", d, kMonthNames[mo - 1],
-                  static_cast<long long>(y), h, mi, s);
+    std::snprintf(buf, sizeof buf, "%02u/%s/%04lld:%02d:%02d:%02d", c.d,
+                  logdetail::kMonthNames[c.mo - 1], static_cast<long long>(c.y), c.h, c.mi, c.s);
     std::string out = buf;
-    if (ms) out += '.' + std::to_string(us / 1000 + 1000).substr(1);
+    if (ms) out += '.' + std::to_string(c.us / 1000 + 1000).substr(1);
     return out;
 }
 
@@ -286,15 +287,10 @@ std::string synth_log(const Trace& trace, const SynthOptions& options,
                 const std::int64_t tt = c.duration / 1000;
                 const std::int64_t tc = tt > 0 ? 1 : 0;
                 const std::int64_t tr = tt > 1 ? tt - 1 : 0;
-                std::int64_t y = 0;
-                unsigned mo = 0, d = 0;
-                int h = 0, mi = 0, s = 0;
-                SimTime us = 0;
-                split_time(end, y, mo, d, h, mi, s, us);
+                const Civil e = civil(end);
                 char syslog[64];
-                std::snprintf(syslog, sizeof syslog,
-                              "%s %2u %02d:%02d:%02d lb1 haproxy[%d]: ", kMonthNames[mo - 1], d, h,
-                              mi, s, pid);
+                std::snprintf(syslog, sizeof syslog, "%s %2u %02d:%02d:%02d lb1 haproxy[%d]: ",
+                              logdetail::kMonthNames[e.mo - 1], e.d, e.h, e.mi, e.s, pid);
                 out += syslog;
                 out += c.client + ":" + std::to_string(32768 + (c.bytes * 7919) % 28000);
                 out += " [" + clf_time(c.start, true) + "] http-in be_api/srv" +
@@ -369,41 +365,17 @@ std::string synth_log(const Trace& trace, const SynthOptions& options,
                 const Call& c = calls[i];
                 if (json) out += '{';
                 for (std::size_t k = 0; k < cols.size(); ++k) {
-                    std::string v;
-                    bool quote = false;
-                    switch (cols[k].what) {
-                        case 0:
-                            v = time_text(map.time, c.start);
-                            break;
-                        case 1:
-                            v = time_text(map.end, c.start + c.duration);
-                            break;
-                        case 2:
-                            v = duration_text(c.duration);
-                            break;
-                        case 3:
-                            v = std::to_string(c.status);
-                            break;
-                        case 4:
-                            v = c.upstream;
-                            quote = true;
-                            break;
-                        case 5:
-                            v = c.path;
-                            quote = true;
-                            break;
-                        case 6:
-                            v = c.method;
-                            quote = true;
-                            break;
-                        case 7:
-                            v = c.client;
-                            quote = true;
-                            break;
-                        default:
-                            v = quoted(c.agent);
-                            break;  // csv: has commas
-                    }
+                    const int what = cols[k].what;
+                    const bool quote = what >= 4 && what <= 7;  // strings in json
+                    const std::string v = what == 0   ? time_text(map.time, c.start)
+                                          : what == 1 ? time_text(map.end, c.start + c.duration)
+                                          : what == 2 ? duration_text(c.duration)
+                                          : what == 3 ? std::to_string(c.status)
+                                          : what == 4 ? c.upstream
+                                          : what == 5 ? c.path
+                                          : what == 6 ? c.method
+                                          : what == 7 ? c.client
+                                                      : quoted(c.agent);  // csv: has commas
                     if (k) out += ',';
                     if (json) {
                         out += quoted(json_escape(cols[k].name));

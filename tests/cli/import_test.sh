@@ -12,15 +12,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
 expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out got
-  out=$("$@" 2>&1 </dev/null)
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
-  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "output does not match /$pattern/: $* :: $out"
-  fi
+  "$(dirname "$0")/expect_exit.sh" "$@" >"$work/expect.out" 2>&1 || fail "$(tail -4 "$work/expect.out")"
 }
 
 # Every format (the names from --help), every known trace: log and back, byte for byte.
