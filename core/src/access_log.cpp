@@ -1768,6 +1768,23 @@ std::string read_log_as_trace(LogReader& reader, bool with_duration) {
     return out;
 }
 
+Trace read_log_trace(LogReader& reader) {
+    Trace trace;
+    trace.has_duration = true;
+    LogRecord r;
+    SimTime origin = 0;
+    while (reader.next(r)) {
+        if (trace.rows.empty()) origin = r.at;
+        TraceRow row;
+        row.at = r.at - origin;
+        row.outcome = r.outcome;
+        row.duration = r.duration < 0 ? 0 : r.duration;
+        row.line = static_cast<int>(std::min<std::uint64_t>(r.line, INT32_MAX));
+        trace.rows.push_back(row);
+    }
+    return trace;
+}
+
 std::string sanitize_key(std::string_view key) {
     std::string out;
     for (const char c : key.substr(0, 64)) {

@@ -108,6 +108,16 @@ expect 2 "--field is for json and csv" -- \
   "$cli" import --format nginx "$work/nginx-every_third_1s.log" --field time=ts
 expect 2 "--format: .*apache" -- "$cli" import --format apache "$work/bad.json"
 
+# --no-duration: the two-column trace; --reorder-ms 0 skips the calls logged out of start order.
+"$cli" import --format json "$work/json-outage_30s.log" --no-duration >"$work/nd.csv" 2>/dev/null \
+  || fail "--no-duration exited $?"
+cut -d, -f1,2 "$logs/outage_30s.csv" | sed '1s/.*/t_ms,outcome/' | cmp -s - "$work/nd.csv" \
+  || fail "--no-duration: not the trace without durations"
+expect 0 "later than the reorder window" -- \
+  "$cli" import --format json "$work/json-outage_30s.log" --reorder-ms 0 --out "$work/r0.csv"
+expect 2 "--reorder-ms 'x' is not a duration" -- \
+  "$cli" import --format json "$work/json-outage_30s.log" --reorder-ms x
+
 # Outputs: devices, FIFOs and directories are refused before any work.
 mkfifo "$work/fifo"
 expect 2 "--out .*fifo.*FIFO" -- "$cli" import --format json "$work/bad.json" --out "$work/fifo"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cbsim/breaker_config.hpp"
 #include "cbsim/error.hpp"
 #include "temp_dir.hpp"
 
@@ -408,6 +409,24 @@ TEST(AccessLog, TimeParsers) {
 
 namespace cbsim {
 namespace {
+
+TEST(AccessLog, ReplayOfALogEqualsReplayOfItsTrace) {
+    const std::string text = test::read_bytes(kData + "outage_30s.csv");
+    const Trace trace = parse_trace(text, "outage_30s.csv");
+    SynthOptions synth;
+    synth.format = LogFormat::haproxy;
+    TempDir dir("cbsim_access_log_replay");
+    const std::string log = dir.file("haproxy.log", synth_log(trace, synth, "outage_30s.csv"));
+    LogOptions options;
+    options.format = LogFormat::haproxy;
+    LogReader reader({log}, options);
+    const Trace from_log = read_log_trace(reader);
+    ASSERT_EQ(from_log.rows.size(), trace.rows.size());
+    const BreakerConfig config = BreakerConfig::defaults(Preset::gobreaker);
+    const std::string want = decisions_csv(trace, replay(config, trace));
+    EXPECT_EQ(decisions_csv(from_log, replay(config, from_log)), want);
+    EXPECT_NE(want.find(",rejected,"), std::string::npos);  // the outage opened the breaker
+}
 
 TEST(AccessLog, DocsShowEveryFormatOfTheTable) {
     const std::string doc =

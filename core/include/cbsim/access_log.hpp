@@ -211,6 +211,11 @@ void append_trace_row(std::string& out, SimTime t, Outcome outcome, SimTime dura
 /// Keys are ignored. For tests and small logs; the CLI streams.
 std::string read_log_as_trace(LogReader& reader, bool with_duration);
 
+/// Reads every record of `reader` into a Trace for replay(): the same rows as
+/// read_log_as_trace (has_duration true; a line without a duration gets 0), `line` = the
+/// record's line in its file. Keys are ignored.
+Trace read_log_trace(LogReader& reader);
+
 /// A key as a file name part: letters, digits, '.', '_' and '-' kept, others '_', at most 64
 /// bytes, "" and "." / ".." become "none" / "_" forms.
 std::string sanitize_key(std::string_view key);
