@@ -201,6 +201,23 @@ TEST(AccessLog, BadLinesAreSkippedAndReported) {
     EXPECT_EQ(s.failures, 100u);
 }
 
+TEST(AccessLog, ALineLongerThanAChunkIsSkippedAndTheRestRead) {
+    const std::string text = trace_text("grpc_consecutive.csv");
+    SynthOptions synth;
+    synth.format = LogFormat::json;
+    std::string log = synth_log(parse_trace(text, "g"), synth, "g");
+    const std::size_t second = log.find('\n') + 1;
+    log.insert(second, "{\"time\":\"" + std::string(3 << 20, 'x') + "\"}\n");
+    TempDir dir("cbsim_access_log_long");
+    LogOptions options;
+    options.format = LogFormat::json;
+    LogReader reader({dir.file("long.json", log)}, options);
+    EXPECT_EQ(read_log_as_trace(reader, true), text);
+    EXPECT_EQ(reader.stats().skipped_by[static_cast<int>(SkipReason::too_long)], 1u);
+    ASSERT_EQ(reader.stats().first_skipped.size(), 1u);
+    EXPECT_EQ(reader.stats().first_skipped[0].line, 2u);
+}
+
 TEST(AccessLog, FileWithNoParsableLineIsRefusedNamingItsFirstLine) {
     TempDir dir("cbsim_access_log_unmatched");
     const std::string good = dir.file(
