@@ -156,7 +156,8 @@ inline Verdict check_log_text(LogFormat format, std::string_view text) {
         if (r.duration < -1 || r.duration > 366LL * 24 * 3600 * kSecond)
             fail("duration out of range", std::string(line));
         if (r.status < -1 || r.status > 999) fail("status out of range", std::string(line));
-        const Outcome want = rule.failed(r.status, r.duration) ? Outcome::failure : Outcome::success;
+        const Outcome want =
+            rule.failed(r.status, r.duration) ? Outcome::failure : Outcome::success;
         if (r.outcome != want) fail("outcome differs from the default rule", std::string(line));
         std::string row;
         append_trace_row(row, r.duration < 0 ? 0 : r.duration, r.outcome, r.duration, true);
