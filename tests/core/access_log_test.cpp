@@ -35,7 +35,9 @@ std::string round_trip(const std::string& trace_name, LogFormat format,
     synth.format = format;
     synth.log_format = layout;
     parse_iso8601("2026-12-07T03:00:00Z", synth.start);
-    TempDir dir("cbsim_access_log_rt");
+    // One directory per format and trace: ctest runs the formats' tests side by side.
+    TempDir dir("cbsim_access_log_rt_" + std::string(log_format_info(format).name) + "_" +
+                trace_name + (layout.empty() ? "" : "_layout"));
     const std::string log = dir.file("access.log", synth_log(trace, synth, trace_name));
     LogOptions options;
     options.format = format;

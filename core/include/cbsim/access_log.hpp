@@ -72,8 +72,8 @@ struct MappedField {
 /// Field mapping of json/csv logs: "time=ts,status=code,duration=latency_ms" where each value
 /// may carry a unit after ':' (time/end: iso (default), s, ms, us, ns; duration: ms (default),
 /// s, us, ns). `end` instead of `duration` gives the duration as end - time (OpenTelemetry
-/// spans: time=startTimeUnixNano:ns,end=endTimeUnixNano:ns). `key` names the field --key
-/// route|upstream read (optional).
+/// spans: time=startTimeUnixNano:ns,end=endTimeUnixNano:ns). `upstream` and `route` name
+/// the fields --key upstream and --key route read (optional).
 struct FieldMap {
     MappedField time, end, duration, status, upstream, route;
 };
