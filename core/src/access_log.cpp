@@ -96,8 +96,6 @@ const char* to_string(SkipReason reason) {
     switch (reason) {
         case SkipReason::format:
             return "not in the format";
-        case SkipReason::time:
-            return "time out of range";
         case SkipReason::too_long:
             return "longer than 1 MiB";
         case SkipReason::late:

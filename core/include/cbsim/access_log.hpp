@@ -134,7 +134,7 @@ struct LogRecord {
     std::uint64_t line = 0;             ///< 1-based
 };
 
-enum class SkipReason : std::uint8_t { format, time, too_long, late, count_ };
+enum class SkipReason : std::uint8_t { format, too_long, late, count_ };
 const char* to_string(SkipReason reason);
 
 struct SkippedLine {
