@@ -22,8 +22,8 @@ constexpr const char* kPaths[] = {"/api/orders", "/api/orders/4711", "/api/users
 constexpr const char* kQueries[] = {"", "", "", "?page=2", "?q=boots&sort=price", "?id=17"};
 constexpr const char* kAgents[] = {
     "Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0",
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0.0.0 Safari/537.36",
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/120.0.0.0 Safari/537.36"),
     "curl/7.88.1",
     "okhttp/4.12.0",
     "grpc-go/1.59.0",
