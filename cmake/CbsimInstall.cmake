@@ -229,7 +229,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Beyond the linked libraries (dpkg-shlibdeps): the GUI loads libGL.so.1 at run time and its
 # fonts from DejaVu.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libgl1, fonts-dejavu-core")
-# Building against cbsim::core needs toml++'s development files.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libtomlplusplus-dev, cmake | pkg-config")
+# Building against cbsim::core needs toml++'s and zlib's development files.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libtomlplusplus-dev, zlib1g-dev, cmake | pkg-config")
 set(CPACK_THREADS 0)
 include(CPack)

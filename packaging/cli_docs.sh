@@ -4,8 +4,10 @@
 # (top level and each subcommand), so the man page and the completion cannot drift from it.
 #   subcommands  one subcommand name a line
 #   completion   the bash completion script of cbsim-cli
-#   man          a help2man include file: a SUBCOMMANDS section with each one's options
-# CLI11 help layout: "Positionals:" / "Options:" / "Subcommands:" headings; an entry line is
+#   man          a help2man include file: a SUBCOMMANDS section with each one's options (and
+#                formats, for the subcommands whose help lists them)
+# CLI11 help layout: "Positionals:" / "Options:" / "Subcommands:" headings (and our "Formats:"
+# footer of import and synth-log); an entry line is
 # two spaces, the names (e.g. "-o,--out"), then " TYPE" for one that takes a value (TEXT, FLOAT,
 # UINT:UINT64, TEXT:{a,b} for a fixed set, ...), " REQUIRED" and the description.
 set -euo pipefail
@@ -15,9 +17,11 @@ mode=$1 cli=$2
 # not whitespace for read, so an empty TYPE stays a field of its own).
 entries() {
     awk -v want="$2" '
-        /^[A-Z][A-Za-z ]*:$/ { section = substr($0, 1, length($0) - 1); next }
+        function flush() { if (have) printf "%s\037%s\037%s\n", names, type, desc; have = 0 }
+        /^[A-Z][A-Za-z ]*:$/ { flush(); section = substr($0, 1, length($0) - 1); next }
         /^$/ { next }
         section == want && /^  [^ ]/ {
+            flush()
             line = substr($0, 3)
             names = line; sub(/ .*/, "", names)
             rest = substr(line, length(names) + 1)
@@ -25,9 +29,18 @@ entries() {
             if (rest ~ /^ [^ ]/) { type = substr(rest, 2); sub(/ .*/, "", type) }
             desc = rest; sub(/^ +/, "", desc)
             if (type != "") desc = substr(desc, length(type) + 1)
+            sub(/^ *\.\.\./, "", desc)  # a positional that takes several values
             sub(/^ *REQUIRED/, "", desc); sub(/^ +/, "", desc)
-            printf "%s\037%s\037%s\n", names, type, desc
-        }' <<<"$1"
+            have = 1
+            next
+        }
+        # A description CLI11 moved to the next line (after a long option and type).
+        section == want && have && /^   +[^ ]/ {
+            more = $0; sub(/^ +/, "", more)
+            desc = desc == "" ? more : desc " " more
+            next
+        }
+        END { flush() }' <<<"$1"
 }
 
 top=$("$cli" --help)
@@ -122,7 +135,7 @@ man)
         printf '\\fB%s\\fR%s\n' "$sub" "$(roff <<<"${usage#"$sub"}")"
         head -1 <<<"$help" | roff
         echo ".RS"
-        for section in Positionals Options; do
+        for section in Positionals Options Formats; do
             while IFS=$'\037' read -r names type desc; do
                 [ "$names" = "-h,--help" ] && continue
                 echo ".TP"

@@ -13,7 +13,10 @@ build=${2:-$here/build-fuzz}
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 CC=clang CXX=clang++ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCBSIM_FUZZ=ON -DCBSIM_BUILD_GUI=OFF -DCBSIM_BUILD_TESTS=OFF -DCBSIM_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target fuzz_scenario fuzz_scenario_run fuzz_breaker_config fuzz_trace
+targets=(fuzz_scenario fuzz_scenario_run fuzz_breaker_config fuzz_trace)
+log_formats=(nginx envoy haproxy json csv)  # the access-log formats (cbsim/access_log.hpp)
+for f in "${log_formats[@]}"; do targets+=("fuzz_log_$f"); done
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
 
 declare -A seeds=(
   [fuzz_scenario]="$here/tests/fuzz/corpus/scenario $here/assets/scenarios"
@@ -21,12 +24,14 @@ declare -A seeds=(
   [fuzz_breaker_config]="$here/tests/fuzz/corpus/breaker $here/assets/presets"
   [fuzz_trace]="$here/tests/fuzz/corpus/trace $here/tests/data/traces"
 )
+for f in "${log_formats[@]}"; do seeds[fuzz_log_$f]="$here/tests/fuzz/corpus/log_$f"; done
 declare -A dicts=(
   [fuzz_scenario]=$here/tests/fuzz/toml.dict
   [fuzz_scenario_run]=$here/tests/fuzz/toml.dict
   [fuzz_breaker_config]=$here/tests/fuzz/toml.dict
   [fuzz_trace]=$here/tests/fuzz/trace.dict
 )
+for f in "${log_formats[@]}"; do dicts[fuzz_log_$f]=$here/tests/fuzz/log.dict; done
 # The fuzzers run side by side (each is single-threaded; on fewer cores than targets they share
 # them, which bounds the wall time at SECONDS); results are reported in target order.
 fuzz_one() {
@@ -42,7 +47,6 @@ fuzz_one() {
     -artifact_prefix="$build/fuzz/artifacts/$target-" >"$log" 2>&1
 }
 
-targets=(fuzz_scenario fuzz_scenario_run fuzz_breaker_config fuzz_trace)
 parallel=${CBSIM_FUZZ_JOBS:-${#targets[@]}}
 declare -A pids=()
 running=0

@@ -1,6 +1,7 @@
 // cbsim-cli: the headless front-end. Subcommands: run, compare, sweep (and sweep merge),
-// recommend, replay, fit, validate, lint, keys.
+// recommend, replay, fit, import, synth-log, validate, lint, keys.
 #include <CLI/CLI.hpp>
+#include <cbsim/access_log.hpp>
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/version.hpp>
 
@@ -12,6 +13,7 @@
 
 #include "compare_command.hpp"
 #include "fit_command.hpp"
+#include "import_command.hpp"
 #include "keys_command.hpp"
 #include "lint_command.hpp"
 #include "recommend_command.hpp"
@@ -131,6 +133,55 @@ int main(int argc, char** argv) {
     fit_cmd->add_option("--penalty", fit.fit.penalty, "multiplier of the BIC change-point penalty")
         ->capture_default_str();
 
+    cbsim::cli::ImportOptions import;
+    std::vector<std::string> format_names;
+    for (const cbsim::LogFormatInfo& f : cbsim::log_formats())
+        format_names.emplace_back(f.name);
+    CLI::App* import_cmd = app.add_subcommand(
+        "import", "Turn access logs (nginx, Envoy, HAProxy, JSON, CSV) into trace.csv");
+    import_cmd->footer(cbsim::cli::log_formats_help());
+    import_cmd->add_option("--format", import.format, "log format")
+        ->required()
+        ->check(CLI::IsMember(format_names));
+    import_cmd->add_option("LOG", import.logs, "log files (plain or .gz; rotated ones merged)")
+        ->required();
+    import_cmd->add_option("--out", import.out,
+                           "trace.csv to write (default or -: stdout); with --key a directory");
+    import_cmd->add_option("--log-format", import.log_format,
+                           "nginx log_format or envoy format string of the log");
+    import_cmd->add_option("--field", import.fields,
+                           "json/csv: time=F[:UNIT],status=F,duration=F[:UNIT],end=F,upstream=F,"
+                           "route=F");
+    import_cmd->add_option("--failure", import.failure,
+                           "failure rule, e.g. 'status>=500 || status==429'");
+    import_cmd->add_option("--timeout-ms", import.timeout_ms,
+                           "a call longer than this is a timeout");
+    import_cmd->add_option("--key", import.key,
+                           "upstream, route or a field: one trace per key into --out DIR");
+    import_cmd->add_option("--max-bad", import.max_bad,
+                           "N or P%: exit 2 when more lines are skipped (default: no limit)");
+    import_cmd->add_option("--reorder-ms", import.reorder_ms,
+                           "how far out of start order a line may be (default 60000)");
+    import_cmd->add_flag("--no-duration", import.no_duration,
+                         "write t_ms,outcome without the duration_ms column");
+
+    cbsim::cli::SynthLogOptions synth;
+    CLI::App* synth_cmd = app.add_subcommand(
+        "synth-log", "Write the access log a server would have written for a trace.csv");
+    synth_cmd->footer(cbsim::cli::log_formats_help());
+    synth_cmd->add_option("--format", synth.format, "log format")
+        ->required()
+        ->check(CLI::IsMember(format_names));
+    synth_cmd->add_option("TRACE", synth.trace, "trace.csv: t_ms,outcome[,duration_ms]")
+        ->required();
+    synth_cmd->add_option("--start", synth.start,
+                          "ISO 8601 time of t_ms 0 (default 2026-01-01T00:00:00Z)");
+    synth_cmd->add_option("--seed", synth.seed, "seed of the made-up details (default 1)")
+        ->check(uint64);
+    synth_cmd->add_option("--log-format", synth.log_format, "nginx/envoy layout to write");
+    synth_cmd->add_option("--field", synth.fields, "json/csv field names, as for import");
+    synth_cmd->add_option("--out", synth.out, "log to write (default or -: stdout)");
+
     cbsim::cli::ValidateOptions validate;
     CLI::App* validate_cmd = app.add_subcommand("validate", "Check a scenario or breaker file");
     validate_cmd->add_option("FILE", validate.file, "file to check")->required();
@@ -172,6 +223,8 @@ int main(int argc, char** argv) {
     if (recommend_cmd->parsed()) return cbsim::cli::run_recommend(recommend, std::cout, std::cerr);
     if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
     if (fit_cmd->parsed()) return cbsim::cli::run_fit(fit, std::cout, std::cerr);
+    if (import_cmd->parsed()) return cbsim::cli::run_import(import, std::cout, std::cerr);
+    if (synth_cmd->parsed()) return cbsim::cli::run_synth_log(synth, std::cout, std::cerr);
     if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
     if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);
     if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout);

@@ -199,6 +199,35 @@ rp "trace: binary file" 2 "tr_binary.csv:1: key 'header'.*x89PNG" tr_binary.csv
 rp "trace: a directory" 2 "folder.toml: cannot read the file: it is a directory" folder.toml
 rp "trace: missing file" 2 "missing.csv: cannot read the file" missing.csv
 
+# Access logs (import, synth-log).
+printf '203.0.113.7 - - [07/Dec/2026:03:00:01 +0000] "GET /a HTTP/1.1" 200 5 "-" "curl/7.88.1" 0.012\n203.0.113.7 - - [07/Dec/2026:03:00:02 +0000] "GET /a HTTP/1.1" 503 5 "-" "curl/7.88.1" 0.020\n' >ok.log
+{ cat ok.log; printf 'GET /a 200\n'; } >bad_line.log
+printf '{"ts":"2026-12-07T03:00:01Z","code":200}\n' >other.log
+: >empty.log
+printf 'ts,code\n2026-12-07T03:00:01Z,200\n' >calls.csv
+im() { case_ "$1" "$2" "$3" -- import "${@:4}"; }
+im "import: a line not in the format (skipped, exit 0)" 0 "lines: 3 read, 2 calls, 1 skipped" --format nginx bad_line.log --out im.csv
+im "import: more bad lines than --max-bad" 2 "1 of 3 lines skipped, more than --max-bad 0; nothing written" --format nginx bad_line.log --out im.csv --max-bad 0
+im "import: --max-bad not a limit" 2 "--max-bad '5x' is not a limit" --format nginx ok.log --max-bad 5x
+im "import: no line of a file in the format" 2 "other.log:1: no line is in the nginx format .*first line: '\{\"ts\"" --format nginx ok.log other.log
+im "import: empty log" 2 "empty.log: the file is empty" --format nginx empty.log
+im "import: missing log" 2 "missing.log: cannot read the file: No such file or directory" --format nginx missing.log
+im "import: a directory as log" 2 "folder.toml: cannot read the file" --format nginx folder.toml
+im "import: unknown format" 2 "--format: apache not in" --format apache ok.log
+im "import: failure rule syntax" 2 "--failure: 'status => 500' column 8: expected >=, >, <=, <, == or !=" --format nginx ok.log --failure 'status => 500'
+im "import: --field unknown name" 2 "--field: key 'when=ts': expected NAME=FIELD\[:UNIT\]" --format json other.log --field when=ts
+im "import: --field unit" 2 "--field: key 'duration=d:h': 'h' is not a unit; expected s, ms, us or ns" --format json other.log --field time=ts,duration=d:h
+im "import: --field for nginx" 2 "--field is for json and csv" --format nginx ok.log --field time=ts
+im "import: csv without the mapped column" 2 "calls.csv:1: key 'time': no such column in the header 'ts,code'" --format csv calls.csv
+im "import: --log-format without a time" 2 "--log-format: the layout has no time; expected \\\$time_local" --format nginx ok.log --log-format '$remote_addr $status'
+im "import: --key the layout lacks" 2 "--: key 'upstream': the nginx layout has no such field|--key: key 'upstream': the nginx layout has no such field" --format nginx ok.log --key upstream --out keys
+im "import: --key without --out DIR" 2 "--key writes one trace per key; give --out DIR" --format json other.log --field time=ts --key code
+im "import: --timeout-ms -5" 2 "--timeout-ms '-5' is not a duration" --format nginx ok.log --timeout-ms -5
+[ -p out.fifo ] || mkfifo out.fifo
+im "import: --out is a FIFO" 2 "--out out.fifo: is a FIFO; expected a regular file" --format nginx ok.log --out out.fifo
+printf 't_ms,outcome,duration_ms\n0,success,12\n' >sy.csv
+case_ "synth-log: a time the format cannot hold" 2 "sy.csv:2: key 't_ms': 12 ms cannot be written in nginx's \\\$time_local" -- synth-log --format nginx sy.csv
+
 # Command-line values.
 s=$src/assets/scenarios/default.toml
 cp "$s" default.toml
@@ -216,7 +245,7 @@ grep -qx notes mine/notes.txt || fail "the refused folder was touched"
 case_ "option: --out is the current directory" 2 "--out \.: is the current directory" -- run default.toml --duration 1 --out .
 case_ "option: replay --out in a missing folder" 2 "--out no/decisions.csv: parent directory no does not exist" -- replay --config good.toml --trace t.csv --out no/decisions.csv
 case_ "option: replay --out is a directory" 2 "--out folder.toml: is a directory; expected a regular file" -- replay --config good.toml --trace t.csv --out folder.toml
-mkfifo out.fifo
+[ -p out.fifo ] || mkfifo out.fifo
 case_ "option: replay --out is a FIFO" 2 "--out out.fifo: is a FIFO; expected a regular file" -- replay --config good.toml --trace t.csv --out out.fifo
 [ -p out.fifo ] || fail "the FIFO was replaced"
 case_ "option: replay --out under a file" 2 "--out a_file/decisions.csv: parent a_file is not a directory" -- replay --config good.toml --trace t.csv --out a_file/decisions.csv

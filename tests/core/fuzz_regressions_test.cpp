@@ -94,6 +94,17 @@ TEST(FuzzRegressions, TraceInputsKeepTheReaderProperties) {
     }
 }
 
+TEST(FuzzRegressions, LogInputsKeepTheParserProperties) {
+    for (const LogFormatInfo& f : log_formats()) {
+        const auto files = inputs(std::string("log_") + f.name);
+        ASSERT_GE(files.size(), 2u) << f.name;
+        for (const auto& file : files) {
+            SCOPED_TRACE(file.string());
+            expect_verdict(file, fuzz::check_log_text(f.format, slurp(file)));
+        }
+    }
+}
+
 TEST(FuzzRegressions, BrokenPropertiesAreDetected) {
     // The checks themselves must be able to fail: a refused input is reported as refused.
     EXPECT_EQ(fuzz::check_scenario_text("name = [unterminated"), fuzz::Verdict::refused);
@@ -104,6 +115,9 @@ TEST(FuzzRegressions, BrokenPropertiesAreDetected) {
     EXPECT_EQ(fuzz::check_trace_text("t_ms,outcome\n5,success\n4,failure\n"),
               fuzz::Verdict::refused);
     EXPECT_EQ(fuzz::check_trace_text("t_ms,outcome\n5,success\n"), fuzz::Verdict::accepted);
+    EXPECT_EQ(fuzz::check_log_text(LogFormat::envoy, "no log\n"), fuzz::Verdict::refused);
+    EXPECT_EQ(fuzz::check_log_text(LogFormat::envoy, log_format_info(LogFormat::envoy).example),
+              fuzz::Verdict::accepted);
 }
 
 }  // namespace

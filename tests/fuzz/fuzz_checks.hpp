@@ -13,6 +13,7 @@
 // A broken property aborts with a message (libFuzzer then keeps the input as a crash).
 #pragma once
 
+#include <cbsim/access_log.hpp>
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/fit.hpp>
@@ -124,6 +125,57 @@ inline Verdict check_trace_text(std::string_view text) {
             fail("fit error does not start with the file name", e.what());
     }
     return Verdict::accepted;
+}
+
+/// Every line of an access log of `format` through its LineParser (csv: the first line is the
+/// header): a line parses or says why not; a parsed record has a start in [1970, 10000), a
+/// duration of at most a year (or none), a status in [0, 999] (or none), and the outcome the
+/// default rule gives. Accepted when some line parsed.
+inline Verdict check_log_text(LogFormat format, std::string_view text) {
+    LogOptions options;
+    options.format = format;
+    LineParser parser(options);
+    bool any = false;
+    bool first = true;
+    LogRecord r;
+    std::string why;
+    const FailureRule rule;
+    constexpr SimTime kYear10000 = 253402300800LL * kSecond;
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) nl = text.size();
+        const std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (first && parser.needs_header()) {
+            first = false;
+            try {
+                parser.header(line, "fuzz.csv");
+            } catch (const ConfigError& e) {
+                if (std::string(e.what()).rfind("fuzz.csv", 0) != 0)
+                    fail("header error does not start with the file name", e.what());
+                return Verdict::refused;
+            }
+            continue;
+        }
+        first = false;
+        why.clear();
+        if (!parser.parse(line, r, why)) {
+            if (why.empty()) fail("a refused line without a reason", std::string(line));
+            continue;
+        }
+        any = true;
+        if (r.at < 0 || r.at >= kYear10000) fail("start outside [1970, 10000)", std::string(line));
+        if (r.duration < -1 || r.duration > 366LL * 24 * 3600 * kSecond)
+            fail("duration out of range", std::string(line));
+        if (r.status < -1 || r.status > 999) fail("status out of range", std::string(line));
+        const Outcome want =
+            rule.failed(r.status, r.duration) ? Outcome::failure : Outcome::success;
+        if (r.outcome != want) fail("outcome differs from the default rule", std::string(line));
+        std::string row;
+        append_trace_row(row, r.duration < 0 ? 0 : r.duration, r.outcome, r.duration, true);
+        if (row.empty() || row.back() != '\n') fail("trace row not terminated", row);
+    }
+    return any ? Verdict::accepted : Verdict::refused;
 }
 
 /// The highest arrival rate `scenario` can reach (initial rate, phases, timeline changes of

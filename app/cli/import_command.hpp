@@ -1,0 +1,47 @@
+// import_command.hpp: `cbsim-cli import` (access logs -> trace.csv) and `cbsim-cli synth-log`
+// (trace.csv -> an access log), both over cbsim/access_log.hpp. docs/IMPORT.md.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace cbsim::cli {
+
+struct ImportOptions {
+    std::string format;  ///< a name of log_formats()
+    std::vector<std::string> logs;
+    std::string out;         ///< trace.csv; "" or "-" stdout; with --key a directory
+    std::string log_format;  ///< nginx/envoy layout
+    std::string fields;      ///< json/csv mapping
+    std::string failure;     ///< failure rule; "" = the default
+    std::string timeout_ms;  ///< "" = none
+    std::string key;         ///< upstream | route | FIELD; "" = one trace
+    std::string max_bad;     ///< N or P%; "" = no limit
+    std::string reorder_ms;  ///< "" = 60000
+    bool no_duration = false;
+};
+
+/// Imports the logs and writes the trace(s) atomically, the report on `err`. Returns 0 ok, 2
+/// bad input (options, a file in which no line parses, more skipped lines than --max-bad), 1 a
+/// runtime error (an output could not be written).
+int run_import(const ImportOptions& options, std::ostream& out, std::ostream& err);
+
+struct SynthLogOptions {
+    std::string format;
+    std::string trace;
+    std::string out;    ///< "" or "-" stdout
+    std::string start;  ///< ISO 8601; "" = 2026-01-01T00:00:00Z
+    std::string log_format;
+    std::string fields;
+    std::uint64_t seed = 1;
+};
+
+/// Writes the log a server would have written for the trace. 0 ok, 2 bad input, 1 runtime.
+int run_synth_log(const SynthLogOptions& options, std::ostream& out, std::ostream& err);
+
+/// The formats table for --help: one "  NAME  DESCRIPTION" line each.
+std::string log_formats_help();
+
+}  // namespace cbsim::cli
