@@ -26,6 +26,7 @@
 
 #include "access_log_detail.hpp"
 #include "cbsim/error.hpp"
+#include "cbsim/replay.hpp"
 #include "cbsim/text.hpp"
 
 namespace cbsim {
@@ -1709,37 +1710,6 @@ const std::vector<std::string>& LogReader::files() const {
 std::string_view trace_header(bool with_duration) {
     return with_duration ? "t_ms,outcome,duration_ms\n" : "t_ms,outcome\n";
 }
-
-namespace {
-
-void append_ms(std::string& out, SimTime t) {
-    char buf[32];
-    char* p = buf + sizeof buf;
-    const bool neg = t < 0;
-    std::uint64_t v = neg ? static_cast<std::uint64_t>(-t) : static_cast<std::uint64_t>(t);
-    std::uint64_t micros = v % 1000;
-    v /= 1000;
-    if (micros != 0) {
-        int width = 3;
-        while (micros % 10 == 0) {
-            micros /= 10;
-            --width;
-        }
-        for (int i = 0; i < width; ++i) {
-            *--p = static_cast<char>('0' + micros % 10);
-            micros /= 10;
-        }
-        *--p = '.';
-    }
-    do {
-        *--p = static_cast<char>('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    if (neg) *--p = '-';
-    out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
-}
-
-}  // namespace
 
 void append_trace_row(std::string& out, SimTime t, Outcome outcome, SimTime duration,
                       bool with_duration) {
