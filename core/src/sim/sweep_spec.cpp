@@ -362,7 +362,10 @@ SweepPlan load_sweep(const std::string& path) {
     return parse_sweep(read_config_file(path), path);
 }
 
-SweepPlan parse_sweep(std::string_view text, const std::string& file) {
+namespace {
+
+/// parse_sweep with the base scenario read from the spec's `scenario` key, or `given`.
+SweepPlan parse_sweep_on(std::string_view text, const std::string& file, const Scenario* given) {
     detail::check_nesting(text, file);
     toml::table root;
     try {
@@ -382,18 +385,26 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
                                "unknown key; a sweep spec has scenario, edge, service, seeds, "
                                "seed, duration_s, [[axis]] and [[profile]]");
     }
-    const toml::node* scenario =
-        &require_string(root, "scenario", file, "", 1,
-                        "the base scenario's file name as a string (relative to this file)");
-    spec.scenario = scenario->as_string()->get();
-    const std::filesystem::path base_path =
-        std::filesystem::path(file).parent_path() / spec.scenario;
     Scenario base;
-    try {
-        base = load_scenario_file(base_path.string());
-    } catch (const ConfigError& e) {
-        throw ConfigError(e.file(), e.line(), e.key(),
-                          e.message() + " (the base scenario of " + file + ")");
+    if (given != nullptr && !root.contains("scenario")) {
+        base = *given;
+    } else {
+        const toml::node* scenario =
+            &require_string(root, "scenario", file, "", 1,
+                            "the base scenario's file name as a string (relative to this file)");
+        spec.scenario = scenario->as_string()->get();
+        if (given != nullptr) {
+            base = *given;
+        } else {
+            const std::filesystem::path base_path =
+                std::filesystem::path(file).parent_path() / spec.scenario;
+            try {
+                base = load_scenario_file(base_path.string());
+            } catch (const ConfigError& e) {
+                throw ConfigError(e.file(), e.line(), e.key(),
+                                  e.message() + " (the base scenario of " + file + ")");
+            }
+        }
     }
     // The edge of interest.
     const toml::node* edge = &require_string(
@@ -540,6 +551,16 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
     plan.hash = sim::fnv1a64_hex(sweep_spec_toml(plan, "scenario.toml") + "\n" +
                                  scenario_to_toml(plan.base));
     return plan;
+}
+
+}  // namespace
+
+SweepPlan parse_sweep(std::string_view text, const std::string& file) {
+    return parse_sweep_on(text, file, nullptr);
+}
+
+SweepPlan parse_sweep(std::string_view text, const std::string& file, const Scenario& base) {
+    return parse_sweep_on(text, file, &base);
 }
 
 // [SECTION] Normal form ----------------------------------------------------------------------
