@@ -103,36 +103,15 @@ std::string sweep_spec_text(const SweepChoices& c) {
         }
     }
     const FaultProfile& f = c.fault;
-    if (c.healthy_baseline && f.kind != FaultKind::healthy)
-        out += "\n[[profile]]\nname = \"healthy\"\nkind = \"healthy\"\n";
-    out += "\n[[profile]]\nname = " + quoted(to_string(f.kind)) +
-           "\nkind = " + quoted(to_string(f.kind)) + "\n";
-    const auto key = [&](const char* name, double v) {
-        out += std::string(name) + " = " + number_text(v) + "\n";
-    };
-    if (f.kind != FaultKind::healthy) key("at_s", f.at_s);
-    switch (f.kind) {
-        case FaultKind::healthy:
-            break;
-        case FaultKind::step:
-            key("failure_rate", f.failure_rate);
-            break;
-        case FaultKind::flapping:
-            key("period_s", f.period_s);
-            key("duty", f.duty);
-            key("failure_rate", f.failure_rate);
-            break;
-        case FaultKind::brownout:
-            key("until_s", f.until_s);
-            key("factor", f.factor);
-            key("step_s", f.step_s);
-            break;
-        case FaultKind::partial:
-            out += "faulty_instances = " + std::to_string(f.faulty_instances) + "\n";
-            key("failure_rate", f.failure_rate);
-            break;
+    if (c.healthy_baseline && f.kind != FaultKind::healthy) {
+        FaultProfile healthy;
+        healthy.name = "healthy";
+        out += "\n" + fault_profile_toml(healthy, "");
     }
-    if (f.kind != FaultKind::healthy && f.end_s >= 0.0) key("end_s", f.end_s);
+    FaultProfile named = f;
+    named.name = to_string(f.kind);
+    named.service.clear();  // the spec's: the edge's target
+    out += "\n" + fault_profile_toml(named, "");
     return out;
 }
 

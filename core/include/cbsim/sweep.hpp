@@ -108,6 +108,9 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file, const Scen
 /// written as sweep.toml into the sweep folder beside the base scenario, so
 /// `cbsim-cli sweep DIR/sweep.toml` re-runs the sweep.
 std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_name);
+/// One `[[profile]]` table as sweep_spec_toml() writes it (`service` only when not
+/// `spec_service`); the app writes its fault profile with it.
+std::string fault_profile_toml(const FaultProfile& profile, std::string_view spec_service);
 
 // [SECTION] Tasks: points x profiles x seeds -------------------------------------------------
 

@@ -565,6 +565,36 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file, const Scen
 
 // [SECTION] Normal form ----------------------------------------------------------------------
 
+std::string fault_profile_toml(const FaultProfile& p, std::string_view spec_service) {
+    std::string out = "[[profile]]\nname = " + detail::toml_basic_string(p.name) + "\nkind = \"" +
+                      to_string(p.kind) + "\"\n";
+    if (!p.service.empty() && p.service != spec_service)
+        out += "service = " + detail::toml_basic_string(p.service) + "\n";
+    if (p.kind == FaultKind::healthy) return out;
+    out += "at_s = " + number(p.at_s) + "\n";
+    switch (p.kind) {
+        case FaultKind::step:
+            out += "failure_rate = " + number(p.failure_rate) + "\n";
+            break;
+        case FaultKind::flapping:
+            out += "period_s = " + number(p.period_s) + "\nduty = " + number(p.duty) +
+                   "\nfailure_rate = " + number(p.failure_rate) + "\n";
+            break;
+        case FaultKind::brownout:
+            out += "until_s = " + number(p.until_s) + "\nfactor = " + number(p.factor) +
+                   "\nstep_s = " + number(p.step_s) + "\n";
+            break;
+        case FaultKind::partial:
+            out += "faulty_instances = " + std::to_string(p.faulty_instances) +
+                   "\nfailure_rate = " + number(p.failure_rate) + "\n";
+            break;
+        case FaultKind::healthy:
+            break;
+    }
+    if (p.end_s >= 0) out += "end_s = " + number(p.end_s) + "\n";
+    return out;
+}
+
 std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_name) {
     const SweepSpec& s = plan.spec;
     std::string out =
@@ -587,34 +617,8 @@ std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_nam
         }
         out += "]\n";
     }
-    for (const FaultProfile& p : s.profiles) {
-        out += "\n[[profile]]\nname = " + detail::toml_basic_string(p.name) + "\nkind = \"" +
-               to_string(p.kind) + "\"\n";
-        if (p.service != s.service)
-            out += "service = " + detail::toml_basic_string(p.service) + "\n";
-        if (p.kind == FaultKind::healthy) continue;
-        out += "at_s = " + number(p.at_s) + "\n";
-        switch (p.kind) {
-            case FaultKind::step:
-                out += "failure_rate = " + number(p.failure_rate) + "\n";
-                break;
-            case FaultKind::flapping:
-                out += "period_s = " + number(p.period_s) + "\nduty = " + number(p.duty) +
-                       "\nfailure_rate = " + number(p.failure_rate) + "\n";
-                break;
-            case FaultKind::brownout:
-                out += "until_s = " + number(p.until_s) + "\nfactor = " + number(p.factor) +
-                       "\nstep_s = " + number(p.step_s) + "\n";
-                break;
-            case FaultKind::partial:
-                out += "faulty_instances = " + std::to_string(p.faulty_instances) +
-                       "\nfailure_rate = " + number(p.failure_rate) + "\n";
-                break;
-            case FaultKind::healthy:
-                break;
-        }
-        if (p.end_s >= 0) out += "end_s = " + number(p.end_s) + "\n";
-    }
+    for (const FaultProfile& p : s.profiles)
+        out += "\n" + fault_profile_toml(p, s.service);
     return out;
 }
 
