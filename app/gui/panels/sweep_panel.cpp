@@ -550,35 +550,31 @@ void SweepPanel::draw_heatmap(const SweepState& st, float width, float height) {
             }
         }
     }
-    // Axis labels: values of the last axis below, of the first down the left (2 knobs).
+    // Axis labels: values of the last axis below, of the first down the left (2 knobs); every
+    // value, or every n-th when the cells are too small for each (`room`: a label's size).
+    const auto labels = [&](const SweepAxis& axis, float cell, float room, auto&& at) {
+        std::size_t every = 1;
+        while (every < axis.values.size() && cell * static_cast<float>(every) < room)
+            ++every;
+        for (std::size_t i = 0; i < axis.values.size(); i += every) {
+            const std::string t = to_string(axis.values[i]);
+            const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
+            dl->AddText(at(static_cast<float>(i) + 0.5f, ts), theme::kMuted, t.c_str());
+        }
+    };
     const SweepAxis& across = plan.spec.axes.back();
     const float below = y0 + ch * static_cast<float>(grid.rows) + 2.0f;
-    std::size_t every = 1;
-    while (every < grid.columns && cw * static_cast<float>(every) < fs * 3.2f)
-        ++every;
-    for (std::size_t c = 0; c < grid.columns; c += every) {
-        const std::string t = to_string(across.values[c]);
-        const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-        dl->AddText(ImVec2(x0 + cw * (static_cast<float>(c) + 0.5f) - ts.x * 0.5f, below),
-                    theme::kMuted, t.c_str());
-    }
+    labels(across, cw, fs * 3.2f,
+           [&](float mid, ImVec2 ts) { return ImVec2(x0 + cw * mid - ts.x * 0.5f, below); });
     ImGui::SetCursorScreenPos(ImVec2(o.x, below + fs * 1.2f));
     ImGui::TextDisabled("across: %s", across.path.substr(plan.spec.edge.size() + 1).c_str());
     if (two) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("  down: %s",
-                            plan.spec.axes.front().path.substr(plan.spec.edge.size() + 1).c_str());
         const SweepAxis& down = plan.spec.axes.front();
-        std::size_t every_r = 1;
-        while (every_r < grid.rows && ch * static_cast<float>(every_r) < fs * 1.1f)
-            ++every_r;
-        for (std::size_t r = 0; r < grid.rows; r += every_r) {
-            const std::string t = to_string(down.values[r]);
-            const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-            dl->AddText(
-                ImVec2(x0 - ts.x - 4.0f, y0 + ch * (static_cast<float>(r) + 0.5f) - ts.y * 0.5f),
-                theme::kMuted, t.c_str());
-        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("  down: %s", down.path.substr(plan.spec.edge.size() + 1).c_str());
+        labels(down, ch, fs * 1.1f, [&](float mid, ImVec2 ts) {
+            return ImVec2(x0 - ts.x - 4.0f, y0 + ch * mid - ts.y * 0.5f);
+        });
     }
     if (hovered && under && st.points[*under].done) draw_point_tooltip(st, *under);
     if (clicked && under && st.points[*under].done) {
