@@ -331,6 +331,7 @@ void SweepPanel::draw_choices(const Snapshot& snap) {
     if (ImGui::InputInt("##seeds", &seeds, 0, 0)) {
         // Clamped into the spec's range; the hint says so.
         const int clamped = std::clamp(seeds, 1, static_cast<int>(kMaxSweepSeeds));
+        notes_.clear();
         if (clamped != seeds)
             notes_ = {"seeds clamped to " + std::to_string(clamped) + " (1 to " +
                       std::to_string(kMaxSweepSeeds) + ")"};
