@@ -45,6 +45,7 @@ App::App(AppOptions options, const std::atomic<bool>& stop_signal)
     const PanelContext context{view_, events_, (fs::path(asset_dir()) / "scenarios").string()};
     for (const PanelSpec& spec : panel_specs()) {
         std::unique_ptr<Panel> p = spec.make(context);
+        p->open() = spec.open_at_start;
         if (auto it = settings_.panels.find(p->id()); it != settings_.panels.end()) {
             p->open() = it->second;
         }
@@ -647,7 +648,7 @@ void App::draw_help_overlay(const Snapshot& snap) {
         ImGui::Bullet();
         ImGui::TextWrapped("%s",
                            "Drag a border between two panels to resize them; View > Reset "
-                           "layout puts them back. Ctrl+1..8 show and hide panels.");
+                           "layout puts them back. Ctrl+1..9 show and hide panels.");
         ImGui::Bullet();
         ImGui::TextWrapped("%s",
                            "Space pauses, R restarts, Ctrl+E exports the run as CSV, Ctrl+S "

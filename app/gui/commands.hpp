@@ -65,9 +65,12 @@ struct LoadScenario {
 };
 /// Compare mode: a new variant, a copy of the selected one's protection, named `name` (empty:
 /// the next free "vN"). Every variant restarts at t = 0 so all of them see the same world from
-/// the start. From a single run, the run becomes the first variant.
+/// the start. From a single run, the run becomes the first variant. `overrides` (protection
+/// paths, e.g. a sweep point's settings) are applied to the copy; if one does not apply, the
+/// variant is not added and a notice says why.
 struct AddVariant {
     std::string name;
+    std::vector<Override> overrides;
 };
 /// Removes a variant (every variant restarts at t = 0); removing the last but one returns to a
 /// single run.

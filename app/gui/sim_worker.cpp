@@ -228,8 +228,12 @@ void SimWorker::restart_now(std::vector<Variant> variants, const std::vector<std
         if (e.at > compare_->now()) base.timeline.push_back(e);
     }
     if (seed) base.seed = *seed;
-    for (std::size_t i = 0; i < variants.size(); ++i)
-        variants[i].overrides = protection_overrides(compare_->run(from[i]).live(), base);
+    // Each variant's own protection now, then the overrides it came with (AddVariant).
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+        std::vector<Override> own = protection_overrides(compare_->run(from[i]).live(), base);
+        own.insert(own.end(), variants[i].overrides.begin(), variants[i].overrides.end());
+        variants[i].overrides = std::move(own);
+    }
     if (variants.size() == 1 && variants.front().name == kSingleRun) variants.clear();
     restart(std::move(base), source_, std::move(variants));
 }
@@ -407,10 +411,13 @@ void SimWorker::handle(Command& command) {
                         notify({Notice::Kind::error, "a variant is already called " + name, ""});
                         return;
                     }
-                    names.push_back(Variant{name, {}});
+                    names.push_back(Variant{name, c.overrides});
                     from.push_back(selected_);
+                    const std::size_t was = selected_;
                     selected_ = names.size() - 1;
+                    const std::uint64_t generation = generation_;
                     restart_now(std::move(names), from, std::nullopt);
+                    if (generation_ == generation) selected_ = was;  // refused: nothing added
                 } else if constexpr (std::is_same_v<T, RemoveVariant>) {
                     if (!comparing_ || c.index >= names.size()) return;
                     names.erase(names.begin() + static_cast<std::ptrdiff_t>(c.index));

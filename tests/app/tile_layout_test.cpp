@@ -19,7 +19,8 @@ const TileLimits kLimits{4, 160, 60};
 std::vector<TileItem> registry_items() {
     std::vector<TileItem> items;
     for (const PanelSpec& s : panel_specs())
-        items.push_back(TileItem{s.key, static_cast<int>(s.column), s.row, s.share, true});
+        items.push_back(
+            TileItem{s.key, static_cast<int>(s.column), s.row, s.share, s.open_at_start});
     return items;
 }
 

@@ -7,6 +7,7 @@
 #include "panels/run_panel.hpp"
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
+#include "panels/sweep_panel.hpp"
 #include "panels/topology_panel.hpp"
 
 namespace cbsim::gui {
@@ -46,6 +47,12 @@ constexpr std::array<PanelSpec, kPanelCount> kPanels{{
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
          return std::make_unique<EdgeStripPanel>(c.view);
      }},
+    // Closed until asked for (View menu, Ctrl+9); open, it takes half the centre column.
+    {PanelId::sweep, "sweep", "Sweep", 9, Column::centre, 4, 1.0f,
+     [](const PanelContext& c) -> std::unique_ptr<Panel> {
+         return std::make_unique<SweepPanel>(c.view);
+     },
+     false},
 }};
 
 constexpr bool rows_match_ids() {

@@ -27,8 +27,9 @@ enum class PanelId : std::size_t {
     summary,
     topology,
     edges,
+    sweep,
 };
-inline constexpr std::size_t kPanelCount = 8;
+inline constexpr std::size_t kPanelCount = 9;
 
 /// The tiled layout's three columns, left to right.
 enum class Column : int { left = 0, centre = 1, right = 2 };
@@ -51,6 +52,7 @@ struct PanelSpec {
     int row;            ///< position in its column, top to bottom
     float share;        ///< default share of the column's height
     std::unique_ptr<Panel> (*make)(const PanelContext& context);
+    bool open_at_start = true;  ///< open in a session with no saved UI settings
 };
 
 /// Every panel, in View-menu order (the order of PanelId).

@@ -99,12 +99,18 @@ struct SweepPlan {
 SweepPlan load_sweep(const std::string& path);
 /// The same for text already read; `file` names it in errors and locates the base scenario.
 SweepPlan parse_sweep(std::string_view text, const std::string& file);
+/// The same on a base scenario already in memory (the app sweeps the scenario it runs, with
+/// its edits): `scenario`, optional here, only names it; the checks are the same.
+SweepPlan parse_sweep(std::string_view text, const std::string& file, const Scenario& base);
 
 /// The spec in normal form (explicit axis values, the duration written out, the first seed
 /// left to the base scenario, `scenario = "NAME"`):
 /// written as sweep.toml into the sweep folder beside the base scenario, so
 /// `cbsim-cli sweep DIR/sweep.toml` re-runs the sweep.
 std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_name);
+/// One `[[profile]]` table as sweep_spec_toml() writes it (`service` only when not
+/// `spec_service`); the app writes its fault profile with it.
+std::string fault_profile_toml(const FaultProfile& profile, std::string_view spec_service);
 
 // [SECTION] Tasks: points x profiles x seeds -------------------------------------------------
 
@@ -218,6 +224,18 @@ struct Recommendation {
     std::vector<std::pair<std::string, std::optional<std::size_t>>> best_per_preset;
     std::optional<std::size_t> chosen;  ///< the best of them
 };
+
+/// Scores one point from its points.csv text: `header` the header line, `lines[pr]` the
+/// point's line of profile pr (the spec's order), as recommend() reads them. `file` and
+/// `first_line` (the line of lines[0]) name them in errors: throws ConfigError when a column
+/// or a field is missing.
+PointScore score_point(const SweepPlan& plan, std::size_t point, std::string_view header,
+                       std::span<const std::string> lines, const std::string& file, int first_line);
+/// The Pareto front of `points` (lower is better in detection delay, none counting as
+/// infinite, false trips per hour and good calls rejected): the indices of the points no other
+/// point is at least as good as in all three and better in one, best first (shortest
+/// detection delay, then fewest good calls rejected, then fewest false trips).
+std::vector<std::size_t> pareto_front(std::span<const PointScore> points);
 
 /// Reads sweep folder `dir` (sweep.toml, scenario.toml, points.csv) and scores its points.
 /// Throws ConfigError when the folder is not a finished sweep.

@@ -659,6 +659,97 @@ std::string shown(const std::optional<double>& v, int decimals) {
 
 }  // namespace
 
+PointScore score_point(const SweepPlan& plan, std::size_t pt, std::string_view header_line,
+                       std::span<const std::string> lines, const std::string& file,
+                       int first_line) {
+    const SweepSpec& spec = plan.spec;
+    const std::size_t profiles = spec.profiles.size();
+    if (lines.size() != profiles)
+        throw ConfigError(file, first_line, "",
+                          "expected " + std::to_string(profiles) + " rows for point " +
+                              std::to_string(pt) + " (one per profile)");
+    const std::vector<std::string> header = split_csv(header_line);
+    const auto column = [&](std::string_view name) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        if (it == header.end())
+            throw ConfigError(file, 1, std::string(name),
+                              "column missing; the file is not a points.csv of this version");
+        return static_cast<std::size_t>(it - header.begin());
+    };
+    const std::size_t c_delay = column("detection_delay_s");
+    const std::size_t c_delay_n = column("detection_delay_s_n");
+    // False trips: every open under a healthy profile; with no healthy profile, the opens
+    // summary.json counts as false trips (below the breaker's threshold) under every profile.
+    const std::size_t c_opens_ph = column("opens_per_hour");
+    const std::size_t c_false_ph = column("false_trips_per_hour");
+    const std::size_t c_good = column("good_rejected");
+    bool any_healthy = false;
+    for (const FaultProfile& fp : spec.profiles)
+        any_healthy = any_healthy || fp.kind == FaultKind::healthy;
+    PointScore s;
+    s.point = pt;
+    for (const SettingValue& v : point_values(spec, pt))
+        s.values.push_back(to_string(v));
+    const Scenario ps = point_scenario(plan, pt);
+    const auto preset = get_setting(ps, spec.edge + ".breaker.preset");
+    s.preset = preset && std::holds_alternative<std::string>(*preset)
+                   ? std::get<std::string>(*preset)
+                   : "none";
+    double delay_sum = 0, ftph_sum = 0, good_sum = 0;
+    std::size_t faults = 0, ftph_n = 0;
+    bool undetected = false;
+    for (std::size_t pr = 0; pr < profiles; ++pr) {
+        const int line = first_line + static_cast<int>(pr);
+        const std::vector<std::string> f = split_csv(lines[pr]);
+        const auto num = [&](std::size_t c) -> std::optional<double> {
+            if (c >= f.size()) throw ConfigError(file, line, header[c], "field missing");
+            return parse_double(f[c]);
+        };
+        const bool healthy = spec.profiles[pr].kind == FaultKind::healthy;
+        if (!healthy) {
+            ++faults;
+            const auto n = num(c_delay_n);
+            const auto d = num(c_delay);
+            if (!n || *n == 0 || !d)
+                undetected = true;
+            else
+                delay_sum += *d;
+        }
+        if (healthy || !any_healthy) {
+            ftph_sum += num(healthy ? c_opens_ph : c_false_ph).value_or(0.0);
+            ++ftph_n;
+        }
+        good_sum += num(c_good).value_or(0.0);
+    }
+    if (faults > 0 && !undetected) s.detection_delay_s = delay_sum / static_cast<double>(faults);
+    s.false_trips_per_hour = ftph_n ? ftph_sum / static_cast<double>(ftph_n) : 0.0;
+    s.good_rejected = good_sum / static_cast<double>(profiles);
+    return s;
+}
+
+std::vector<std::size_t> pareto_front(std::span<const PointScore> points) {
+    // No other point at least as good in all three and better in one.
+    std::vector<std::size_t> front;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const PointScore& a = points[i];
+        bool dominated = false;
+        for (std::size_t j = 0; j < points.size() && !dominated; ++j) {
+            const PointScore& b = points[j];
+            const bool le = or_inf(b.detection_delay_s) <= or_inf(a.detection_delay_s) &&
+                            b.false_trips_per_hour <= a.false_trips_per_hour &&
+                            b.good_rejected <= a.good_rejected;
+            const bool lt = or_inf(b.detection_delay_s) < or_inf(a.detection_delay_s) ||
+                            b.false_trips_per_hour < a.false_trips_per_hour ||
+                            b.good_rejected < a.good_rejected;
+            dominated = j != i && le && lt;
+        }
+        if (!dominated) front.push_back(i);
+    }
+    std::sort(front.begin(), front.end(),
+              [&](std::size_t a, std::size_t b) { return better(points[a], points[b]); });
+    return front;
+}
+
 Recommendation recommend(const std::string& dir, std::optional<double> max_ftph,
                          std::optional<double> max_delay) {
     Recommendation r;
@@ -683,85 +774,13 @@ Recommendation recommend(const std::string& dir, std::optional<double> max_ftph,
         throw ConfigError(points_path, static_cast<int>(lines.size()), "",
                           "expected " + std::to_string(points * profiles) +
                               " rows (points x profiles); the file is incomplete or altered");
-    const std::vector<std::string> header = split_csv(lines[0]);
-    const auto column = [&](std::string_view name) {
-        const auto it = std::find(header.begin(), header.end(), name);
-        if (it == header.end())
-            throw ConfigError(points_path, 1, std::string(name),
-                              "column missing; the file is not a points.csv of this version");
-        return static_cast<std::size_t>(it - header.begin());
-    };
-    const std::size_t c_delay = column("detection_delay_s");
-    const std::size_t c_delay_n = column("detection_delay_s_n");
-    // False trips: every open under a healthy profile; with no healthy profile, the opens
-    // summary.json counts as false trips (below the breaker's threshold) under every profile.
-    const std::size_t c_opens_ph = column("opens_per_hour");
-    const std::size_t c_false_ph = column("false_trips_per_hour");
-    const std::size_t c_good = column("good_rejected");
-    bool any_healthy = false;
-    for (const FaultProfile& fp : spec.profiles)
-        any_healthy = any_healthy || fp.kind == FaultKind::healthy;
     for (std::size_t pt = 0; pt < points; ++pt) {
-        PointScore s;
-        s.point = pt;
-        for (const SettingValue& v : point_values(spec, pt))
-            s.values.push_back(to_string(v));
-        const Scenario ps = point_scenario(r.plan, pt);
-        const auto preset = get_setting(ps, spec.edge + ".breaker.preset");
-        s.preset = preset && std::holds_alternative<std::string>(*preset)
-                       ? std::get<std::string>(*preset)
-                       : "none";
-        double delay_sum = 0, ftph_sum = 0, good_sum = 0;
-        std::size_t faults = 0, ftph_n = 0;
-        bool undetected = false;
-        for (std::size_t pr = 0; pr < profiles; ++pr) {
-            const int line = static_cast<int>(1 + pt * profiles + pr);
-            const std::vector<std::string> f = split_csv(lines[static_cast<std::size_t>(line)]);
-            const auto num = [&](std::size_t c) -> std::optional<double> {
-                if (c >= f.size())
-                    throw ConfigError(points_path, line + 1, header[c], "field missing");
-                return parse_double(f[c]);
-            };
-            const bool healthy = spec.profiles[pr].kind == FaultKind::healthy;
-            if (!healthy) {
-                ++faults;
-                const auto n = num(c_delay_n);
-                const auto d = num(c_delay);
-                if (!n || *n == 0 || !d)
-                    undetected = true;
-                else
-                    delay_sum += *d;
-            }
-            if (healthy || !any_healthy) {
-                ftph_sum += num(healthy ? c_opens_ph : c_false_ph).value_or(0.0);
-                ++ftph_n;
-            }
-            good_sum += num(c_good).value_or(0.0);
-        }
-        if (faults > 0 && !undetected)
-            s.detection_delay_s = delay_sum / static_cast<double>(faults);
-        s.false_trips_per_hour = ftph_n ? ftph_sum / static_cast<double>(ftph_n) : 0.0;
-        s.good_rejected = good_sum / static_cast<double>(profiles);
-        r.points.push_back(std::move(s));
+        const std::size_t first = 1 + pt * profiles;
+        r.points.push_back(score_point(r.plan, pt, lines[0],
+                                       std::span<const std::string>(lines).subspan(first, profiles),
+                                       points_path, static_cast<int>(first) + 1));
     }
-    // Pareto front: no other point at least as good in all three and better in one.
-    for (std::size_t i = 0; i < r.points.size(); ++i) {
-        const PointScore& a = r.points[i];
-        bool dominated = false;
-        for (std::size_t j = 0; j < r.points.size() && !dominated; ++j) {
-            const PointScore& b = r.points[j];
-            const bool le = or_inf(b.detection_delay_s) <= or_inf(a.detection_delay_s) &&
-                            b.false_trips_per_hour <= a.false_trips_per_hour &&
-                            b.good_rejected <= a.good_rejected;
-            const bool lt = or_inf(b.detection_delay_s) < or_inf(a.detection_delay_s) ||
-                            b.false_trips_per_hour < a.false_trips_per_hour ||
-                            b.good_rejected < a.good_rejected;
-            dominated = j != i && le && lt;
-        }
-        if (!dominated) r.pareto.push_back(i);
-    }
-    std::sort(r.pareto.begin(), r.pareto.end(),
-              [&](std::size_t a, std::size_t b) { return better(r.points[a], r.points[b]); });
+    r.pareto = pareto_front(r.points);
     // Best per preset under the constraints.
     for (std::size_t i = 0; i < r.points.size(); ++i) {
         const PointScore& s = r.points[i];

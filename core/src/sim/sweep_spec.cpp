@@ -362,7 +362,10 @@ SweepPlan load_sweep(const std::string& path) {
     return parse_sweep(read_config_file(path), path);
 }
 
-SweepPlan parse_sweep(std::string_view text, const std::string& file) {
+namespace {
+
+/// parse_sweep with the base scenario read from the spec's `scenario` key, or `given`.
+SweepPlan parse_sweep_on(std::string_view text, const std::string& file, const Scenario* given) {
     detail::check_nesting(text, file);
     toml::table root;
     try {
@@ -382,18 +385,26 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
                                "unknown key; a sweep spec has scenario, edge, service, seeds, "
                                "seed, duration_s, [[axis]] and [[profile]]");
     }
-    const toml::node* scenario =
-        &require_string(root, "scenario", file, "", 1,
-                        "the base scenario's file name as a string (relative to this file)");
-    spec.scenario = scenario->as_string()->get();
-    const std::filesystem::path base_path =
-        std::filesystem::path(file).parent_path() / spec.scenario;
     Scenario base;
-    try {
-        base = load_scenario_file(base_path.string());
-    } catch (const ConfigError& e) {
-        throw ConfigError(e.file(), e.line(), e.key(),
-                          e.message() + " (the base scenario of " + file + ")");
+    if (given != nullptr && !root.contains("scenario")) {
+        base = *given;
+    } else {
+        const toml::node* scenario =
+            &require_string(root, "scenario", file, "", 1,
+                            "the base scenario's file name as a string (relative to this file)");
+        spec.scenario = scenario->as_string()->get();
+        if (given != nullptr) {
+            base = *given;
+        } else {
+            const std::filesystem::path base_path =
+                std::filesystem::path(file).parent_path() / spec.scenario;
+            try {
+                base = load_scenario_file(base_path.string());
+            } catch (const ConfigError& e) {
+                throw ConfigError(e.file(), e.line(), e.key(),
+                                  e.message() + " (the base scenario of " + file + ")");
+            }
+        }
     }
     // The edge of interest.
     const toml::node* edge = &require_string(
@@ -542,7 +553,47 @@ SweepPlan parse_sweep(std::string_view text, const std::string& file) {
     return plan;
 }
 
+}  // namespace
+
+SweepPlan parse_sweep(std::string_view text, const std::string& file) {
+    return parse_sweep_on(text, file, nullptr);
+}
+
+SweepPlan parse_sweep(std::string_view text, const std::string& file, const Scenario& base) {
+    return parse_sweep_on(text, file, &base);
+}
+
 // [SECTION] Normal form ----------------------------------------------------------------------
+
+std::string fault_profile_toml(const FaultProfile& p, std::string_view spec_service) {
+    std::string out = "[[profile]]\nname = " + detail::toml_basic_string(p.name) + "\nkind = \"" +
+                      to_string(p.kind) + "\"\n";
+    if (!p.service.empty() && p.service != spec_service)
+        out += "service = " + detail::toml_basic_string(p.service) + "\n";
+    if (p.kind == FaultKind::healthy) return out;
+    out += "at_s = " + number(p.at_s) + "\n";
+    switch (p.kind) {
+        case FaultKind::step:
+            out += "failure_rate = " + number(p.failure_rate) + "\n";
+            break;
+        case FaultKind::flapping:
+            out += "period_s = " + number(p.period_s) + "\nduty = " + number(p.duty) +
+                   "\nfailure_rate = " + number(p.failure_rate) + "\n";
+            break;
+        case FaultKind::brownout:
+            out += "until_s = " + number(p.until_s) + "\nfactor = " + number(p.factor) +
+                   "\nstep_s = " + number(p.step_s) + "\n";
+            break;
+        case FaultKind::partial:
+            out += "faulty_instances = " + std::to_string(p.faulty_instances) +
+                   "\nfailure_rate = " + number(p.failure_rate) + "\n";
+            break;
+        case FaultKind::healthy:
+            break;
+    }
+    if (p.end_s >= 0) out += "end_s = " + number(p.end_s) + "\n";
+    return out;
+}
 
 std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_name) {
     const SweepSpec& s = plan.spec;
@@ -566,34 +617,8 @@ std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_nam
         }
         out += "]\n";
     }
-    for (const FaultProfile& p : s.profiles) {
-        out += "\n[[profile]]\nname = " + detail::toml_basic_string(p.name) + "\nkind = \"" +
-               to_string(p.kind) + "\"\n";
-        if (p.service != s.service)
-            out += "service = " + detail::toml_basic_string(p.service) + "\n";
-        if (p.kind == FaultKind::healthy) continue;
-        out += "at_s = " + number(p.at_s) + "\n";
-        switch (p.kind) {
-            case FaultKind::step:
-                out += "failure_rate = " + number(p.failure_rate) + "\n";
-                break;
-            case FaultKind::flapping:
-                out += "period_s = " + number(p.period_s) + "\nduty = " + number(p.duty) +
-                       "\nfailure_rate = " + number(p.failure_rate) + "\n";
-                break;
-            case FaultKind::brownout:
-                out += "until_s = " + number(p.until_s) + "\nfactor = " + number(p.factor) +
-                       "\nstep_s = " + number(p.step_s) + "\n";
-                break;
-            case FaultKind::partial:
-                out += "faulty_instances = " + std::to_string(p.faulty_instances) +
-                       "\nfailure_rate = " + number(p.failure_rate) + "\n";
-                break;
-            case FaultKind::healthy:
-                break;
-        }
-        if (p.end_s >= 0) out += "end_s = " + number(p.end_s) + "\n";
-    }
+    for (const FaultProfile& p : s.profiles)
+        out += "\n" + fault_profile_toml(p, s.service);
     return out;
 }
 
