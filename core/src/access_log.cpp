@@ -1736,20 +1736,26 @@ std::string read_log_as_trace(LogReader& reader, bool with_duration) {
     return out;
 }
 
+bool LogTraceSource::next(TraceRow& row) {
+    if (!reader_.next(record_)) return false;
+    if (!started_) {
+        origin_ = record_.at;
+        started_ = true;
+    }
+    row.at = record_.at - origin_;
+    row.outcome = record_.outcome;
+    row.duration = with_duration_ && record_.duration > 0 ? record_.duration : 0;
+    row.line = static_cast<int>(std::min<std::uint64_t>(record_.line, INT32_MAX));
+    return true;
+}
+
 Trace read_log_trace(LogReader& reader) {
     Trace trace;
-    trace.has_duration = true;
-    LogRecord r;
-    SimTime origin = 0;
-    while (reader.next(r)) {
-        if (trace.rows.empty()) origin = r.at;
-        TraceRow row;
-        row.at = r.at - origin;
-        row.outcome = r.outcome;
-        row.duration = r.duration < 0 ? 0 : r.duration;
-        row.line = static_cast<int>(std::min<std::uint64_t>(r.line, INT32_MAX));
+    LogTraceSource source(reader);
+    trace.has_duration = source.has_duration();
+    TraceRow row;
+    while (source.next(row))
         trace.rows.push_back(row);
-    }
     return trace;
 }
 

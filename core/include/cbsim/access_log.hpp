@@ -211,9 +211,30 @@ void append_trace_row(std::string& out, SimTime t, Outcome outcome, SimTime dura
 /// Keys are ignored. For tests and small logs; the CLI streams.
 std::string read_log_as_trace(LogReader& reader, bool with_duration);
 
-/// Reads every record of `reader` into a Trace for replay(): the same rows as
-/// read_log_as_trace (has_duration true; a line without a duration gets 0), `line` = the
-/// record's line in its file. Keys are ignored.
+/// A log as the rows of a trace, one record at a time (bounded memory: the reader's chunk and
+/// reorder buffer): t_ms = start - the first record's start, the record's outcome, its
+/// duration (0 for a line without one) when `with_duration`, `line` = its line in its file.
+/// Keys are ignored. What replay reads a log through (`replay --format`, the app's Replay
+/// view).
+class LogTraceSource : public TraceSource {
+  public:
+    explicit LogTraceSource(LogReader& reader, bool with_duration = true)
+        : reader_(reader), with_duration_(with_duration) {}
+    bool has_duration() const override { return with_duration_; }
+    bool next(TraceRow& row) override;
+    /// The first record's start, microseconds since the epoch (t_ms 0); 0 before any row.
+    SimTime origin() const { return origin_; }
+
+  private:
+    LogReader& reader_;
+    bool with_duration_;
+    bool started_ = false;
+    SimTime origin_ = 0;
+    LogRecord record_;
+};
+
+/// Reads every record of `reader` into a Trace for replay(): the rows of LogTraceSource
+/// (with durations).
 Trace read_log_trace(LogReader& reader);
 
 /// A key as a file name part: letters, digits, '.', '_' and '-' kept, others '_', at most 64
