@@ -92,15 +92,12 @@ std::string log_formats_help() {
     return out;
 }
 
-int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
-    const char* me = "cbsim-cli import: ";
+int to_log_options(const LogReadOptions& o, const char* me, std::ostream& err,
+                   LogOptions& options) {
     const LogFormatInfo* info = find_format(o.format, me, err);
     if (info == nullptr) return 2;
-    LogOptions options;
     options.format = info->format;
     options.log_format = o.log_format;
-    std::uint64_t max_bad_count = UINT64_MAX;
-    double max_bad_share = -1;
     try {
         if (!o.fields.empty()) {
             if (info->format != LogFormat::json && info->format != LogFormat::csv) {
@@ -121,25 +118,34 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
                 << "' is not a duration; expected milliseconds >= 0 with at most 3 decimals\n";
             return 2;
         }
-        if (!o.max_bad.empty()) {
-            std::string n = o.max_bad;
-            const bool pct = n.back() == '%';
-            if (pct) n.pop_back();
-            SimTime v = 0;  // parsed as a "millisecond" number: value * 1000
-            if (!parse_ms_option(n, v) || (pct && v > 100 * 1000) || (!pct && v % 1000 != 0)) {
-                err << me << "--max-bad '" << printable(o.max_bad)
-                    << "' is not a limit; expected a count (an integer >= 0) or a percentage "
-                       "in [0, 100] such as 1%\n";
-                return 2;
-            }
-            if (pct)
-                max_bad_share = static_cast<double>(v) / 1000.0 / 100.0;
-            else
-                max_bad_count = static_cast<std::uint64_t>(v / 1000);
-        }
     } catch (const ConfigError& e) {
         err << me << e.what() << '\n';
         return 2;
+    }
+    return 0;
+}
+
+int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
+    const char* me = "cbsim-cli import: ";
+    LogOptions options;
+    if (const int rc = to_log_options(o.read, me, err, options); rc != 0) return rc;
+    std::uint64_t max_bad_count = UINT64_MAX;
+    double max_bad_share = -1;
+    if (!o.max_bad.empty()) {
+        std::string n = o.max_bad;
+        const bool pct = n.back() == '%';
+        if (pct) n.pop_back();
+        SimTime v = 0;  // parsed as a "millisecond" number: value * 1000
+        if (!parse_ms_option(n, v) || (pct && v > 100 * 1000) || (!pct && v % 1000 != 0)) {
+            err << me << "--max-bad '" << printable(o.max_bad)
+                << "' is not a limit; expected a count (an integer >= 0) or a percentage "
+                   "in [0, 100] such as 1%\n";
+            return 2;
+        }
+        if (pct)
+            max_bad_share = static_cast<double>(v) / 1000.0 / 100.0;
+        else
+            max_bad_count = static_cast<std::uint64_t>(v / 1000);
     }
     if (o.key == "upstream")
         options.key = KeyKind::upstream;
@@ -246,8 +252,9 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
             << printable(o.max_bad) << (to_stdout ? "" : "; nothing written") << '\n';
     }
     err << "import: " << reader->files().size()
-        << (reader->files().size() == 1 ? " file" : " files") << ", format " << info->name
-        << ", failure rule '" << printable(options.failure.text(), 200) << "'";
+        << (reader->files().size() == 1 ? " file" : " files") << ", format "
+        << log_format_info(options.format).name << ", failure rule '"
+        << printable(options.failure.text(), 200) << "'";
     if (options.timeout >= 0) err << ", timeout " << format_ms(options.timeout) << " ms";
     err << "\nlines: " << s.lines << " read, " << s.records << " calls, " << skipped << " skipped ("
         << percent(skipped, s.lines) << ")\n";

@@ -7,19 +7,34 @@
 #include <string>
 #include <vector>
 
+namespace cbsim {
+struct LogOptions;
+}
+
 namespace cbsim::cli {
 
-struct ImportOptions {
-    std::string format;  ///< a name of log_formats()
-    std::vector<std::string> logs;
-    std::string out;         ///< trace.csv; "" or "-" stdout; with --key a directory
+/// How to read an access log: the options `import` and `replay --format` share (main.cpp
+/// declares their flags once for both).
+struct LogReadOptions {
+    std::string format;      ///< a name of log_formats()
     std::string log_format;  ///< nginx/envoy layout
     std::string fields;      ///< json/csv mapping
     std::string failure;     ///< failure rule; "" = the default
     std::string timeout_ms;  ///< "" = none
-    std::string key;         ///< upstream | route | FIELD; "" = one trace
-    std::string max_bad;     ///< N or P%; "" = no limit
     std::string reorder_ms;  ///< "" = 60000
+};
+
+/// Fills `options` from `o` (format, layout, fields, failure rule, timeout, reorder window).
+/// Returns 0, or 2 after saying on `err` (prefixed by `me`) which option is wrong and what is
+/// allowed.
+int to_log_options(const LogReadOptions& o, const char* me, std::ostream& err, LogOptions& options);
+
+struct ImportOptions {
+    LogReadOptions read;
+    std::vector<std::string> logs;
+    std::string out;      ///< trace.csv; "" or "-" stdout; with --key a directory
+    std::string key;      ///< upstream | route | FIELD; "" = one trace
+    std::string max_bad;  ///< N or P%; "" = no limit
     bool no_duration = false;
 };
 

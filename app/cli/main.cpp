@@ -22,6 +22,27 @@
 #include "sweep_command.hpp"
 #include "validate_command.hpp"
 
+namespace {
+
+/// The flags of cbsim::cli::LogReadOptions (how to read an access log), declared once for
+/// `import` and `replay`. Returns the --format option.
+CLI::Option* add_log_read_options(CLI::App& cmd, cbsim::cli::LogReadOptions& o,
+                                  const std::vector<std::string>& format_names) {
+    CLI::Option* format =
+        cmd.add_option("--format", o.format, "log format")->check(CLI::IsMember(format_names));
+    cmd.add_option("--log-format", o.log_format,
+                   "nginx log_format or envoy format string of the log");
+    cmd.add_option("--field", o.fields,
+                   "json/csv: time=F[:UNIT],status=F,duration=F[:UNIT],end=F,upstream=F,route=F");
+    cmd.add_option("--failure", o.failure, "failure rule, e.g. 'status>=500 || status==429'");
+    cmd.add_option("--timeout-ms", o.timeout_ms, "a call longer than this is a timeout");
+    cmd.add_option("--reorder-ms", o.reorder_ms,
+                   "how far out of start order a line may be (default 60000)");
+    return format;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     // Past a file-size limit (RLIMIT_FSIZE) write() then fails with EFBIG, which the exports
     // report, instead of the process being killed by SIGXFSZ with a half-written temp file.
@@ -104,6 +125,9 @@ int main(int argc, char** argv) {
     recommend_cmd->add_option("--out", recommend.out,
                               "breaker file to write (default SWEEP_DIR/recommended.toml)");
 
+    std::vector<std::string> format_names;
+    for (const cbsim::LogFormatInfo& f : cbsim::log_formats())
+        format_names.emplace_back(f.name);
     cbsim::cli::ReplayOptions replay;
     CLI::App* replay_cmd = app.add_subcommand(
         "replay", "Replay a call trace through one or more breakers: decisions, summary");
@@ -112,11 +136,17 @@ int main(int argc, char** argv) {
                      "breaker file ([breaker] table); repeat for several (1 to 16)")
         ->required()
         ->allow_extra_args(false);
-    replay_cmd->add_option("--trace", replay.trace, "trace.csv: t_ms,outcome[,duration_ms]")
-        ->required();
+    replay_cmd
+        ->add_option("--trace", replay.traces,
+                     "trace.csv (t_ms,outcome[,duration_ms]), or with --format an access log "
+                     "(repeat for rotated files)")
+        ->required()
+        ->allow_extra_args(false);
     replay_cmd->add_option("--out", replay.out,
                            "one config: decisions.csv to write (default or -: stdout); "
                            "several, or DIR/: the replay folder");
+    add_log_read_options(*replay_cmd, replay.read, format_names);
+    replay_cmd->footer(cbsim::cli::log_formats_help());
 
     cbsim::cli::FitCliOptions fit;
     CLI::App* fit_cmd = app.add_subcommand(
@@ -134,34 +164,18 @@ int main(int argc, char** argv) {
         ->capture_default_str();
 
     cbsim::cli::ImportOptions import;
-    std::vector<std::string> format_names;
-    for (const cbsim::LogFormatInfo& f : cbsim::log_formats())
-        format_names.emplace_back(f.name);
     CLI::App* import_cmd = app.add_subcommand(
         "import", "Turn access logs (nginx, Envoy, HAProxy, JSON, CSV) into trace.csv");
     import_cmd->footer(cbsim::cli::log_formats_help());
-    import_cmd->add_option("--format", import.format, "log format")
-        ->required()
-        ->check(CLI::IsMember(format_names));
+    add_log_read_options(*import_cmd, import.read, format_names)->required();
     import_cmd->add_option("LOG", import.logs, "log files (plain or .gz; rotated ones merged)")
         ->required();
     import_cmd->add_option("--out", import.out,
                            "trace.csv to write (default or -: stdout); with --key a directory");
-    import_cmd->add_option("--log-format", import.log_format,
-                           "nginx log_format or envoy format string of the log");
-    import_cmd->add_option("--field", import.fields,
-                           "json/csv: time=F[:UNIT],status=F,duration=F[:UNIT],end=F,upstream=F,"
-                           "route=F");
-    import_cmd->add_option("--failure", import.failure,
-                           "failure rule, e.g. 'status>=500 || status==429'");
-    import_cmd->add_option("--timeout-ms", import.timeout_ms,
-                           "a call longer than this is a timeout");
     import_cmd->add_option("--key", import.key,
                            "upstream, route or a field: one trace per key into --out DIR");
     import_cmd->add_option("--max-bad", import.max_bad,
                            "N or P%: exit 2 when more lines are skipped (default: no limit)");
-    import_cmd->add_option("--reorder-ms", import.reorder_ms,
-                           "how far out of start order a line may be (default 60000)");
     import_cmd->add_flag("--no-duration", import.no_duration,
                          "write t_ms,outcome without the duration_ms column");
 

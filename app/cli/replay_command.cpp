@@ -1,6 +1,7 @@
 // replay_command.cpp: the replay subcommand's logic (CLI11 stays in main.cpp).
 #include "replay_command.hpp"
 
+#include <cbsim/access_log.hpp>
 #include <cbsim/atomic_file.hpp>
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
@@ -9,6 +10,7 @@
 
 #include <exception>
 #include <map>
+#include <memory>
 #include <ostream>
 
 #include "output.hpp"
@@ -19,8 +21,29 @@ namespace {
 
 constexpr const char* kCommand = "cbsim-cli replay: ";
 
+/// The calls to replay: trace.csv read in chunks, or the access logs read record by record
+/// (LogTraceSource). Throws ConfigError like the readers.
+class CallSource {
+  public:
+    explicit CallSource(const ReplayOptions& o, const LogOptions& log) {
+        if (o.read.format.empty()) {
+            csv_ = std::make_unique<CsvTraceSource>(o.traces.front());
+        } else {
+            reader_ = std::make_unique<LogReader>(o.traces, log);
+            logs_ = std::make_unique<LogTraceSource>(*reader_);
+        }
+    }
+    TraceSource& source() { return csv_ ? static_cast<TraceSource&>(*csv_) : *logs_; }
+
+  private:
+    std::unique_ptr<CsvTraceSource> csv_;
+    std::unique_ptr<LogReader> reader_;
+    std::unique_ptr<LogTraceSource> logs_;
+};
+
 /// One config: decisions.csv to standard output or a file, row by row.
-int replay_one(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream& out,
+               std::ostream& err) {
     const bool to_stdout = options.out.empty() || options.out == "-";
     if (!to_stdout) {
         // Refused before any work: a directory, device, FIFO, read-only file or missing folder.
@@ -32,7 +55,8 @@ int replay_one(const ReplayOptions& options, std::ostream& out, std::ostream& er
     std::string text;
     try {
         const BreakerConfig config = load_breaker_file(options.configs.front());
-        CsvTraceSource source(options.trace);
+        CallSource calls(options, log);
+        TraceSource& source = calls.source();
         const auto breaker = make_breaker(config);
         Replayer replayer(*breaker);
         // To standard output the text is held until the end: released_ms is known only then.
@@ -68,7 +92,8 @@ int replay_one(const ReplayOptions& options, std::ostream& out, std::ostream& er
 }
 
 /// Several configs: the replay folder.
-int replay_folder(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+int replay_folder(const ReplayOptions& options, const LogOptions& log, std::ostream& out,
+                  std::ostream& err) {
     if (options.out.empty() || options.out == "-") {
         err << kCommand << "--out DIR is required with several --config (the replay folder: "
             << "decisions-<config>.csv per config, summary.csv, bursts.csv)\n";
@@ -102,8 +127,8 @@ int replay_folder(const ReplayOptions& options, std::ostream& out, std::ostream&
         std::vector<NamedConfig> configs;
         for (const std::string& file : options.configs)
             configs.push_back(NamedConfig{config_name(file), load_breaker_file(file)});
-        CsvTraceSource source(options.trace);
-        const ReplayFolderResult result = replay_to_folder(source, configs, folder);
+        CallSource calls(options, log);
+        const ReplayFolderResult result = replay_to_folder(calls.source(), configs, folder);
         if (!result.error.empty()) {
             err << kCommand << "cannot write the replay folder " << result.error << '\n';
             return 1;
@@ -126,9 +151,29 @@ int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& er
         err << kCommand << "--config is required\n";
         return 2;
     }
+    LogOptions log;
+    if (options.read.format.empty()) {
+        if (options.traces.size() != 1) {
+            err << kCommand << options.traces.size()
+                << " --trace given; a trace.csv is one file (several are the rotated files of "
+                   "an access log: give its --format)\n";
+            return 2;
+        }
+        const LogReadOptions none;
+        if (options.read.log_format != none.log_format || options.read.fields != none.fields ||
+            options.read.failure != none.failure || options.read.timeout_ms != none.timeout_ms ||
+            options.read.reorder_ms != none.reorder_ms) {
+            err << kCommand
+                << "--log-format, --field, --failure, --timeout-ms and --reorder-ms read an "
+                   "access log: give its --format (a trace.csv has its outcomes)\n";
+            return 2;
+        }
+    } else if (const int rc = to_log_options(options.read, kCommand, err, log); rc != 0) {
+        return rc;
+    }
     const bool folder =
         options.configs.size() > 1 || (options.out.size() > 1 && options.out.back() == '/');
-    return folder ? replay_folder(options, out, err) : replay_one(options, out, err);
+    return folder ? replay_folder(options, log, out, err) : replay_one(options, log, out, err);
 }
 
 }  // namespace cbsim::cli

@@ -1,15 +1,19 @@
-// replay_command.hpp: `cbsim-cli replay --config F [--config G ...] --trace T [--out O]`.
+// replay_command.hpp: `cbsim-cli replay --config F [--config G ...] --trace T [--out O]`, the
+// trace a trace.csv or, with `--format`, an access log (rotated files: several --trace).
 #pragma once
 
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "import_command.hpp"
+
 namespace cbsim::cli {
 
 struct ReplayOptions {
     std::vector<std::string> configs;  ///< breaker files ([breaker] table), 1 to 16
-    std::string trace;                 ///< trace.csv
+    std::vector<std::string> traces;   ///< trace.csv, or with read.format the log files
+    LogReadOptions read;               ///< read.format empty: the traces are one trace.csv
     /// One config: decisions.csv (empty or "-" = standard output). Several configs, or a
     /// name ending in '/': the replay folder (replay_set.hpp).
     std::string out;

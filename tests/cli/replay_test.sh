@@ -186,6 +186,45 @@ expect 2 "parent directory .*no_dir does not exist" -- "$cli" replay \
   --config "$presets/gobreaker.toml" --config "$presets/polly.toml" --trace "$traces/grpc_style.csv" \
   --out "$work/no_dir/out"
 
+# An access log replayed directly (--format) gives the decisions of its imported trace, one
+# config and several, and rotated files (several --trace) as well.
+logs="$src/tests/data/logs"
+for f in json envoy; do
+  "$cli" synth-log --format "$f" "$logs/outage_30s.csv" --out "$work/outage.$f.log" \
+    || fail "synth-log $f exited $?"
+  "$cli" import --format "$f" "$work/outage.$f.log" --out "$work/outage.$f.csv" 2>/dev/null \
+    || fail "import $f exited $?"
+  "$cli" replay --config "$presets/gobreaker.toml" --trace "$work/outage.$f.csv" \
+    --out "$work/from_trace.$f.csv" || fail "replay of the imported $f trace exited $?"
+  "$cli" replay --config "$presets/gobreaker.toml" --format "$f" --trace "$work/outage.$f.log" \
+    --out "$work/from_log.$f.csv" || fail "replay --format $f exited $?"
+  cmp -s "$work/from_trace.$f.csv" "$work/from_log.$f.csv" \
+    || fail "replay --format $f differs from replaying its imported trace"
+  grep -q ',rejected,' "$work/from_log.$f.csv" || fail "the outage log opened no breaker ($f)"
+  "$cli" replay --config "$presets/gobreaker.toml" --config "$presets/polly.toml" \
+    --format "$f" --trace "$work/outage.$f.log" --out "$work/folder.$f" >/dev/null \
+    || fail "replay --format $f into a folder exited $?"
+  cmp -s "$work/from_trace.$f.csv" "$work/folder.$f/decisions-gobreaker.csv" \
+    || fail "the folder's gobreaker decisions differ from the single replay ($f)"
+done
+# Rotated: the log cut in two, given newest first; the reader puts them in time order.
+n=$(wc -l <"$work/outage.json.log")
+head -n $((n / 2)) "$work/outage.json.log" >"$work/rot.1.log"
+tail -n +$((n / 2 + 1)) "$work/outage.json.log" | gzip >"$work/rot.2.log.gz"
+"$cli" replay --config "$presets/gobreaker.toml" --format json --trace "$work/rot.2.log.gz" \
+  --trace "$work/rot.1.log" --out "$work/rotated.csv" || fail "replay of rotated logs exited $?"
+cmp -s "$work/from_trace.json.csv" "$work/rotated.csv" || fail "rotated logs replay differently"
+# Bad input: several trace.csv, log options without --format, an unknown format, a log that
+# matches no line of the format.
+expect 2 "2 --trace given; a trace.csv is one file" -- "$cli" replay \
+  --config "$presets/gobreaker.toml" --trace "$traces/grpc_style.csv" --trace "$traces/grpc_style.csv"
+expect 2 "read an access log: give its --format" -- "$cli" replay \
+  --config "$presets/gobreaker.toml" --trace "$traces/grpc_style.csv" --failure 'status>=500'
+expect 2 "--format" -- "$cli" replay --config "$presets/gobreaker.toml" --format apache \
+  --trace "$work/outage.json.log"
+expect 2 "grpc_style.csv" -- "$cli" replay --config "$presets/gobreaker.toml" --format nginx \
+  --trace "$traces/grpc_style.csv"
+
 if [ "$failures" -ne 0 ]; then
   echo "replay_test: $failures failure(s)" >&2
   exit 1
