@@ -199,6 +199,67 @@ TEST(Sweep, ABadSpecNamesFileLineKeyAndTheAllowedRange) {
     }
 }
 
+TEST(Sweep, TheKpisListKeepsThoseColumnsInTheTablesOrder) {
+    TempDir dir("cbsim_sweep_kpis_test");
+    dir.file("theory.toml", kTheoryScenario);
+    std::string text = kSmallSpec;
+    text.replace(text.find("duration_s = 5\n"), 15,
+                 "duration_s = 5\nkpis = [\"opens\", \"availability\"]\n");
+    const SweepPlan plan = parse_sweep(text, (dir.path / "s.sweep.toml").string());
+    EXPECT_EQ(plan.spec.kpis, (std::vector<std::string>{"availability", "opens"}));
+    EXPECT_EQ(sweep_kpi_columns(plan.spec), plan.spec.kpis);
+    EXPECT_EQ(sweep_csv_header(plan.spec),
+              "point,profile,seed,A->B.breaker.trip.consecutive_failures,B.latency_constant_ms,"
+              "availability,opens");
+    // A row has the axis values and the two KPIs; points.csv their means and intervals.
+    std::vector<std::string> rows;
+    for (std::size_t t = 0; t < plan.spec.seeds; ++t)
+        rows.push_back(run_sweep_task(plan, t));
+    EXPECT_EQ(std::count(rows[0].begin(), rows[0].end(), ','), 6) << rows[0];
+    const std::string points = points_csv(plan, rows);
+    EXPECT_EQ(points.substr(0, points.find('\n')),
+              "point,profile,A->B.breaker.trip.consecutive_failures,B.latency_constant_ms,seeds,"
+              "availability,availability_ci95,opens,opens_ci95");
+    // The normal form keeps the list, and a sweep of other columns is another sweep.
+    dir.file("n.sweep.toml", sweep_spec_toml(plan, "theory.toml"));
+    const SweepPlan again = load_sweep((dir.path / "n.sweep.toml").string());
+    EXPECT_EQ(again.spec.kpis, plan.spec.kpis);
+    EXPECT_EQ(again.hash, plan.hash);
+    EXPECT_NE(parse_sweep(kSmallSpec, (dir.path / "s.sweep.toml").string()).hash, plan.hash);
+    EXPECT_EQ(sweep_kpi_columns(parse_sweep(kSmallSpec, (dir.path / "s.sweep.toml").string()).spec),
+              sweep_kpi_names())
+        << "no list: every KPI";
+}
+
+TEST(Sweep, ABadKpisListNamesTheEntryAndTheKpis) {
+    TempDir dir("cbsim_sweep_kpis_bad_test");
+    dir.file("theory.toml", kTheoryScenario);
+    const std::string file = (dir.path / "bad.sweep.toml").string();
+    const std::pair<const char*, const char*> cases[] = {
+        {"kpis = [\"opens\", \"speed\"]", "kpis[1]"},
+        {"kpis = [\"opens\", \"opens\"]", "kpis[1]"},
+        {"kpis = []", "kpis"},
+        {"kpis = \"opens\"", "kpis"},
+        {"kpis = [3]", "kpis[0]"},
+    };
+    for (const auto& [line, key] : cases) {
+        std::string text = kSmallSpec;
+        text.replace(text.find("duration_s = 5\n"), 15,
+                     std::string("duration_s = 5\n") + line + "\n");
+        try {
+            parse_sweep(text, file);
+            ADD_FAILURE() << "accepted " << line;
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.line(), 5) << line;
+            EXPECT_EQ(e.key(), key) << line;
+            // The allowed names, or the name listed twice.
+            const bool says = e.message().find("availability") != std::string::npos ||
+                              e.message().find("listed twice") != std::string::npos;
+            EXPECT_TRUE(says) << e.message();
+        }
+    }
+}
+
 TEST(Sweep, OneAndTwoThreadsWriteTheSameBytes) {
     TempDir dir("cbsim_sweep_jobs_test");
     dir.file("theory.toml", kTheoryScenario);

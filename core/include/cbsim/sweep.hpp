@@ -79,6 +79,9 @@ struct SweepSpec {
     std::optional<double> duration_s;   ///< default: the scenario's
     std::vector<SweepAxis> axes;
     std::vector<FaultProfile> profiles;  ///< never empty once read (default: one healthy)
+    /// The KPI columns sweep.csv and points.csv keep, names of sweep_kpi_names(), in that
+    /// table's order; empty = every one.
+    std::vector<std::string> kpis;
 };
 
 /// A spec ready to run: the spec with its defaults filled in, the base scenario (seed and
@@ -146,7 +149,11 @@ Scenario point_scenario(const SweepPlan& plan, std::size_t point);
 /// ("opens_per_hour", "false_trips_per_hour": per simulated hour).
 std::vector<std::string> sweep_kpi_names();
 
-/// The header of sweep.csv: "point,profile,seed," the axis paths, then sweep_kpi_names().
+/// The KPI columns of a sweep: spec.kpis, or every one of sweep_kpi_names() when it is empty.
+std::vector<std::string> sweep_kpi_columns(const SweepSpec& spec);
+
+/// The header of sweep.csv: "point,profile,seed," the axis paths, then
+/// sweep_kpi_columns(spec).
 std::string sweep_csv_header(const SweepSpec& spec);
 /// Runs task `task` and returns its sweep.csv row (no line break). Throws what Run throws.
 std::string run_sweep_task(const SweepPlan& plan, std::size_t task);

@@ -149,14 +149,36 @@ std::vector<std::string> sweep_kpi_names() {
     return out;
 }
 
+namespace {
+
+/// The KPIs of `spec` (spec.kpis, or all), in the table's order.
+std::vector<const SweepKpi*> chosen_kpis(const SweepSpec& spec) {
+    std::vector<const SweepKpi*> out;
+    for (const SweepKpi& k : sweep_kpis()) {
+        if (spec.kpis.empty() ||
+            std::find(spec.kpis.begin(), spec.kpis.end(), k.name) != spec.kpis.end())
+            out.push_back(&k);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> sweep_kpi_columns(const SweepSpec& spec) {
+    std::vector<std::string> out;
+    for (const SweepKpi* k : chosen_kpis(spec))
+        out.push_back(k->name);
+    return out;
+}
+
 std::string sweep_csv_header(const SweepSpec& spec) {
     std::string out = "point,profile,seed";
     for (const SweepAxis& a : spec.axes) {
         out += ',';
         fmt::csv_field(out, a.path);
     }
-    for (const SweepKpi& k : sweep_kpis())
-        out += "," + k.name;
+    for (const SweepKpi* k : chosen_kpis(spec))
+        out += "," + k->name;
     return out;
 }
 
@@ -180,9 +202,9 @@ std::string run_sweep_task(const SweepPlan& plan, std::size_t task) {
         out += ',';
         fmt::csv_field(out, axis_value_text(v));
     }
-    for (const SweepKpi& k : sweep_kpis()) {
+    for (const SweepKpi* k : chosen_kpis(plan.spec)) {
         out += ',';
-        if (const auto v = k.get(*edge, summary.duration_s)) fmt::fixed(out, *v, k.decimals);
+        if (const auto v = k->get(*edge, summary.duration_s)) fmt::fixed(out, *v, k->decimals);
     }
     return out;
 }
@@ -199,14 +221,14 @@ std::string points_csv(const SweepPlan& plan, std::span<const std::string> rows)
         fmt::csv_field(out, a.path);
     }
     out += ",seeds";
-    for (const SweepKpi& k : sweep_kpis()) {
-        out += "," + k.name + "," + k.name + "_ci95";
-        if (k.optional) out += "," + k.name + "_n";
+    const std::vector<const SweepKpi*> kpis = chosen_kpis(spec);
+    for (const SweepKpi* k : kpis) {
+        out += "," + k->name + "," + k->name + "_ci95";
+        if (k->optional) out += "," + k->name + "_n";
     }
     out += '\n';
     const std::size_t seeds = spec.seeds;
     const std::size_t groups = rows.size() / seeds;
-    const std::vector<SweepKpi>& kpis = sweep_kpis();
     for (std::size_t g = 0; g < groups; ++g) {
         std::vector<std::vector<std::string>> fields;
         for (std::size_t s = 0; s < seeds; ++s)
@@ -229,7 +251,7 @@ std::string points_csv(const SweepPlan& plan, std::span<const std::string> rows)
             if (!values.empty()) fmt::fixed(out, d.mean, 6);
             out += ',';
             if (d.half_width) fmt::fixed(out, *d.half_width, 6);
-            if (kpis[k].optional) {
+            if (kpis[k]->optional) {
                 out += ',';
                 fmt::integer(out, static_cast<std::uint64_t>(values.size()));
             }
@@ -671,9 +693,19 @@ PointScore score_point(const SweepPlan& plan, std::size_t pt, std::string_view h
     const std::vector<std::string> header = split_csv(header_line);
     const auto column = [&](std::string_view name) {
         const auto it = std::find(header.begin(), header.end(), name);
-        if (it == header.end())
+        if (it == header.end()) {
+            const std::vector<std::string> kept = sweep_kpi_columns(spec);
+            const bool dropped = !spec.kpis.empty() &&
+                                 std::none_of(kept.begin(), kept.end(), [&](const std::string& k) {
+                                     return name.rfind(k, 0) == 0;
+                                 });
             throw ConfigError(file, 1, std::string(name),
-                              "column missing; the file is not a points.csv of this version");
+                              dropped ? "column missing: the sweep's kpis list leaves it out; "
+                                        "recommend needs detection_delay_s, opens_per_hour, "
+                                        "false_trips_per_hour and good_rejected"
+                                      : "column missing; the file is not a points.csv of this "
+                                        "version");
+        }
         return static_cast<std::size_t>(it - header.begin());
     };
     const std::size_t c_delay = column("detection_delay_s");

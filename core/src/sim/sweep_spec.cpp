@@ -378,12 +378,13 @@ SweepPlan parse_sweep_on(std::string_view text, const std::string& file, const S
     SweepSpec& spec = plan.spec;
     for (const auto& [k, node] : root) {
         const std::string key(k.str());
-        static constexpr std::string_view kKeys[] = {
-            "scenario", "edge", "service", "seeds", "seed", "duration_s", "axis", "profile"};
+        static constexpr std::string_view kKeys[] = {"scenario", "edge", "service",
+                                                     "seeds",    "seed", "duration_s",
+                                                     "kpis",     "axis", "profile"};
         if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys))
             throw_config_error(file, line_of(node), key,
                                "unknown key; a sweep spec has scenario, edge, service, seeds, "
-                               "seed, duration_s, [[axis]] and [[profile]]");
+                               "seed, duration_s, kpis, [[axis]] and [[profile]]");
     }
     Scenario base;
     if (given != nullptr && !root.contains("scenario")) {
@@ -465,6 +466,36 @@ SweepPlan parse_sweep_on(std::string_view text, const std::string& file, const S
             throw_config_error(file, line_of(*n), "duration_s", problem + " (seconds)");
         spec.duration_s = *v;
         base.duration_s = *v;
+    }
+    // The KPI columns kept (default: every one), stored in the table's order.
+    if (const toml::node* n = root.get("kpis")) {
+        const std::vector<std::string> names = sweep_kpi_names();
+        std::string allowed;
+        for (const std::string& k : names)
+            allowed += (allowed.empty() ? "" : ", ") + k;
+        const toml::array* arr = n->as_array();
+        if (arr == nullptr || arr->empty())
+            throw_config_error(file, line_of(*n), "kpis",
+                               "expected a non-empty list of KPI names: " + allowed);
+        std::vector<std::string> listed;
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            const toml::node& e = *arr->get(i);
+            const std::string key = "kpis[" + std::to_string(i) + "]";
+            if (!e.is_string() ||
+                std::find(names.begin(), names.end(), e.as_string()->get()) == names.end())
+                throw_config_error(
+                    file, line_of(e), key,
+                    (e.is_string() ? "'" + printable(e.as_string()->get(), 100) + "' is not a KPI"
+                                   : std::string("expected a KPI name")) +
+                        "; one of: " + allowed);
+            if (std::find(listed.begin(), listed.end(), e.as_string()->get()) != listed.end())
+                throw_config_error(file, line_of(e), key,
+                                   "'" + e.as_string()->get() + "' is listed twice");
+            listed.push_back(e.as_string()->get());
+        }
+        for (const std::string& k : names) {
+            if (std::find(listed.begin(), listed.end(), k) != listed.end()) spec.kpis.push_back(k);
+        }
     }
     // Axes.
     if (const toml::node* axes = root.get("axis")) {
@@ -606,6 +637,12 @@ std::string sweep_spec_toml(const SweepPlan& plan, std::string_view scenario_nam
     // The first seed is the base scenario's (the spec's `seed` was applied to it): a seed
     // above 2^63 - 1 is no TOML integer, but the scenario file holds any seed.
     out += "duration_s = " + number(plan.base.duration_s) + "\n";
+    if (!s.kpis.empty()) {
+        out += "kpis = [";
+        for (std::size_t i = 0; i < s.kpis.size(); ++i)
+            out += (i == 0 ? "" : ", ") + detail::toml_basic_string(s.kpis[i]);
+        out += "]\n";
+    }
     for (const SweepAxis& a : s.axes) {
         out += "\n[[axis]]\npath = " + detail::toml_basic_string(a.path) + "\nvalues = [";
         for (std::size_t i = 0; i < a.values.size(); ++i) {
