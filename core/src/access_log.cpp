@@ -21,6 +21,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <queue>
 #include <stdexcept>
 
@@ -1027,7 +1028,7 @@ bool parse_json_fields(std::string_view line, std::span<const std::string* const
 }
 
 bool split_csv(std::string_view line, std::vector<std::string_view>& fields,
-               std::vector<std::string>& unquoted) {
+               std::deque<std::string>& unquoted) {
     fields.clear();
     std::size_t pos = 0;
     std::size_t quoted = 0;
@@ -1085,7 +1086,7 @@ struct LineParser::Impl {
     mutable std::vector<std::string_view> values;
     mutable std::array<std::string, 5> scratch;
     mutable std::vector<std::string_view> csv_fields;
-    mutable std::vector<std::string> csv_unquoted;
+    mutable std::deque<std::string> csv_unquoted;  // a deque: the fields view into it
     // nginx $time_local of the previous line, to skip parsing the same second again
     mutable std::string last_clf;
     mutable SimTime last_clf_time = 0;

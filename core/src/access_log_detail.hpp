@@ -2,6 +2,7 @@
 // generator (access_log_synth.cpp). Not installed.
 #pragma once
 
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,9 +66,10 @@ bool parse_haproxy(std::string_view line, Fields& out, std::string& why);
 /// absent; escaped strings are decoded into scratch[i]).
 bool parse_json_fields(std::string_view line, std::span<const std::string* const> wanted,
                        std::string_view* values, std::string* scratch);
-/// RFC 4180 fields of one line (quoted fields decoded into `unquoted`).
+/// RFC 4180 fields of one line (quoted fields decoded into `unquoted`, a deque so that the
+/// views of earlier fields stay valid while later ones are added).
 bool split_csv(std::string_view line, std::vector<std::string_view>& fields,
-               std::vector<std::string>& unquoted);
+               std::deque<std::string>& unquoted);
 
 bool parse_int(std::string_view s, std::int64_t& out);
 /// A non-negative decimal in `unit`, as microseconds (finer digits cut).

@@ -389,6 +389,27 @@ TEST(AccessLog, CsvNeedsItsMappedColumnsInTheHeader) {
     EXPECT_EQ(read_log_as_trace(reader, false), "t_ms,outcome\n0,success\n");
 }
 
+TEST(AccessLog, ACsvHeaderOfManyQuotedColumnsFindsEachMappedOne) {
+    // Every quoted field is decoded into storage the field list points into: adding the
+    // later ones must leave the earlier ones intact (the fuzzer found views left dangling).
+    TempDir dir("cbsim_access_log_quoted");
+    std::string header, row;
+    for (int c = 0; c < 40; ++c) {
+        if (c > 0) {
+            header.push_back(',');
+            row.push_back(',');
+        }
+        header.append("\"col").append(std::to_string(c)).push_back('"');
+        row.append(c == 3 ? "2026-12-07T03:00:00Z" : c == 31 ? "503" : "x");
+    }
+    const std::string path = dir.file("quoted.csv", header + "\n" + row + "\n");
+    LogOptions options;
+    options.format = LogFormat::csv;
+    options.fields = parse_field_map("time=col3,status=col31");
+    LogReader reader({path}, options);
+    EXPECT_EQ(read_log_as_trace(reader, false), "t_ms,outcome\n0,failure\n");
+}
+
 TEST(AccessLog, LinesLaterThanTheReorderWindowAreSkipped) {
     TempDir dir("cbsim_access_log_late");
     std::string log;
