@@ -83,18 +83,26 @@ const EditTopology* last_topology(const CommandLog& log) {
     return found;
 }
 
-TEST(ServicesPanel, AddServiceSendsTheEditAndADuplicateIsRefusedInline) {
+/// A Services panel in a tall window on `snap`, its rects reported, its commands logged.
+struct EditorPanel {
+    explicit EditorPanel(Snapshot snapshot) : snap(std::move(snapshot)) {
+        panel.set_report(&rects);
+        panel.place(ImVec2(0, 0), ImVec2(520, 2400));
+        ui.frame(draw);
+        ui.frame(draw);
+    }
     ImGuiHarness ui;
     ViewState vs;
-    ServicesPanel panel(vs);
+    ServicesPanel panel{vs};
     WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(420, 780));
-    const Snapshot snap = make_snapshot();
+    Snapshot snap;
     CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
-    ui.frame(draw);
-    ui.frame(draw);
+    std::function<void()> draw = [this] { panel.draw(snap, log); };
+};
+
+TEST(ServicesPanel, AddServiceSendsTheEditAndADuplicateIsRefusedInline) {
+    EditorPanel p(make_snapshot());
+    auto& [ui, vs, panel, rects, snap, log, draw] = p;
     ASSERT_TRUE(rects.rects.count("services.add.name"));
     ui.click(rects.rects.at("services.add.name"), draw);
     type(ui, "B", draw);
@@ -117,18 +125,10 @@ TEST(ServicesPanel, AddServiceSendsTheEditAndADuplicateIsRefusedInline) {
 }
 
 TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
-    ImGuiHarness ui;
-    ViewState vs;
-    ServicesPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(520, 2400));
-    Snapshot snap = make_snapshot();
-    ASSERT_EQ(apply_setting(snap.live, "services.add", std::string("C")), "");
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
-    ui.frame(draw);
-    ui.frame(draw);
+    Snapshot start = make_snapshot();
+    ASSERT_EQ(apply_setting(start.live, "services.add", std::string("C")), "");
+    EditorPanel p(start);
+    auto& [ui, vs, panel, rects, snap, log, draw] = p;
     ASSERT_TRUE(rects.rects.count("service.B.dependency"));
     ui.click(rects.rects.at("service.B.dependency"), draw);  // unfolds the form
     ui.frame(draw);
@@ -155,17 +155,8 @@ TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
 }
 
 TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
-    ImGuiHarness ui;
-    ViewState vs;
-    ServicesPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(520, 2400));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
-    ui.frame(draw);
-    ui.frame(draw);
+    EditorPanel p(make_snapshot());
+    auto& [ui, vs, panel, rects, snap, log, draw] = p;
     ui.click(rects.rects.at("service.B.remove"), draw);
     EXPECT_TRUE(log.commands.empty());
     ui.frame(draw);

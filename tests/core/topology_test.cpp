@@ -141,9 +141,11 @@ TEST(Topology, ARunAddsAndRemovesModelsOnItsTimeline) {
     run.advance_to(from_s(10));
     ASSERT_NE(run.live().find_service("C"), nullptr);
     EXPECT_EQ(run.live().find_service("B")->dependencies.size(), 1u);
+    EXPECT_TRUE(run.recorder().live(2).has_breaker);
     run.advance_to(from_s(20));
     EXPECT_EQ(run.live().find_service("C"), nullptr);
     EXPECT_TRUE(run.live().find_service("B")->dependencies.empty());
+    EXPECT_FALSE(run.recorder().live(2).has_breaker);  // the app shows no breaker for it
     // B->C carried calls only while it existed, and its breaker opened once C failed.
     const Recorder& rec = run.recorder();
     const std::vector<EdgeRow> bc = rec.edge_rows(rec.edge_index("B->C"));
@@ -221,6 +223,8 @@ TEST(Topology, ALiveEditRebuildsTheRunWithTheSameHistory) {
     rebuilt.settle();
     ASSERT_NE(rebuilt.live().find_service("C"), nullptr);
     ASSERT_TRUE(rebuilt.live().find_service("B")->dependencies.at(0).breaker);
+    // The live breaker view shows the new breaker before the run advances.
+    EXPECT_TRUE(rebuilt.recorder().live(rebuilt.recorder().edge_index("B->C")).has_breaker);
     // The history before the edit is the old run's: rows (the new edge's all zero) and events.
     EXPECT_EQ(history_before(run, run.now()), [&] {
         std::string h = history_before(rebuilt, run.now());

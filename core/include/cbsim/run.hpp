@@ -65,7 +65,8 @@ class Run {
     std::string apply(std::string_view path, const SettingValue& value);
 
     /// Applies the timeline entries due at now() that have not applied yet (advance_to(t) stops
-    /// before the events of t, so entries at t wait for the next advance or apply()).
+    /// before the events of t, so entries at t wait for the next advance or apply()); the
+    /// recorder's live breaker view then shows their effect.
     void settle();
 
     /// A topology change (is_topology_path()) applies through apply() only if this run has the

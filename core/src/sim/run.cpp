@@ -400,7 +400,7 @@ void Run::Impl::on_boundary(SimTime b) {
 EdgeLive Run::Impl::live_view(std::uint32_t ei, SimTime now) const {
     const sim::EdgeModel& e = edges[ei];
     EdgeLive v;
-    v.has_breaker = !e.breakers.empty();
+    v.has_breaker = e.present && !e.breakers.empty();  // a removed edge shows no breaker
     if (!v.has_breaker) return v;
     v.preset = e.cfg->breaker->preset();
     v.state = e.state[0];
@@ -509,7 +509,14 @@ std::string Run::apply(std::string_view path, const SettingValue& value) {
 }
 
 void Run::settle() {
-    impl_->flush_timeline_at_or_before(impl_->sim.now());
+    Impl& m = *impl_;
+    const std::size_t before = m.next_timeline;
+    m.flush_timeline_at_or_before(m.sim.now());
+    if (m.next_timeline == before) return;
+    // The breakers those entries built or changed, shown at once (as at construction).
+    for (std::uint32_t ei = 0; ei < m.edges.size(); ++ei)
+        m.live_views[ei] = m.live_view(ei, m.sim.now());
+    m.recorder->publish_live(m.live_views);
 }
 
 Scenario Run::scenario_with(const std::vector<Change>& changes) const {
