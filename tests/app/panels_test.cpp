@@ -91,7 +91,7 @@ struct EditorPanel {
         ui.frame(draw);
         ui.frame(draw);
     }
-    ImGuiHarness ui;
+    ImGuiHarness ui{1280.0f, 2400.0f};
     ViewState vs;
     ServicesPanel panel{vs};
     WidgetRects rects{true, {}};
@@ -129,6 +129,7 @@ TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
     ASSERT_EQ(apply_setting(start.live, "services.add", std::string("C")), "");
     EditorPanel p(start);
     auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    pick(ui, rects, "edit.service", "B", draw);
     ASSERT_TRUE(rects.rects.count("service.B.dependency"));
     ui.click(rects.rects.at("service.B.dependency"), draw);  // unfolds the form
     ui.frame(draw);
@@ -157,10 +158,12 @@ TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
 TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
     EditorPanel p(make_snapshot());
     auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    pick(ui, rects, "edit.service", "B", draw);
     ui.click(rects.rects.at("service.B.remove"), draw);
     EXPECT_TRUE(log.commands.empty());
     ui.frame(draw);
     ASSERT_TRUE(rects.rects.count("service.B.remove.error"));
+    pick(ui, rects, "edit.service", "A", draw);
     ui.click(rects.rects.at("dependency.A->B.remove"), draw);
     const EditTopology* e = last_topology(log);
     ASSERT_NE(e, nullptr);

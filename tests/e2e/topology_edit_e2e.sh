@@ -20,7 +20,8 @@ start_app --paused --pos 0 0 --fps 30 --export-dir "$work/exports"
 # wait_rect NAME: waits (up to 10 s) until NAME has been reported.
 wait_rect() {
     for _ in $(seq 100); do grep -q "^RECT $1 " "$log" && return 0; sleep 0.1; done
-    fail "no RECT $1"
+    import -window root "$work/failed.png"
+    fail "no RECT $1 (screenshot failed.png)"
 }
 # wait_moved NAME OLD: waits until NAME's rectangle differs from OLD ("x0 y0 x1 y1").
 wait_moved() {
@@ -37,14 +38,31 @@ type_into() {
 pick() {
     click_rect "$1"
     wait_rect "$1.$2"
+    sleep 0.5  # the list is placed in the frame after it opens: its rows' last report
     click_rect "$1.$2"
 }
-# show_service NAME: a click on NAME's node in the map scrolls the Services panel to it.
+# show_service NAME: a click on NAME's node in the map scrolls the Services panel to its
+# sliders.
 show_service() {
     local old
-    old=$(rect "service.$1.dependency")
+    old=$(rect "$1.failure_rate")
     click_rect "map.node.$1"
-    wait_moved "service.$1.dependency" "$old"
+    wait_moved "$1.failure_rate" "$old"
+    sleep 0.5
+}
+# to_editor: the mouse wheel scrolls the Services panel down to the editor below the sliders.
+to_editor() {
+    local x0 y0 x1 y1
+    read -r x0 y0 x1 y1 < <(rect traffic.rate_rps)
+    xdo mousemove --sync $(((x0 + x1) / 2)) 500
+    xdo click --repeat 40 --delay 20 5
+    sleep 1
+}
+# edit SERVICE: the editor shows SERVICE.
+edit() {
+    to_editor
+    pick edit.service "$1"
+    wait_rect "service.$1.dependency"
     sleep 0.5
 }
 
@@ -54,16 +72,18 @@ wait_rect menu.file.new
 click_rect menu.file.new
 wait_rect service.A.rename.name
 
-# A becomes gateway; profile and auth are added.
+# A becomes gateway; profile and auth are added (the editor shows each one it adds).
 type_into service.A.rename.name gateway
 click_rect service.A.rename
 wait_rect service.gateway.rename
 type_into services.add.name profile
 click_rect services.add
 wait_rect service.profile.remove
+to_editor
 type_into services.add.name auth
 click_rect services.add
 wait_rect service.auth.remove
+to_editor
 
 # A duplicate name is refused inline, and nothing is added.
 type_into services.add.name auth
@@ -72,17 +92,19 @@ wait_rect services.add.error
 echo "duplicate name refused inline"
 
 # gateway -> profile.
-show_service gateway
+edit gateway
 click_rect service.gateway.dependency
-wait_rect service.gateway.dependency.target
+wait_rect service.gateway.dependency.add
+to_editor
 pick service.gateway.dependency.target profile
 click_rect service.gateway.dependency.add
 wait_rect 'dependency.gateway->profile.remove'
 
 # profile -> auth: shared scope, gobreaker.
-show_service profile
+edit profile
 click_rect service.profile.dependency
-wait_rect service.profile.dependency.target
+wait_rect service.profile.dependency.add
+to_editor
 pick service.profile.dependency.target auth
 pick service.profile.dependency.breaker_scope shared
 pick service.profile.dependency.breaker.preset gobreaker
@@ -103,7 +125,7 @@ sleep 3
 import -window root "$work/map_open.png"
 
 # While running: remove profile -> auth, then Ctrl+Z brings it back with its settings.
-show_service profile
+edit profile
 click_rect 'dependency.profile->auth.remove'
 sleep 1.5
 chord ctrl z

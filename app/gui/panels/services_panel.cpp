@@ -30,7 +30,6 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         inputs_.draw(*spec, spec->label.c_str(), snap.live, sink, label_w);
         report_item("traffic.rate_rps");
     }
-    editor_.draw_add_service(snap, sink, report);
     // Services that others call first: the dependency is what users tune most.
     std::vector<const Service*> order;
     for (const Service& s : snap.live.services)
@@ -53,7 +52,6 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             ImGui::Dummy(ImVec2(1.0f, known->second - ImGui::GetStyle().ItemSpacing.y));
         } else if (open) {
             const float y0 = ImGui::GetCursorPosY();
-            editor_.draw_service(*service, snap, sink, report);
             for (const std::string& key : keys_for(*service)) {
                 const std::string path = service->name + "." + key;
                 const auto spec = find_setting(snap.live, path);
@@ -68,6 +66,7 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         }
         ImGui::PopID();
     }
+    editor_.draw(snap, sink, report);
 }
 
 }  // namespace cbsim::gui

@@ -1,8 +1,8 @@
 // services_panel.hpp: the arrival rate and, per service, the keys of scenario_keys.hpp marked
 // `panel` (instances, capacity, latency, failure and hang rates, faulty instances); each a
 // slider with a typed entry, its range, label and tooltip from the key table. Changes apply
-// live and are recorded. The system's shape is edited here too (SystemEditor): add a service,
-// and per service rename, remove, add and remove dependencies.
+// live and are recorded. Below the sliders, the system's shape is edited (SystemEditor): add a
+// service; rename or remove the service chosen, add and remove its dependencies.
 #pragma once
 
 #include <map>

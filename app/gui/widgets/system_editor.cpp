@@ -99,6 +99,30 @@ void SystemEditor::submit(const Snapshot& snap, CommandSink& sink, std::vector<C
     if (error.empty()) sink.send(EditTopology{std::move(changes)});
 }
 
+void SystemEditor::draw(const Snapshot& snap, CommandSink& sink, const Report& report) {
+    ImGui::Separator();
+    ImGui::TextDisabled("Edit the system");
+    draw_add_service(snap, sink, report);
+    std::vector<std::string> names;
+    for (const Service& s : snap.live.services)
+        names.push_back(s.name);
+    auto at = std::find(names.begin(), names.end(), selected_);
+    if (at == names.end()) at = names.begin();
+    if (at == names.end()) return;
+    int index = static_cast<int>(at - names.begin());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("service");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
+    // selected_ stays what was asked for (a service still being added shows once it exists).
+    if (choice_combo("##edit_service", names, &index, "edit.service", report))
+        selected_ = names[static_cast<std::size_t>(index)];
+    const std::string& shown = names[static_cast<std::size_t>(index)];
+    ImGui::PushID(shown.c_str());
+    draw_service(*snap.live.find_service(shown), snap, sink, report);
+    ImGui::PopID();
+}
+
 void SystemEditor::draw_add_service(const Snapshot& snap, CommandSink& sink, const Report& report) {
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
     const bool entered =
@@ -113,9 +137,12 @@ void SystemEditor::draw_add_service(const Snapshot& snap, CommandSink& sink, con
             "Adds a service with the default settings (1 instance, latency p50 "
             "1 ms / p99 5 ms), at the current simulated time");
     if (entered || clicked) {
-        submit(snap, sink, {{std::string(topology::kAddService), std::string(new_name_.data())}},
-               add_error_);
-        if (add_error_.empty()) new_name_ = {};
+        const std::string name(new_name_.data());
+        submit(snap, sink, {{std::string(topology::kAddService), name}}, add_error_);
+        if (add_error_.empty()) {
+            new_name_ = {};
+            selected_ = name;  // shown as soon as the run has it
+        }
     }
     show_refusal(add_error_, "services.add", report);
 }
@@ -142,6 +169,7 @@ void SystemEditor::draw_service(const Service& service, const Snapshot& snap, Co
         else
             rename_error = rename_service(copy, service.name, typed.data());
         if (rename_error.empty()) {
+            selected_ = typed.data();
             sink.send(RenameService{service.name, typed.data()});
             typed = {};
         }

@@ -30,12 +30,12 @@ class SystemEditor {
     /// `breaker.preset`), as paths below "CALLER->TARGET.", in key-table order.
     static const std::vector<SettingSpec>& dependency_form_specs();
 
-    /// "Add service": a name field and its button. `report` names widget rects.
-    void draw_add_service(const Snapshot& snap, CommandSink& sink, const Report& report);
-    /// A service's rename, remove and add-dependency controls and its dependency list.
-    void draw_service(const Service& service, const Snapshot& snap, CommandSink& sink,
-                      const Report& report);
-    /// Forgets typed text and refusals (a new run).
+    /// The whole editor, below the services' sliders (so that they keep their place): "Add
+    /// service" (a name field and its button), then the service to edit (a combo, reported as
+    /// `edit.service`; a service just added or renamed is selected) with its controls.
+    /// `report` names widget rects.
+    void draw(const Snapshot& snap, CommandSink& sink, const Report& report);
+    /// Forgets typed text and refusals (a new run); the selected service stays.
     void clear();
 
   private:
@@ -47,9 +47,14 @@ class SystemEditor {
     /// Sends `changes` or keeps the refusal in `error`.
     static void submit(const Snapshot& snap, CommandSink& sink, std::vector<Change> changes,
                        std::string& error);
+    void draw_add_service(const Snapshot& snap, CommandSink& sink, const Report& report);
+    /// A service's rename, remove and add-dependency controls and its dependency list.
+    void draw_service(const Service& service, const Snapshot& snap, CommandSink& sink,
+                      const Report& report);
     void draw_form(const Service& service, const Snapshot& snap, CommandSink& sink,
                    const Report& report);
 
+    std::string selected_;  ///< the service edited (kept across runs while it exists)
     std::array<char, 64> new_name_{};
     std::string add_error_;
     std::map<std::string, std::array<char, 64>> rename_;  ///< per service: the name typed
