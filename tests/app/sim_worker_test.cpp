@@ -478,6 +478,23 @@ TEST(SimWorker, InvalidTopologyEditsAreRefusedAndChangeNothing) {
     EXPECT_TRUE(after->undo_label.empty());
 }
 
+TEST(SimWorker, TopologyEditsAreRefusedWhileComparing) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(AddVariant{"v2"});
+    worker.sync();
+    worker.take_notices();
+    const auto before = worker.snapshot();
+    ASSERT_TRUE(before->comparing());
+    worker.send(EditTopology{{change(topology::kAddService, "C")}});
+    worker.sync();
+    const auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_NE(notices[0].text.find("while comparing variants"), std::string::npos)
+        << notices[0].text;
+    EXPECT_EQ(worker.snapshot()->live.find_service("C"), nullptr);
+    EXPECT_EQ(worker.snapshot()->generation, before->generation);
+}
+
 TEST(SimWorker, NewScenarioAndARenameAtTimeZero) {
     SimWorker worker(default_scenario(), "", paused());
     worker.send(LoadScenario{new_scenario(), "", {}});
