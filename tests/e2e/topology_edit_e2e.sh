@@ -66,6 +66,24 @@ edit() {
     sleep 0.5
 }
 
+# add_dependency CALLER TARGET [KEY CHOICE]...: CALLER's Add dependency form, TARGET and each
+# KEY's CHOICE picked, then its button.
+add_dependency() {
+    local caller=$1 target=$2
+    shift 2
+    edit "$caller"
+    click_rect "service.$caller.dependency"
+    wait_rect "service.$caller.dependency.add"
+    to_editor
+    pick "service.$caller.dependency.target" "$target"
+    while [ $# -gt 1 ]; do
+        pick "service.$caller.dependency.$1" "$2"
+        shift 2
+    done
+    click_rect "service.$caller.dependency.add"
+    wait_rect "dependency.$caller->$target.remove"
+}
+
 # File > New scenario.
 click_rect menu.file
 wait_rect menu.file.new
@@ -91,25 +109,9 @@ click_rect services.add
 wait_rect services.add.error
 echo "duplicate name refused inline"
 
-# gateway -> profile.
-edit gateway
-click_rect service.gateway.dependency
-wait_rect service.gateway.dependency.add
-to_editor
-pick service.gateway.dependency.target profile
-click_rect service.gateway.dependency.add
-wait_rect 'dependency.gateway->profile.remove'
-
-# profile -> auth: shared scope, gobreaker.
-edit profile
-click_rect service.profile.dependency
-wait_rect service.profile.dependency.add
-to_editor
-pick service.profile.dependency.target auth
-pick service.profile.dependency.breaker_scope shared
-pick service.profile.dependency.breaker.preset gobreaker
-click_rect service.profile.dependency.add
-wait_rect 'dependency.profile->auth.remove'
+# gateway -> profile, then profile -> auth (shared scope, gobreaker).
+add_dependency gateway profile
+add_dependency profile auth breaker_scope shared breaker.preset gobreaker
 wait_rect 'map.edge.profile->auth'
 xdo mousemove --sync 640 790
 sleep 1
