@@ -464,6 +464,11 @@ void App::draw_frame(const Snapshot& snap) {
 void App::draw_menu_bar(const Snapshot& snap) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("New scenario")) {  // one service, paused at t = 0 (docs/APP.md)
+            worker_->send(LoadScenario{new_scenario(), "", {}});
+            worker_->send(SetPlaying{false});
+        }
+        report_menu_item("menu.file.new");
         if (ImGui::MenuItem("Open scenario...", "Ctrl+O"))
             show_file_dialog(FileBrowser::Mode::open, snap);
         if (ImGui::MenuItem("Save scenario", "Ctrl+S")) save_scenario(snap);
@@ -481,6 +486,8 @@ void App::draw_menu_bar(const Snapshot& snap) {
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) window_.request_close();
         ImGui::EndMenu();
+    } else {
+        report_menu_item("menu.file");
     }
     if (ImGui::BeginMenu("Edit")) {
         const bool can_undo = !snap.undo_label.empty(), can_redo = !snap.redo_label.empty();

@@ -97,9 +97,24 @@ struct SaveScenario {
     std::string path;
 };
 
-using Command = std::variant<SetSetting, EndGesture, Undo, Redo, SetPlaying, TogglePlaying, Step,
-                             Reset, SetSpeed, SetSeed, LoadScenario, ExportRun, SaveScenario,
-                             AddVariant, RemoveVariant, RenameVariant, SelectVariant>;
+/// A topology edit (docs/APP.md "Editing the system"): `changes` (topology paths, then the
+/// settings of what they add) applied together as one edit and one undo step, at the run's now
+/// (at t = 0, before the run has advanced, to the scenario itself). Refused with a notice when
+/// any change is (check_changes()), and while comparing variants.
+struct EditTopology {
+    std::vector<Change> changes;
+};
+/// Renames a service everywhere (rename_service()): an edit of the scenario itself, so only
+/// before the run has advanced (t = 0); refused with a notice later.
+struct RenameService {
+    std::string from;
+    std::string to;
+};
+
+using Command =
+    std::variant<SetSetting, EndGesture, Undo, Redo, SetPlaying, TogglePlaying, Step, Reset,
+                 SetSpeed, SetSeed, LoadScenario, ExportRun, SaveScenario, AddVariant,
+                 RemoveVariant, RenameVariant, SelectVariant, EditTopology, RenameService>;
 
 /// Where panels send commands. The app forwards them to the SimWorker; tests record them.
 class CommandSink {

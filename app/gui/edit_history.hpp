@@ -17,10 +17,21 @@ namespace cbsim::gui {
 
 struct Edit {
     std::optional<std::size_t> variant;  ///< the variant of a protection edit; none: every run
-    std::string path;
+    std::string path;                    ///< a topology edit: what it did ("add service C")
     SettingValue from;
     SettingValue to;
+    /// A topology edit (EditTopology): the changes redo applies (the edit itself) and those
+    /// undo applies (removes what it added, adds back with its settings what it removed).
+    std::vector<Change> redo_changes{};
+    std::vector<Change> undo_changes{};
+    bool topology() const { return !redo_changes.empty(); }
 };
+
+/// What a topology edit does, for the Edit menu: "add service C", "remove dependency A->B".
+std::string topology_label(const std::vector<Change>& changes);
+/// The changes that undo `changes` applied to `live`: the inverse of each topology change, in
+/// reverse order (settings of what the edit adds need no undo: the object goes).
+std::vector<Change> topology_undo(const Scenario& live, const std::vector<Change>& changes);
 
 class EditHistory {
   public:
@@ -37,8 +48,8 @@ class EditHistory {
     const Edit* next_redo() const { return undone_.empty() ? nullptr : &undone_.back(); }
     void clear();
 
-    /// The Edit menu's text: "Undo B.failure_rate 0.84 -> 0", "Redo B.failure_rate 0 -> 0.84";
-    /// empty when there is nothing to undo / redo.
+    /// The Edit menu's text: "Undo B.failure_rate 0.84 -> 0", "Redo B.failure_rate 0 -> 0.84",
+    /// "Undo add service C"; empty when there is nothing to undo / redo.
     std::string undo_label() const;
     std::string redo_label() const;
 

@@ -194,6 +194,7 @@ void SimWorker::restart(Scenario scenario, std::string source, std::vector<Varia
         auto compare =
             std::make_shared<Compare>(std::move(scenario), std::move(variants), options_.max_rows);
         compare_ = std::move(compare);
+        compare_->settle();  // changes at t = 0 (a topology built at t = 0) show at once
         comparing_ = comparing;
         out_of_memory_ = false;
         if (!reserve_) {  // the run that ran out of memory is gone (snapshots may keep its
@@ -280,6 +281,48 @@ void SimWorker::set_setting(const SetSetting& c) {
     edit_open_ = c.step;
 }
 
+std::string SimWorker::edit_topology(const std::vector<Change>& changes) {
+    if (comparing_)
+        return "Topology edits are refused while comparing variants (they share one system); "
+               "remove the variants first";
+    compare_->end_gesture();
+    edit_open_ = false;
+    const Run& r = run();
+    if (std::string e = check_changes(r.live(), changes); !e.empty()) return e;
+    const SimTime now = r.now();
+    try {
+        auto rebuilt = std::make_shared<Compare>(r.scenario_with(changes),
+                                                 std::vector<Variant>{Variant{kSingleRun, {}}},
+                                                 options_.max_rows);
+        rebuilt->advance_to(now);
+        rebuilt->settle();
+        compare_ = std::move(rebuilt);  // snapshots keep the old run until the UI lets go
+    } catch (const std::exception& e) {
+        return e.what();  // a later timeline entry no longer applies
+    }
+    ++generation_;
+    summaries_ = compare_->summaries();
+    return {};
+}
+
+void SimWorker::rename_service(const RenameService& c) {
+    std::string err;
+    Scenario s = run().scenario();
+    if (comparing_)
+        err = "Renaming is refused while comparing variants; remove the variants first";
+    else if (run().now() > 0)
+        err =
+            "Rename is an edit of the scenario itself: only before the run has advanced "
+            "(t = 0); Reset first";
+    else
+        err = cbsim::rename_service(s, c.from, c.to);
+    if (!err.empty()) {
+        notify({Notice::Kind::error, "Cannot rename " + c.from + ": " + err, ""});
+        return;
+    }
+    restart(std::move(s), source_, {});
+}
+
 void SimWorker::undo_redo(bool undo) {
     compare_->end_gesture();
     edit_open_ = false;
@@ -287,7 +330,9 @@ void SimWorker::undo_redo(bool undo) {
     if (!e) return;
     const SettingValue& value = undo ? e->from : e->to;
     std::string err;
-    if (!e->variant) {
+    if (e->topology()) {
+        err = edit_topology(undo ? e->undo_changes : e->redo_changes);
+    } else if (!e->variant) {
         err = compare_->apply(e->path, value);
     } else if (*e->variant < compare_->size()) {
         err = compare_->apply(compare_->variant(*e->variant).name, e->path, value);
@@ -439,6 +484,16 @@ void SimWorker::handle(Command& command) {
                     compare_->rename(c.index, c.name);
                 } else if constexpr (std::is_same_v<T, SelectVariant>) {
                     if (c.index < compare_->size()) selected_ = c.index;
+                } else if constexpr (std::is_same_v<T, EditTopology>) {
+                    std::vector<Change> undo = topology_undo(run().live(), c.changes);
+                    if (std::string e = edit_topology(c.changes); !e.empty()) {
+                        notify({Notice::Kind::error, "Refused: " + e, ""});
+                        return;
+                    }
+                    history_.record(Edit{std::nullopt, topology_label(c.changes), 0.0, 0.0,
+                                         c.changes, std::move(undo)});
+                } else if constexpr (std::is_same_v<T, RenameService>) {
+                    rename_service(c);
                 }
             }
         },

@@ -114,6 +114,10 @@ class SimWorker : public CommandSink {
     EditHistory history_;             // cleared when the run is replaced
     bool edit_open_ = false;          // the latest edit is a gesture still going on
     void undo_redo(bool undo);
+    /// A topology edit at now (EditTopology): checked, then the run rebuilt with the changes
+    /// on its timeline (models are built when a run starts). "" or why it was refused.
+    std::string edit_topology(const std::vector<Change>& changes);
+    void rename_service(const RenameService& c);
     std::chrono::steady_clock::time_point last_summary_{};
 
     mutable std::mutex mutex_;  // guards everything below

@@ -55,6 +55,121 @@ void drag(ImGuiHarness& ui, const ImVec4& r, float frac, const std::function<voi
     ui.frame(draw);
 }
 
+// The system editor of the Services panel (widgets/system_editor.hpp).
+
+/// Types `text` into the focused field, one frame per character.
+void type(ImGuiHarness& ui, const std::string& text, const std::function<void()>& draw) {
+    for (char c : text) {
+        ImGui::GetIO().AddInputCharacter(static_cast<unsigned>(c));
+        ui.frame(draw);
+    }
+}
+
+/// Opens combo `name` and clicks its row `choice` (the list is placed in the frame after it
+/// opens, so its rows are read one frame later).
+void pick(ImGuiHarness& ui, WidgetRects& rects, const std::string& name, const std::string& choice,
+          const std::function<void()>& draw) {
+    ui.click(rects.rects.at(name), draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count(name + "." + choice)) << name << "." << choice;
+    ui.click(rects.rects.at(name + "." + choice), draw);
+}
+
+const EditTopology* last_topology(const CommandLog& log) {
+    const EditTopology* found = nullptr;
+    for (const Command& c : log.commands) {
+        if (const auto* e = std::get_if<EditTopology>(&c)) found = e;
+    }
+    return found;
+}
+
+/// A Services panel in a tall window on `snap`, its rects reported, its commands logged.
+struct EditorPanel {
+    explicit EditorPanel(Snapshot snapshot) : snap(std::move(snapshot)) {
+        panel.set_report(&rects);
+        panel.place(ImVec2(0, 0), ImVec2(520, 2400));
+        ui.frame(draw);
+        ui.frame(draw);
+    }
+    ImGuiHarness ui{1280.0f, 2400.0f};
+    ViewState vs;
+    ServicesPanel panel{vs};
+    WidgetRects rects{true, {}};
+    Snapshot snap;
+    CommandLog log;
+    std::function<void()> draw = [this] { panel.draw(snap, log); };
+};
+
+TEST(ServicesPanel, AddServiceSendsTheEditAndADuplicateIsRefusedInline) {
+    EditorPanel p(make_snapshot());
+    auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    ASSERT_TRUE(rects.rects.count("services.add.name"));
+    ui.click(rects.rects.at("services.add.name"), draw);
+    type(ui, "B", draw);
+    ui.click(rects.rects.at("services.add"), draw);
+    EXPECT_TRUE(log.commands.empty()) << "a duplicate name must not be sent";
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("services.add.error")) << "no inline refusal";
+    // The reason stays under the field; a new name is sent.
+    ui.click(rects.rects.at("services.add.name"), draw);
+    ImGui::GetIO().KeyCtrl = false;
+    ui.key(259, true);  // Backspace
+    ui.frame(draw);
+    ui.key(259, false);
+    ui.frame(draw);
+    type(ui, "cache", draw);
+    ui.click(rects.rects.at("services.add"), draw);
+    const EditTopology* e = last_topology(log);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->changes, (std::vector<Change>{{"services.add", std::string("cache")}}));
+}
+
+TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
+    Snapshot start = make_snapshot();
+    ASSERT_EQ(apply_setting(start.live, "services.add", std::string("C")), "");
+    EditorPanel p(start);
+    auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    pick(ui, rects, "edit.service", "B", draw);
+    ASSERT_TRUE(rects.rects.count("service.B.dependency"));
+    ui.click(rects.rects.at("service.B.dependency"), draw);  // unfolds the form
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("service.B.dependency.target"));
+    // Target A: B -> A closes a cycle, refused inline.
+    pick(ui, rects, "service.B.dependency.target", "A", draw);
+    ui.click(rects.rects.at("service.B.dependency.add"), draw);
+    EXPECT_TRUE(log.commands.empty());
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("service.B.dependency.error"));
+    EXPECT_EQ(SystemEditor::refusal(snap, {{"dependencies.add", std::string("B->A")}}),
+              "B->A would close a cycle (A already reaches B); calls must flow one way");
+    // Target C with a gobreaker breaker in shared scope.
+    pick(ui, rects, "service.B.dependency.target", "C", draw);
+    pick(ui, rects, "service.B.dependency.breaker_scope", "shared", draw);
+    pick(ui, rects, "service.B.dependency.breaker.preset", "gobreaker", draw);
+    ui.click(rects.rects.at("service.B.dependency.add"), draw);
+    const EditTopology* e = last_topology(log);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->changes, (std::vector<Change>{{"dependencies.add", std::string("B->C")},
+                                               {"B->C.breaker_scope", std::string("shared")},
+                                               {"B->C.breaker.preset", std::string("gobreaker")}}));
+    EXPECT_EQ(check_changes(snap.live, e->changes), "");
+}
+
+TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
+    EditorPanel p(make_snapshot());
+    auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    pick(ui, rects, "edit.service", "B", draw);
+    ui.click(rects.rects.at("service.B.remove"), draw);
+    EXPECT_TRUE(log.commands.empty());
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("service.B.remove.error"));
+    pick(ui, rects, "edit.service", "A", draw);
+    ui.click(rects.rects.at("dependency.A->B.remove"), draw);
+    const EditTopology* e = last_topology(log);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->changes, (std::vector<Change>{{"dependencies.remove", std::string("A->B")}}));
+}
+
 TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
     ImGuiHarness ui;
     ViewState vs;

@@ -381,5 +381,135 @@ TEST(SimWorker, AQueuedStepIsDroppedOnlyWhenTheNextCommandIsAStepOfTheSamePath) 
                                        SetSetting{"B.failure_rate", 0.2, true}));
 }
 
+// Topology edits: rebuilt run, same history, undo and redo, refusals.
+
+Change change(std::string_view path, std::string value) {
+    return {std::string(path), std::move(value)};
+}
+
+TEST(SimWorker, ATopologyEditWhileRunningKeepsTheHistoryAndReplays) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("cbsim_worker_topology_" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(4)});
+    worker.send(SetSetting{"B.failure_rate", 0.3});
+    worker.send(Step{from_s(2)});
+    worker.sync();
+    const auto before = worker.snapshot();
+    const std::vector<EdgeRow> ab_before = before->recorder->edge_rows(1);
+    worker.send(EditTopology{{change(topology::kAddService, "C"),
+                              change(topology::kAddDependency, "B->C"),
+                              {"B->C.breaker.preset", std::string("gobreaker")}}});
+    worker.sync();
+    auto snap = worker.snapshot();
+    EXPECT_TRUE(worker.take_notices().empty());
+    EXPECT_EQ(snap->now, from_s(6));
+    EXPECT_NE(snap->generation, before->generation);
+    ASSERT_NE(snap->live.find_service("C"), nullptr);
+    ASSERT_EQ(snap->live.find_service("B")->dependencies.size(), 1u);
+    EXPECT_EQ(snap->undo_label, "Undo add service C");
+    // The rebuilt run's rows before the edit are the old run's.
+    EXPECT_EQ(snap->recorder->edge_names(),
+              (std::vector<std::string>{"client->A", "A->B", "B->C"}));
+    const std::vector<EdgeRow> ab_after = snap->recorder->edge_rows(1);
+    ASSERT_EQ(ab_after.size(), ab_before.size());
+    for (std::size_t i = 0; i < ab_before.size(); ++i) {
+        EXPECT_EQ(ab_after[i].calls, ab_before[i].calls) << i;
+        EXPECT_EQ(ab_after[i].failures, ab_before[i].failures) << i;
+    }
+    // Undo removes what the edit added, at the current time; redo adds it again.
+    worker.send(Step{from_s(2)});
+    worker.send(Undo{});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_EQ(snap->live.find_service("C"), nullptr);
+    EXPECT_TRUE(snap->live.find_service("B")->dependencies.empty());
+    EXPECT_EQ(snap->redo_label, "Redo add service C");
+    worker.send(Step{from_s(1)});
+    worker.send(Redo{});
+    worker.send(Step{from_s(1)});
+    worker.send(ExportRun{dir.string()});
+    worker.sync();
+    snap = worker.snapshot();
+    ASSERT_NE(snap->live.find_service("C"), nullptr);
+    ASSERT_TRUE(snap->live.find_service("B")->dependencies.at(0).breaker);
+    ASSERT_EQ(worker.take_notices().at(0).kind, Notice::Kind::exported);
+    const Scenario exported = parse_scenario_toml(read_text(dir / "scenario.toml"), "s.toml");
+    cbsim::Run rerun(exported);
+    rerun.advance_to(snap->now);
+    EXPECT_EQ(events_csv(rerun), read_text(dir / "events.csv"));
+    EXPECT_EQ(timeseries_csv(rerun), read_text(dir / "timeseries.csv"));
+    fs::remove_all(dir);
+}
+
+TEST(SimWorker, UndoOfARemovalBringsTheServiceBackWithItsSettings) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(EditTopology{{change(topology::kAddService, "C")}});
+    worker.send(SetSetting{"C.instances", 4.0});
+    worker.send(Step{from_s(1)});
+    worker.send(EditTopology{{change(topology::kRemoveService, "C")}});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->live.find_service("C"), nullptr);
+    worker.send(Undo{});
+    worker.sync();
+    const Service* c = worker.snapshot()->live.find_service("C");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->instances, 4);
+}
+
+TEST(SimWorker, InvalidTopologyEditsAreRefusedAndChangeNothing) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(Step{from_s(1)});
+    worker.sync();
+    const auto before = worker.snapshot();
+    worker.send(EditTopology{{change(topology::kRemoveService, "B")}});
+    worker.send(EditTopology{{change(topology::kAddDependency, "B->A")}});
+    worker.send(RenameService{"B", "backend"});  // t > 0
+    worker.sync();
+    const auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 3u);
+    EXPECT_NE(notices[0].text.find("still called by A"), std::string::npos) << notices[0].text;
+    EXPECT_NE(notices[1].text.find("cycle"), std::string::npos) << notices[1].text;
+    EXPECT_NE(notices[2].text.find("only before the run has advanced"), std::string::npos);
+    const auto after = worker.snapshot();
+    EXPECT_EQ(after->live, before->live);
+    EXPECT_EQ(after->generation, before->generation);
+    EXPECT_TRUE(after->undo_label.empty());
+}
+
+TEST(SimWorker, TopologyEditsAreRefusedWhileComparing) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(AddVariant{"v2"});
+    worker.sync();
+    worker.take_notices();
+    const auto before = worker.snapshot();
+    ASSERT_TRUE(before->comparing());
+    worker.send(EditTopology{{change(topology::kAddService, "C")}});
+    worker.sync();
+    const auto notices = worker.take_notices();
+    ASSERT_EQ(notices.size(), 1u);
+    EXPECT_NE(notices[0].text.find("while comparing variants"), std::string::npos)
+        << notices[0].text;
+    EXPECT_EQ(worker.snapshot()->live.find_service("C"), nullptr);
+    EXPECT_EQ(worker.snapshot()->generation, before->generation);
+}
+
+TEST(SimWorker, NewScenarioAndARenameAtTimeZero) {
+    SimWorker worker(default_scenario(), "", paused());
+    worker.send(LoadScenario{new_scenario(), "", {}});
+    worker.send(RenameService{"A", "gateway"});
+    worker.send(EditTopology{{change(topology::kAddService, "profile")}});
+    worker.send(EditTopology{{change(topology::kAddDependency, "gateway->profile")}});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    EXPECT_TRUE(worker.take_notices().empty());
+    EXPECT_EQ(snap->now, 0);
+    EXPECT_EQ(snap->live.traffic.target, "gateway");
+    ASSERT_EQ(snap->live.services.size(), 2u);
+    EXPECT_EQ(snap->live.services[0].dependencies.at(0).target, "profile");
+    EXPECT_EQ(snap->undo_label, "Undo add dependency gateway->profile");
+}
+
 }  // namespace
 }  // namespace cbsim::gui

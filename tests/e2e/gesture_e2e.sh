@@ -40,23 +40,6 @@ xdo mousemove --sync 5 $((cy + 300))
 sleep 1.5
 import -window root "$work/events_after_drag.png"
 
-# export N: Ctrl+E, waits for the Nth EXPORTED line, prints the folder.
-export_n() {
-    chord ctrl e
-    for _ in $(seq 300); do [ "$(grep -c '^EXPORTED ' "$log")" -ge "$1" ] && break; sleep 0.1; done
-    [ "$(grep -c '^EXPORTED ' "$log")" -ge "$1" ] || fail "no EXPORTED line $1 after Ctrl+E"
-    grep '^EXPORTED ' "$log" | sed -n "${1}p" | cut -d' ' -f2-
-}
-# rerun DIR NAME: `CLI run DIR/scenario.toml` gives the same CSVs, byte for byte.
-rerun() {
-    "$cli" run "$1/scenario.toml" --out "$work/$2" >"$work/$2.log" 2>&1 || {
-        cat "$work/$2.log"
-        fail "cbsim-cli run of $1 failed"
-    }
-    for f in timeseries.csv services.csv events.csv; do
-        cmp "$1/$f" "$work/$2/$f" || fail "re-run $f of $1 differs"
-    done
-}
 changes() { awk -F, 'NR > 1 && $2 == "B.failure_rate"' "$1/events.csv"; }
 
 first=$(export_n 1)

@@ -1,6 +1,6 @@
 # Sourced by the *_e2e.sh scripts: their working folder, xdotool with retries, key taps as a
-# person makes them, real mouse drags, waiting for the app's READY report and a clean Ctrl+Q
-# exit. A script sources it, calls e2e_workdir WORKDIR, and sets $pid (the app) before using
+# person makes them, real mouse drags, waiting for the app's READY report, exports and their
+# byte-for-byte re-runs, and a clean Ctrl+Q exit. A script sources it, calls e2e_workdir WORKDIR, and sets $pid (the app) before using
 # the functions that need it.
 
 # e2e_workdir DIR: a fresh DIR for the test's artifacts, the app's UI settings kept inside it
@@ -101,4 +101,23 @@ quit_app() {
     wait "$pid" || rc=$?
     trap - EXIT
     [ "$rc" -eq 0 ] || fail "exit code $rc"
+}
+
+# export_n N: Ctrl+E, waits for the Nth EXPORTED line, prints the folder.
+export_n() {
+    chord ctrl e
+    for _ in $(seq 300); do [ "$(grep -c '^EXPORTED ' "$log")" -ge "$1" ] && break; sleep 0.1; done
+    [ "$(grep -c '^EXPORTED ' "$log")" -ge "$1" ] || fail "no EXPORTED line $1 after Ctrl+E"
+    grep '^EXPORTED ' "$log" | sed -n "${1}p" | cut -d' ' -f2-
+}
+# rerun DIR NAME: `$cli run DIR/scenario.toml` into WORKDIR/NAME gives the same CSVs, byte
+# for byte (the script sets $cli and $work).
+rerun() {
+    "$cli" run "$1/scenario.toml" --out "$work/$2" >"$work/$2.log" 2>&1 || {
+        cat "$work/$2.log"
+        fail "cbsim-cli run of $1 failed"
+    }
+    for f in timeseries.csv services.csv events.csv; do
+        cmp "$1/$f" "$work/$2/$f" || fail "re-run $f of $1 differs"
+    done
 }

@@ -21,8 +21,10 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     if (snap.generation != generation_) {
         generation_ = snap.generation;
         inputs_.clear();
+        editor_.clear();
         block_h_.clear();
     }
+    const SystemEditor::Report report = [this](const std::string& name) { report_item(name); };
     const float label_w = ImGui::GetFontSize() * 7.5f;
     if (auto spec = find_setting(snap.live, "traffic.rate_rps")) {
         inputs_.draw(*spec, spec->label.c_str(), snap.live, sink, label_w);
@@ -64,6 +66,7 @@ void ServicesPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         }
         ImGui::PopID();
     }
+    editor_.draw(snap, sink, report);
 }
 
 }  // namespace cbsim::gui

@@ -1,7 +1,8 @@
 // services_panel.hpp: the arrival rate and, per service, the keys of scenario_keys.hpp marked
 // `panel` (instances, capacity, latency, failure and hang rates, faulty instances); each a
 // slider with a typed entry, its range, label and tooltip from the key table. Changes apply
-// live and are recorded.
+// live and are recorded. Below the sliders, the system's shape is edited (SystemEditor): add a
+// service; rename or remove the service chosen, add and remove its dependencies.
 #pragma once
 
 #include <map>
@@ -10,6 +11,7 @@
 #include "panels/panel.hpp"
 #include "view_state.hpp"
 #include "widgets/setting_input.hpp"
+#include "widgets/system_editor.hpp"
 
 namespace cbsim::gui {
 
@@ -28,6 +30,7 @@ class ServicesPanel : public Panel {
 
   private:
     SettingInputs inputs_;
+    SystemEditor editor_;
     std::uint64_t generation_ = 0;
     ViewState& view_;
     std::map<std::string, float> block_h_;  ///< per service: its sliders' height last drawn

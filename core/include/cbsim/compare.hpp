@@ -122,6 +122,8 @@ class Compare {
     /// between runs (docs/PERFORMANCE.md, "Compare"). With `progress`, it is called with the
     /// share of the work done, in [0, 1], as the runs advance (a progress bar).
     void advance_to(SimTime t, const std::function<void(double)>& progress = {});
+    /// Run::settle() of every run: the timeline entries due at now() apply.
+    void settle();
 
     /// A world change (traffic, a service): applied to every run at now(), recorded in each
     /// one's timeline. A protection path is refused (it names one variant: use the other

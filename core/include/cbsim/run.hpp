@@ -64,6 +64,20 @@ class Run {
     /// Ends an open gesture first (end_gesture()).
     std::string apply(std::string_view path, const SettingValue& value);
 
+    /// Applies the timeline entries due at now() that have not applied yet (advance_to(t) stops
+    /// before the events of t, so entries at t wait for the next advance or apply()); the
+    /// recorder's live breaker view then shows their effect.
+    void settle();
+
+    /// A topology change (is_topology_path()) applies through apply() only if this run has the
+    /// models it needs: a run builds the models of every service and dependency its scenario
+    /// and timeline name when it starts. While running, a topology edit instead builds a new
+    /// run of scenario_with(changes), advances it to now() and settle()s it: the same history
+    /// before now() (the added models are idle until their add), the changes in force at now().
+    /// scenario_with() is scenario() with an open gesture ended at now() and `changes` appended
+    /// to the timeline at now().
+    Scenario scenario_with(const std::vector<Change>& changes) const;
+
     /// One step of a gesture on `path` (a slider drag): sets the number `value` at now(), live,
     /// like apply(), but the whole gesture is one timeline entry with steps (TimelineEntry) and
     /// one change event, recorded when it ends. The first step opens the gesture (ending an

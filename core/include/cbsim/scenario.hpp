@@ -258,6 +258,10 @@ std::vector<ScenarioProblem> validate(const Scenario& scenario);
 /// failures, 5 s open) at 50 requests/s. The GUI starts on it; tests build on it.
 Scenario default_scenario();
 
+/// The smallest scenario that runs (the app's File > New): the client calling one service "A"
+/// with every key at its default (20 requests/s, 1 instance, latency p50 1 ms / p99 5 ms).
+Scenario new_scenario();
+
 // [SECTION] Settings by path (timeline, GUI sliders, validation) --------------------------
 
 /// One settable parameter of a scenario. Values travel as SettingValue: integers and booleans
@@ -288,6 +292,46 @@ std::optional<SettingValue> get_setting(const Scenario& scenario, std::string_vi
 /// `A->B.breaker.preset` takes a preset name or "none" (a new preset starts from its library
 /// defaults); `A->B.breaker.<key>` needs a breaker on the edge.
 std::string apply_setting(Scenario& scenario, std::string_view path, const SettingValue& value);
+
+/// Timeline paths that change the system's shape rather than a setting (docs/SCENARIOS.md
+/// "Topology changes"). Their value is a name: a service ("services.add", "services.remove")
+/// or an edge "CALLER->TARGET" ("dependencies.add", "dependencies.remove"). A new service or
+/// dependency starts from the defaults of this file (Service{name}, Dependency{target}); the
+/// ordinary paths that follow configure it. apply_setting() checks each against the scenario
+/// as it is: unique well-formed names, known caller and target, no self-call, duplicate or
+/// cycle; a service still called (or the entry service) cannot be removed; removing a service
+/// removes its own dependencies.
+namespace topology {
+inline constexpr std::string_view kAddService = "services.add";
+inline constexpr std::string_view kRemoveService = "services.remove";
+inline constexpr std::string_view kAddDependency = "dependencies.add";
+inline constexpr std::string_view kRemoveDependency = "dependencies.remove";
+}  // namespace topology
+
+/// True for the four paths of namespace topology.
+bool is_topology_path(std::string_view path);
+
+/// One change by path, as a timeline entry or a Run::apply() makes it.
+struct Change {
+    std::string path;
+    SettingValue value;
+    bool operator==(const Change&) const = default;
+};
+
+/// Applies `changes` in order to a copy of `scenario`; empty if every one applies, else the
+/// first refusal (the message of apply_setting()). The GUI checks a topology edit with it.
+std::string check_changes(const Scenario& scenario, const std::vector<Change>& changes);
+
+/// The changes that bring a service or a dependency absent from `to` back with the settings it
+/// has in `from` (`name`: a service name or "CALLER->TARGET"): its add, then each setting whose
+/// value differs from the add's defaults, in an order in which each applies (a service's
+/// dependencies follow it). Undo of a removal. Empty if `from` has no such object.
+std::vector<Change> recreate_changes(const Scenario& from, const Scenario& to,
+                                     std::string_view name);
+
+/// Renames service `from` to `to` everywhere in `scenario` (its entry, the dependencies on it,
+/// the timeline paths naming it); an empty string on success, else why not (unchanged).
+std::string rename_service(Scenario& scenario, std::string_view from, std::string_view to);
 
 /// What a settable path changes: the world the calls meet (traffic and service keys: failure
 /// rate, latency, capacity, instances) or a caller's protection of one edge (the dependency's

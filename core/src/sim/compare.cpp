@@ -243,6 +243,11 @@ SimTime Compare::now() const {
     return runs_.front()->now();
 }
 
+void Compare::settle() {
+    for (auto& run : runs_)
+        run->settle();
+}
+
 void Compare::advance_to(SimTime t, const std::function<void(double)>& progress) {
     if (!progress) {
         for (auto& run : runs_)

@@ -177,7 +177,8 @@ struct Instance {
 };
 
 struct ServiceModel {
-    const Service* cfg = nullptr;
+    const Service* cfg = nullptr;     // Run::Impl::service_cfg (stable; a copy of live's)
+    bool present = true;              // in the live scenario (topology changes)
     std::vector<Instance> instances;  // grows with cfg->instances, never shrinks
     std::uint32_t rr = 0;
     std::uint64_t started = 0;  // every_nth counter
@@ -237,7 +238,8 @@ struct Held {
 
 struct EdgeModel {
     std::string name;
-    const Dependency* cfg = nullptr;  // nullptr for the entry edge
+    const Dependency* cfg = nullptr;  // nullptr for the entry edge; else Impl::edge_cfg
+    bool present = true;              // in the live scenario (topology changes)
     std::uint32_t caller = kNone;     // service index, kNone for the client
     std::uint32_t target = 0;
     std::uint64_t stream = 0;             // stream_id("edge:<name>"): keys its calls
@@ -331,6 +333,11 @@ struct Run::Impl final : EventHandler {
     void record_gesture(const TimelineEntry& e, const std::string& from);
     void end_live_gesture();
     void react_to_change(std::string_view path, const Service* before_copy);
+    /// After live changed at `path`: copies what it touched into the models' configuration
+    /// (service_cfg, edge_cfg); a topology path also updates which models are present.
+    void sync_models(std::string_view path);
+    /// out_edges and in_edges of every service: the present edges, in edge order.
+    void relink();
 
     // Models (models.cpp). The functions on every call's path are `inline` (defined and used
     // only in models.cpp): the core is built with -fPIC, where GCC does not inline a function
@@ -419,7 +426,13 @@ struct Run::Impl final : EventHandler {
     Summary summary() const;
 
     Scenario scenario;  // as loaded + applied changes
-    Scenario live;      // parameters in force
+    Scenario live;      // parameters in force: the services and dependencies present now
+    // The models: every service and edge that exists at any time of the run (the scenario's,
+    // then those its timeline adds, in order), so indices and draws never depend on later
+    // topology changes. Their configuration lives here (stable addresses), copied from live.
+    std::vector<std::unique_ptr<Service>> service_cfg;
+    std::vector<std::unique_ptr<Dependency>> edge_cfg;  // [0] (the entry edge) is null
+    std::map<std::string, std::uint32_t, std::less<>> service_index, edge_index;
     Simulator sim;
     SimTime resolution = 0;
     std::vector<TimelineAction> timeline_order;  // of the timeline as loaded

@@ -36,47 +36,73 @@ Run::Impl::Impl(Scenario sc, std::size_t max_rows)
 
     timeline_order = timeline_actions(scenario.timeline);
 
-    std::map<std::string, std::uint32_t> index;
-    services.resize(live.services.size());
-    for (std::uint32_t i = 0; i < services.size(); ++i) {
-        services[i].cfg = &live.services[i];
-        index[live.services[i].name] = i;
+    // Every service and edge of the run: the scenario's, then those the timeline adds.
+    std::vector<std::string> service_names;
+    std::vector<EdgeName> edge_names{EdgeName::entry(live.traffic.target)};
+    for (const Service& s : live.services) {
+        service_cfg.push_back(std::make_unique<Service>(s));
+        service_names.push_back(s.name);
     }
-    std::size_t edge_count = 1;
-    for (const Service& s : live.services)
-        edge_count += s.dependencies.size();
-    edges.reserve(edge_count);
-    sim::EdgeModel entry;
-    entry.name = EdgeName::entry(live.traffic.target).text();
-    entry.target = index.at(live.traffic.target);
-    edges.push_back(std::move(entry));
-    for (std::uint32_t i = 0; i < services.size(); ++i) {
-        for (const Dependency& d : live.services[i].dependencies) {
-            sim::EdgeModel e;
-            e.name = EdgeName{live.services[i].name, d.target}.text();
-            e.cfg = &d;
-            e.caller = i;
-            e.target = index.at(d.target);
-            e.stream = stream_id("edge:" + e.name);
-            edges.push_back(std::move(e));
+    edge_cfg.emplace_back();  // the entry edge has no dependency
+    for (const Service& s : live.services) {
+        for (const Dependency& d : s.dependencies) {
+            edge_cfg.push_back(std::make_unique<Dependency>(d));
+            edge_names.push_back(EdgeName{s.name, d.target});
         }
     }
-    services[edges[0].target].in_edges.push_back(0);
-    for (std::uint32_t ei = 1; ei < edges.size(); ++ei) {
-        services[edges[ei].caller].out_edges.push_back(ei);
-        services[edges[ei].target].in_edges.push_back(ei);
+    for (const TimelineEntry& t : scenario.timeline) {
+        const auto* name = std::get_if<std::string>(&t.value);
+        if (name == nullptr) continue;
+        if (t.path == topology::kAddService &&
+            std::find(service_names.begin(), service_names.end(), *name) == service_names.end()) {
+            auto added = std::make_unique<Service>();
+            added->name = *name;
+            service_cfg.push_back(std::move(added));
+            service_names.push_back(*name);
+        } else if (t.path == topology::kAddDependency) {
+            const auto e = EdgeName::parse(*name);
+            if (!e || std::find(edge_names.begin(), edge_names.end(), *e) != edge_names.end())
+                continue;
+            auto added = std::make_unique<Dependency>();
+            added->target = e->target;
+            edge_cfg.push_back(std::move(added));
+            edge_names.push_back(*e);
+        }
     }
+    services.resize(service_cfg.size());
+    for (std::uint32_t i = 0; i < services.size(); ++i) {
+        services[i].cfg = service_cfg[i].get();
+        services[i].present = live.find_service(service_names[i]) != nullptr;
+        service_index.emplace(service_names[i], i);
+    }
+    edges.reserve(edge_names.size());
+    for (std::uint32_t ei = 0; ei < edge_names.size(); ++ei) {
+        sim::EdgeModel e;
+        e.name = edge_names[ei].text();
+        e.target = service_index.at(edge_names[ei].target);
+        if (ei > 0) {
+            e.cfg = edge_cfg[ei].get();
+            e.caller = service_index.at(edge_names[ei].caller);
+            e.stream = stream_id("edge:" + e.name);
+            const Service* caller = live.find_service(edge_names[ei].caller);
+            e.present =
+                caller != nullptr &&
+                std::any_of(caller->dependencies.begin(), caller->dependencies.end(),
+                            [&](const Dependency& d) { return d.target == edge_names[ei].target; });
+        }
+        edge_index.emplace(e.name, ei);
+        edges.push_back(std::move(e));
+    }
+    relink();
     for (std::uint32_t i = 0; i < services.size(); ++i)
         refresh_service(i);
     for (std::uint32_t ei = 1; ei < edges.size(); ++ei)
         build_breakers(ei);
 
-    std::vector<std::string> edge_names, service_names;
+    std::vector<std::string> edge_texts;
     for (const auto& e : edges)
-        edge_names.push_back(e.name);
-    for (const auto& s : live.services)
-        service_names.push_back(s.name);
-    recorder = std::make_unique<Recorder>(resolution, edge_names, service_names, max_rows);
+        edge_texts.push_back(e.name);
+    recorder = std::make_unique<Recorder>(resolution, edge_texts, service_names, max_rows);
     row_edges.resize(edges.size());
     row_services.resize(services.size());
     live_views.resize(edges.size());
@@ -138,8 +164,27 @@ std::string Run::Impl::apply_change(std::string_view path, const SettingValue& v
     const std::string head(path.substr(0, path.find('.')));
     std::optional<Service> service_before;
     if (const Service* s = live.find_service(head)) service_before = *s;
+    if (path == topology::kAddService || path == topology::kAddDependency) {
+        const auto& index = path == topology::kAddService ? service_index : edge_index;
+        const std::string name = to_string(value);
+        if (!index.contains(name))
+            return std::string(path) + ": " + name +
+                   " has no model in this run (models are built when a run starts); run "
+                   "Run::scenario_with() instead";
+    }
     std::string error = apply_setting(live, path, value);
     if (!error.empty()) return error;
+    sync_models(path);
+    if (is_topology_path(path)) {
+        if (!record) return {};
+        ++changes_applied;
+        const std::string name = to_string(value);
+        const bool add = path == topology::kAddService || path == topology::kAddDependency;
+        recorder->add_event(EventRecord{EventRecord::Kind::change, sim.now(), std::string(path), -1,
+                                        add ? "" : name, add ? name : "",
+                                        std::string(path) + " " + name});
+        return {};
+    }
     react_to_change(path, service_before ? &*service_before : nullptr);
     if (before_text) *before_text = before ? to_string(*before) : "";
     if (!record) return {};
@@ -149,6 +194,67 @@ std::string Run::Impl::apply_change(std::string_view path, const SettingValue& v
                                     before ? to_string(*before) : "",
                                     after ? to_string(*after) : "", "set " + std::string(path)});
     return {};
+}
+
+void Run::Impl::sync_models(std::string_view path) {
+    if (!is_topology_path(path)) {
+        const std::string_view head = path.substr(0, path.find('.'));
+        if (head == "traffic") return;
+        if (const auto e = EdgeName::parse(head)) {
+            const auto ei = edge_index.find(head);
+            const Service* caller = live.find_service(e->caller);
+            if (ei == edge_index.end() || caller == nullptr) return;
+            for (const Dependency& d : caller->dependencies) {
+                if (d.target == e->target) *edge_cfg[ei->second] = d;
+            }
+        } else if (const auto si = service_index.find(head); si != service_index.end()) {
+            if (const Service* s = live.find_service(head)) *service_cfg[si->second] = *s;
+        }
+        return;
+    }
+    std::vector<std::uint32_t> added_services, added_edges;
+    for (std::uint32_t i = 0; i < services.size(); ++i) {
+        const Service* s = live.find_service(service_cfg[i]->name);
+        if (s != nullptr && !services[i].present) {
+            *service_cfg[i] = *s;
+            added_services.push_back(i);
+        }
+        services[i].present = s != nullptr;
+    }
+    for (std::uint32_t ei = 1; ei < edges.size(); ++ei) {
+        sim::EdgeModel& e = edges[ei];
+        const Dependency* dep = nullptr;
+        if (const Service* caller = live.find_service(service_cfg[e.caller]->name)) {
+            for (const Dependency& d : caller->dependencies) {
+                if (d.target == service_cfg[e.target]->name) dep = &d;
+            }
+        }
+        if (dep != nullptr && !e.present) {
+            *edge_cfg[ei] = *dep;
+            added_edges.push_back(ei);
+        }
+        e.present = dep != nullptr;
+    }
+    relink();
+    for (std::uint32_t i : added_services)
+        refresh_service(i);
+    for (std::uint32_t ei : added_edges) {
+        grow_caller_instances(ei);
+        build_breakers(ei);
+    }
+}
+
+void Run::Impl::relink() {
+    for (sim::ServiceModel& s : services) {
+        s.out_edges.clear();
+        s.in_edges.clear();
+    }
+    for (std::uint32_t ei = 0; ei < edges.size(); ++ei) {
+        const sim::EdgeModel& e = edges[ei];
+        if (!e.present) continue;
+        if (ei > 0) services[e.caller].out_edges.push_back(ei);
+        services[e.target].in_edges.push_back(ei);
+    }
 }
 
 void Run::Impl::record_gesture(const TimelineEntry& e, const std::string& from) {
@@ -194,10 +300,9 @@ void Run::Impl::react_to_change(std::string_view path, const Service* before) {
         return;
     }
     if (!EdgeName::parse(head)) {
-        for (std::uint32_t i = 0; i < services.size(); ++i) {
-            if (live.services[i].name != head) continue;
-            refresh_service(i);
-            if (before) mark_fault_or_clear(i, *before);
+        if (const auto i = service_index.find(head); i != service_index.end()) {
+            refresh_service(i->second);
+            if (before) mark_fault_or_clear(i->second, *before);
         }
         return;
     }
@@ -295,7 +400,7 @@ void Run::Impl::on_boundary(SimTime b) {
 EdgeLive Run::Impl::live_view(std::uint32_t ei, SimTime now) const {
     const sim::EdgeModel& e = edges[ei];
     EdgeLive v;
-    v.has_breaker = !e.breakers.empty();
+    v.has_breaker = e.present && !e.breakers.empty();  // a removed edge shows no breaker
     if (!v.has_breaker) return v;
     v.preset = e.cfg->breaker->preset();
     v.state = e.state[0];
@@ -401,6 +506,25 @@ std::string Run::apply(std::string_view path, const SettingValue& value) {
     std::string error = m.apply_change(path, value);
     if (error.empty()) m.scenario.timeline.push_back({m.sim.now(), std::string(path), value});
     return error;
+}
+
+void Run::settle() {
+    Impl& m = *impl_;
+    const std::size_t before = m.next_timeline;
+    m.flush_timeline_at_or_before(m.sim.now());
+    if (m.next_timeline == before) return;
+    // The breakers those entries built or changed, shown at once (as at construction).
+    for (std::uint32_t ei = 0; ei < m.edges.size(); ++ei)
+        m.live_views[ei] = m.live_view(ei, m.sim.now());
+    m.recorder->publish_live(m.live_views);
+}
+
+Scenario Run::scenario_with(const std::vector<Change>& changes) const {
+    Scenario s = impl_->scenario;
+    if (impl_->live_gesture) s.timeline[*impl_->live_gesture].until = now();
+    for (const Change& c : changes)
+        s.timeline.push_back({now(), c.path, c.value});
+    return s;
 }
 
 std::string Run::apply_step(std::string_view path, double value) {

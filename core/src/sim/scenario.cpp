@@ -310,7 +310,191 @@ std::optional<SettingValue> get_setting(const Scenario& scenario, std::string_vi
     return SettingValue(v);
 }
 
+namespace {
+
+bool well_formed_name(const std::string& n);
+
+/// True if `from` reaches `to` through dependencies (or is it).
+bool reaches(const Scenario& sc, const std::string& from, const std::string& to) {
+    if (from == to) return true;
+    const Service* s = sc.find_service(from);
+    if (s == nullptr) return false;
+    return std::any_of(s->dependencies.begin(), s->dependencies.end(),
+                       [&](const Dependency& d) { return reaches(sc, d.target, to); });
+}
+
+std::string apply_topology(Scenario& sc, std::string_view path, const SettingValue& value) {
+    const std::string p(path);
+    const auto* text = std::get_if<std::string>(&value);
+    if (text == nullptr) return p + ": expected a name (a string), got " + to_string(value);
+    const std::string& v = *text;
+    if (path == topology::kAddService || path == topology::kRemoveService) {
+        const bool add = path == topology::kAddService;
+        Service* s = sc.find_service(v);
+        if (add) {
+            if (!well_formed_name(v))
+                return p + ": \"" + v +
+                       "\" is not a valid name; expected letters, digits, '_' and '-' (not "
+                       "\"client\" or \"traffic\")";
+            if (s != nullptr)
+                return p + ": \"" + v + "\" is used by another service; names are unique";
+            if (sc.services.size() >= 1000) return p + ": at most 1000 services";
+            sc.services.emplace_back().name = v;
+            return {};
+        }
+        if (s == nullptr) return p + ": \"" + v + "\" is not a service of this scenario";
+        if (sc.traffic.target == v)
+            return p + ": \"" + v +
+                   "\" is the entry service (traffic.target); it cannot be removed";
+        for (const Service& caller : sc.services) {
+            for (const Dependency& d : caller.dependencies) {
+                if (d.target == v)
+                    return p + ": \"" + v + "\" is still called by " + caller.name +
+                           "; remove the dependency " + EdgeName{caller.name, v}.text() + " first";
+            }
+        }
+        std::erase_if(sc.services, [&](const Service& x) { return x.name == v; });
+        return {};
+    }
+    const auto edge = EdgeName::parse(v);
+    if (!edge || edge->is_entry())
+        return p + ": \"" + v + "\" is not an edge name; expected CALLER->TARGET";
+    Service* caller = sc.find_service(edge->caller);
+    if (caller == nullptr)
+        return p + ": \"" + edge->caller + "\" is not a service of this scenario";
+    auto it = std::find_if(caller->dependencies.begin(), caller->dependencies.end(),
+                           [&](const Dependency& d) { return d.target == edge->target; });
+    if (path == topology::kRemoveDependency) {
+        if (it == caller->dependencies.end())
+            return p + ": " + v + " is not a dependency of this scenario";
+        caller->dependencies.erase(it);
+        return {};
+    }
+    if (sc.find_service(edge->target) == nullptr)
+        return p + ": \"" + edge->target + "\" is not a service of this scenario";
+    if (edge->target == edge->caller) return p + ": a service cannot call itself";
+    if (it != caller->dependencies.end())
+        return p + ": \"" + edge->target + "\" is already a dependency of " + edge->caller;
+    if (caller->dependencies.size() >= 100) return p + ": at most 100 dependencies per service";
+    if (reaches(sc, edge->target, edge->caller))
+        return p + ": " + v + " would close a cycle (" + edge->target + " already reaches " +
+               edge->caller + "); calls must flow one way";
+    caller->dependencies.emplace_back().target = edge->target;
+    return {};
+}
+
+}  // namespace
+
+bool is_topology_path(std::string_view path) {
+    return path == topology::kAddService || path == topology::kRemoveService ||
+           path == topology::kAddDependency || path == topology::kRemoveDependency;
+}
+
+std::string check_changes(const Scenario& scenario, const std::vector<Change>& changes) {
+    Scenario copy = scenario;
+    for (const Change& c : changes) {
+        if (std::string error = apply_setting(copy, c.path, c.value); !error.empty()) return error;
+    }
+    return {};
+}
+
+std::vector<Change> recreate_changes(const Scenario& from, const Scenario& to,
+                                     std::string_view name) {
+    const auto edge = EdgeName::parse(name);
+    std::vector<Change> out;
+    Scenario now = to;
+    std::vector<Change> pending;
+    std::vector<std::string> prefixes;
+    if (edge) {
+        const Service* s = from.find_service(edge->caller);
+        if (s == nullptr) return {};
+        if (std::none_of(s->dependencies.begin(), s->dependencies.end(),
+                         [&](const Dependency& d) { return d.target == edge->target; }))
+            return {};
+        out.push_back({std::string(topology::kAddDependency), std::string(name)});
+        prefixes.push_back(std::string(name) + ".");
+    } else {
+        const Service* s = from.find_service(name);
+        if (s == nullptr) return {};
+        out.push_back({std::string(topology::kAddService), std::string(name)});
+        prefixes.push_back(std::string(name) + ".");
+        for (const Dependency& d : s->dependencies) {
+            const std::string e = EdgeName{s->name, d.target}.text();
+            pending.push_back({std::string(topology::kAddDependency), e});
+            prefixes.push_back(e + ".");
+        }
+    }
+    if (!apply_setting(now, out.front().path, out.front().value).empty()) return {};
+    for (const SettingSpec& spec : setting_specs(from)) {
+        if (std::none_of(prefixes.begin(), prefixes.end(),
+                         [&](const std::string& p) { return spec.path.starts_with(p); }))
+            continue;
+        if (const auto v = get_setting(from, spec.path)) pending.push_back({spec.path, *v});
+    }
+    // Each pending change in an order in which it applies (a bound such as p50 <= p99 may need
+    // the other key first); a value equal to the one in force is left out.
+    for (bool progress = true; progress && !pending.empty();) {
+        progress = false;
+        for (auto it = pending.begin(); it != pending.end();) {
+            if (get_setting(now, it->path) == std::optional(it->value)) {
+                it = pending.erase(it);
+                progress = true;
+            } else if (apply_setting(now, it->path, it->value).empty()) {
+                out.push_back(std::move(*it));
+                it = pending.erase(it);
+                progress = true;
+            } else {
+                ++it;
+            }
+        }
+    }
+    return out;
+}
+
+std::string rename_service(Scenario& sc, std::string_view from, std::string_view to) {
+    const std::string f(from), t(to);
+    if (sc.find_service(f) == nullptr) return "\"" + f + "\" is not a service of this scenario";
+    if (f == t) return {};
+    if (!well_formed_name(t))
+        return "\"" + t +
+               "\" is not a valid name; expected letters, digits, '_' and '-' (not \"client\" or "
+               "\"traffic\")";
+    if (sc.find_service(t) != nullptr)
+        return "\"" + t + "\" is used by another service; names are unique";
+    auto name = [&](std::string& n) {
+        if (n == f) n = t;
+    };
+    auto edge = [&](std::string& text) {
+        if (auto e = EdgeName::parse(text)) {
+            name(e->caller);
+            name(e->target);
+            text = e->text();
+        } else {
+            name(text);
+        }
+    };
+    for (Service& s : sc.services) {
+        name(s.name);
+        for (Dependency& d : s.dependencies)
+            name(d.target);
+    }
+    name(sc.traffic.target);
+    for (TimelineEntry& e : sc.timeline) {
+        if (is_topology_path(e.path)) {
+            if (auto* v = std::get_if<std::string>(&e.value)) edge(*v);
+            continue;
+        }
+        const auto dot = e.path.find('.');
+        if (dot == std::string::npos) continue;
+        std::string head = e.path.substr(0, dot);
+        edge(head);
+        e.path = head + e.path.substr(dot);
+    }
+    return {};
+}
+
 std::string apply_setting(Scenario& scenario, std::string_view path, const SettingValue& value) {
+    if (is_topology_path(path)) return apply_topology(scenario, path, value);
     const auto spec = find_setting(scenario, path);
     if (!spec) {
         return std::string(path) +
@@ -353,6 +537,7 @@ const char* to_string(SettingScope scope) {
 }
 
 std::optional<SettingScope> setting_scope(const Scenario& scenario, std::string_view path) {
+    if (is_topology_path(path)) return SettingScope::world;
     if (!find_setting(scenario, path)) return std::nullopt;
     const Target t = resolve(const_cast<Scenario&>(scenario), path);  // resolve() only reads
     if (t.key != nullptr && object_table(t.key->table) != KeyTable::dependency)
@@ -511,10 +696,8 @@ std::vector<ScenarioProblem> validate(const Scenario& sc) {
             const SettingValue value = e.gesture() ? SettingValue(e.steps[a.step].value) : e.value;
             const std::string error = apply_setting(copy, e.path, value);
             if (!error.empty()) {
-                out.push_back({key + (!find_setting(copy, e.path) ? ".set"
-                                      : e.gesture()               ? ".steps"
-                                                                  : ".value"),
-                               error});
+                const bool known = is_topology_path(e.path) || find_setting(copy, e.path);
+                out.push_back({key + (!known ? ".set" : e.gesture() ? ".steps" : ".value"), error});
                 if (e.gesture()) bad[a.entry] = true;  // one message per gesture
             }
         }
@@ -587,6 +770,13 @@ Scenario default_scenario() {
     b.capacity = 50;
     b.latency = Latency{LatencyDist::lognormal, 20.0, 80.0, 20.0, 20.0};
     sc.services = {a, b};
+    return sc;
+}
+
+Scenario new_scenario() {
+    Scenario sc;
+    sc.name = "new scenario";
+    sc.services.emplace_back().name = sc.traffic.target;
     return sc;
 }
 
