@@ -109,7 +109,8 @@ void TraceAggregate::columns(double lo_s, double hi_s, int n, std::vector<Column
 
 std::size_t TraceAggregate::level_for(double column_us) const {
     std::size_t level = 0;
-    while (level + 1 < kLevels && static_cast<double>(width(level + 1)) <= column_us)
+    while (level + 1 < kLevels &&
+           static_cast<double>(width(level + 1)) * kMinBucketsPerColumn <= column_us)
         ++level;
     return level;
 }

@@ -11,8 +11,8 @@
 // the trace's length: TraceAggregate holds at most kMaxBuckets buckets of calls and failures at
 // its finest level (1 ms while the trace fits, wider when it does not: pairs merge) plus
 // 1/15 of that in its coarser levels (x16 each), and a StateTimeline holds one entry per
-// transition. A frame reads one value per pixel column from the coarsest level finer than a
-// column (at most 16 buckets per column), as the Recorder's levels serve the live plots.
+// transition. A frame reads one value per pixel column from the coarsest level with at least 4
+// buckets a column (at most 64), as the Recorder's levels serve the live plots.
 #pragma once
 
 #include <atomic>
@@ -39,6 +39,7 @@ class TraceAggregate {
     static constexpr std::size_t kFactor = 16;             ///< buckets of a level per bucket above
     static constexpr std::size_t kLevels = 5;              ///< the finest and four coarser
     static constexpr SimTime kFinestWidth = kMillisecond;  ///< while the trace fits
+    static constexpr std::size_t kMinBucketsPerColumn = 4;
 
     struct Bucket {
         std::uint32_t calls = 0;
@@ -58,8 +59,9 @@ class TraceAggregate {
     /// Bytes the buckets take (their capacity).
     std::size_t bytes() const;
 
-    /// The level a column of `column_us` microseconds reads: the coarsest whose buckets are
-    /// no wider than the column (at most kFactor buckets a column), else the finest.
+    /// The level a column of `column_us` microseconds reads: the coarsest that puts at least
+    /// kMinBucketsPerColumn buckets in a column (so at most kFactor times that), else the
+    /// finest. Several buckets a column keep a steady rate from jumping with bucket edges.
     std::size_t level_for(double column_us) const;
     /// One column per pixel over [lo_s, hi_s) seconds, from level_for's buckets, each bucket
     /// in the column under its middle (zoomed in past the finest buckets: each column the

@@ -50,7 +50,8 @@ TEST(TraceAggregate, ColumnsCountEveryCallAtAnyZoom) {
     EXPECT_EQ(agg.calls(), 16384u);
     EXPECT_EQ(agg.failures(), 1024u);
     std::vector<ColumnAgg> rate, share;
-    // Columns of 1024, 256, 16 and 1 ms: each reads whole buckets of one level.
+    // Columns of 1024, 256, 16 and 1 ms: each reads whole buckets of one level (256, 16, 1 ms
+    // and, zoomed to the finest, 1 ms).
     for (int n : {16, 64, 1024, 16384}) {
         agg.columns(0.0, 16.384, n, rate, share);
         ASSERT_EQ(rate.size(), static_cast<std::size_t>(n));

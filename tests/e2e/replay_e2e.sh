@@ -6,7 +6,8 @@
 # Open trace..., types the log's path into the dialog and clicks Open. The view detects the
 # format and replays the log through every preset; the test waits for its REPLAYED report and
 # checks that every preset's band opens during the outage (first open between 180 s and
-# 210 s), then takes replay.png (look at it).
+# 210 s), then takes replay.png (look at it) and, zoomed in at the outage to single calls,
+# replay_zoom.png.
 set -euo pipefail
 app=$1 cli=$2 work=$3
 # shellcheck source=lib.sh
@@ -57,6 +58,15 @@ read -r x0 y0 x1 y1 < <(rect replay.band.gobreaker)
 xdo mousemove --sync $((x0 + (x1 - x0) * 185 / 600)) $(((y0 + y1) / 2))
 sleep 1.5
 import -window root "$work/replay.png"
+
+# Zoom in at the outage with the wheel, over the calls/s plot, down to single calls (each a
+# tick coloured by its outcome): replay_zoom.png.
+read -r x0 y0 x1 y1 < <(rect replay.rate)
+xdo mousemove --sync $((x0 + (x1 - x0) * 185 / 600)) $(((y0 + y1) / 2))
+sleep 0.3
+xdo click --repeat 50 --delay 40 4
+sleep 1.5
+import -window root "$work/replay_zoom.png"
 quit_app
 echo "screenshot: $work/replay.png"
 echo "E2E: PASS"

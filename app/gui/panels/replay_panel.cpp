@@ -110,7 +110,7 @@ void ReplayPanel::draw_content(const Snapshot&, CommandSink&) {
     }
     draw_configs();
     const float fs = ImGui::GetFontSize();
-    const float summary_w = std::min(fs * 30.0f, ImGui::GetContentRegionAvail().x * 0.4f);
+    const float summary_w = std::min(fs * 36.0f, ImGui::GetContentRegionAvail().x * 0.45f);
     ImGui::BeginChild("##replay_plots", ImVec2(ImGui::GetContentRegionAvail().x - summary_w, 0.0f));
     if (result_ && result_->rows > 0) draw_plots(ImGui::GetContentRegionAvail().x);
     ImGui::EndChild();
@@ -265,27 +265,24 @@ void ReplayPanel::draw_plots(float width) {
 void ReplayPanel::draw_summary() {
     const ReplayResult& r = *result_;
     if (r.kpis.empty()) return;
+    // summary.csv turned on its side: a row per column of it (its first, the config's name,
+    // heads the table), a column per config, so the configs sit beside the bands.
     const std::span<const ReplaySummaryColumn> cols = replay_summary_columns();
     const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("##summary", static_cast<int>(cols.size()), flags)) return;
-    ImGui::TableSetupScrollFreeze(1, 1);
-    for (const ReplaySummaryColumn& col : cols)
-        ImGui::TableSetupColumn(col.name);
-    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-        ImGui::TableSetColumnIndex(static_cast<int>(i));
-        ImGui::TableHeader(cols[i].name);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", cols[i].meaning);
-    }
+    if (!ImGui::BeginTable("##summary", static_cast<int>(r.kpis.size()) + 1, flags)) return;
+    ImGui::TableSetupScrollFreeze(1, 0);
     std::string cell;
-    for (const ReplayKpis& k : r.kpis) {
+    for (std::size_t row = 0; row < cols.size(); ++row) {
         ImGui::TableNextRow();
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            ImGui::TableSetColumnIndex(static_cast<int>(i));
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextDisabled("%s", cols[row].name);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", cols[row].meaning);
+        for (std::size_t c = 0; c < r.kpis.size(); ++c) {
+            ImGui::TableSetColumnIndex(static_cast<int>(c) + 1);
             cell.clear();
-            cols[i].append(cell, k);
+            cols[row].append(cell, r.kpis[c]);
             ImGui::TextUnformatted(cell.c_str());
         }
     }
