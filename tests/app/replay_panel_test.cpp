@@ -1,6 +1,7 @@
 // The Replay view: the trace aggregate, the state timelines against the Replayer's own
 // decisions, format detection, and the panel driven through the ImGui harness.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cbsim/access_log.hpp>
 #include <cbsim/breaker_config.hpp>
@@ -157,6 +158,16 @@ TEST(DetectTraceKind, TracesLogsAndNeither) {
         EXPECT_TRUE(k.log) << f.name;
         EXPECT_EQ(k.format, f.format) << f.name;
     }
+    // A gzip log is read through zlib.
+    const std::string gz_path = dir.path().string() + "/access.log.gz";
+    gzFile gz = gzopen(gz_path.c_str(), "wb");
+    ASSERT_NE(gz, nullptr);
+    const std::string line = std::string(log_format_info(LogFormat::haproxy).example) + "\n";
+    gzwrite(gz, line.data(), static_cast<unsigned>(line.size()));
+    gzclose(gz);
+    k = detect_trace_kind(gz_path);
+    EXPECT_EQ(k.error, "");
+    EXPECT_EQ(k.format, LogFormat::haproxy);
     const std::string junk = dir.path().string() + "/junk.log";
     write(junk, "\nhello world\nsecond\n");
     k = detect_trace_kind(junk);
