@@ -21,6 +21,7 @@
 #include <filesystem>
 
 #include "help_text.hpp"
+#include "panels/replay_panel.hpp"
 #include "theme.hpp"
 
 namespace cbsim::gui {
@@ -42,7 +43,8 @@ App::App(AppOptions options, const std::atomic<bool>& stop_signal)
     view_.time.live_span = settings_.plot_span_s;
     report_.enabled = options_.test_report;
 
-    const PanelContext context{view_, events_, (fs::path(asset_dir()) / "scenarios").string()};
+    const PanelContext context{view_, events_, (fs::path(asset_dir()) / "scenarios").string(),
+                               (fs::path(asset_dir()) / "presets").string()};
     for (const PanelSpec& spec : panel_specs()) {
         std::unique_ptr<Panel> p = spec.make(context);
         p->open() = spec.open_at_start;
@@ -241,6 +243,8 @@ void App::save_scenario(const Snapshot& snap) {
 
 void App::show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
                            const std::string& suggestion) {
+    browser_for_ = mode == FileBrowser::Mode::open ? ViewState::FileRequest::open
+                                                   : ViewState::FileRequest::save_as;
     std::vector<FileBrowser::Place> places;
     if (const char* home = std::getenv("HOME"); home && *home) places.push_back({"Home", home});
     places.push_back(
@@ -271,15 +275,27 @@ void App::show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
 }
 
 void App::draw_file_dialog(const Snapshot& snap) {
-    if (view_.file_request == ViewState::FileRequest::open) {
+    using Request = ViewState::FileRequest;
+    if (view_.file_request == Request::open) {
         show_file_dialog(FileBrowser::Mode::open, snap);
-    } else if (view_.file_request == ViewState::FileRequest::save_as) {
+    } else if (view_.file_request == Request::save_as) {
         show_file_dialog(FileBrowser::Mode::save, snap);
+    } else if (view_.file_request != Request::none) {
+        show_replay_dialog(view_.file_request);
     }
-    view_.file_request = ViewState::FileRequest::none;
+    view_.file_request = Request::none;
     const std::optional<std::string> path = browser_.draw(&report_);
     if (!path) return;
-    if (browser_.mode() == FileBrowser::Mode::open) {
+    if (browser_for_ == Request::open_trace || browser_for_ == Request::add_breaker) {
+        auto& replay = static_cast<ReplayPanel&>(panel(PanelId::replay));
+        const std::string error = browser_for_ == Request::open_trace ? replay.open_trace(*path)
+                                                                      : replay.add_breaker(*path);
+        if (!error.empty()) {
+            browser_.set_error(error);
+            return;
+        }
+        add_recent(settings_.recent, *path);
+    } else if (browser_.mode() == FileBrowser::Mode::open) {
         const std::string error = run_panel_->open_file(*path, *worker_);
         if (!error.empty()) {
             browser_.set_error(error);  // the dialog stays open; the run goes on
@@ -290,6 +306,21 @@ void App::draw_file_dialog(const Snapshot& snap) {
         run_panel_->save_to(*path, *worker_);  // SAVED (then a recent file) or ERROR follows
     }
     browser_.close();
+}
+
+void App::show_replay_dialog(ViewState::FileRequest request) {
+    const std::string presets = fs::weakly_canonical(fs::path(asset_dir()) / "presets").string();
+    std::vector<FileBrowser::Place> places;
+    if (const char* home = std::getenv("HOME"); home && *home) places.push_back({"Home", home});
+    places.push_back({"Breaker presets", presets});
+    std::error_code ec;
+    browser_for_ = request;
+    const bool trace = request == ViewState::FileRequest::open_trace;
+    browser_.open(FileBrowser::Mode::open, trace ? "Open trace or log" : "Add breaker file",
+                  trace ? fs::current_path(ec).string() : presets, std::move(places),
+                  settings_.recent,
+                  trace ? std::vector<std::string>{".csv", ".log", ".gz"}
+                        : std::vector<std::string>{".toml"});
 }
 
 void App::handle_shortcuts(const Snapshot& snap) {
@@ -313,7 +344,8 @@ void App::handle_shortcuts(const Snapshot& snap) {
                 }
             }
             for (const PanelSpec& spec : panel_specs()) {
-                if (k.key == GLFW_KEY_0 + spec.digit) panel(spec.id).open() ^= true;
+                if (spec.digit != 0 && k.key == GLFW_KEY_0 + spec.digit)
+                    panel(spec.id).open() ^= true;
             }
             continue;
         }
@@ -473,6 +505,10 @@ void App::draw_menu_bar(const Snapshot& snap) {
             show_file_dialog(FileBrowser::Mode::open, snap);
         if (ImGui::MenuItem("Save scenario", "Ctrl+S")) save_scenario(snap);
         if (ImGui::MenuItem("Save scenario as...")) show_file_dialog(FileBrowser::Mode::save, snap);
+        ImGui::Separator();
+        if (ImGui::MenuItem("Open trace..."))
+            view_.file_request = ViewState::FileRequest::open_trace;
+        report_menu_item("menu.file.open_trace");
         ImGui::Separator();
         if (ImGui::MenuItem("Export run", "Ctrl+E")) {
             export_run(default_export_path(export_base(), snap.live.name));

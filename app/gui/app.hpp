@@ -62,6 +62,8 @@ class App {
                           const std::string& suggestion = "");
     /// Uses the dialog's choice, if one was made this frame.
     void draw_file_dialog(const Snapshot& snap);
+    /// Shows the file dialog for the Replay view: Open trace... or Add breaker file...
+    void show_replay_dialog(ViewState::FileRequest request);
     void process_notices();
     void report_ready();
     /// Reports the last item's rectangle as `name` (the menus, for the end-to-end tests).
@@ -84,6 +86,7 @@ class App {
     RunPanel* run_panel_ = nullptr;               ///< panels_[PanelId::run]
     PlotsPanel* plots_panel_ = nullptr;           ///< panels_[PanelId::plots]
     FileBrowser browser_;
+    ViewState::FileRequest browser_for_ = ViewState::FileRequest::none;  ///< what it was opened for
     TileRect layout_area_;     ///< this frame's area under the menu bar
     Tiling tiling_;            ///< this frame's layout
     int drag_splitter_ = -1;   ///< index into tiling_.splitters, -1 none

@@ -22,9 +22,9 @@ struct ViewState {
     /// A service the Services panel brings into view at its next draw ("" none); the panel
     /// clears it once shown.
     std::string show_service;
-    /// A panel's request for the App's file dialog (the Run panel's Open... and Save as...);
-    /// the App shows the dialog and clears it.
-    enum class FileRequest { none, open, save_as };
+    /// A panel's request for the App's file dialog (the Run panel's Open... and Save as...,
+    /// the Replay view's Add breaker file...); the App shows the dialog and clears it.
+    enum class FileRequest { none, open, save_as, open_trace, add_breaker };
     FileRequest file_request = FileRequest::none;
 
     /// Keeps `edge` an edge of `scenario`: when empty or gone, the first edge with a breaker,

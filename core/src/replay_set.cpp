@@ -203,7 +203,11 @@ ReplaySet::ReplaySet(const std::vector<NamedConfig>& configs) {
         track->kpis.config = c.name;
         track->breaker = make_breaker(c.config);
         Track* t = track.get();
-        track->breaker->set_transition_sink([t](const Transition& x) { t->on_transition(x); });
+        const std::size_t index = tracks_.size();
+        track->breaker->set_transition_sink([this, t, index](const Transition& x) {
+            t->on_transition(x);
+            if (observer_) observer_(index, x);
+        });
         track->replayer = std::make_unique<Replayer>(*track->breaker);
         tracks_.push_back(std::move(track));
     }

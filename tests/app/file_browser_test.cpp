@@ -50,6 +50,16 @@ TEST(FileBrowser, ListsFoldersFirstThenTheFilterFilesByName) {
     EXPECT_EQ(all.entries[0].name, ".hidden_dir");
 }
 
+TEST(FileBrowser, AFilterOfSeveralExtensionsListsFilesEndingInAnyOfThem) {
+    Folder f;
+    const FolderListing l = list_folder(f.str(), std::vector<std::string>{".txt", ".toml"}, false);
+    const std::vector<BrowserEntry> want{
+        {"sub", true, 0}, {"a.toml", false, 1}, {"b.toml", false, 11}, {"notes.txt", false, 14}};
+    EXPECT_EQ(l.entries, want);
+    EXPECT_EQ(list_folder(f.str(), std::vector<std::string>{".csv", ".log"}, false).entries,
+              std::vector<BrowserEntry>{want[0]});
+}
+
 TEST(FileBrowser, AFolderThatCannotBeReadIsAnErrorNotACrash) {
     const FolderListing l = list_folder("/nonexistent/cbsim/folder", ".toml", false);
     EXPECT_TRUE(l.entries.empty());

@@ -91,6 +91,10 @@ TEST(Format, ValuesAndTimes) {
     EXPECT_EQ(format_time(3723.0, 600.0), "1:02:03");
     EXPECT_EQ(format_time(61.25, 0.001), "1:01.250");
     EXPECT_EQ(format_time(3599.9996, 0.001), "1:00:00.000");
+    EXPECT_EQ(format_time(86399.0, 1.0), "23:59:59");
+    EXPECT_EQ(format_time(93784.5, 0.5), "1d 02:03:04.5");
+    EXPECT_EQ(format_time(2 * 86400.0, 86400.0), "2d");
+    EXPECT_EQ(format_time(2 * 86400.0, 3600.0), "2d 00:00:00");
 }
 
 TEST(ColumnExtent, SpansTheNonEmptyColumnsOnly) {

@@ -164,7 +164,8 @@ TEST(TileLayout, SplittersLieInTheGaps) {
 TEST(PanelRegistry, EveryRowBuildsItsPanelWithItsIdTitleAndShortcut) {
     ViewState view;
     EventCache events;
-    const PanelContext context{view, events, std::string(CBSIM_ASSET_DIR) + "/scenarios"};
+    const PanelContext context{view, events, std::string(CBSIM_ASSET_DIR) + "/scenarios",
+                               std::string(CBSIM_ASSET_DIR) + "/presets"};
     std::array<int, kColumnCount> per_column{};
     for (const PanelSpec& spec : panel_specs()) {
         const std::unique_ptr<Panel> p = spec.make(context);
@@ -172,7 +173,7 @@ TEST(PanelRegistry, EveryRowBuildsItsPanelWithItsIdTitleAndShortcut) {
         EXPECT_EQ(p->panel_id(), spec.id);
         EXPECT_EQ(p->id(), spec.key);
         EXPECT_EQ(p->title(), spec.title);
-        EXPECT_EQ(p->shortcut(), "Ctrl+" + std::to_string(spec.digit));
+        EXPECT_EQ(p->shortcut(), spec.digit == 0 ? "" : "Ctrl+" + std::to_string(spec.digit));
         EXPECT_GT(spec.share, 0.0f);
         ++per_column[static_cast<std::size_t>(spec.column)];
     }

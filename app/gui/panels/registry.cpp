@@ -4,6 +4,7 @@
 #include "panels/edge_strip_panel.hpp"
 #include "panels/events_panel.hpp"
 #include "panels/plots_panel.hpp"
+#include "panels/replay_panel.hpp"
 #include "panels/run_panel.hpp"
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
@@ -53,22 +54,29 @@ constexpr std::array<PanelSpec, kPanelCount> kPanels{{
          return std::make_unique<SweepPanel>(c.view);
      },
      false},
+    // Closed until File > Open trace... opens it (the nine digits are taken: no shortcut).
+    {PanelId::replay, "replay", "Replay", 0, Column::centre, 5, 1.0f,
+     [](const PanelContext& c) -> std::unique_ptr<Panel> {
+         return std::make_unique<ReplayPanel>(c.view, c.preset_dir);
+     },
+     false},
 }};
 
 constexpr bool rows_match_ids() {
     for (std::size_t i = 0; i < kPanels.size(); ++i) {
         if (static_cast<std::size_t>(kPanels[i].id) != i) return false;
-        if (kPanels[i].digit < 1 || kPanels[i].digit > 9) return false;
+        if (kPanels[i].digit < 0 || kPanels[i].digit > 9) return false;
         for (std::size_t j = 0; j < i; ++j) {
-            if (kPanels[j].digit == kPanels[i].digit) return false;
+            if (kPanels[i].digit != 0 && kPanels[j].digit == kPanels[i].digit) return false;
             if (kPanels[j].column == kPanels[i].column && kPanels[j].row == kPanels[i].row)
                 return false;
         }
     }
     return true;
 }
-static_assert(rows_match_ids(),
-              "kPanels: row i is PanelId i, digits 1..9 unique, one panel per column position");
+static_assert(
+    rows_match_ids(),
+    "kPanels: row i is PanelId i, digits 1..9 unique (0: none), one panel per column position");
 
 }  // namespace
 
@@ -81,7 +89,7 @@ const PanelSpec& panel_spec(PanelId id) {
 }
 
 std::string shortcut_text(const PanelSpec& spec) {
-    return "Ctrl+" + std::to_string(spec.digit);
+    return spec.digit == 0 ? std::string() : "Ctrl+" + std::to_string(spec.digit);
 }
 
 }  // namespace cbsim::gui

@@ -28,26 +28,28 @@ enum class PanelId : std::size_t {
     topology,
     edges,
     sweep,
+    replay,
 };
-inline constexpr std::size_t kPanelCount = 9;
+inline constexpr std::size_t kPanelCount = 10;
 
 /// The tiled layout's three columns, left to right.
 enum class Column : int { left = 0, centre = 1, right = 2 };
 inline constexpr int kColumnCount = 3;
 
 /// What a panel may be built with: the App's shared view state, the event cache and the
-/// folder of the shipped scenarios.
+/// folders of the shipped scenarios and breaker presets.
 struct PanelContext {
     ViewState& view;
     const EventCache& events;
     std::string scenario_dir;
+    std::string preset_dir;
 };
 
 struct PanelSpec {
     PanelId id;
     const char* key;    ///< ui.ini key and window id: lower case, no spaces
     const char* title;  ///< window title and View menu label
-    int digit;          ///< Ctrl+digit toggles the panel (1..9)
+    int digit;          ///< Ctrl+digit toggles the panel (1..9); 0: no shortcut
     Column column;      ///< where the layout puts it
     int row;            ///< position in its column, top to bottom
     float share;        ///< default share of the column's height
@@ -58,7 +60,7 @@ struct PanelSpec {
 /// Every panel, in View-menu order (the order of PanelId).
 const std::array<PanelSpec, kPanelCount>& panel_specs();
 const PanelSpec& panel_spec(PanelId id);
-/// "Ctrl+1" for digit 1.
+/// "Ctrl+1" for digit 1; "" for a panel without a shortcut.
 std::string shortcut_text(const PanelSpec& spec);
 
 }  // namespace cbsim::gui

@@ -14,6 +14,21 @@ namespace fs = std::filesystem;
 // [SECTION] Listing and paths ---------------------------------------------------------------
 
 FolderListing list_folder(const std::string& dir, const std::string& extension, bool hidden) {
+    return list_folder(
+        dir, extension.empty() ? std::vector<std::string>{} : std::vector<std::string>{extension},
+        hidden);
+}
+
+FolderListing list_folder(const std::string& dir, const std::vector<std::string>& extensions,
+                          bool hidden) {
+    const auto matches = [&extensions](const std::string& name) {
+        if (extensions.empty()) return true;
+        for (const std::string& e : extensions) {
+            if (name.size() > e.size() && name.compare(name.size() - e.size(), e.size(), e) == 0)
+                return true;
+        }
+        return false;
+    };
     FolderListing out;
     std::error_code ec;
     fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
@@ -31,9 +46,7 @@ FolderListing list_folder(const std::string& dir, const std::string& extension, 
         std::error_code e2;
         if (it->is_directory(e2)) {
             out.entries.push_back(BrowserEntry{name, true, 0});
-        } else if (extension.empty() || (name.size() > extension.size() &&
-                                         name.compare(name.size() - extension.size(),
-                                                      extension.size(), extension) == 0)) {
+        } else if (matches(name)) {
             const std::uintmax_t size = it->is_regular_file(e2) ? it->file_size(e2) : 0;
             out.entries.push_back(BrowserEntry{name, false, e2 ? 0 : size});
         }
@@ -77,8 +90,11 @@ void add_recent(std::vector<std::string>& recent, const std::string& path, std::
 // [SECTION] The dialog ----------------------------------------------------------------------
 
 void FileBrowser::open(Mode mode, std::string title, const std::string& start,
-                       std::vector<Place> places, std::vector<std::string> recent) {
+                       std::vector<Place> places, std::vector<std::string> recent,
+                       std::vector<std::string> extensions) {
     mode_ = mode;
+    extensions_ = std::move(extensions);
+    all_files_ = false;
     title_ = std::move(title);
     places_ = std::move(places);
     recent_ = std::move(recent);
@@ -110,7 +126,7 @@ void FileBrowser::close() {
 
 void FileBrowser::enter(const std::string& dir) {
     folder_ = resolve_typed("/", dir);
-    listing_ = list_folder(folder_, extension_, hidden_);
+    listing_ = list_folder(folder_, all_files_ ? std::vector<std::string>{} : extensions_, hidden_);
     confirm_replace_.clear();
 }
 
@@ -145,6 +161,13 @@ std::optional<std::string> FileBrowser::accept() {
         return std::nullopt;
     }
     return path;
+}
+
+std::string FileBrowser::filter_text() const {
+    std::string out;
+    for (const std::string& e : extensions_)
+        out += (out.empty() ? "*" : ", *") + e;
+    return out;
 }
 
 void FileBrowser::report(WidgetRects* rects, const std::string& name) {
@@ -189,9 +212,9 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
     ImGui::TextUnformatted(folder_.c_str());
 
     // Below the lists: the name row, the hint, the error line and the buttons.
-    const float bottom =
-        ImGui::GetFrameHeightWithSpacing() * 2.0f + ImGui::GetTextLineHeightWithSpacing() * 2.0f +
-        ImGui::GetStyle().WindowPadding.y;
+    const float bottom = ImGui::GetFrameHeightWithSpacing() * 2.0f +
+                         ImGui::GetTextLineHeightWithSpacing() * 2.0f +
+                         ImGui::GetStyle().WindowPadding.y;
     // Places and recent files.
     ImGui::BeginChild("##places", ImVec2(fs * 11.0f, -bottom), true);
     ImGui::TextDisabled("Places");
@@ -225,7 +248,7 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
     if (!listing_.error.empty()) {
         ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", listing_.error.c_str());
     } else if (listing_.entries.empty()) {
-        ImGui::TextDisabled("No folder and no %s file here", extension_.c_str());
+        ImGui::TextDisabled("No folder and no %s file here", filter_text().c_str());
     }
     std::optional<std::string> enter_dir;
     for (const BrowserEntry& e : listing_.entries) {
@@ -273,10 +296,14 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
     if (ImGui::Checkbox("hidden", &hidden_)) enter(folder_);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Show files and folders whose name starts with '.'");
+    ImGui::SameLine();
+    if (ImGui::Checkbox("all files", &all_files_)) enter(folder_);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("List every file, not only %s", filter_text().c_str());
     ImGui::TextDisabled(
-        "Shows folders and *%s files; type any path (relative to this folder, or "
+        "Shows folders and %s files; type any path (relative to this folder, or "
         "absolute, or ~/...)",
-        extension_.c_str());
+        all_files_ ? "all" : filter_text().c_str());
     if (!error_.empty()) {
         ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", error_.c_str());
     } else {

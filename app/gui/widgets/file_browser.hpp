@@ -1,9 +1,10 @@
 // file_browser.hpp: the app's Open and Save-as dialog.
 //
 // A modal window over the app: the folder shown (Up goes to its parent, a click on a folder
-// enters it), its folders and its files of the filter's extension (`*.toml`), places on the
-// left (home, the shipped scenarios, the exports folder) and the recent files, and a file
-// name field where a path can still be typed (relative to the folder shown, absolute, or
+// enters it), its folders and its files of the filter (`*.toml`, or a list such as `*.csv, *.log,
+// *.gz`; "all files" lifts it), places on the left (home, the shipped scenarios, the exports
+// folder) and the recent files, and a file name field where a path can still be typed (relative to
+// the folder shown, absolute, or
 // `~/...`; a typed folder is entered). A click on a file puts its name in the field; a
 // double-click, Enter or the Open/Save button chooses it. Save asks once more before replacing
 // a file that exists. The listing and path arithmetic are plain functions (tests); the dialog
@@ -34,6 +35,9 @@ struct FolderListing {
 /// The folders of `dir` and its files whose name ends in `extension` (all files when empty);
 /// names starting with '.' only when `hidden`.
 FolderListing list_folder(const std::string& dir, const std::string& extension, bool hidden);
+/// The same with several extensions: a file whose name ends in any of them (all when empty).
+FolderListing list_folder(const std::string& dir, const std::vector<std::string>& extensions,
+                          bool hidden);
 
 /// `typed` as an absolute, normalised path: `~` and `~/x` from $HOME, a relative path from
 /// `dir`. Empty when `typed` is empty.
@@ -51,9 +55,10 @@ class FileBrowser {
     };
 
     /// Shows the dialog from the next draw. `start` is a folder, or a file whose folder is
-    /// shown and whose name fills the field (Save as).
+    /// shown and whose name fills the field (Save as). `extensions`: the files listed (the
+    /// filter; the dialog can also list all files).
     void open(Mode mode, std::string title, const std::string& start, std::vector<Place> places,
-              std::vector<std::string> recent);
+              std::vector<std::string> recent, std::vector<std::string> extensions = {".toml"});
     bool is_open() const { return visible_; }
     Mode mode() const { return mode_; }
     /// Closes the dialog (after its choice was used).
@@ -75,6 +80,8 @@ class FileBrowser {
     /// is not acceptable (error_ says why).
     std::optional<std::string> accept();
     void report(WidgetRects* report, const std::string& name);
+    /// "*.csv, *.log, *.gz"
+    std::string filter_text() const;
 
     Mode mode_ = Mode::open;
     std::string title_;
@@ -82,7 +89,8 @@ class FileBrowser {
     FolderListing listing_;
     std::vector<Place> places_;
     std::vector<std::string> recent_;
-    std::string extension_ = ".toml";
+    std::vector<std::string> extensions_{".toml"};
+    bool all_files_ = false;  ///< the filter is off
     bool hidden_ = false;
     bool visible_ = false;
     bool pending_open_ = false;  ///< open the popup at the next draw

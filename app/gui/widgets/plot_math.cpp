@@ -138,7 +138,16 @@ std::string format_time(double seconds, double step) {
         std::snprintf(tail, sizeof tail, ".%06lld", six);
         tail[decimals + 1] = '\0';
     }
-    if (h > 0) {
+    if (h >= 24) {
+        // Days: "2d" for whole days on a step of a day or more, else "1d 02:03:04".
+        const long long d = h / 24, hh = h % 24;
+        if (step >= 86400.0 && hh == 0 && m == 0 && sec == 0 && frac == 0) {
+            std::snprintf(buf, sizeof buf, "%s%lldd", negative ? "-" : "", d);
+        } else {
+            std::snprintf(buf, sizeof buf, "%s%lldd %02lld:%02lld:%02lld%s", negative ? "-" : "", d,
+                          hh, m, sec, tail);
+        }
+    } else if (h > 0) {
         std::snprintf(buf, sizeof buf, "%s%lld:%02lld:%02lld%s", negative ? "-" : "", h, m, sec,
                       tail);
     } else {

@@ -69,7 +69,8 @@ Ticks time_ticks(Range seconds, int max_ticks);
 /// A value label with as many decimals as `step` needs ("0.25", "1200", "1.5k" for large).
 std::string format_value(double v, double step);
 
-/// A time label for seconds since the run started: "12.5s", "45s", "3:05", "1:02:03".
+/// A time label for seconds since the run started: "12.5s", "45s", "3:05", "1:02:03",
+/// "1d 02:03:04", and "2d" for whole days when `step` is a day or more.
 std::string format_time(double seconds, double step);
 
 // [SECTION] Pixel columns ---------------------------------------------------------------------

@@ -69,7 +69,8 @@ bool TimePlot::begin(const char* id, TimeView& view, double now_s, float height,
         const double anchor = xm.to_value(io.MousePos.x);
         view.follow_live = false;
         view.range = plot::clamp_view(
-            plot::zoom(view.range, anchor, std::pow(0.85, static_cast<double>(io.MouseWheel)), 0.5),
+            plot::zoom(view.range, anchor, std::pow(0.85, static_cast<double>(io.MouseWheel)),
+                       view.min_span),
             {data.lo, data.hi});
     }
     if (active && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {

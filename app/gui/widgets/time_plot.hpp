@@ -34,6 +34,7 @@ namespace cbsim::gui {
 struct TimeView {
     bool follow_live = true;  ///< the view slides with simulated time
     double live_span = 60.0;  ///< seconds shown while following
+    double min_span = 0.5;    ///< the narrowest span zooming reaches, seconds
     plot::Range range{0.0, 60.0};
     double hover_t = -1.0;     ///< time under the mouse in a linked plot last frame (-1 = none);
                                ///< every linked plot draws a cursor line there

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -149,6 +150,11 @@ class ReplaySet {
     std::size_t max_buffered(std::size_t config) const;
     /// Config `config`'s peak of calls in flight (held calls included), sampled after rows.
     std::size_t max_in_flight(std::size_t config) const;
+    /// Hands every transition of every config to `observer(config, transition)` as it
+    /// happens, after the KPIs counted it (the app's Replay view draws state bands from them).
+    /// Set before the first feed().
+    using TransitionObserver = std::function<void(std::size_t config, const Transition&)>;
+    void observe_transitions(TransitionObserver observer) { observer_ = std::move(observer); }
 
   private:
     struct Track;
@@ -156,6 +162,7 @@ class ReplaySet {
     bool emit_bursts(ReplaySetSink& sink);
 
     std::vector<std::unique_ptr<Track>> tracks_;
+    TransitionObserver observer_;
     BurstDetector detector_;
     std::uint64_t bursts_ = 0;
     SimTime burst_start_ = 0;

@@ -1,0 +1,70 @@
+// replay_panel.hpp: the Replay view (docs/REPLAY.md). A trace or an access log (File > Open
+// trace...) replayed through several breaker configs at once, in the background
+// (replay_model.hpp): on one time axis the trace's calls/s and failure share, then one state
+// band per config (hover: the state at that moment and the reason of the transition into it),
+// and beside them the per-config summary (the columns of replay_summary_columns()). The
+// configs: every preset's library-defaults file (checkboxes) plus breaker files added with
+// "Add breaker file...". Wheel zooms, drag pans, double-click fits the whole trace; zoomed to
+// the finest buckets, each call is a tick coloured by its outcome.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "panels/panel.hpp"
+#include "replay_model.hpp"
+#include "view_state.hpp"
+#include "widgets/time_plot.hpp"
+
+namespace cbsim::gui {
+
+class ReplayPanel : public Panel {
+  public:
+    /// Closed until a trace is opened. `preset_dir` holds the presets' breaker files.
+    ReplayPanel(ViewState& view, std::string preset_dir);
+
+    /// Opens `path` (a trace.csv, or a log of a detected format) and replays it with the
+    /// chosen configs. Returns why it cannot (the file dialog shows it), else "".
+    std::string open_trace(const std::string& path);
+    /// Adds a breaker file as a config (chosen) and replays again. Returns why it cannot.
+    std::string add_breaker(const std::string& path);
+
+    const ReplayJob& job() const { return job_; }
+    /// The last finished replay (nullptr before any).
+    const ReplayResult* result() const { return result_.get(); }
+    struct Config {
+        std::string name;
+        std::string file;
+        bool chosen = true;
+    };
+    const std::vector<Config>& configs() const { return configs_; }
+
+  protected:
+    void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
+
+  private:
+    /// Starts the replay of the file with the chosen configs; false with error_ set if not.
+    bool restart();
+    void draw_header();
+    void draw_configs();
+    void draw_plots(float width);
+    void draw_summary();
+    void report_done();
+
+    ViewState& view_;
+    std::vector<Config> configs_;
+    std::string path_;
+    TraceKind kind_;
+    std::string error_;
+    ReplayJob job_;
+    std::shared_ptr<const ReplayResult> result_;
+    bool reported_ = true;
+    TimeView time_;
+    TimePlot rate_plot_, share_plot_;
+    std::vector<TimePlot> bands_;
+    std::vector<ColumnAgg> rate_cols_, share_cols_, band_cols_;
+};
+
+}  // namespace cbsim::gui

@@ -1,0 +1,260 @@
+// The Replay view: the trace aggregate, the state timelines against the Replayer's own
+// decisions, format detection, and the panel driven through the ImGui harness.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cbsim/access_log.hpp>
+#include <cbsim/breaker_config.hpp>
+#include <cbsim/replay.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "imgui_harness.hpp"
+#include "panels/replay_panel.hpp"
+#include "replay_model.hpp"
+#include "temp_dir.hpp"
+#include "theme.hpp"
+
+namespace cbsim::gui {
+namespace {
+
+// 10 min at 50 calls/s; from minute 3 for 30 s, 9 calls in 10 fail. With `durations`, each
+// call ends at the next whole second (what nginx's $time_local can hold).
+std::string outage_trace(bool durations = false) {
+    std::string t = durations ? "t_ms,outcome,duration_ms\n" : "t_ms,outcome\n";
+    for (int i = 0; i < 600 * 50; ++i) {
+        const int ms = i * 20;
+        const bool outage = ms >= 180000 && ms < 210000;
+        t += std::to_string(ms);
+        t += outage && i % 10 != 0 ? ",failure" : ",success";
+        if (durations) {
+            t += ',';
+            t += std::to_string((1000 - ms % 1000) % 1000);
+        }
+        t += "\n";
+    }
+    return t;
+}
+
+void write(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+TEST(TraceAggregate, ColumnsCountEveryCallAtAnyZoom) {
+    TraceAggregate agg;
+    // 1000 calls a second for 16.384 s (the 1 ms buckets x 16384), 4.096 s to 5.12 s failing.
+    for (int i = 0; i < 16384; ++i)
+        agg.add(static_cast<SimTime>(i) * kMillisecond, i >= 4096 && i < 5120);
+    EXPECT_EQ(agg.calls(), 16384u);
+    EXPECT_EQ(agg.failures(), 1024u);
+    std::vector<ColumnAgg> rate, share;
+    // Columns of 1024, 256, 16 and 1 ms: each reads whole buckets of one level (256, 16, 1 ms
+    // and, zoomed to the finest, 1 ms).
+    for (int n : {16, 64, 1024, 16384}) {
+        agg.columns(0.0, 16.384, n, rate, share);
+        ASSERT_EQ(rate.size(), static_cast<std::size_t>(n));
+        for (int c = 0; c < n; ++c) {
+            EXPECT_NEAR(rate[static_cast<std::size_t>(c)].max, 1000.0, 1e-6) << n << " " << c;
+            const double t = (c + 0.5) * 16.384 / n;
+            EXPECT_NEAR(share[static_cast<std::size_t>(c)].max, t >= 4.096 && t < 5.12 ? 1.0 : 0.0,
+                        1e-9)
+                << n << " " << c;
+        }
+    }
+    // Columns that do not fall on bucket edges: every call is in exactly one column.
+    for (int n : {7, 100, 999}) {
+        agg.columns(0.0, 16.384, n, rate, share);
+        const double w = static_cast<double>(agg.width(agg.level_for(16.384e6 / n)));
+        double calls = 0.0;
+        for (const ColumnAgg& c : rate)
+            calls += c.max * c.rows * w / 1e6;
+        EXPECT_NEAR(calls, 16384.0, 1e-6) << n;
+    }
+    // Zoomed to 10 ms over 100 columns: finer than the 1 ms buckets, each column one bucket.
+    agg.columns(2.0, 2.01, 100, rate, share);
+    for (const ColumnAgg& c : rate)
+        EXPECT_NEAR(c.max, 1000.0, 1e-6);
+    // Past the end: empty.
+    agg.columns(20.0, 30.0, 10, rate, share);
+    for (const ColumnAgg& c : rate)
+        EXPECT_TRUE(c.empty());
+}
+
+TEST(TraceAggregate, MemoryIsBoundedWhateverTheTraceLength) {
+    TraceAggregate agg;
+    // A call every second for 30 days: 2.6 M finest buckets of 1 ms would not fit.
+    const SimTime days = 30LL * 24 * 3600 * kSecond;
+    for (SimTime t = 0; t < days; t += kSecond)
+        agg.add(t, false);
+    EXPECT_LE(agg.level(0).size(), TraceAggregate::kMaxBuckets);
+    EXPECT_GT(agg.width(0), kMillisecond);
+    EXPECT_LE(agg.bytes(), 2 * TraceAggregate::kMaxBuckets * sizeof(TraceAggregate::Bucket));
+    std::vector<ColumnAgg> rate, share;
+    agg.columns(0.0, 30.0 * 24 * 3600, 300, rate, share);
+    for (const ColumnAgg& c : rate)
+        EXPECT_NEAR(c.max, 1.0, 0.01);
+}
+
+TEST(StateTimeline, TransitionsMatchTheReplayersDecisions) {
+    testing::TempDir dir;
+    const std::string trace_path = dir.path().string() + "/outage.csv";
+    write(trace_path, outage_trace());
+    ReplayRequest request;
+    request.path = trace_path;
+    for (const PresetInfo& p : all_presets()) {
+        request.configs.push_back(NamedConfig{
+            p.name, load_breaker_file(std::string(CBSIM_ASSET_DIR) + "/presets/" + p.preset_file)});
+    }
+    const ReplayResult result = replay_request(request);
+    ASSERT_EQ(result.error, "");
+    EXPECT_EQ(result.rows, 30000u);
+    const Trace trace = load_trace(trace_path);
+    for (std::size_t c = 0; c < request.configs.size(); ++c) {
+        const std::vector<Decision> decisions = replay(request.configs[c].config, trace);
+        const StateTimeline& tl = result.timelines[c];
+        // Every row's state, read where the replay read it, is the timeline's state there.
+        std::size_t mismatches = 0;
+        for (const Decision& d : decisions)
+            mismatches += tl.state_at(d.state_at) != d.state ? 1U : 0U;
+        EXPECT_EQ(mismatches, 0u) << request.configs[c].name;
+        // Every preset opens during the outage, and the KPIs count the same opens.
+        std::uint64_t opens = 0;
+        for (const StateChange& ch : tl.changes())
+            opens += ch.to == State::open && ch.from != State::open ? 1U : 0U;
+        EXPECT_EQ(opens, result.kpis[c].opens) << request.configs[c].name;
+        ASSERT_FALSE(tl.changes().empty()) << request.configs[c].name;
+        EXPECT_GE(tl.changes().front().at, 180 * kSecond);
+        EXPECT_LT(tl.changes().front().at, 210 * kSecond);
+        EXPECT_EQ(tl.changes().front().to, State::open);
+        EXPECT_NE(tl.changes().front().reason.find("open"), std::string::npos);
+        // The band shows open during the outage and closed before it.
+        std::vector<ColumnAgg> cols;
+        tl.columns(0.0, 600.0, 600, cols);
+        EXPECT_EQ(cols[100].max, state_severity(State::closed));
+        bool open = false;
+        for (int s = 180; s < 215; ++s)
+            open |= cols[static_cast<std::size_t>(s)].max == state_severity(State::open);
+        EXPECT_TRUE(open) << request.configs[c].name;
+    }
+}
+
+TEST(DetectTraceKind, TracesLogsAndNeither) {
+    testing::TempDir dir;
+    const std::string trace_path = dir.path().string() + "/t.csv";
+    write(trace_path, "t_ms,outcome\n0,success\n");
+    TraceKind k = detect_trace_kind(trace_path);
+    EXPECT_EQ(k.error, "");
+    EXPECT_FALSE(k.log);
+    // Every format's example line is read as that format.
+    for (const LogFormatInfo& f : log_formats()) {
+        if (f.format == LogFormat::csv) continue;  // its example needs its header line
+        const std::string path = dir.path().string() + "/" + f.name + ".log";
+        write(path, std::string(f.example) + "\n");
+        k = detect_trace_kind(path);
+        EXPECT_EQ(k.error, "") << f.name;
+        EXPECT_TRUE(k.log) << f.name;
+        EXPECT_EQ(k.format, f.format) << f.name;
+    }
+    // A gzip log is read through zlib.
+    const std::string gz_path = dir.path().string() + "/access.log.gz";
+    gzFile gz = gzopen(gz_path.c_str(), "wb");
+    ASSERT_NE(gz, nullptr);
+    const std::string line = std::string(log_format_info(LogFormat::haproxy).example) + "\n";
+    gzwrite(gz, line.data(), static_cast<unsigned>(line.size()));
+    gzclose(gz);
+    k = detect_trace_kind(gz_path);
+    EXPECT_EQ(k.error, "");
+    EXPECT_EQ(k.format, LogFormat::haproxy);
+    const std::string junk = dir.path().string() + "/junk.log";
+    write(junk, "\nhello world\nsecond\n");
+    k = detect_trace_kind(junk);
+    EXPECT_NE(k.error.find(junk), std::string::npos) << k.error;
+    EXPECT_NE(k.error.find("hello world"), std::string::npos) << k.error;
+    const std::string empty = dir.path().string() + "/empty.log";
+    write(empty, "");
+    EXPECT_NE(detect_trace_kind(empty).error.find("is empty"), std::string::npos);
+    EXPECT_NE(detect_trace_kind(dir.path().string() + "/missing.log").error, "");
+}
+
+TEST(DetectTraceKind, AGeneratedNginxLogIsReplayedAsItsTrace) {
+    testing::TempDir dir;
+    const std::string text = outage_trace(true);
+    const Trace trace = parse_trace(text, "outage.csv");
+    const std::string log_path = dir.path().string() + "/access.log";
+    SynthOptions synth;
+    ASSERT_TRUE(parse_iso8601("2026-12-07T03:00:00Z", synth.start));
+    write(log_path, synth_log(trace, synth, "outage.csv"));
+    const TraceKind k = detect_trace_kind(log_path);
+    ASSERT_EQ(k.error, "");
+    EXPECT_TRUE(k.log);
+    EXPECT_EQ(k.format, LogFormat::nginx);
+    ReplayRequest request{log_path, true, LogFormat::nginx, {}};
+    request.configs.push_back(NamedConfig{
+        "gobreaker", load_breaker_file(std::string(CBSIM_ASSET_DIR) + "/presets/gobreaker.toml")});
+    const ReplayResult r = replay_request(request);
+    ASSERT_EQ(r.error, "");
+    EXPECT_EQ(r.rows, trace.rows.size());
+    EXPECT_EQ(r.origin_us, synth.start);
+    EXPECT_GE(r.kpis[0].opens, 1u);
+}
+
+TEST(ReplayPanel, OpensATraceReplaysInTheBackgroundAndDrawsBandsAndSummary) {
+    testing::TempDir dir;
+    const std::string trace_path = dir.path().string() + "/outage.csv";
+    write(trace_path, outage_trace());
+    testing::ImGuiHarness h(1400, 900);
+    ViewState view;
+    ReplayPanel panel(view, std::string(CBSIM_ASSET_DIR) + "/presets");
+    WidgetRects rects;
+    rects.enabled = true;
+    panel.set_report(&rects);
+    EXPECT_FALSE(panel.is_open());
+    EXPECT_EQ(panel.configs().size(), all_presets().size());
+    EXPECT_NE(panel.open_trace(dir.path().string() + "/missing.csv"), "");
+    EXPECT_FALSE(panel.is_open());
+    ASSERT_EQ(panel.open_trace(trace_path), "");
+    EXPECT_TRUE(panel.is_open());
+    Snapshot snap;
+    struct NoSink : CommandSink {
+        void send(Command) override {}
+    } sink;
+    auto ui = [&] {
+        panel.place(ImVec2(0, 0), ImVec2(1400, 900));
+        panel.draw(snap, sink);
+    };
+    for (int i = 0; i < 600 && panel.result() == nullptr; ++i) {
+        h.frame(ui);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_NE(panel.result(), nullptr);
+    h.frame(ui);
+    h.frame(ui);
+    EXPECT_EQ(panel.result()->rows, 30000u);
+    for (const PresetInfo& p : all_presets())
+        EXPECT_TRUE(rects.rects.count(std::string("replay.band.") + p.name)) << p.name;
+    EXPECT_TRUE(rects.rects.count("replay.rate"));
+    // The open state is drawn in its colour.
+    EXPECT_GT(testing::vertices_in(theme::state_color(State::open)), 0);
+    // Unchoosing a config replays without it.
+    const std::size_t before = panel.result()->names.size();
+    h.click(rects.rects.at("replay.config.gobreaker"), ui);
+    for (int i = 0; i < 600 && (panel.result() == nullptr || panel.job().running()); ++i) {
+        h.frame(ui);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_NE(panel.result(), nullptr);
+    EXPECT_EQ(panel.result()->names.size(), before - 1);
+    // A breaker file is added as a config; a bad one is refused with its reason.
+    const std::string bad = dir.path().string() + "/bad.toml";
+    write(bad, "preset = \"nosuch\"\n");
+    EXPECT_NE(panel.add_breaker(bad), "");
+    EXPECT_EQ(panel.add_breaker(std::string(CBSIM_ASSET_DIR) + "/presets/gobreaker_rolling.toml"),
+              "");
+    EXPECT_EQ(panel.configs().back().name, "gobreaker_rolling");
+}
+
+}  // namespace
+}  // namespace cbsim::gui
