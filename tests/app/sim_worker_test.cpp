@@ -480,7 +480,7 @@ TEST(SimWorker, InvalidTopologyEditsAreRefusedAndChangeNothing) {
 
 TEST(SimWorker, TopologyEditsAreRefusedWhileComparing) {
     SimWorker worker(default_scenario(), "", paused());
-    worker.send(AddVariant{"v2"});
+    worker.send(AddVariant{"v2", {}});
     worker.sync();
     worker.take_notices();
     const auto before = worker.snapshot();

@@ -242,6 +242,11 @@ TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
     ASSERT_EQ(write_run_folder(run, dir, "name = \"again\"\n"), "");
     EXPECT_FALSE(fs::exists(base / "run.staging"));
     EXPECT_EQ(slurp(base / "run" / "timeseries.csv"), timeseries_csv(run));
+    // One killed while it wrote the marker itself left only the marker's temp file.
+    fs::create_directory(base / "run.staging");
+    std::ofstream(base / "run.staging" / "..cbsim-run.tmp-K6aS3e") << "cbsim";
+    ASSERT_EQ(write_run_folder(run, dir, "name = \"again\"\n"), "");
+    EXPECT_FALSE(fs::exists(base / "run.staging"));
     // A folder holding anything else is refused before anything is written; it names the file.
     std::ofstream(base / "run" / "notes.txt") << "mine";
     const std::string err = write_run_folder(run, dir, "name = \"refused\"\n");

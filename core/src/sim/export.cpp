@@ -241,7 +241,7 @@ bool is_run_file(const std::string& name) {
 bool is_temp_file(const std::string& name) {
     for (const char* f : kFiles)
         if (name.rfind(std::string(".") + f + ".tmp-", 0) == 0) return true;
-    return name.rfind(std::string(kMarker) + ".tmp-", 0) == 0;
+    return name.rfind(std::string(".") + kMarker + ".tmp-", 0) == 0;
 }
 
 /// Why the existing directory `dir` may not be deleted or replaced by an export (empty if it
