@@ -234,7 +234,7 @@ TEST(Compare, CsvHasOneRowPerVariantSeedAndEdgeAndAColumnPerKpi) {
     std::getline(in, header);
     std::string want = "variant,seed,edge";
     for (const CompareKpi& k : compare_kpis())
-        want += "," + std::string(k.name);
+        want.append(",").append(k.name);
     EXPECT_EQ(header, want);
     std::size_t rows = 0;
     while (std::getline(in, line)) {
