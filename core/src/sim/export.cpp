@@ -252,7 +252,8 @@ std::string folder_problem(const std::filesystem::path& dir, bool staging) {
     namespace fs = std::filesystem;
     std::error_code ec;
     bool marker = false;
-    std::size_t run_files = 0, entries = 0;
+    std::size_t run_files = 0, entries = 0, marker_temps = 0;
+    const std::string marker_temp = std::string(".") + kMarker + ".tmp-";
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
         const bool regular = entry.symlink_status(ec).type() == fs::file_type::regular;
@@ -261,10 +262,14 @@ std::string folder_problem(const std::filesystem::path& dir, bool staging) {
         if (!regular) return "its '" + name + "' is not a regular file, so not from a run export";
         marker = marker || name == kMarker;
         if (is_run_file(name)) ++run_files;
+        if (name.rfind(marker_temp, 0) == 0) ++marker_temps;
         ++entries;
     }
     if (ec) return "cannot list the directory: " + ec.message();
     if (marker || entries == 0) return {};
+    // The marker is the first file an export writes into its staging folder: one killed while
+    // it wrote the marker left nothing but the marker's temp file.
+    if (staging && marker_temps == entries) return {};
     if (!staging && entries == std::size(kFiles) && run_files == entries) return {};
     return "holds files named like a run export but not its marker " + std::string(kMarker);
 }
