@@ -1359,10 +1359,15 @@ bool LineParser::needs_header() const {
 
 bool LineParser::parse(std::string_view line, LogRecord& out, std::string& why) const {
     if (!impl_->parse(line, out, why)) return false;
-    // Times before 1970 or past 9999 are refused by the parsers; durations above a year are
-    // not calls.
+    // Times before 1970 or past 9999 are refused by the parsers; a start computed from an end
+    // (the logged end less the duration) is checked here. Durations above a year are not calls.
     if (out.duration > 366LL * 24 * 3600 * kSecond) {
         why = "a duration above a year";
+        return false;
+    }
+    constexpr SimTime kYear10000 = 253402300800LL * kSecond;  // 10000-01-01T00:00:00Z
+    if (out.at < 0 || out.at >= kYear10000) {
+        why = "the call's start (its logged end less its duration) is before 1970 or after 9999";
         return false;
     }
     const LogOptions& o = impl_->options;
