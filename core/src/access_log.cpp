@@ -117,6 +117,11 @@ std::uint64_t LogStats::skipped() const {
 
 // [SECTION] numbers and times
 
+namespace {
+// The longest duration a line may log; above it the line is skipped (it is not a call).
+constexpr SimTime kMaxCallDuration = 366LL * 24 * 3600 * kSecond;
+}  // namespace
+
 namespace logdetail {
 
 bool parse_int(std::string_view s, std::int64_t& out) {
@@ -842,6 +847,10 @@ bool parse_haproxy(std::string_view line, Fields& out, std::string& why) {
         why = "the total time is not a number of ms";
         return false;
     }
+    if (ms > kMaxCallDuration / kMillisecond) {
+        why = "a duration above a year";
+        return false;
+    }
     out.duration = ms < 0 ? -1 : ms * kMillisecond;
     std::int64_t st = 0;
     if (!parse_int(status, st) || st > 999) {
@@ -1361,7 +1370,7 @@ bool LineParser::parse(std::string_view line, LogRecord& out, std::string& why) 
     if (!impl_->parse(line, out, why)) return false;
     // Times before 1970 or past 9999 are refused by the parsers; a start computed from an end
     // (the logged end less the duration) is checked here. Durations above a year are not calls.
-    if (out.duration > 366LL * 24 * 3600 * kSecond) {
+    if (out.duration > kMaxCallDuration) {
         why = "a duration above a year";
         return false;
     }

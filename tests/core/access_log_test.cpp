@@ -203,6 +203,36 @@ TEST(AccessLog, BadLinesAreSkippedAndReported) {
     EXPECT_EQ(s.failures, 100u);
 }
 
+TEST(AccessLog, DurationsAboveAYearAreSkippedInEveryUnit) {
+    // HAProxy logs its total time in ms: a count whose microseconds pass 64 bits (found by the
+    // fuzzer) and one just above a year are skipped with the reason; a year exactly is a call.
+    LogOptions options;
+    options.format = LogFormat::haproxy;
+    const LineParser parser(options);
+    const auto line = [](const std::string& total) {
+        return "<134>Dec  7 03:00:01 lb1 haproxy[1]: 10.0.0.1:1 [07/Dec/2026:03:00:01.250] fe "
+               "be/srv 0/0/0/1/" +
+               total + " 200 10 - - ---- 1/1/0/0/0 0/0 \"GET /a HTTP/1.1\"";
+    };
+    const std::string year_ms = std::to_string(366LL * 24 * 3600 * 1000);
+    for (const std::string& total :
+         {std::string("12700220144444444"), std::string("9223372036854775"),
+          std::to_string(366LL * 24 * 3600 * 1000 + 1)}) {
+        SCOPED_TRACE(total);
+        LogRecord r;
+        std::string why;
+        EXPECT_FALSE(parser.parse(line(total), r, why));
+        EXPECT_EQ(why, "a duration above a year");
+    }
+    LogRecord r;
+    std::string why;
+    ASSERT_TRUE(parser.parse(line(year_ms), r, why)) << why;
+    EXPECT_EQ(r.duration, 366LL * 24 * 3600 * kSecond);
+    ASSERT_TRUE(parser.parse(line("+250"), r, why)) << why;
+    EXPECT_EQ(r.duration, 250 * kMillisecond);
+    EXPECT_EQ(r.status, 200);
+}
+
 TEST(AccessLog, ALineLongerThanAChunkIsSkippedAndTheRestRead) {
     const std::string text = trace_text("grpc_consecutive.csv");
     SynthOptions synth;
