@@ -62,10 +62,12 @@ bool Window::open(const WindowOptions& options, std::string& error) {
         glfwSetWindowPos(window_, options.pos_x, options.pos_y);
     }
     // Key and mouse button presses are queued as GLFW delivers them (take_key_presses(),
-    // take_mouse_presses()). Installed before the ImGui backend, which keeps them as the
-    // previous callbacks and calls them first.
+    // take_mouse_presses()), and keys and characters pass through latch_ for ImGui's widgets.
+    // Installed before the ImGui backend, which keeps them as the previous callbacks and calls
+    // them first.
     glfwSetWindowUserPointer(window_, this);
     glfwSetKeyCallback(window_, &Window::on_key);
+    glfwSetCharCallback(window_, &Window::on_char);
     glfwSetMouseButtonCallback(window_, &Window::on_mouse_button);
     glfwMakeContextCurrent(window_);
     if (gladLoadGL(glfwGetProcAddress) == 0) {
@@ -94,6 +96,12 @@ void Window::on_key(GLFWwindow* window, int key, int /*scancode*/, int action, i
     // A frame takes them all; the bound only matters if frames stop while keys keep coming.
     if (self && action == GLFW_PRESS && self->key_presses_.size() < 256)
         self->key_presses_.push_back(KeyPress{key, mods});
+    if (self && action == GLFW_PRESS) self->latch_.press(key, mods);
+}
+
+void Window::on_char(GLFWwindow* window, unsigned int c) {
+    auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window));
+    if (self) self->latch_.character(c);
 }
 
 std::vector<KeyPress> Window::take_key_presses() {
@@ -135,7 +143,7 @@ void Window::shutdown() {
 }
 
 bool Window::begin_frame() {
-    if (idle_ && busy_frames_ <= 0) {
+    if (idle_ && busy_frames_ <= 0 && !latch_.busy()) {
         const double t0 = now_seconds();
         glfwWaitEventsTimeout(idle_timeout_);
         // Woken by input rather than the timeout: ImGui needs a few frames to settle.
@@ -152,6 +160,20 @@ bool Window::begin_frame() {
     if (glfwWindowShouldClose(window_)) return false;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // Taps held down for this frame, and the characters typed before them (key_latch.hpp).
+    ImGuiIO& io = ImGui::GetIO();
+    io.InputQueueCharacters.resize(0);
+    chars_.clear();
+    latch_.apply(
+        io.KeysDown, IM_ARRAYSIZE(io.KeysDown),
+        [this](int key) { return glfwGetKey(window_, key) == GLFW_PRESS; }, chars_);
+    for (unsigned int c : chars_)
+        io.AddInputCharacter(c);
+    // As the backend's key callback derives them.
+    io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL] || io.KeysDown[GLFW_KEY_RIGHT_CONTROL];
+    io.KeyShift = io.KeysDown[GLFW_KEY_LEFT_SHIFT] || io.KeysDown[GLFW_KEY_RIGHT_SHIFT];
+    io.KeyAlt = io.KeysDown[GLFW_KEY_LEFT_ALT] || io.KeysDown[GLFW_KEY_RIGHT_ALT];
+    io.KeySuper = io.KeysDown[GLFW_KEY_LEFT_SUPER] || io.KeysDown[GLFW_KEY_RIGHT_SUPER];
     ImGui::NewFrame();
     return true;
 }

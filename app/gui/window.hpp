@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "key_latch.hpp"
+
 struct GLFWwindow;
 
 namespace cbsim::gui {
@@ -96,10 +98,13 @@ class Window {
     void save_screenshot(int fb_w, int fb_h);
 
     static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
+    static void on_char(GLFWwindow* window, unsigned int c);
     static void on_mouse_button(GLFWwindow* window, int button, int action, int mods);
 
     GLFWwindow* window_ = nullptr;
     std::vector<KeyPress> key_presses_;
+    KeyLatch latch_;  ///< taps held down a frame, and characters in order, for ImGui's widgets
+    std::vector<unsigned int> chars_;  ///< this frame's characters (reused)
     std::vector<MousePress> mouse_presses_;
     bool imgui_ready_ = false;
     int fps_cap_ = 60;
