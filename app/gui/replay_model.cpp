@@ -194,39 +194,73 @@ std::string printable(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+/// Whether `options` read the first of `lines` (csv: the header, then the next line) and at
+/// least half of the following ones. Else `why` says what did not parse.
+bool reads(const std::vector<std::string>& lines, const LogOptions& options,
+           const std::string& path, std::string& why) {
+    try {
+        LineParser parser(options);
+        std::size_t i = 0;
+        if (parser.needs_header()) parser.header(lines[i++], path);
+        if (i >= lines.size()) {
+            why = "the file has a header line and nothing under it";
+            return false;
+        }
+        LogRecord record;
+        if (!parser.parse(lines[i], record, why)) {
+            why = "its first line: " + why + ": " + printable(lines[i]);
+            return false;
+        }
+        // The first line parses; most of the following ones must too (a log may hold a few
+        // lines of another kind).
+        std::size_t tried = 0;
+        std::size_t read = 0;
+        std::string ignored;
+        for (std::size_t j = i + 1; j < lines.size(); ++j, ++tried)
+            read += parser.parse(lines[j], record, ignored) ? 1U : 0U;
+        if (2 * read < tried) {
+            why = "only " + std::to_string(read) + " of the " + std::to_string(tried) +
+                  " lines after the first parse";
+            return false;
+        }
+        return true;
+    } catch (const ConfigError& e) {
+        why = e.what();  // a layout or a csv header that does not fit
+        return false;
+    }
+}
+
+}  // namespace
+
 TraceKind detect_trace_kind(const std::string& path) {
     TraceKind kind;
     const std::vector<std::string> lines = first_lines(path, 17, kind.error);
     if (!kind.error.empty()) return kind;
+    kind.readable = true;
     if (lines[0].rfind("t_ms,outcome", 0) == 0) return kind;
     for (const LogFormatInfo& info : log_formats()) {
         LogOptions options;
         options.format = info.format;
-        try {
-            LineParser parser(options);
-            std::size_t i = 0;
-            if (parser.needs_header()) parser.header(lines[i++], path);
-            if (i >= lines.size()) continue;
-            LogRecord record;
-            std::string why;
-            if (!parser.parse(lines[i], record, why)) continue;
-            // The first line parses; most of the following ones must too (a log may hold a
-            // few lines of another kind).
-            std::size_t tried = 0;
-            std::size_t read = 0;
-            for (std::size_t j = i + 1; j < lines.size(); ++j, ++tried)
-                read += parser.parse(lines[j], record, why) ? 1U : 0U;
-            if (2 * read < tried) continue;
-            kind.log = true;
-            kind.format = info.format;
-            return kind;
-        } catch (const ConfigError&) {
-            continue;  // csv: the line is no header of the default columns
-        }
+        std::string why;
+        if (!reads(lines, options, path, why)) continue;
+        kind.log = true;
+        kind.format = info.format;
+        return kind;
     }
     kind.error = path + ": not a trace (t_ms,outcome header) and no log format (" +
                  log_format_names() + ") reads its first line: " + printable(lines[0]);
     return kind;
+}
+
+std::string check_log_options(const std::string& path, const LogOptions& options) {
+    std::string error;
+    const std::vector<std::string> lines = first_lines(path, 17, error);
+    if (!error.empty()) return error;
+    std::string why;
+    if (reads(lines, options, path, why)) return "";
+    return path + ": not read as " + log_format_info(options.format).name + ": " + why;
 }
 
 // [SECTION] The replay in the background ---------------------------------------------------
@@ -256,9 +290,8 @@ ReplayResult replay_request(const ReplayRequest& request, const std::stop_token&
         std::unique_ptr<TraceSource> source;
         LogTraceSource* log_source = nullptr;
         if (request.log) {
-            LogOptions options;
-            options.format = request.format;
-            reader = std::make_unique<LogReader>(std::vector<std::string>{request.path}, options);
+            reader = std::make_unique<LogReader>(std::vector<std::string>{request.path},
+                                                 request.options);
             auto s = std::make_unique<LogTraceSource>(*reader);
             log_source = s.get();
             source = std::move(s);
@@ -312,6 +345,12 @@ void ReplayJob::cancel() {
         thread_.join();
     }
     running_ = false;
+}
+
+void ReplayJob::clear() {
+    cancel();
+    std::lock_guard lock(mutex_);
+    result_.reset();
 }
 
 void ReplayJob::run(ReplayRequest request, std::stop_token stop, ReplayJob* job) {

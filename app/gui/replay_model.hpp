@@ -111,7 +111,8 @@ class StateTimeline {
 struct TraceKind {
     bool log = false;  ///< else a trace.csv
     LogFormat format = LogFormat::nginx;
-    std::string error;  ///< why neither (then the other fields mean nothing)
+    std::string error;      ///< why neither (then `log` and `format` mean nothing)
+    bool readable = false;  ///< the file has lines (an error then says no format read them)
 };
 
 /// A trace.csv when its first non-blank line is a trace header, else the first format of
@@ -120,12 +121,17 @@ struct TraceKind {
 /// the file and the first line no format read.
 TraceKind detect_trace_kind(const std::string& path);
 
+/// "" when `options` (a format with its layout or field mapping) read the first non-blank
+/// line of `path` and most of the next ones (up to 16), as detect_trace_kind tries each
+/// format; else why not, naming the file and the line or the option that does not fit.
+std::string check_log_options(const std::string& path, const LogOptions& options);
+
 // [SECTION] The replay in the background ---------------------------------------------------
 
 struct ReplayRequest {
     std::string path;
     bool log = false;
-    LogFormat format = LogFormat::nginx;
+    LogOptions options;  ///< how a log is read (format, layout, fields, failure rule, timeout)
     std::vector<NamedConfig> configs;
 };
 
@@ -151,6 +157,8 @@ class ReplayJob {
     void start(ReplayRequest request);
     /// Stops the replay in progress (its result is dropped).
     void cancel();
+    /// Stops the replay in progress and forgets the last finished one (result() is nullptr).
+    void clear();
     bool running() const { return running_.load(); }
     /// Rows read so far by the replay in progress.
     std::uint64_t progress() const { return progress_.load(); }

@@ -191,7 +191,7 @@ TEST(DetectTraceKind, AGeneratedNginxLogIsReplayedAsItsTrace) {
     ASSERT_EQ(k.error, "");
     EXPECT_TRUE(k.log);
     EXPECT_EQ(k.format, LogFormat::nginx);
-    ReplayRequest request{log_path, true, LogFormat::nginx, {}};
+    ReplayRequest request{log_path, true, LogOptions{}, {}};
     request.configs.push_back(NamedConfig{
         "gobreaker", load_breaker_file(std::string(CBSIM_ASSET_DIR) + "/presets/gobreaker.toml")});
     const ReplayResult r = replay_request(request);
@@ -254,6 +254,100 @@ TEST(ReplayPanel, OpensATraceReplaysInTheBackgroundAndDrawsBandsAndSummary) {
     EXPECT_EQ(panel.add_breaker(std::string(CBSIM_ASSET_DIR) + "/presets/gobreaker_rolling.toml"),
               "");
     EXPECT_EQ(panel.configs().back().name, "gobreaker_rolling");
+}
+
+// Waits, drawing frames, until the panel's replay in progress is done.
+template <typename Ui>
+void wait_replay(testing::ImGuiHarness& h, const ReplayPanel& panel, Ui&& ui) {
+    for (int i = 0; i < 1000 && (panel.result() == nullptr || panel.job().running()); ++i) {
+        h.frame(ui);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
+    testing::TempDir dir;
+    const std::string text = outage_trace(true);
+    const Trace trace = parse_trace(text, "outage.csv");
+    const std::string layout = "$remote_addr [$msec] \"$request\" $status $request_time";
+    SynthOptions synth;
+    synth.log_format = layout;
+    ASSERT_TRUE(parse_iso8601("2026-12-07T03:00:00Z", synth.start));
+    const std::string log_path = dir.path().string() + "/custom.log";
+    write(log_path, synth_log(trace, synth, "outage.csv"));
+    // No format reads it with its default layout.
+    const TraceKind kind = detect_trace_kind(log_path);
+    EXPECT_TRUE(kind.readable);
+    EXPECT_NE(kind.error, "");
+
+    testing::ImGuiHarness h(1400, 900);
+    ViewState view;
+    ReplayPanel panel(view, std::string(CBSIM_ASSET_DIR) + "/presets");
+    WidgetRects rects;
+    rects.enabled = true;
+    panel.set_report(&rects);
+    Snapshot snap;
+    struct NoSink : CommandSink {
+        void send(Command) override {}
+    } sink;
+    auto ui = [&] {
+        panel.place(ImVec2(0, 0), ImVec2(1400, 900));
+        panel.draw(snap, sink);
+    };
+    // The view opens with the "Read as" popup and replays nothing yet.
+    ASSERT_EQ(panel.open_trace(log_path), "");
+    EXPECT_TRUE(panel.is_open());
+    h.frame(ui);
+    h.frame(ui);
+    EXPECT_FALSE(panel.job().running());
+    EXPECT_EQ(panel.result(), nullptr);
+    EXPECT_TRUE(rects.rects.count("replay.read.layout"));
+    EXPECT_TRUE(rects.rects.count("replay.read.apply"));
+
+    // Refused, nothing changes: a layout that does not read the lines, a field mapping or a
+    // failure rule that does not parse, a layout for HAProxy.
+    ReplayPanel::ReadAs r;
+    r.format = LogFormat::nginx;
+    EXPECT_NE(panel.read_as(r).find("not read as nginx"), std::string::npos);
+    r.format = LogFormat::json;
+    r.layout = "when=ts";
+    EXPECT_NE(panel.read_as(r), "");
+    r.format = LogFormat::haproxy;
+    EXPECT_EQ(panel.read_as(r), "haproxy has a fixed layout");
+    r.format = LogFormat::nginx;
+    r.layout = layout;
+    r.failure = "status >>= 500";
+    EXPECT_NE(panel.read_as(r), "");
+    EXPECT_EQ(panel.read_options().log_format, "");
+    EXPECT_EQ(panel.result(), nullptr);
+
+    // The layout read: every call, the outage's failures under the default rule.
+    r.failure.clear();
+    ASSERT_EQ(panel.read_as(r), "");
+    EXPECT_EQ(panel.read_options().log_format, layout);
+    wait_replay(h, panel, ui);
+    ASSERT_NE(panel.result(), nullptr);
+    ASSERT_EQ(panel.result()->error, "");
+    EXPECT_EQ(panel.result()->rows, trace.rows.size());
+    std::uint64_t failed = 0;
+    for (const TraceRow& row : trace.rows)
+        failed += row.outcome == Outcome::failure ? 1U : 0U;
+    EXPECT_EQ(panel.result()->trace.failures(), failed);
+    EXPECT_EQ(panel.result()->origin_us, synth.start);
+
+    // Another failure rule and a timeout: every 4xx and 5xx (the failures were written as
+    // 429 and 5xx) and every call over 500 ms fails.
+    r.failure = "status >= 400";
+    r.timeout_ms = 500;
+    ASSERT_EQ(panel.read_as(r), "");
+    wait_replay(h, panel, ui);
+    ASSERT_NE(panel.result(), nullptr);
+    std::uint64_t expected = 0;
+    for (const TraceRow& row : trace.rows)
+        expected += row.outcome == Outcome::failure || row.duration > 500 * kMillisecond ? 1U : 0U;
+    EXPECT_GT(expected, failed);
+    EXPECT_EQ(panel.result()->trace.failures(), expected);
+    EXPECT_EQ(panel.read_options().timeout, 500 * kMillisecond);
 }
 
 }  // namespace

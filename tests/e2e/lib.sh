@@ -11,13 +11,18 @@ e2e_workdir() {
     mkdir -p "$1"
     export XDG_CONFIG_HOME=$1/config
     log=$1/app.log
+    e2e_dir=$1
 }
 
-# fail MESSAGE: the test fails, showing the app's output.
+# fail MESSAGE: the test fails, showing the app's output; the screen at that moment is left in
+# WORKDIR/fail.png. On stderr: from inside a command substitution it still reaches the output.
 fail() {
-    echo "FAIL: $*"
-    echo "--- app log"
-    cat "$log"
+    {
+        echo "FAIL: $*"
+        import -window root "$e2e_dir/fail.png" 2>/dev/null && echo "screen: $e2e_dir/fail.png"
+        echo "--- app log"
+        cat "$log"
+    } >&2
     exit 1
 }
 
@@ -84,8 +89,9 @@ rect() {
 
 # click_rect NAME: a real left click at the middle of NAME's rectangle.
 click_rect() {
-    local x0 y0 x1 y1
-    read -r x0 y0 x1 y1 < <(rect "$1")
+    local r x0 y0 x1 y1
+    r=$(rect "$1") || exit 1
+    read -r x0 y0 x1 y1 <<<"$r"
     xdo mousemove --sync $(((x0 + x1) / 2)) $(((y0 + y1) / 2))
     sleep 0.3
     xdo click 1

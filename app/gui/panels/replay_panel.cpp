@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -41,10 +42,49 @@ ReplayPanel::ReplayPanel(ViewState& view, std::string preset_dir)
 
 std::string ReplayPanel::open_trace(const std::string& path) {
     TraceKind kind = detect_trace_kind(path);
-    if (!kind.error.empty()) return kind.error;
+    if (!kind.readable) return kind.error;  // missing, a folder, empty, unreadable
     path_ = path;
     kind_ = std::move(kind);
+    read_ = LogOptions{};
+    read_.format = kind_.format;
     open() = true;
+    if (!kind_.error.empty()) {
+        // Lines that no format reads with its default layout: a log of another layout, whose
+        // format and layout the user gives in "Read as...".
+        kind_.log = true;
+        job_.clear();
+        result_.reset();
+        restart();  // says why nothing replays
+        load_read_form();
+        open_read_as_ = true;
+        return "";
+    }
+    restart();
+    return "";
+}
+
+std::string ReplayPanel::read_as(const ReadAs& r) {
+    if (path_.empty() || !kind_.log) return "Open a log first (File > Open trace...)";
+    const LogFormatInfo& info = log_format_info(r.format);
+    LogOptions options;
+    options.format = r.format;
+    try {
+        const bool custom = !r.layout.empty() && r.layout != info.layout;
+        if (custom && (r.format == LogFormat::nginx || r.format == LogFormat::envoy))
+            options.log_format = r.layout;
+        else if (custom && (r.format == LogFormat::json || r.format == LogFormat::csv))
+            options.fields = parse_field_map(r.layout);
+        else if (custom)
+            return std::string(info.name) + " has a fixed layout";
+        if (!r.failure.empty()) options.failure = FailureRule::parse(r.failure);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    if (r.timeout_ms >= 0) options.timeout = std::llround(r.timeout_ms * 1000.0);
+    if (std::string why = check_log_options(path_, options); !why.empty()) return why;
+    read_ = std::move(options);
+    kind_.format = r.format;
+    kind_.error.clear();
     restart();
     return "";
 }
@@ -69,10 +109,14 @@ std::string ReplayPanel::add_breaker(const std::string& path) {
 
 bool ReplayPanel::restart() {
     error_.clear();
+    if (!kind_.error.empty()) {
+        error_ = kind_.error;
+        return false;
+    }
     ReplayRequest request;
     request.path = path_;
     request.log = kind_.log;
-    request.format = kind_.format;
+    request.options = read_;
     for (const Config& c : configs_) {
         if (!c.chosen) continue;
         try {
@@ -127,21 +171,20 @@ void ReplayPanel::draw_header() {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", path_.c_str());
         ImGui::SameLine();
         if (kind_.log) {
-            // The format was detected; another can be chosen (the log is read again).
-            ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.0f);
-            if (ImGui::BeginCombo("##format", log_format_info(kind_.format).name)) {
-                for (const LogFormatInfo& f : log_formats()) {
-                    if (ImGui::Selectable(f.name, f.format == kind_.format) &&
-                        f.format != kind_.format) {
-                        kind_.format = f.format;
-                        restart();
-                    }
-                    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.description);
-                }
-                ImGui::EndCombo();
+            // The format was detected (or given); "Read as..." gives another, with its layout,
+            // failure rule and timeout (the log is read again).
+            const std::string label = std::string(log_format_info(kind_.format).name) +
+                                      (kind_.error.empty() ? "" : "?") + "  Read as...";
+            if (ImGui::SmallButton(label.c_str())) {
+                load_read_form();
+                open_read_as_ = true;
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("The log's format (detected)");
-            report_item("replay.format");
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip(
+                    "How the log is read: its format, layout, failure rule and "
+                    "timeout");
+            report_item("replay.read_as");
+            draw_read_as();
         } else {
             ImGui::TextDisabled("trace");
         }
@@ -149,10 +192,10 @@ void ReplayPanel::draw_header() {
     }
     if (job_.running()) {
         ImGui::Text("replaying... %llu rows", static_cast<unsigned long long>(job_.progress()));
-    } else if (!error_.empty()) {
-        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", error_.c_str());
-    } else if (result_ && !result_->error.empty()) {
-        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", result_->error.c_str());
+    } else if (!error_.empty() || (result_ && !result_->error.empty())) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.35f, 0.3f, 1));
+        ImGui::TextWrapped("%s", (error_.empty() ? result_->error : error_).c_str());
+        ImGui::PopStyleColor();
     } else if (result_) {
         ImGui::Text("%llu calls, %s", static_cast<unsigned long long>(result_->rows),
                     time_text(result_->trace.end()).c_str());
@@ -161,6 +204,99 @@ void ReplayPanel::draw_header() {
             ImGui::TextDisabled("t = 0 at %s", format_iso8601(result_->origin_us).c_str());
         }
     }
+}
+
+void ReplayPanel::load_read_form() {
+    form_format_ = read_.format;
+    std::string layout;  // empty: the format's default, shown as the field's hint
+    if (!read_.log_format.empty()) layout = read_.log_format;
+    if (!read_.fields.time.name.empty()) layout = field_map_text(read_.fields);
+    std::snprintf(form_layout_, sizeof form_layout_, "%s", layout.c_str());
+    std::snprintf(form_failure_, sizeof form_failure_, "%s", read_.failure.text().c_str());
+    form_timeout_on_ = read_.timeout >= 0;
+    if (form_timeout_on_) form_timeout_ms_ = static_cast<double>(read_.timeout) / 1000.0;
+    form_error_.clear();
+}
+
+void ReplayPanel::draw_read_as() {
+    if (open_read_as_) {
+        ImGui::OpenPopup("##read_as");
+        open_read_as_ = false;
+    }
+    if (!ImGui::BeginPopup("##read_as")) return;
+    const float fs = ImGui::GetFontSize();
+    ImGui::TextUnformatted("Read the log as");
+    ImGui::SetNextItemWidth(fs * 8.0f);
+    if (ImGui::BeginCombo("format", log_format_info(form_format_).name)) {
+        for (const LogFormatInfo& f : log_formats()) {
+            if (ImGui::Selectable(f.name, f.format == form_format_) && f.format != form_format_) {
+                form_format_ = f.format;
+                form_layout_[0] = '\0';  // the new format's default
+            }
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.description);
+        }
+        ImGui::EndCombo();
+    }
+    report_item("replay.read.format");
+    bool apply = false;
+    const ImGuiInputTextFlags enter = ImGuiInputTextFlags_EnterReturnsTrue;
+    if (form_format_ == LogFormat::haproxy) {
+        ImGui::TextDisabled("HAProxy's httplog line has a fixed layout");
+    } else {
+        const bool fields = form_format_ == LogFormat::json || form_format_ == LogFormat::csv;
+        ImGui::SetNextItemWidth(fs * 44.0f);
+        apply |= ImGui::InputTextWithHint(fields ? "fields" : "log_format",
+                                          log_format_info(form_format_).layout, form_layout_,
+                                          sizeof form_layout_, enter);
+        if (ImGui::IsItemHovered()) {
+            ImGui::SetTooltip(fields ? "NAME=FIELD[:UNIT],... with NAME time, end, duration, "
+                                       "status, upstream or route; UNIT s, ms, us, ns or "
+                                       "iso8601. Empty: the default shown"
+                                     : "The server's log_format string: its variables and "
+                                       "literal text, as in its configuration. Empty: the "
+                                       "default shown");
+        }
+        report_item("replay.read.layout");
+    }
+    ImGui::SetNextItemWidth(fs * 24.0f);
+    apply |= ImGui::InputTextWithHint("failure", kDefaultFailureRule, form_failure_,
+                                      sizeof form_failure_, enter);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Which calls failed: comparisons of status and duration_ms (>= > <= "
+            "< == !=) joined by && || ! and parentheses");
+    report_item("replay.read.failure");
+    ImGui::Checkbox("timeout", &form_timeout_on_);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("A call that took longer is a timeout, whatever its status");
+    report_item("replay.read.timeout_on");
+    if (form_timeout_on_) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(fs * 8.0f);
+        ImGui::InputDouble("ms", &form_timeout_ms_, 0.0, 0.0, "%.3f");
+        form_timeout_ms_ = std::clamp(form_timeout_ms_, 0.0, 366.0 * 24 * 3600 * 1000);
+        report_item("replay.read.timeout");
+    }
+    if (!form_error_.empty()) {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + fs * 44.0f);
+        ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", form_error_.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    apply |= ImGui::Button("Apply");
+    report_item("replay.read.apply");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (apply) {
+        ReadAs r{form_format_, form_layout_, form_failure_,
+                 form_timeout_on_ ? form_timeout_ms_ : -1.0};
+        form_error_ = read_as(r);
+        if (reporting()) {
+            std::printf("REPLAY_READ_AS %s\n", form_error_.empty() ? "ok" : form_error_.c_str());
+            std::fflush(stdout);
+        }
+        if (form_error_.empty()) ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
 }
 
 void ReplayPanel::draw_configs() {

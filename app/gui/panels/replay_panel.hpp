@@ -2,7 +2,8 @@
 // trace...) replayed through several breaker configs at once, in the background
 // (replay_model.hpp): on one time axis the trace's calls/s and failure share, then one state
 // band per config (hover: the state at that moment and the reason of the transition into it),
-// and beside them the per-config summary (the columns of replay_summary_columns()). The
+// and beside them the per-config summary (the columns of replay_summary_columns()). A log's
+// format is detected; "Read as..." gives another format, layout, failure rule or timeout. The
 // configs: every preset's library-defaults file (checkboxes) plus breaker files added with
 // "Add breaker file...". Wheel zooms, drag pans, double-click fits the whole trace; zoomed to
 // the finest buckets, each call is a tick coloured by its outcome.
@@ -41,6 +42,23 @@ class ReplayPanel : public Panel {
     };
     const std::vector<Config>& configs() const { return configs_; }
 
+    /// How a log is read: what `cbsim-cli replay --format F` takes beside it (IMPORT.md).
+    /// `layout` is a log_format string (nginx, envoy) or a field mapping (json, csv); empty
+    /// or the format's default layout means the default; haproxy has none. `failure` empty
+    /// means the default rule; `timeout_ms` < 0 none.
+    struct ReadAs {
+        LogFormat format = LogFormat::nginx;
+        std::string layout;
+        std::string failure;
+        double timeout_ms = -1;
+    };
+    /// Reads the open log with `r` and replays it again. Refuses (returns why, and nothing
+    /// changes) a layout, field mapping or failure rule that does not parse, or options that
+    /// do not read the file's first line. Else "".
+    std::string read_as(const ReadAs& r);
+    /// The options the log is read with.
+    const LogOptions& read_options() const { return read_; }
+
   protected:
     void draw_content(const Snapshot& snapshot, CommandSink& sink) override;
 
@@ -48,6 +66,10 @@ class ReplayPanel : public Panel {
     /// Starts the replay of the file with the chosen configs; false with error_ set if not.
     bool restart();
     void draw_header();
+    /// The "Read as..." popup: format, layout, failure rule and timeout, and Apply.
+    void draw_read_as();
+    /// Fills the popup's fields from the options in use.
+    void load_read_form();
     void draw_configs();
     void draw_plots(float width);
     void draw_summary();
@@ -57,6 +79,15 @@ class ReplayPanel : public Panel {
     std::vector<Config> configs_;
     std::string path_;
     TraceKind kind_;
+    LogOptions read_;
+    // The popup's fields, applied by read_as.
+    LogFormat form_format_ = LogFormat::nginx;
+    char form_layout_[1024] = {};
+    char form_failure_[256] = {};
+    bool form_timeout_on_ = false;
+    double form_timeout_ms_ = 1000;
+    std::string form_error_;
+    bool open_read_as_ = false;  ///< open the popup at the next frame
     std::string error_;
     ReplayJob job_;
     std::shared_ptr<const ReplayResult> result_;
