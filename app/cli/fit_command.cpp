@@ -18,24 +18,14 @@ int run_fit(const FitCliOptions& options, std::ostream& out, std::ostream& err) 
         err << "cbsim-cli fit: " << problem << '\n';
         return 2;
     }
-    const bool to_stdout = options.out.empty() || options.out == "-";
-    if (!to_stdout) {
-        // Refused before any work: a directory, device, FIFO, read-only file or missing folder.
-        if (const std::string problem = check_output_file(options.out); !problem.empty()) {
-            err << "cbsim-cli fit: --out " << problem << '\n';
-            return 2;
-        }
-    }
+    const bool to_stdout = is_stdout(options.out);
+    if (!check_out_file("cbsim-cli fit: ", options.out, err)) return 2;
     FitResult fit;
-    try {
+    const int rc = run_guarded("cbsim-cli fit: ", err, [&] {
         fit = fit_trace(load_trace(options.trace), options.fit, options.trace);
-    } catch (const ConfigError& e) {
-        err << "cbsim-cli fit: " << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << "cbsim-cli fit: " << e.what() << '\n';
-        return 1;
-    }
+        return 0;
+    });
+    if (rc != 0) return rc;
     const std::string toml = scenario_to_toml(fit.scenario);
     if (to_stdout) {
         err << fit_summary_text(fit);

@@ -156,9 +156,9 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
         options.key_field = o.key;
     }
     const bool split = options.key != KeyKind::none;
-    const bool to_stdout = !split && (o.out.empty() || o.out == "-");
+    const bool to_stdout = !split && is_stdout(o.out);
     if (split) {
-        if (o.out.empty() || o.out == "-") {
+        if (is_stdout(o.out)) {
             err << me << "--key writes one trace per key; give --out DIR\n";
             return 2;
         }
@@ -174,18 +174,15 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
                 << ": cannot create the directory: " << std::strerror(errno) << '\n';
             return 2;
         }
-    } else if (!to_stdout) {
-        if (const std::string problem = check_output_file(o.out); !problem.empty()) {
-            err << me << "--out " << problem << '\n';
-            return 2;
-        }
+    } else if (!check_out_file(me, o.out, err)) {
+        return 2;
     }
 
     const bool with_duration = !o.no_duration;
     std::map<std::string, TraceOut> traces;    // by key ("" without --key)
     std::map<std::string, std::string> taken;  // file name -> key
     std::unique_ptr<LogReader> reader;
-    try {
+    const int rc = run_guarded(me, err, [&] {
         reader = std::make_unique<LogReader>(o.logs, options);
         LogRecord r;
         SimTime origin = 0;
@@ -232,13 +229,9 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
                 return 1;
             }
         }
-    } catch (const ConfigError& e) {
-        err << me << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << me << e.what() << '\n';
-        return 1;
-    }
+        return 0;
+    });
+    if (rc != 0) return rc;
 
     // The report (after the refusal, if any, so that it comes first).
     const LogStats& s = reader->stats();
@@ -344,15 +337,10 @@ int run_synth_log(const SynthLogOptions& o, std::ostream& out, std::ostream& err
                "2026-01-01T01:00:00.250+01:00\n";
         return 2;
     }
-    const bool to_stdout = o.out.empty() || o.out == "-";
-    if (!to_stdout) {
-        if (const std::string problem = check_output_file(o.out); !problem.empty()) {
-            err << me << "--out " << problem << '\n';
-            return 2;
-        }
-    }
+    const bool to_stdout = is_stdout(o.out);
+    if (!check_out_file(me, o.out, err)) return 2;
     std::string text;
-    try {
+    const int rc = run_guarded(me, err, [&] {
         if (!o.fields.empty()) options.fields = parse_field_map(o.fields);
         if (!o.log_format.empty() && info->format != LogFormat::nginx &&
             info->format != LogFormat::envoy) {
@@ -360,13 +348,9 @@ int run_synth_log(const SynthLogOptions& o, std::ostream& out, std::ostream& err
             return 2;
         }
         text = synth_log(load_trace(o.trace), options, o.trace);
-    } catch (const ConfigError& e) {
-        err << me << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << me << e.what() << '\n';
-        return 1;
-    }
+        return 0;
+    });
+    if (rc != 0) return rc;
     if (to_stdout) {
         out << text;
         return finish_output(out, err, "synth-log", 0);

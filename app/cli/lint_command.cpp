@@ -17,7 +17,7 @@
 namespace cbsim::cli {
 
 int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err) {
-    try {
+    return run_guarded("cbsim-cli lint: ", err, [&] {
         // Read once: the file may be a pipe (`lint <(...)`, /dev/stdin).
         const std::string text = read_config_file(options.file);
         if (detect_config_text_kind(text, options.file) == ConfigFileKind::breaker) {
@@ -50,13 +50,7 @@ int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err) {
             << (warnings.size() == 1 ? " warning" : " warnings") << '\n';
         const int code = options.strict && !warnings.empty() ? kLintStrictExit : 0;
         return finish_output(out, err, "lint", code);
-    } catch (const ConfigError& e) {
-        err << "cbsim-cli lint: " << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << "cbsim-cli lint: " << e.what() << '\n';
-        return 1;
-    }
+    });
 }
 
 }  // namespace cbsim::cli

@@ -23,7 +23,7 @@ int run_recommend(const RecommendOptions& o, std::ostream& out, std::ostream& er
                "1e9]\n";
         return 2;
     }
-    try {
+    const auto recommend_and_write = [&] {
         const Recommendation r =
             recommend(o.dir, o.max_false_trips_per_hour, o.max_detection_delay_s);
         out << recommendation_text(r);
@@ -40,13 +40,8 @@ int run_recommend(const RecommendOptions& o, std::ostream& out, std::ostream& er
         out << "\nrecommended: point " << r.points[*r.chosen].point << " ["
             << r.points[*r.chosen].preset << "], breaker file: " << file << "\n";
         return finish_output(out, err, "recommend", 0);
-    } catch (const ConfigError& e) {
-        err << kCommand << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        err << kCommand << "error: " << e.what() << "\n";
-        return 1;
-    }
+    };
+    return run_guarded(kCommand, err, recommend_and_write, "error: ");
 }
 
 }  // namespace cbsim::cli

@@ -2,7 +2,6 @@
 #include "replay_command.hpp"
 
 #include <cbsim/access_log.hpp>
-#include <cbsim/atomic_file.hpp>
 #include <cbsim/breaker_config.hpp>
 #include <cbsim/error.hpp>
 #include <cbsim/replay.hpp>
@@ -44,16 +43,10 @@ class CallSource {
 /// One config: decisions.csv to standard output or a file, row by row.
 int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream& out,
                std::ostream& err) {
-    const bool to_stdout = options.out.empty() || options.out == "-";
-    if (!to_stdout) {
-        // Refused before any work: a directory, device, FIFO, read-only file or missing folder.
-        if (const std::string problem = check_output_file(options.out); !problem.empty()) {
-            err << kCommand << "--out " << problem << '\n';
-            return 2;
-        }
-    }
+    const bool to_stdout = is_stdout(options.out);
+    if (!check_out_file(kCommand, options.out, err)) return 2;
     std::string text;
-    try {
+    const int rc = run_guarded(kCommand, err, [&] {
         const BreakerConfig config = load_breaker_file(options.configs.front());
         CallSource calls(options, log);
         TraceSource& source = calls.source();
@@ -79,13 +72,9 @@ int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream
             return 1;
         }
         if (to_stdout) text = stream.text();
-    } catch (const ConfigError& e) {
-        err << kCommand << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << kCommand << e.what() << '\n';
-        return 1;
-    }
+        return 0;
+    });
+    if (rc != 0) return rc;
     if (!to_stdout) return 0;
     out << text;
     return finish_output(out, err, "replay", 0);
@@ -94,7 +83,7 @@ int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream
 /// Several configs: the replay folder.
 int replay_folder(const ReplayOptions& options, const LogOptions& log, std::ostream& out,
                   std::ostream& err) {
-    if (options.out.empty() || options.out == "-") {
+    if (is_stdout(options.out)) {
         err << kCommand << "--out DIR is required with several --config (the replay folder: "
             << "decisions-<config>.csv per config, summary.csv, bursts.csv)\n";
         return 2;
@@ -123,7 +112,7 @@ int replay_folder(const ReplayOptions& options, const LogOptions& log, std::ostr
         err << kCommand << "--out " << folder.error() << '\n';
         return 2;
     }
-    try {
+    const int rc = run_guarded(kCommand, err, [&] {
         std::vector<NamedConfig> configs;
         for (const std::string& file : options.configs)
             configs.push_back(NamedConfig{config_name(file), load_breaker_file(file)});
@@ -134,13 +123,9 @@ int replay_folder(const ReplayOptions& options, const LogOptions& log, std::ostr
             return 1;
         }
         out << replay_summary_csv(result.kpis) << "\nreplay folder: " << options.out << '\n';
-    } catch (const ConfigError& e) {
-        err << kCommand << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << kCommand << e.what() << '\n';
-        return 1;
-    }
+        return 0;
+    });
+    if (rc != 0) return rc;
     return finish_output(out, err, "replay", 0);
 }
 

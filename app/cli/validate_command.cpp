@@ -40,7 +40,7 @@ void describe(const Scenario& s, std::ostream& out) {
 }  // namespace
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
-    try {
+    return run_guarded("cbsim-cli validate: ", err, [&] {
         // Read once: the file may be a pipe (`validate <(...)`, /dev/stdin).
         const std::string text = read_config_file(options.file);
         const ConfigFileKind kind = detect_config_text_kind(text, options.file);
@@ -71,13 +71,7 @@ int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream
         describe(file.scenario, out);
         out << '\n';
         return finish_output(out, err, "validate", 0);
-    } catch (const ConfigError& e) {
-        err << "cbsim-cli validate: " << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        err << "cbsim-cli validate: " << e.what() << '\n';
-        return 1;
-    }
+    });
 }
 
 }  // namespace cbsim::cli

@@ -356,25 +356,8 @@ const sim::FolderKind kReplayFolder{"write the replay", "replay", "a replay", fo
 
 }  // namespace
 
-ReplayFolderWriter::ReplayFolderWriter(std::string dir) : dir_(std::move(dir)) {
-    error_ = sim::open_staging(dir_, kReplayFolder, kMarker, kMarkerText, staging_);
-}
-
-ReplayFolderWriter::~ReplayFolderWriter() {
-    if (!committed_) sim::drop_staging(staging_, kReplayFolder);
-}
-
-std::string ReplayFolderWriter::staged(const std::string& name) const {
-    return (fs::path(staging_) / name).string();
-}
-
-std::string ReplayFolderWriter::commit() {
-    if (!error_.empty()) return error_;
-    if (std::string e = sim::commit_staging(dir_, staging_, kReplayFolder); !e.empty())
-        return error_ = e;
-    committed_ = true;
-    return {};
-}
+ReplayFolderWriter::ReplayFolderWriter(std::string dir)
+    : StagedFolderWriter(std::move(dir), kReplayFolder, kMarker, kMarkerText) {}
 
 namespace {
 

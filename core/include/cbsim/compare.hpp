@@ -38,6 +38,7 @@
 
 #include "cbsim/run.hpp"
 #include "cbsim/scenario.hpp"
+#include "cbsim/staged_folder.hpp"
 #include "cbsim/summary.hpp"
 
 namespace cbsim {
@@ -251,20 +252,15 @@ std::optional<CompareFile> parse_compare_toml(std::string_view text, const std::
 /// The folder of a compare: "<variant>/" run folders (with one seed) or
 /// "<variant>/seed-<s>/" (with several), compare.csv, compare.toml, scenario.toml (the base),
 /// and the marker ".cbsim-compare". Written into the staging sibling "DIR.staging" and put in
-/// place as a whole at commit() (replace_directory), so DIR holds the earlier compare or the
+/// place as a whole at commit() (StagedFolderWriter), so DIR holds the earlier compare or the
 /// new one, never a mix. DIR may be missing, empty or an earlier compare folder (marker,
 /// known files, run folders); anything else is refused, never deleted.
-class CompareFolderWriter {
+class CompareFolderWriter : public StagedFolderWriter {
   public:
     /// Checks DIR (holding the parent's DirectoryLock) and creates the staging folder; error()
     /// says why not.
     explicit CompareFolderWriter(std::string dir);
-    /// Removes the staging folder unless committed.
-    ~CompareFolderWriter();
-    CompareFolderWriter(const CompareFolderWriter&) = delete;
-    CompareFolderWriter& operator=(const CompareFolderWriter&) = delete;
 
-    const std::string& error() const { return error_; }
     /// The folder of variant `variant`'s run with `seed` inside the compare folder
     /// ("retry3" or "retry3/seed-7"), relative to DIR.
     static std::string run_folder(std::string_view variant, std::uint64_t seed, bool per_seed);
@@ -273,14 +269,6 @@ class CompareFolderWriter {
     std::string add_runs(const Compare& compare, std::uint64_t seed, bool per_seed);
     /// Writes a file at the top of the folder. Empty on success.
     std::string add_file(const std::string& name, std::string_view content);
-    /// Puts the folder in place. Empty on success, else the message (DIR unchanged).
-    std::string commit();
-
-  private:
-    std::string dir_;
-    std::string staging_;
-    std::string error_;
-    bool committed_ = false;
 };
 
 /// What a file the app opens holds: a scenario, or a compare file (then `variants` and

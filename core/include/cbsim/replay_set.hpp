@@ -37,6 +37,7 @@
 
 #include "cbsim/breaker_config.hpp"
 #include "cbsim/replay.hpp"
+#include "cbsim/staged_folder.hpp"
 
 namespace cbsim {
 
@@ -170,28 +171,13 @@ class ReplaySet {
     std::vector<Ended> ended_;
 };
 
-/// The replay folder (above): checked, then filled in "DIR.staging", then put in place.
-class ReplayFolderWriter {
+/// The replay folder (above): checked, then filled in "DIR.staging" (staged() names the files),
+/// then put in place by commit() (StagedFolderWriter).
+class ReplayFolderWriter : public StagedFolderWriter {
   public:
     /// Checks DIR (missing, empty or an earlier replay folder; holding the parent's
     /// DirectoryLock) and creates the staging folder; error() says why not.
     explicit ReplayFolderWriter(std::string dir);
-    /// Removes the staging folder unless committed.
-    ~ReplayFolderWriter();
-    ReplayFolderWriter(const ReplayFolderWriter&) = delete;
-    ReplayFolderWriter& operator=(const ReplayFolderWriter&) = delete;
-
-    const std::string& error() const { return error_; }
-    /// Where file `name` of the folder is written until commit().
-    std::string staged(const std::string& name) const;
-    /// Puts the folder in place. Empty on success, else the message (DIR unchanged).
-    std::string commit();
-
-  private:
-    std::string dir_;
-    std::string staging_;
-    std::string error_;
-    bool committed_ = false;
 };
 
 /// Replays `source` through every config into `folder`'s files and commits it. Returns the

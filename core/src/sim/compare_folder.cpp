@@ -95,13 +95,8 @@ std::string check_compare_folder(const std::string& dir) {
 
 // [SECTION] CompareFolderWriter --------------------------------------------------------------
 
-CompareFolderWriter::CompareFolderWriter(std::string dir) : dir_(std::move(dir)) {
-    error_ = sim::open_staging(dir_, kCompareFolder, kMarker, kMarkerText, staging_);
-}
-
-CompareFolderWriter::~CompareFolderWriter() {
-    if (!committed_) sim::drop_staging(staging_, kCompareFolder);
-}
+CompareFolderWriter::CompareFolderWriter(std::string dir)
+    : StagedFolderWriter(std::move(dir), kCompareFolder, kMarker, kMarkerText) {}
 
 std::string CompareFolderWriter::run_folder(std::string_view variant, std::uint64_t seed,
                                             bool per_seed) {
@@ -115,33 +110,22 @@ std::string CompareFolderWriter::run_folder(std::string_view variant, std::uint6
 
 std::string CompareFolderWriter::add_runs(const Compare& compare, std::uint64_t seed,
                                           bool per_seed) {
-    if (!error_.empty()) return error_;
+    if (!error().empty()) return error();
     for (std::size_t i = 0; i < compare.size(); ++i) {
-        const fs::path folder =
-            fs::path(staging_) / run_folder(compare.variant(i).name, seed, per_seed);
+        const fs::path folder = staged(run_folder(compare.variant(i).name, seed, per_seed));
         std::error_code ec;
         if (per_seed) fs::create_directories(folder.parent_path(), ec);
         const Run& run = compare.run(i);
         const std::string toml = scenario_to_toml(run.exported_scenario());
         if (std::string e = write_run_folder(run, folder.string(), toml); !e.empty())
-            return error_ = dir_ + ": " + e;
+            return fail(e);
     }
     return {};
 }
 
 std::string CompareFolderWriter::add_file(const std::string& name, std::string_view content) {
-    if (!error_.empty()) return error_;
-    if (std::string e = write_file_atomic((fs::path(staging_) / name).string(), content);
-        !e.empty())
-        return error_ = dir_ + ": " + e;
-    return {};
-}
-
-std::string CompareFolderWriter::commit() {
-    if (!error_.empty()) return error_;
-    if (std::string e = sim::commit_staging(dir_, staging_, kCompareFolder); !e.empty())
-        return error_ = e;
-    committed_ = true;
+    if (!error().empty()) return error();
+    if (std::string e = write_file_atomic(staged(name), content); !e.empty()) return fail(e);
     return {};
 }
 

@@ -1,4 +1,5 @@
-// output_folder.cpp: the checks of a folder written as a whole (output_folder.hpp).
+// output_folder.cpp: the checks of a folder written as a whole (output_folder.hpp) and the
+// writer of one in a staging folder (cbsim/staged_folder.hpp).
 #include "sim/output_folder.hpp"
 
 #include <sys/stat.h>
@@ -7,8 +8,10 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "cbsim/atomic_file.hpp"
+#include "cbsim/staged_folder.hpp"
 
 namespace cbsim::sim {
 
@@ -113,47 +116,69 @@ std::string marked_folder_problem(
     return "has no marker " + std::string(marker) + ", so it is not " + a_folder;
 }
 
-std::string open_staging(const std::string& dir, const FolderKind& kind, const char* marker,
-                         std::string_view marker_text, std::string& staging) {
+}  // namespace cbsim::sim
+
+namespace cbsim {
+
+StagedFolderWriter::StagedFolderWriter(std::string dir, const sim::FolderKind& kind,
+                                       const char* marker, std::string_view marker_text)
+    : kind_(kind), dir_(std::move(dir)) {
     namespace fs = std::filesystem;
-    if (dir.empty()) return std::string("the ") + kind.noun + " folder name is empty";
-    const fs::path target = normalise_folder(dir);
-    DirectoryLock lock(parent_of(target).string());
-    if (std::string e = check_output_folder(dir, target, kind); !e.empty()) return e;
-    const fs::path path = staging_of(target);
+    if (dir_.empty()) {
+        error_ = std::string("the ") + kind_.noun + " folder name is empty";
+        return;
+    }
+    const fs::path target = sim::normalise_folder(dir_);
+    DirectoryLock lock(sim::parent_of(target).string());
+    if (std::string e = sim::check_output_folder(dir_, target, kind_); !e.empty()) {
+        error_ = e;
+        return;
+    }
+    const fs::path path = sim::staging_of(target);
     std::error_code ec;
     if (fs::exists(path, ec)) fs::remove_all(path, ec);  // left by a killed writer
     if (!fs::create_directory(path, ec)) {
-        return dir + ": cannot create the staging directory " + path.string() + ": " + ec.message();
+        error_ =
+            dir_ + ": cannot create the staging directory " + path.string() + ": " + ec.message();
+        return;
     }
-    staging = path.string();
+    staging_ = path.string();
     if (std::string e = write_file_atomic((path / marker).string(), marker_text); !e.empty())
-        return dir + ": " + e;
-    return {};
+        fail(e);
 }
 
-std::string commit_staging(const std::string& dir, const std::string& staging,
-                           const FolderKind& kind) {
-    namespace fs = std::filesystem;
-    const fs::path target = normalise_folder(dir);
-    DirectoryLock lock(parent_of(target).string());
-    if (std::string e = check_output_folder(dir, target, kind); !e.empty()) return e;
+StagedFolderWriter::~StagedFolderWriter() {
     std::error_code ec;
-    const auto drop_old = [&kind](const std::string& old) {
+    if (!committed_ && !staging_.empty() && kind_.problem(staging_, true).empty())
+        std::filesystem::remove_all(staging_, ec);
+}
+
+std::string StagedFolderWriter::staged(const std::string& name) const {
+    return (std::filesystem::path(staging_) / name).string();
+}
+
+const std::string& StagedFolderWriter::fail(const std::string& what) {
+    return error_ = dir_ + ": " + what;
+}
+
+std::string StagedFolderWriter::commit() {
+    namespace fs = std::filesystem;
+    if (!error_.empty()) return error_;
+    const fs::path target = sim::normalise_folder(dir_);
+    DirectoryLock lock(sim::parent_of(target).string());
+    if (std::string e = sim::check_output_folder(dir_, target, kind_); !e.empty())
+        return error_ = e;
+    std::error_code ec;
+    const auto drop_old = [this](const std::string& old) {
         std::error_code ignored;
-        if (kind.problem(old, true).empty()) fs::remove_all(old, ignored);
+        if (kind_.problem(old, true).empty()) fs::remove_all(old, ignored);
     };
     const std::string e = fs::exists(target, ec)
-                              ? replace_directory(staging, target.string(), drop_old)
-                              : publish_directory(staging, target.string());
-    if (!e.empty()) return dir + ": " + e;
+                              ? replace_directory(staging_, target.string(), drop_old)
+                              : publish_directory(staging_, target.string());
+    if (!e.empty()) return fail(e);
+    committed_ = true;
     return {};
 }
 
-void drop_staging(const std::string& staging, const FolderKind& kind) {
-    std::error_code ec;
-    if (!staging.empty() && kind.problem(staging, true).empty())
-        std::filesystem::remove_all(staging, ec);
-}
-
-}  // namespace cbsim::sim
+}  // namespace cbsim

@@ -1,12 +1,12 @@
 // sim/output_folder.hpp: the checks of a folder cbsim writes as a whole (internal): a run folder
 // (export.cpp), a compare folder (compare_folder.cpp) and a replay folder (replay_set.cpp)
-// differ only in what they may hold.
+// differ only in what they may hold. The compare and replay folders are written by
+// StagedFolderWriter (cbsim/staged_folder.hpp).
 #pragma once
 
 #include <filesystem>
 #include <functional>
 #include <string>
-#include <string_view>
 
 namespace cbsim::sim {
 
@@ -45,20 +45,5 @@ std::string marked_folder_problem(
     const std::filesystem::path& dir, bool staging, const char* marker, const char* a_folder,
     const std::function<std::string(const std::filesystem::directory_entry& entry,
                                     const std::string& name)>& entry_problem);
-
-/// Checks `dir` (holding its parent's DirectoryLock) and creates its staging sibling with the
-/// marker file `marker` (text `marker_text`) in it, removing a staging folder a killed writer
-/// left. Sets `staging` and returns empty on success, else the message.
-std::string open_staging(const std::string& dir, const FolderKind& kind, const char* marker,
-                         std::string_view marker_text, std::string& staging);
-
-/// Puts the filled `staging` in place of `dir` (checked again under the parent's lock): renamed
-/// when `dir` does not exist, exchanged with it when it does (the old content, which
-/// kind.problem accepts, is deleted). Empty on success, else the message (`dir` unchanged).
-std::string commit_staging(const std::string& dir, const std::string& staging,
-                           const FolderKind& kind);
-
-/// Removes a staging folder that was not committed (only one kind.problem accepts).
-void drop_staging(const std::string& staging, const FolderKind& kind);
 
 }  // namespace cbsim::sim
