@@ -51,16 +51,18 @@ class ImGuiHarness {
         io.MouseDown[0] = down;
     }
     void key(int glfw_key, bool down) { ImGui::GetIO().KeysDown[glfw_key] = down; }
-    /// A left click at the middle of `rect` (x0, y0, x1, y1): move, press, release, one frame
-    /// of `ui` each.
-    void click(ImVec4 rect, const std::function<void()>& ui) {
-        const float x = (rect.x + rect.z) * 0.5f, y = (rect.y + rect.w) * 0.5f;
+    /// A left click at (x, y): move, press, release, one frame of `ui` each.
+    void click_at(float x, float y, const std::function<void()>& ui) {
         mouse(x, y, false);
         frame(ui);
         mouse(x, y, true);
         frame(ui);
         mouse(x, y, false);
         frame(ui);
+    }
+    /// A left click at the middle of `rect` (x0, y0, x1, y1), as click_at.
+    void click(ImVec4 rect, const std::function<void()>& ui) {
+        click_at((rect.x + rect.z) * 0.5f, (rect.y + rect.w) * 0.5f, ui);
     }
 
   private:

@@ -233,12 +233,7 @@ TEST(ServicesPanel, TypedValueOutOfRangeIsClampedWithAHint) {
     const ImVec4 r = rects.rects.at("B.failure_rate");
     // The typed entry sits right of the slider.
     const float x = r.z + 30.0f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
+    ui.click_at(x, y, draw);
     // Select all, type 7, press Enter.
     ImGuiIO& io = ImGui::GetIO();
     io.KeyCtrl = true;
@@ -505,12 +500,7 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
     ASSERT_TRUE(rects.rects.count("events.row1"));
     const ImVec4 r = rects.rects["events.row1"];
     const float x = r.x + 10.0f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
+    ui.click_at(x, y, draw);
     const double t = to_s(cache.events()[1].at);
     EXPECT_FALSE(view.follow_live);
     EXPECT_NEAR((view.range.lo + view.range.hi) / 2.0, t, 1e-9);
