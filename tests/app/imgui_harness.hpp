@@ -2,11 +2,18 @@
 // ImGui's example_null): the font atlas is built, DisplaySize and DeltaTime are set, and frames
 // run NewFrame -> UI -> Render without any backend. Mouse and keys are fed through ImGuiIO
 // (ImGui 1.86: io.MousePos, io.MouseDown, io.KeysDown indexed by GLFW key codes).
+// PanelFixture puts one panel in such a context with its widget rectangles reported and its
+// commands logged.
 #pragma once
 
 #include <imgui.h>
 
 #include <functional>
+#include <utility>
+
+#include "commands.hpp"
+#include "panels/panel.hpp"
+#include "view_state.hpp"
 
 namespace cbsim::gui::testing {
 
@@ -44,10 +51,8 @@ class ImGuiHarness {
         io.MouseDown[0] = down;
     }
     void key(int glfw_key, bool down) { ImGui::GetIO().KeysDown[glfw_key] = down; }
-    /// A left click at the middle of `rect` (x0, y0, x1, y1): move, press, release, one frame
-    /// of `ui` each.
-    void click(ImVec4 rect, const std::function<void()>& ui) {
-        const float x = (rect.x + rect.z) * 0.5f, y = (rect.y + rect.w) * 0.5f;
+    /// A left click at (x, y): move, press, release, one frame of `ui` each.
+    void click_at(float x, float y, const std::function<void()>& ui) {
         mouse(x, y, false);
         frame(ui);
         mouse(x, y, true);
@@ -55,9 +60,47 @@ class ImGuiHarness {
         mouse(x, y, false);
         frame(ui);
     }
+    /// A left click at the middle of `rect` (x0, y0, x1, y1), as click_at.
+    void click(ImVec4 rect, const std::function<void()>& ui) {
+        click_at((rect.x + rect.z) * 0.5f, (rect.y + rect.w) * 0.5f, ui);
+    }
 
   private:
     ImGuiContext* context_ = nullptr;
+};
+
+/// Where a PanelFixture's panel goes: its window at (0, 0) of `size`, in a display of
+/// `display` (the harness's size).
+struct PanelPlace {
+    ImVec2 size;
+    ImVec2 display{1280.0f, 800.0f};
+};
+
+/// One panel `P` under test, built from the fixture's view state and `args` (the panel's
+/// constructor arguments after its ViewState&), placed as `place` says, its widget rectangles
+/// reported in `rects`; `draw` draws it on `snap` into `log`. No frame is run: a test changes
+/// `snap` or `vs` as it needs, then runs `ui.frame(draw)`. Members are public so a test can take
+/// them apart: `auto& [ui, vs, panel, rects, snap, log, draw] = fixture;`.
+template <class P>
+struct PanelFixture {
+    template <class... Args>
+    PanelFixture(Snapshot snapshot, PanelPlace place, Args&&... args)
+        : ui(place.display.x, place.display.y),
+          panel(vs, std::forward<Args>(args)...),
+          snap(std::move(snapshot)) {
+        panel.set_report(&rects);
+        panel.place(ImVec2(0, 0), place.size);
+    }
+    PanelFixture(const PanelFixture&) = delete;
+    PanelFixture& operator=(const PanelFixture&) = delete;
+
+    ImGuiHarness ui;
+    ViewState vs;
+    P panel;
+    WidgetRects rects{true, {}};
+    Snapshot snap;
+    CommandLog log;
+    std::function<void()> draw = [this] { panel.draw(snap, log); };
 };
 
 /// Vertices of the last rendered frame drawn in `color` exactly.

@@ -22,6 +22,7 @@ namespace cbsim::gui {
 namespace {
 
 using testing::ImGuiHarness;
+using testing::PanelFixture;
 
 Snapshot make_snapshot() {
     Snapshot s;
@@ -83,26 +84,19 @@ const EditTopology* last_topology(const CommandLog& log) {
     return found;
 }
 
-/// A Services panel in a tall window on `snap`, its rects reported, its commands logged.
-struct EditorPanel {
-    explicit EditorPanel(Snapshot snapshot) : snap(std::move(snapshot)) {
-        panel.set_report(&rects);
-        panel.place(ImVec2(0, 0), ImVec2(520, 2400));
+/// A Services panel in a tall window on `snap`, its rects reported, its commands logged, after
+/// its first two frames.
+struct EditorPanel : PanelFixture<ServicesPanel> {
+    explicit EditorPanel(Snapshot snapshot)
+        : PanelFixture(std::move(snapshot), {.size = {520, 2400}, .display = {1280, 2400}}) {
         ui.frame(draw);
         ui.frame(draw);
     }
-    ImGuiHarness ui{1280.0f, 2400.0f};
-    ViewState vs;
-    ServicesPanel panel{vs};
-    WidgetRects rects{true, {}};
-    Snapshot snap;
-    CommandLog log;
-    std::function<void()> draw = [this] { panel.draw(snap, log); };
 };
 
 TEST(ServicesPanel, AddServiceSendsTheEditAndADuplicateIsRefusedInline) {
-    EditorPanel p(make_snapshot());
-    auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    EditorPanel fx(make_snapshot());
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ASSERT_TRUE(rects.rects.count("services.add.name"));
     ui.click(rects.rects.at("services.add.name"), draw);
     type(ui, "B", draw);
@@ -127,8 +121,8 @@ TEST(ServicesPanel, AddServiceSendsTheEditAndADuplicateIsRefusedInline) {
 TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
     Snapshot start = make_snapshot();
     ASSERT_EQ(apply_setting(start.live, "services.add", std::string("C")), "");
-    EditorPanel p(start);
-    auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    EditorPanel fx(start);
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     pick(ui, rects, "edit.service", "B", draw);
     ASSERT_TRUE(rects.rects.count("service.B.dependency"));
     ui.click(rects.rects.at("service.B.dependency"), draw);  // unfolds the form
@@ -156,8 +150,8 @@ TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
 }
 
 TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
-    EditorPanel p(make_snapshot());
-    auto& [ui, vs, panel, rects, snap, log, draw] = p;
+    EditorPanel fx(make_snapshot());
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     pick(ui, rects, "edit.service", "B", draw);
     ui.click(rects.rects.at("service.B.remove"), draw);
     EXPECT_TRUE(log.commands.empty());
@@ -171,15 +165,8 @@ TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
 }
 
 TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
-    ImGuiHarness ui;
-    ViewState vs;
-    ServicesPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(420, 700));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
+    PanelFixture<ServicesPanel> fx(make_snapshot(), {.size = {420, 700}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ui.frame(draw);
     ui.frame(draw);
     ASSERT_TRUE(rects.rects.count("B.failure_rate")) << "no slider for B's failure rate";
@@ -202,15 +189,8 @@ TEST(ServicesPanel, DraggingBFailureRateSendsTheSetting) {
 }
 
 TEST(ServicesPanel, AClickOnTheValueInForceSendsNoStepAndNoGestureEnd) {
-    ImGuiHarness ui;
-    ViewState vs;
-    ServicesPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(420, 700));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
+    PanelFixture<ServicesPanel> fx(make_snapshot(), {.size = {420, 700}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ui.frame(draw);
     ui.frame(draw);
     const ImVec4 r = rects.rects.at("B.failure_rate");
@@ -236,15 +216,9 @@ TEST(ServicesPanel, AClickOnTheValueInForceSendsNoStepAndNoGestureEnd) {
 }
 
 TEST(ServicesPanel, ShowsEveryServiceKnobWithItsRange) {
-    ImGuiHarness ui;
-    ViewState vs;
-    ServicesPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(420, 780));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    ui.frame([&] { panel.draw(snap, log); });
+    PanelFixture<ServicesPanel> fx(make_snapshot(), {.size = {420, 780}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    ui.frame(draw);
     for (const Service& s : snap.live.services) {
         for (const std::string& key : ServicesPanel::keys_for(s)) {
             EXPECT_TRUE(rects.rects.count(s.name + "." + key)) << s.name << "." << key;
@@ -253,25 +227,13 @@ TEST(ServicesPanel, ShowsEveryServiceKnobWithItsRange) {
 }
 
 TEST(ServicesPanel, TypedValueOutOfRangeIsClampedWithAHint) {
-    ImGuiHarness ui;
-    ViewState vs;
-    ServicesPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(420, 700));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
+    PanelFixture<ServicesPanel> fx(make_snapshot(), {.size = {420, 700}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ui.frame(draw);
     const ImVec4 r = rects.rects.at("B.failure_rate");
     // The typed entry sits right of the slider.
     const float x = r.z + 30.0f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
+    ui.click_at(x, y, draw);
     // Select all, type 7, press Enter.
     ImGuiIO& io = ImGui::GetIO();
     io.KeyCtrl = true;
@@ -292,15 +254,9 @@ TEST(ServicesPanel, TypedValueOutOfRangeIsClampedWithAHint) {
 }
 
 TEST(RunPanel, PlayButtonAndSpeedSendCommands) {
-    ImGuiHarness ui;
-    ViewState vs;
-    RunPanel panel(vs, std::string(CBSIM_ASSET_DIR) + "/scenarios");
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(420, 300));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
+    PanelFixture<RunPanel> fx(make_snapshot(), {.size = {420, 300}},
+                              std::string(CBSIM_ASSET_DIR) + "/scenarios");
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ui.frame(draw);
     ui.click(rects.rects.at("run.play"), draw);
     ASSERT_EQ(log.commands.size(), 1u);
@@ -319,15 +275,8 @@ TEST(RunPanel, ABadScenarioFileIsReportedAndSendsNothing) {
 }
 
 TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
-    ImGuiHarness ui;
-    ViewState vs;
-    BreakerPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(460, 780));
-    const Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
+    PanelFixture<BreakerPanel> fx(make_snapshot(), {.size = {460, 780}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ui.frame(draw);
     ui.frame(draw);
     EXPECT_EQ(vs.edge, "A->B");
@@ -353,17 +302,10 @@ TEST(BreakerPanel, ShowsEveryParameterOfThePresetAndSendsItsPath) {
 
 TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
     // A cockatiel edge: every key, the subtable ones included, has its slider.
-    ImGuiHarness ui;
-    ViewState vs;
-    BreakerPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(460, 1600));
-    Snapshot snap = make_snapshot();
+    PanelFixture<BreakerPanel> fx(make_snapshot(), {.size = {460, 1600}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     snap.live.services.at(0).dependencies.at(0).breaker =
         BreakerConfig::defaults(Preset::cockatiel);
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
     ui.frame(draw);
     ASSERT_EQ(vs.edge, "A->B");
@@ -387,15 +329,8 @@ TEST(BreakerPanel, ShowsEveryCockatielKeyAndSendsItsPath) {
 }
 
 TEST(BreakerPanel, ShowsTheEdgesLintWarningsWithTheirFixOnHover) {
-    ImGuiHarness ui;
-    ViewState vs;
-    BreakerPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(460, 780));
-    Snapshot snap = make_snapshot();
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
+    PanelFixture<BreakerPanel> fx(make_snapshot(), {.size = {460, 780}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     ui.frame(draw);
     ui.frame(draw);
     for (const auto& [name, r] : rects.rects)
@@ -423,13 +358,8 @@ TEST(BreakerPanel, ShowsTheEdgesLintWarningsWithTheirFixOnHover) {
 }
 
 TEST(BreakerPanel, ShowsOpossumsKeys) {
-    ImGuiHarness ui;
-    ViewState vs;
-    BreakerPanel panel(vs);
-    WidgetRects rects{true, {}};
-    panel.set_report(&rects);
-    panel.place(ImVec2(0, 0), ImVec2(460, 780));
-    Snapshot snap = make_snapshot();
+    PanelFixture<BreakerPanel> fx(make_snapshot(), {.size = {460, 780}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
     bool found = false;
     for (Service& svc : snap.live.services) {
         for (Dependency& d : svc.dependencies) {
@@ -439,8 +369,6 @@ TEST(BreakerPanel, ShowsOpossumsKeys) {
         }
     }
     ASSERT_TRUE(found);
-    CommandLog log;
-    auto draw = [&] { panel.draw(snap, log); };
     ui.frame(draw);
     ui.frame(draw);
     EXPECT_EQ(vs.edge, "A->B");
@@ -572,12 +500,7 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
     ASSERT_TRUE(rects.rects.count("events.row1"));
     const ImVec4 r = rects.rects["events.row1"];
     const float x = r.x + 10.0f, y = (r.y + r.w) * 0.5f;
-    ui.mouse(x, y, false);
-    ui.frame(draw);
-    ui.mouse(x, y, true);
-    ui.frame(draw);
-    ui.mouse(x, y, false);
-    ui.frame(draw);
+    ui.click_at(x, y, draw);
     const double t = to_s(cache.events()[1].at);
     EXPECT_FALSE(view.follow_live);
     EXPECT_NEAR((view.range.lo + view.range.hi) / 2.0, t, 1e-9);

@@ -2,7 +2,6 @@
 #include "sim_worker.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,10 +10,13 @@
 #include <cbsim/export.hpp>
 #include <cbsim/scenario_io.hpp>
 
+#include "temp_dir.hpp"
+
 namespace cbsim::gui {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::TempDir;
 
 SimWorker::Options paused() {
     SimWorker::Options o;
@@ -24,6 +26,24 @@ SimWorker::Options paused() {
 
 double failure_rate(const Snapshot& s, const std::string& service) {
     return s.live.find_service(service)->failure_rate;
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::string out, line;
+    while (std::getline(in, line))
+        out.append(line).push_back('\n');
+    return out;
+}
+
+/// The run folder `dir`, exported at `now`, re-runs from its own scenario.toml to the same
+/// events.csv and timeseries.csv, byte for byte.
+void expect_export_replays(const fs::path& dir, SimTime now) {
+    const Scenario exported = parse_scenario_toml(read_text(dir / "scenario.toml"), "s.toml");
+    cbsim::Run rerun(exported);
+    rerun.advance_to(now);
+    EXPECT_EQ(events_csv(rerun), read_text(dir / "events.csv"));
+    EXPECT_EQ(timeseries_csv(rerun), read_text(dir / "timeseries.csv"));
 }
 
 TEST(SimWorker, StartsOnTheScenarioAtTimeZero) {
@@ -103,9 +123,8 @@ TEST(SimWorker, PlaysAndPausesAndClampsTheSpeed) {
 }
 
 TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
-    const fs::path dir =
-        fs::temp_directory_path() / ("cbsim_worker_export_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const TempDir tmp("cbsim_worker_export");
+    const fs::path dir = tmp.path() / "run";
     SimWorker worker(default_scenario(), "", paused());
     worker.send(Step{from_s(2)});
     worker.send(SetSetting{"B.failure_rate", 1.0});
@@ -119,10 +138,7 @@ TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
     for (const char* f : {"timeseries.csv", "events.csv", "scenario.toml", "summary.json"}) {
         EXPECT_TRUE(fs::exists(dir / f)) << f;
     }
-    std::ifstream toml(dir / "scenario.toml");
-    std::string text, line;
-    while (std::getline(toml, line))
-        text.append(line).push_back('\n');
+    const std::string text = read_text(dir / "scenario.toml");
     EXPECT_NE(text.find("B.failure_rate"), std::string::npos) << "the change is in the timeline";
 
     worker.send(ExportRun{"/proc/cbsim-cannot-write/run"});
@@ -134,13 +150,11 @@ TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
     EXPECT_EQ(notices[1].kind, Notice::Kind::error);
     // The run is intact after the failures.
     EXPECT_EQ(worker.snapshot()->now, from_s(5));
-    fs::remove_all(dir);
 }
 
 TEST(SimWorker, AFailedExportKeepsThePlayingRunAndSaysWhere) {
-    const fs::path base =
-        fs::temp_directory_path() / ("cbsim_worker_export_fail_" + std::to_string(::getpid()));
-    fs::remove_all(base);
+    const TempDir tmp("cbsim_worker_export_fail");
+    const fs::path& base = tmp.path();
     fs::create_directories(base / "mine");
     std::ofstream(base / "mine" / "notes.txt") << "keep me";
     SimWorker::Options o;
@@ -179,7 +193,6 @@ TEST(SimWorker, AFailedExportKeepsThePlayingRunAndSaysWhere) {
     ASSERT_EQ(notices.size(), 1u);
     EXPECT_EQ(notices[0].kind, Notice::Kind::exported) << notices[0].text;
     EXPECT_TRUE(fs::exists(good / "timeseries.csv"));
-    fs::remove_all(base);
 }
 
 TEST(SimWorker, ABadScenarioKeepsTheCurrentRun) {
@@ -240,9 +253,8 @@ TEST(SimWorker, CompareModeAddsSelectsRenamesAndRemovesVariants) {
     EXPECT_EQ(worker.snapshot()->variants[1].name, "slow_open");
 
     // Export: the compare folder, re-runnable from its compare.toml.
-    const fs::path dir =
-        fs::temp_directory_path() / ("cbsim_worker_compare_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const TempDir tmp("cbsim_worker_compare");
+    const fs::path dir = tmp.path() / "compare";
     worker.send(ExportRun{dir.string()});
     worker.sync();
     const auto notices = worker.take_notices();
@@ -252,7 +264,6 @@ TEST(SimWorker, CompareModeAddsSelectsRenamesAndRemovesVariants) {
     const ScenarioOrCompare again = load_scenario_or_compare((dir / "compare.toml").string());
     ASSERT_EQ(again.variants.size(), 2u);
     EXPECT_EQ(again.variants[1].name, "slow_open");
-    fs::remove_all(dir);
 
     // Removing one of two returns to a single run, restarted with the remaining settings.
     worker.send(SelectVariant{1});
@@ -276,14 +287,6 @@ TEST(SimWorker, StartsInCompareModeOnACompareFile) {
     EXPECT_EQ(snap->selected, 0u);
 }
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::string out, line;
-    while (std::getline(in, line))
-        out.append(line).push_back('\n');
-    return out;
-}
-
 std::size_t change_rows(const Snapshot& s) {
     std::size_t n = 0;
     for (const EventRecord& e : s.recorder->events())
@@ -292,9 +295,8 @@ std::size_t change_rows(const Snapshot& s) {
 }
 
 TEST(SimWorker, A2SecondDragOf60StepsIsOneChangeAndOneEntryAndItsExportReplays) {
-    const fs::path dir =
-        fs::temp_directory_path() / ("cbsim_worker_gesture_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const TempDir tmp("cbsim_worker_gesture");
+    const fs::path dir = tmp.path() / "run";
     SimWorker worker(default_scenario(), "", paused());
     worker.send(Step{from_s(5)});
     for (int i = 1; i <= 60; ++i) {
@@ -318,11 +320,7 @@ TEST(SimWorker, A2SecondDragOf60StepsIsOneChangeAndOneEntryAndItsExportReplays) 
     const Scenario exported = parse_scenario_toml(read_text(dir / "scenario.toml"), "s.toml");
     ASSERT_EQ(exported.timeline.size(), 1u);
     EXPECT_EQ(exported.timeline[0].steps.size(), 60u);
-    cbsim::Run rerun(exported);
-    rerun.advance_to(snap->now);
-    EXPECT_EQ(events_csv(rerun), read_text(dir / "events.csv"));
-    EXPECT_EQ(timeseries_csv(rerun), read_text(dir / "timeseries.csv"));
-    fs::remove_all(dir);
+    expect_export_replays(dir, snap->now);
 }
 
 TEST(SimWorker, UndoAppliesTheOldValueAsANewChangeAndRedoAppliesItAgain) {
@@ -388,9 +386,8 @@ Change change(std::string_view path, std::string value) {
 }
 
 TEST(SimWorker, ATopologyEditWhileRunningKeepsTheHistoryAndReplays) {
-    const fs::path dir =
-        fs::temp_directory_path() / ("cbsim_worker_topology_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const TempDir tmp("cbsim_worker_topology");
+    const fs::path dir = tmp.path() / "run";
     SimWorker worker(default_scenario(), "", paused());
     worker.send(Step{from_s(4)});
     worker.send(SetSetting{"B.failure_rate", 0.3});
@@ -435,12 +432,7 @@ TEST(SimWorker, ATopologyEditWhileRunningKeepsTheHistoryAndReplays) {
     ASSERT_NE(snap->live.find_service("C"), nullptr);
     ASSERT_TRUE(snap->live.find_service("B")->dependencies.at(0).breaker);
     ASSERT_EQ(worker.take_notices().at(0).kind, Notice::Kind::exported);
-    const Scenario exported = parse_scenario_toml(read_text(dir / "scenario.toml"), "s.toml");
-    cbsim::Run rerun(exported);
-    rerun.advance_to(snap->now);
-    EXPECT_EQ(events_csv(rerun), read_text(dir / "events.csv"));
-    EXPECT_EQ(timeseries_csv(rerun), read_text(dir / "timeseries.csv"));
-    fs::remove_all(dir);
+    expect_export_replays(dir, snap->now);
 }
 
 TEST(SimWorker, UndoOfARemovalBringsTheServiceBackWithItsSettings) {

@@ -5,13 +5,12 @@
 # BAD_INPUT_TABLE=FILE the cases are also written to FILE as the markdown rows of the table in
 # docs/RELIABILITY.md (command, exit code, the exact message).
 set -euo pipefail
-cli=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 cd "$work"  # messages name files relative to here
 table=${BAD_INPUT_TABLE:-}
 [ -z "$table" ] || : >"$table"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # case_ WHAT CODE PATTERN -- ARGS...: runs `cbsim-cli ARGS`, checks exit code and message.
 case_() {
@@ -357,5 +356,4 @@ case_ "fit: --min-segment-s nan" 2 "--min-segment-s: nan is out of range" -- fit
 case_ "fit: --service caller" 2 "--service: \"caller\" names the calling service" -- fit t.csv --service caller
 case_ "fit: --out is a directory" 2 "--out folder.toml: is a directory; expected a regular file" -- fit t.csv --out folder.toml
 
-[ "$failures" -eq 0 ] || { echo "bad_input_test: $failures failures" >&2; exit 1; }
-echo "bad_input_test: ok"
+finish

@@ -3,13 +3,9 @@
 # decisions recorded from cockatiel 4.0.0 itself) replays byte for byte through cbsim-cli,
 # including the waited_allowed / waited_rejected rows and their released_ms column.
 set -euo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 traces="$src/tests/data/traces"
-rm -rf "$work" && mkdir -p "$work"
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
 
 count=0
 for config in "$traces"/cockatiel_*.toml; do
@@ -22,4 +18,5 @@ done
 [ "$count" -eq 12 ] || fail "expected 12 cockatiel traces, found $count"
 grep -q ',waited_allowed,' "$traces"/cockatiel_*.expected.csv || fail "no waited_allowed row"
 grep -q ',waited_rejected,' "$traces"/cockatiel_*.expected.csv || fail "no waited_rejected row"
-echo "ok: $count cockatiel traces"
+echo "$count cockatiel traces"
+finish

@@ -2,16 +2,9 @@
 # compare_test.sh CLI SOURCE_DIR WORK_DIR: `cbsim-cli compare` and `run --set`: folders,
 # compare.csv, re-runs, byte identity, and exit 2 with the variant, path and allowed values.
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 scenario="$src/assets/scenarios/retry_storm.toml"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() {
-  local want=$1 pattern=$2; shift 2
-  out=$("$@" 2>&1); got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got (wanted $want): $* -> $out"
-  grep -Eq -- "$pattern" <<<"$out" || fail "output /$pattern/ missing: $* -> $out"
-}
 
 # 1. One seed: DIR/<variant>/ run folders, compare.csv, compare.toml, the base scenario.toml.
 "$cli" compare "$scenario" --duration 10 --variant base --variant same \
@@ -103,4 +96,4 @@ expect 2 "--set A->B.retry.jitter=fulll: .*expected one of: none, full, equal, d
 expect 2 "--set Q.x=1: Q.x: not a settable path.*cbsim-cli keys" "$cli" run "$scenario" --set Q.x=1
 expect 2 "--set B.failure_rate: expected PATH=VALUE" "$cli" run "$scenario" --set B.failure_rate
 
-echo "compare_test: ok"
+finish

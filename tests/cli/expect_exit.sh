@@ -1,19 +1,9 @@
 #!/usr/bin/env bash
 # expect_exit.sh CODE PATTERN -- COMMAND...: runs COMMAND, passes when it exits with CODE and its
-# combined output matches the extended regex PATTERN (empty = any output).
+# combined output matches the extended regex PATTERN (empty = any output): the `expect` of
+# lib.sh as a command of its own, for add_test. Prints COMMAND's output.
 set -uo pipefail
-want=$1 pattern=$2
-shift 2
-[ "${1:-}" = "--" ] && shift
-out=$("$@" </dev/null 2>&1)
-got=$?
-printf '%s\n' "$out"
-if [ "$got" -ne "$want" ]; then
-  echo "expect_exit: exit code $got, wanted $want: $*" >&2
-  exit 1
-fi
-if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-  echo "expect_exit: output does not match /$pattern/: $*" >&2
-  exit 1
-fi
-echo "expect_exit: ok"
+source "$(dirname "$0")/lib.sh"
+expect "$@"
+printf '%s\n' "$last_out"
+finish

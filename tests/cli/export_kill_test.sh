@@ -10,10 +10,9 @@
 # A staging folder may be left beside DIR by a kill, never inside it; the next export removes
 # it. At least one kill must land while the export was being written.
 set -euo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 scenario="$src/assets/scenarios/default.toml"
-rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 out=$work/out
 hours=6
 grep -aqm1 -e __asan_init -e __tsan_init "$cli" && hours=2  # sanitizer builds run ~5x slower
@@ -100,4 +99,4 @@ echo "old export kept $old_seen times, complete new export $new_seen times; $hit
 "$cli" "${long[@]}" "$out" >/dev/null || fail "export after the kills"
 diff -r "$out" "$work/new" >/dev/null || fail "the export after the kills differs from the reference"
 [ ! -e "$out.staging" ] || fail "staging folder left after a finished export"
-echo "export_kill_test: ok"
+finish

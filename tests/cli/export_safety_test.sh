@@ -9,7 +9,8 @@
 #  3. a read-only folder: read-only bind mount (root), else chattr +i, else chmod 555 - refused
 #     before the run, and made read-only while the run simulates (fails when writing).
 set -euo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 scenario="$src/assets/scenarios/default.toml"
 mounts=()
 immutable=()
@@ -20,9 +21,6 @@ cleanup() {
   chmod -R u+w "$work" 2>/dev/null || true
 }
 trap cleanup EXIT
-cleanup
-rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # run_cli OUT_FILE ARGS...: runs the CLI, its stdout+stderr in OUT_FILE; prints the exit code.
 run_cli() {
@@ -152,4 +150,4 @@ same_tree "$d/parent/out" "$d/out.copy"
 [ "$(ls -A "$d/parent")" = "out" ] || fail "left beside the folder: $(ls -A "$d/parent")"
 no_leftovers "$d/parent"
 
-echo "export_safety_test: ok"
+finish

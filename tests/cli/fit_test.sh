@@ -4,18 +4,11 @@
 # 40 s): the fitted scenario validates, runs and takes a breaker in a compare; the same trace
 # gives the same bytes; bad traces, too few calls, bad options and bad outputs exit 2.
 set -uo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 trace="$src/tests/data/fit/incident.csv"
 traces="$src/tests/data/traces"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (tests/cli/expect_exit.sh).
-expect() {
-  "$src/tests/cli/expect_exit.sh" "$@" >"$work/expect.out" 2>&1 || fail "$(tail -3 "$work/expect.out")"
-}
 
 # The fit: a summary of the segments on stdout, the scenario in --out.
 "$cli" fit "$trace" --out "$work/fitted.toml" >"$work/summary.txt" 2>"$work/err.txt" \
@@ -92,8 +85,4 @@ if [ -w /dev/full ]; then
 fi
 ls -A "$work" | grep -q '^\.' && fail "temporary files left in $work"
 
-if [ "$failures" -ne 0 ]; then
-  echo "fit_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "fit_test: ok"
+finish

@@ -3,17 +3,10 @@
 # format round-trips the known traces byte for byte; .gz and rotated files; the report; bad
 # lines and --max-bad; a file no line of which parses; --key into a directory; refused outputs.
 set -uo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 logs="$src/tests/data/logs"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
-expect() {
-  "$(dirname "$0")/expect_exit.sh" "$@" >"$work/expect.out" 2>&1 || fail "$(tail -4 "$work/expect.out")"
-}
 
 # Every format (the names from --help), every known trace: log and back, byte for byte.
 formats=$("$cli" import --help | sed -n '/^Formats:/,/^Failure/p' | awk 'NF && !/:/ {print $1}')
@@ -126,4 +119,4 @@ expect 2 "--out /dev/null: is a character device" -- \
   "$cli" import --format json "$work/bad.json" --out /dev/null
 ls -A "$work" | grep -q '^\.' && fail "temporary files left in $work"
 
-[ "$failures" -eq 0 ] && echo "import_test: ok" || { echo "import_test: $failures failures"; exit 1; }
+finish

@@ -3,10 +3,9 @@
 # tables of docs/SCENARIOS.md are exactly what `cbsim-cli keys --markdown` generates (every
 # block between `<!-- BEGIN keys:NAME` and `<!-- END keys:NAME -->`, in the same order).
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 
 # 1. The plain listing: exit 0, a header, one line per key with its path, range and help.
 "$cli" keys >"$work/keys.txt" 2>"$work/keys.err" || fail "keys exit $?: $(cat "$work/keys.err")"
@@ -34,9 +33,6 @@ if ! diff -u "$work/committed.md" "$work/generated.md" >"$work/docs.diff"; then
 fi
 
 # 3. A bad option is a usage error.
-"$cli" keys --nope >/dev/null 2>&1
-code=$?
-[ "$code" -eq 2 ] || fail "keys --nope exit $code, wanted 2"
+expect 2 "" -- "$cli" keys --nope
 
-[ "$failures" -eq 0 ] || exit 1
-echo "keys_test: ok"
+finish

@@ -4,18 +4,9 @@
 # numbers and fix (exit 0, or 3 with --strict); a bad or missing file and a lone breaker file
 # exit 2.
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (expect_exit.sh).
-expect() {
-  "$src/tests/cli/expect_exit.sh" "$@" >"$work/last.out" 2>&1 || {
-    echo "FAIL: $*" >&2
-    cat "$work/last.out" >&2
-    failures=$((failures + 1))
-  }
-}
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 
 default=$src/assets/scenarios/default.toml
 expect 0 "^$default: 0 warnings$" -- "$cli" lint "$default"
@@ -47,5 +38,4 @@ expect 2 "no-such.toml" -- "$cli" lint "$work/no-such.toml"
 expect 2 "a breaker file has no traffic" -- "$cli" lint "$src/assets/presets/gobreaker.toml"
 expect 2 "FILE" -- "$cli" lint
 
-[ "$failures" -eq 0 ] || { echo "lint_test: $failures failure(s)" >&2; exit 1; }
-echo "lint_test: ok"
+finish

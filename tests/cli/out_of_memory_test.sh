@@ -7,9 +7,8 @@
 # The limit is the least address space a one-second run needs plus 24 MiB, measured here, so it
 # holds whatever the build's baseline is.
 set -euo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 
 cp "$src/tests/data/oom_rows.toml" "$work/rows.toml"
 cp "$src/tests/data/oom_queue.toml" "$work/queue.toml"
@@ -45,4 +44,4 @@ echo "2. the calls queued at B"
 run_limited queue
 grep -Eq "^cbsim-cli run: out of memory after [0-9.]+ simulated s of $work/queue.toml: the calls queued at service B hold the most \([0-9.]+ MiB\); lower traffic.rate_rps, B.queue_limit or B.instances" "$work/queue.log" ||
   fail "queue: the message does not name the calls queued at B: $(cat "$work/queue.log")"
-echo "OUT OF MEMORY: PASS"
+finish

@@ -14,24 +14,13 @@
 #  5. SIGTERM while an export is written: no temp file is left; the next export succeeds.
 #  6. a scenario whose saved text would exceed the loader's limit is refused when loaded.
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 cd "$work"
 scenario="$src/assets/scenarios/default.toml"
 traces="$src/tests/data/traces"
 cfg="$traces/grpc_style.toml" trace="$traces/grpc_style.csv" want="$traces/grpc_style.expected.csv"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
-expect() {
-  local want=$1 pattern=$2 out got
-  shift 3
-  out=$("$@" 2>&1 </dev/null)
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
-  grep -Eq -- "$pattern" <<<"$out" || fail "output does not match /$pattern/: $* :: $out"
-}
 replay() { "$cli" replay --config "$cfg" --trace "$trace" "$@"; }
 
 echo "1. replay --out onto what is there"
@@ -108,11 +97,8 @@ rm exp/events.csv && mkdir exp/events.csv && echo keep >exp/events.csv/notes.txt
 expect 2 "^cbsim-cli run: --out exp: its 'events.csv' is not a regular file" -- "$cli" run "$scenario" --duration 1 --out exp
 grep -qx keep exp/events.csv/notes.txt || fail "the user's folder inside the export was touched"
 long=$(printf 'n%.0s' $(seq 250))
-out=$("$cli" run "$scenario" --duration 1 --out "$long" 2>&1)
-rc=$?
-[ "$rc" -eq 2 ] || fail "a name past NAME_MAX: exit $rc, wanted 2: $out"
-grep -q "cannot create the staging directory .*File name too long" <<<"$out" || fail "NAME_MAX message: $out"
-grep -q availability <<<"$out" && fail "the run simulated before refusing the folder"
+expect 2 "cannot create the staging directory .*File name too long" -- "$cli" run "$scenario" --duration 1 --out "$long"
+grep -q availability <<<"$last_out" && fail "the run simulated before refusing the folder"
 for try in 1 2 3 4 5; do
   rm -rf both
   "$cli" run "$scenario" --duration 30 --out both >a.log 2>&1 &
@@ -165,5 +151,4 @@ expect 2 "^cbsim-cli validate: big.toml: key 'timeline': the scenario saved agai
   "$cli" validate big.toml
 rm -f big.toml
 
-[ "$failures" -eq 0 ] || { echo "output_safety_test: $failures failures" >&2; exit 1; }
-echo "output_safety_test: ok"
+finish

@@ -3,25 +3,10 @@
 # files: decisions, atomic output, exit codes (0 ok, 2 bad input with file:line, 1 runtime);
 # several configs at once: the replay folder, its names and its bad input.
 set -uo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 traces="$src/tests/data/traces"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out got
-  out=$("$@" 2>&1 </dev/null)
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
-  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "output does not match /$pattern/: $* :: $out"
-  fi
-}
 
 # Parity traces: stdout and --out give the expected decisions, byte for byte.
 for name in grpc_style fixed_window reanchor every_third half_open_durations stale_generation \
@@ -225,8 +210,4 @@ expect 2 "--format" -- "$cli" replay --config "$presets/gobreaker.toml" --format
 expect 2 "grpc_style.csv" -- "$cli" replay --config "$presets/gobreaker.toml" --format nginx \
   --trace "$traces/grpc_style.csv"
 
-if [ "$failures" -ne 0 ]; then
-  echo "replay_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "replay_test: ok"
+finish

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # run_test.sh CLI SOURCE_DIR WORK_DIR: `cbsim-cli run` exit codes, run folder, reproducibility.
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 scenario="$src/assets/scenarios/default.toml"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 1. A run writes the five files; no progress bar when stderr is not a terminal.
 "$cli" run "$scenario" --duration 10 --out "$work/a" >"$work/a.out" 2>"$work/a.err" || fail "run exit $?"
@@ -42,12 +41,6 @@ rows=$(($(wc -l <"$work/a/timeseries.csv") - 1))
 [ "$rows" -eq 40 ] || fail "rewritten folder has $rows rows"
 
 # 5. Bad input: exit 2 with a message naming the problem.
-expect() {
-  local want=$1 pattern=$2; shift 2
-  out=$("$@" 2>&1); got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got (wanted $want): $* -> $out"
-  grep -Eq -- "$pattern" <<<"$out" || fail "output /$pattern/ missing: $* -> $out"
-}
 expect 2 "no-such.toml" "$cli" run "$work/no-such.toml"
 expect 2 "duration" "$cli" run "$scenario" --duration -1
 touch "$work/file"
@@ -57,4 +50,4 @@ sed 's/^seed = .*/seed = 1\nresolution_ms = 0/' "$scenario" | grep -v '^resoluti
 expect 2 "resolution_ms" "$cli" run "$work/bad.toml"
 expect 2 "SCENARIO|required" "$cli" run
 
-echo "run_test: ok"
+finish

@@ -7,7 +7,8 @@
 # memory in quarantine) the run is shorter and only its completion is checked.
 # Environment: SOAK_DURATION_S (default 3600), SOAK_MAX_RSS_KB (default 26624).
 set -euo pipefail
-cli=$1 src=$2 work=$3
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 duration=${SOAK_DURATION_S:-3600}
 limit=${SOAK_MAX_RSS_KB:-26624}
 sanitized=0
@@ -16,8 +17,6 @@ if grep -aqm1 -e __asan_init -e __tsan_init "$cli"; then
   duration=${SOAK_DURATION_S:-600}
 fi
 scenario=$src/tests/data/soak_5000.toml
-rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Run as a child of python3: RUSAGE_CHILDREN.ru_maxrss is the child's peak RSS in kB.
 python3 -c '
@@ -38,4 +37,4 @@ if [ "$sanitized" -eq 1 ]; then
 else
   [ "$peak_kb" -le "$limit" ] || fail "peak RSS $peak_kb kB is above $limit kB"
 fi
-echo "soak_test: ok"
+finish

@@ -4,9 +4,8 @@
 # through, shards merged equal the whole, every profile kind runs, and recommend writes a
 # breaker file that validates.
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
+begin "$@"
 spec="$src/assets/sweeps/consecutive.sweep.toml"
 lines() { { wc -l <"$1"; } 2>/dev/null || echo 0; }
 
@@ -63,11 +62,9 @@ done
 for f in sweep.csv points.csv; do
   cmp "$work/j1/$f" "$work/merged/$f" || fail "merged $f differs from the whole sweep"
 done
-out=$("$cli" sweep merge "$work/shard0" "$work/shard0" "$work/shard1" --out "$work/m2" 2>&1)
-[ $? -eq 2 ] && grep -q "given twice" <<<"$out" || fail "a repeated shard: $out"
+expect 2 "given twice" -- "$cli" sweep merge "$work/shard0" "$work/shard0" "$work/shard1" --out "$work/m2"
 rm "$work/shard1/sweep.csv"
-out=$("$cli" sweep merge "$work/shard0" "$work/shard1" "$work/shard2" --out "$work/m3" 2>&1)
-[ $? -eq 2 ] && grep -q "not finished" <<<"$out" || fail "an unfinished shard: $out"
+expect 2 "not finished" -- "$cli" sweep merge "$work/shard0" "$work/shard1" "$work/shard2" --out "$work/m3"
 
 # 4. Every profile kind runs; the timeline of each reaches the run (events counted as changes).
 cat >"$work/kinds.sweep.toml" <<TOML
@@ -127,9 +124,8 @@ grep -q "^recommended: point" "$work/rec.out" || fail "no recommendation: $(cat 
 "$cli" recommend "$work/j1" --max-detection-delay-s 0.5 --out "$work/fast.toml" >/dev/null 2>&1 || fail "recommend --out"
 "$cli" validate "$work/fast.toml" >/dev/null 2>&1 || fail "fast.toml does not validate"
 # Impossible constraints: exit 1, no file.
-"$cli" recommend "$work/j1" --max-false-trips-per-hour 0 --max-detection-delay-s 0.001 --out "$work/none.toml" >/dev/null 2>&1
-[ $? -eq 1 ] || fail "impossible constraints should exit 1"
+expect 1 "" -- "$cli" recommend "$work/j1" --max-false-trips-per-hour 0 --max-detection-delay-s 0.001 --out "$work/none.toml"
 [ -e "$work/none.toml" ] && fail "a file was written with no point meeting the constraints"
 # The sweep folder with recommended.toml is still a sweep folder: a new sweep may replace it.
 "$cli" sweep "$spec" --jobs 2 --out "$work/j1" >/dev/null 2>&1 || fail "sweep into a folder with recommended.toml"
-echo "sweep_test: ok"
+finish

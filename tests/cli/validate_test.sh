@@ -3,24 +3,9 @@
 # passes with a one-line summary (exit 0); bad files fail with file:line:key and the allowed
 # range (exit 2); a lone [breaker] file is still checked as a breaker file.
 set -uo pipefail
-cli=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect CODE PATTERN -- COMMAND...: exit code and combined output (extended regex).
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out got
-  out=$("$@" 2>&1 </dev/null)
-  got=$?
-  [ "$got" -eq "$want" ] || fail "exit $got, wanted $want: $* :: $out"
-  if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-    fail "output does not match /$pattern/: $* :: $out"
-  fi
-}
+source "$(dirname "$0")/lib.sh"
+begin "$@"
+keep_going=1
 
 # Every scenario asset validates: exit 0 and exactly one line naming the file and the story.
 count=0
@@ -117,8 +102,4 @@ expect 2 "bad_breaker.toml:3: key 'breaker.break_duration_ms'" -- \
 # Nothing was written next to the inputs.
 [ -z "$(find "$work" -name '*.tmp*' -o -name '.*' -type f)" ] || fail "stray files in $work"
 
-if [ "$failures" -ne 0 ]; then
-  echo "validate_test: $failures failure(s)" >&2
-  exit 1
-fi
-echo "validate_test: ok"
+finish
