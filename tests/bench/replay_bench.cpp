@@ -134,9 +134,12 @@ void set(benchmark::State& state) {
     const Preset presets[] = {Preset::gobreaker, Preset::resilience4j, Preset::polly,
                               Preset::hystrix,   Preset::opossum,      Preset::cockatiel};
     std::vector<cbsim::NamedConfig> configs;
-    for (std::int64_t i = 0; i < state.range(0); ++i)
-        configs.push_back({"c" + std::to_string(i), cbsim::BreakerConfig::defaults(
-                                                        presets[static_cast<std::size_t>(i) % 6])});
+    for (std::int64_t i = 0; i < state.range(0); ++i) {
+        std::string name = "c";  // appended: GCC 12 warns -Wrestrict on "c" + std::string
+        name += std::to_string(i);
+        configs.push_back(
+            {name, cbsim::BreakerConfig::defaults(presets[static_cast<std::size_t>(i) % 6])});
+    }
     for (auto _ : state) {
         cbsim::ReplaySet s(configs);
         TextSink sink;

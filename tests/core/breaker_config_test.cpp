@@ -8,6 +8,7 @@
 // [SECTION] Round trip
 // [SECTION] Factory
 #include "breaker_test_util.hpp"
+#include "temp_dir.hpp"
 
 #include <cbsim/error.hpp>
 
@@ -435,13 +436,12 @@ TEST(BreakerRoundTrip, OtherTableName) {
 }
 
 TEST(BreakerRoundTrip, ThroughAFile) {
-    const auto dir = std::filesystem::temp_directory_path() / "cbsim_breaker_config_test";
-    std::filesystem::create_directories(dir);
+    const test::TempDir scratch("cbsim_breaker_config_test");
+    const std::filesystem::path& dir = scratch.path;
     const std::string path = (dir / "b.toml").string();
     const BreakerConfig c = everything_changed(Preset::resilience4j, 1);
     std::ofstream(path) << to_toml(c);
     EXPECT_EQ(load_breaker_file(path), c);
-    std::filesystem::remove_all(dir);
 }
 
 // [SECTION] Factory ------------------------------------------------------------------------

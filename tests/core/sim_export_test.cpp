@@ -12,6 +12,8 @@
 #include "cbsim/run.hpp"
 #include "cbsim/scenario_io.hpp"
 
+#include "temp_dir.hpp"
+
 namespace cbsim {
 namespace {
 
@@ -261,20 +263,6 @@ TEST(SimExport, AnEarlierExportIsReplacedAsAWholeAndOtherFoldersAreRefused) {
     fs::remove_all(base);
 }
 
-/// A fresh folder under the temp directory, removed when the test ends.
-struct ScratchDir {
-    std::filesystem::path path;
-    explicit ScratchDir(const std::string& name)
-        : path(std::filesystem::temp_directory_path() / name) {
-        std::filesystem::remove_all(path);
-        std::filesystem::create_directories(path);
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
 /// The default scenario run for one simulated second.
 struct OneSecondRun {
     cbsim::Run run{default_scenario()};
@@ -283,7 +271,7 @@ struct OneSecondRun {
 
 TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
     namespace fs = std::filesystem;
-    const ScratchDir scratch("cbsim_sim_export_marker_test");
+    const test::TempDir scratch("cbsim_sim_export_marker_test");
     const fs::path& base = scratch.path;
     const OneSecondRun one;
     const cbsim::Run& run = one.run;
@@ -337,7 +325,7 @@ TEST(SimExport, OnlyFoldersCarryingTheMarkerAreDeleted) {
 }
 
 TEST(SimExport, AScenarioTomlTheLoaderWouldRefuseIsNotWritten) {
-    const ScratchDir scratch("cbsim_sim_export_size_test");
+    const test::TempDir scratch("cbsim_sim_export_size_test");
     EXPECT_EQ(saved_size_problem(kMaxScenarioFileBytes), "");
     const std::string toml(kMaxScenarioFileBytes + 1, '#');
     const std::string err =

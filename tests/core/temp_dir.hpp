@@ -2,6 +2,8 @@
 // whole file read back as bytes.
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -9,11 +11,12 @@
 
 namespace cbsim::test {
 
-/// DIR = the system temp directory / name, emptied when made and removed when destroyed.
+/// DIR = the system temp directory / name_PID (two test runs at once never share one),
+/// emptied when made and removed when destroyed.
 struct TempDir {
     std::filesystem::path path;
     explicit TempDir(const std::string& name)
-        : path(std::filesystem::temp_directory_path() / name) {
+        : path(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
         std::filesystem::remove_all(path);
         std::filesystem::create_directories(path);
     }
