@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -162,27 +163,27 @@ TEST(KeyLatch, AKeyReallyDownIsLeftToTheBackend) {
     EXPECT_TRUE(k.down[GLFW_KEY_TAB]);
 }
 
-TEST(KeyLatch, ATappedCtrlAThenTextReplacesWhatAnImGuiFieldHolds) {
-    // What the window does each frame, on a real ImGui text field: every event of a frame
-    // arrives between two frames (the press and the release of each tap included).
-    testing::ImGuiHarness h(600, 200);
+/// One ImGui text field holding "old text", fed as the window feeds ImGui: each frame() runs
+/// KeyLatch::apply, then a frame (every event queued before it arrived between two frames, the
+/// press and the release of each tap included).
+struct LatchedField {
+    testing::ImGuiHarness h{600, 200};
     char buf[64] = "old text";
-    ImVec4 field;
-    auto ui = [&] {
+    ImVec4 rect;
+    KeyLatch latch;
+    std::vector<unsigned int> chars;
+    std::function<void()> ui = [this] {
         ImGui::SetNextWindowPos(ImVec2(0, 0));
         ImGui::SetNextWindowSize(ImVec2(600, 200));
         ImGui::Begin("w");
         ImGui::InputText("##f", buf, sizeof buf);
         const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-        field = ImVec4(a.x, a.y, b.x, b.y);
+        rect = ImVec4(a.x, a.y, b.x, b.y);
         ImGui::End();
     };
-    h.frame(ui);
-    h.click(field, ui);  // the field has the keyboard, the cursor in the text
-    ImGuiIO& io = ImGui::GetIO();
-    KeyLatch latch;
-    std::vector<unsigned int> chars;
-    const auto frame = [&] {
+    LatchedField() { h.frame(ui); }
+    void frame() {
+        ImGuiIO& io = ImGui::GetIO();
         chars.clear();
         io.InputQueueCharacters.resize(0);
         latch.apply(
@@ -191,66 +192,44 @@ TEST(KeyLatch, ATappedCtrlAThenTextReplacesWhatAnImGuiFieldHolds) {
             io.AddInputCharacter(c);
         io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL];
         h.frame(ui);
-    };
-    latch.press(GLFW_KEY_A, GLFW_MOD_CONTROL);
+    }
+};
+
+TEST(KeyLatch, ATappedCtrlAThenTextReplacesWhatAnImGuiFieldHolds) {
+    LatchedField f;
+    f.h.click(f.rect, f.ui);  // the field has the keyboard, the cursor in the text
+    f.latch.press(GLFW_KEY_A, GLFW_MOD_CONTROL);
     for (char c : std::string("new"))
-        latch.character(static_cast<unsigned char>(c));
-    latch.press(GLFW_KEY_BACKSPACE, 0);
-    latch.character('!');
+        f.latch.character(static_cast<unsigned char>(c));
+    f.latch.press(GLFW_KEY_BACKSPACE, 0);
+    f.latch.character('!');
     for (int i = 0; i < 5; ++i)
-        frame();
-    EXPECT_STREQ(buf, "ne!");
+        f.frame();
+    EXPECT_STREQ(f.buf, "ne!");
 }
 
 TEST(KeyLatch, ACtrlATapAfterTheActivatingClickSelectsAllInEitherFrame) {
     // On a slow frame the tap falls in the frame of the click that gives the field the
-    // keyboard (pattern 2), else in the frame after (pattern 0); either way the text typed after
-    // it replaces the field's.
-    for (int pattern : {0, 2}) {
-        SCOPED_TRACE(pattern);
-        testing::ImGuiHarness h(600, 200);
-        char buf[64] = "old text";
-        ImVec4 field;
-        auto ui = [&] {
-            ImGui::SetNextWindowPos(ImVec2(0, 0));
-            ImGui::SetNextWindowSize(ImVec2(600, 200));
-            ImGui::Begin("w");
-            ImGui::InputText("##f", buf, sizeof buf);
-            const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-            field = ImVec4(a.x, a.y, b.x, b.y);
-            ImGui::End();
+    // keyboard, else in the frame after; either way the text typed after it replaces the
+    // field's.
+    for (bool with_click : {true, false}) {
+        SCOPED_TRACE(with_click);
+        LatchedField f;
+        const float x = f.rect.x + 20, y = (f.rect.y + f.rect.w) / 2;
+        f.h.mouse(x, y, false);
+        f.h.frame(f.ui);
+        const auto ctrl_a_x = [&f] {
+            f.latch.press(GLFW_KEY_A, GLFW_MOD_CONTROL);
+            f.latch.character('x');
         };
-        h.frame(ui);
-        const float x = field.x + 20, y = (field.y + field.w) / 2;
-        h.mouse(x, y, false);
-        h.frame(ui);
-        ImGuiIO& io = ImGui::GetIO();
-        KeyLatch latch;
-        std::vector<unsigned int> chars;
-        const auto frame = [&] {
-            chars.clear();
-            io.InputQueueCharacters.resize(0);
-            latch.apply(
-                io.KeysDown, IM_ARRAYSIZE(io.KeysDown), [](int) { return false; }, chars);
-            for (unsigned int c : chars)
-                io.AddInputCharacter(c);
-            io.KeyCtrl = io.KeysDown[GLFW_KEY_LEFT_CONTROL];
-            h.frame(ui);
-        };
-        h.mouse(x, y, true);
-        if (pattern & 2) {
-            latch.press(GLFW_KEY_A, GLFW_MOD_CONTROL);
-            latch.character('x');
-        }
-        frame();
-        h.mouse(x, y, false);
-        if (!(pattern & 2)) {
-            latch.press(GLFW_KEY_A, GLFW_MOD_CONTROL);
-            latch.character('x');
-        }
+        f.h.mouse(x, y, true);
+        if (with_click) ctrl_a_x();
+        f.frame();
+        f.h.mouse(x, y, false);
+        if (!with_click) ctrl_a_x();
         for (int i = 0; i < 4; ++i)
-            frame();
-        EXPECT_STREQ(buf, "x");
+            f.frame();
+        EXPECT_STREQ(f.buf, "x");
     }
 }
 

@@ -39,6 +39,8 @@ std::string outage_trace(bool durations = false) {
     return t;
 }
 
+const std::string kPresetDir = std::string(CBSIM_ASSET_DIR) + "/presets";
+
 void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
@@ -205,26 +207,14 @@ TEST(ReplayPanel, OpensATraceReplaysInTheBackgroundAndDrawsBandsAndSummary) {
     testing::TempDir dir;
     const std::string trace_path = dir.path().string() + "/outage.csv";
     write(trace_path, outage_trace());
-    testing::ImGuiHarness h(1400, 900);
-    ViewState view;
-    ReplayPanel panel(view, std::string(CBSIM_ASSET_DIR) + "/presets");
-    WidgetRects rects;
-    rects.enabled = true;
-    panel.set_report(&rects);
+    testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    auto& [h, view, panel, rects, snap, log, ui] = fx;
     EXPECT_FALSE(panel.is_open());
     EXPECT_EQ(panel.configs().size(), all_presets().size());
     EXPECT_NE(panel.open_trace(dir.path().string() + "/missing.csv"), "");
     EXPECT_FALSE(panel.is_open());
     ASSERT_EQ(panel.open_trace(trace_path), "");
     EXPECT_TRUE(panel.is_open());
-    Snapshot snap;
-    struct NoSink : CommandSink {
-        void send(Command) override {}
-    } sink;
-    auto ui = [&] {
-        panel.place(ImVec2(0, 0), ImVec2(1400, 900));
-        panel.draw(snap, sink);
-    };
     for (int i = 0; i < 600 && panel.result() == nullptr; ++i) {
         h.frame(ui);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -280,20 +270,8 @@ TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
     EXPECT_TRUE(kind.readable);
     EXPECT_NE(kind.error, "");
 
-    testing::ImGuiHarness h(1400, 900);
-    ViewState view;
-    ReplayPanel panel(view, std::string(CBSIM_ASSET_DIR) + "/presets");
-    WidgetRects rects;
-    rects.enabled = true;
-    panel.set_report(&rects);
-    Snapshot snap;
-    struct NoSink : CommandSink {
-        void send(Command) override {}
-    } sink;
-    auto ui = [&] {
-        panel.place(ImVec2(0, 0), ImVec2(1400, 900));
-        panel.draw(snap, sink);
-    };
+    testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    auto& [h, view, panel, rects, snap, log, ui] = fx;
     // The view opens with the "Read as" popup and replays nothing yet.
     ASSERT_EQ(panel.open_trace(log_path), "");
     EXPECT_TRUE(panel.is_open());
