@@ -5,6 +5,7 @@
 #include <cbsim/error.hpp>
 
 #include <exception>
+#include <new>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -24,9 +25,10 @@ bool is_stdout(const std::string& path);
 bool check_out_file(std::string_view me, const std::string& path, std::ostream& err);
 
 /// Returns `fn()` (an exit code) and maps what it throws to the exit codes of the subcommands:
-/// a ConfigError (bad input) prints "`me`MESSAGE" on `err` and returns 2, any other exception
-/// "`me``error_word`MESSAGE" and returns 1. `me` is "cbsim-cli COMMAND: "; `error_word` is
-/// what a command says before a runtime error's message ("error: " or nothing).
+/// a ConfigError (bad input) prints "`me`MESSAGE" on `err` and returns 2, an allocation failure
+/// "`me`out of memory" and returns 1, any other exception "`me``error_word`MESSAGE" and returns
+/// 1. `me` is "cbsim-cli COMMAND: "; `error_word` is what a command says before a runtime
+/// error's message ("error: " or nothing).
 template <class F>
 int run_guarded(std::string_view me, std::ostream& err, F&& fn, std::string_view error_word = {}) {
     try {
@@ -34,6 +36,9 @@ int run_guarded(std::string_view me, std::ostream& err, F&& fn, std::string_view
     } catch (const ConfigError& e) {
         err << me << e.what() << '\n';
         return 2;
+    } catch (const std::bad_alloc&) {
+        err << me << "out of memory\n";
+        return 1;
     } catch (const std::exception& e) {
         err << me << error_word << e.what() << '\n';
         return 1;

@@ -3,7 +3,9 @@
 # (ulimit -v) stops with exit 1 and a message that names what holds the memory:
 #  1. tests/data/oom_rows.toml, 1 ms buckets and almost no traffic: the recorder's rows grow;
 #  2. tests/data/oom_queue.toml, one slow worker behind an unbounded queue: the calls queued
-#     at B.
+#     at B;
+#  3. a scenario file whose reading alone does not fit (300000 timeline entries, 20 MB): exit 1
+#     and "out of memory" from any subcommand, never an abort.
 # The limit is the least address space a one-second run needs plus 24 MiB, measured here, so it
 # holds whatever the build's baseline is.
 set -euo pipefail
@@ -44,4 +46,20 @@ echo "2. the calls queued at B"
 run_limited queue
 grep -Eq "^cbsim-cli run: out of memory after [0-9.]+ simulated s of $work/queue.toml: the calls queued at service B hold the most \([0-9.]+ MiB\); lower traffic.rate_rps, B.queue_limit or B.instances" "$work/queue.log" ||
   fail "queue: the message does not name the calls queued at B: $(cat "$work/queue.log")"
+echo "3. a scenario file too large to read under the limit"
+{
+  cat "$src/assets/scenarios/default.toml"
+  awk 'BEGIN { for (i = 0; i < 300000; ++i)
+    printf "\n[[timeline]]\nat_s = %d\nset = \"B.failure_rate\"\nvalue = 0.5\n", i % 100 }'
+} >"$work/huge.toml"
+run_limited huge
+grep -qx "cbsim-cli run: out of memory" "$work/huge.log" ||
+  fail "huge: wanted 'cbsim-cli run: out of memory': $(cat "$work/huge.log")"
+rc=0
+(ulimit -v "$limit_kb" && exec "$cli" validate "$work/huge.toml") >"$work/huge_v.log" 2>&1 </dev/null || rc=$?
+[ "$rc" -eq 1 ] && grep -qx "cbsim-cli validate: out of memory" "$work/huge_v.log" ||
+  fail "huge: validate under the limit: exit $rc, wanted 1 and 'out of memory': $(cat "$work/huge_v.log")"
+# Unlimited, the same file is a valid scenario: the limit, not the file, made it fail.
+"$cli" validate "$work/huge.toml" >"$work/huge_validate.log" 2>&1 ||
+  fail "huge: the file is not valid: $(cat "$work/huge_validate.log")"
 finish
