@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/temp_dir.hpp"
 #include "imgui_harness.hpp"
-#include "temp_dir.hpp"
 
 namespace cbsim::gui {
 namespace {
@@ -19,22 +19,22 @@ using testing::ImGuiHarness;
 class Folder {
   public:
     Folder() {
-        fs::create_directories(dir_.path() / "sub");
-        fs::create_directories(dir_.path() / ".hidden_dir");
+        fs::create_directories(dir_.path / "sub");
+        fs::create_directories(dir_.path / ".hidden_dir");
         write("b.toml", "name = \"b\"\n");
         write("a.toml", "x");
         write("notes.txt", "not a scenario");
         write(".hidden.toml", "");
         write("sub/c.toml", "");
     }
-    std::string str() const { return dir_.path().string(); }
-    std::string operator/(const std::string& name) const { return (dir_.path() / name).string(); }
+    std::string str() const { return dir_.path.string(); }
+    std::string operator/(const std::string& name) const { return (dir_.path / name).string(); }
 
   private:
     void write(const std::string& name, const std::string& text) {
-        std::ofstream(dir_.path() / name) << text;
+        std::ofstream(dir_.path / name) << text;
     }
-    testing::TempDir dir_{"cbsim_browser_test"};
+    test::TempDir dir_{"cbsim_browser_test"};
 };
 
 TEST(FileBrowser, ListsFoldersFirstThenTheFilterFilesByName) {

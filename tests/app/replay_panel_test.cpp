@@ -12,10 +12,10 @@
 #include <string>
 #include <thread>
 
+#include "common/temp_dir.hpp"
 #include "imgui_harness.hpp"
 #include "panels/replay_panel.hpp"
 #include "replay_model.hpp"
-#include "temp_dir.hpp"
 #include "theme.hpp"
 
 namespace cbsim::gui {
@@ -101,8 +101,8 @@ TEST(TraceAggregate, MemoryIsBoundedWhateverTheTraceLength) {
 }
 
 TEST(StateTimeline, TransitionsMatchTheReplayersDecisions) {
-    testing::TempDir dir;
-    const std::string trace_path = dir.path().string() + "/outage.csv";
+    test::TempDir dir;
+    const std::string trace_path = dir.path.string() + "/outage.csv";
     write(trace_path, outage_trace());
     ReplayRequest request;
     request.path = trace_path;
@@ -144,8 +144,8 @@ TEST(StateTimeline, TransitionsMatchTheReplayersDecisions) {
 }
 
 TEST(DetectTraceKind, TracesLogsAndNeither) {
-    testing::TempDir dir;
-    const std::string trace_path = dir.path().string() + "/t.csv";
+    test::TempDir dir;
+    const std::string trace_path = dir.path.string() + "/t.csv";
     write(trace_path, "t_ms,outcome\n0,success\n");
     TraceKind k = detect_trace_kind(trace_path);
     EXPECT_EQ(k.error, "");
@@ -153,7 +153,7 @@ TEST(DetectTraceKind, TracesLogsAndNeither) {
     // Every format's example line is read as that format.
     for (const LogFormatInfo& f : log_formats()) {
         if (f.format == LogFormat::csv) continue;  // its example needs its header line
-        const std::string path = dir.path().string() + "/" + f.name + ".log";
+        const std::string path = dir.path.string() + "/" + f.name + ".log";
         write(path, std::string(f.example) + "\n");
         k = detect_trace_kind(path);
         EXPECT_EQ(k.error, "") << f.name;
@@ -161,7 +161,7 @@ TEST(DetectTraceKind, TracesLogsAndNeither) {
         EXPECT_EQ(k.format, f.format) << f.name;
     }
     // A gzip log is read through zlib.
-    const std::string gz_path = dir.path().string() + "/access.log.gz";
+    const std::string gz_path = dir.path.string() + "/access.log.gz";
     gzFile gz = gzopen(gz_path.c_str(), "wb");
     ASSERT_NE(gz, nullptr);
     const std::string line = std::string(log_format_info(LogFormat::haproxy).example) + "\n";
@@ -170,22 +170,22 @@ TEST(DetectTraceKind, TracesLogsAndNeither) {
     k = detect_trace_kind(gz_path);
     EXPECT_EQ(k.error, "");
     EXPECT_EQ(k.format, LogFormat::haproxy);
-    const std::string junk = dir.path().string() + "/junk.log";
+    const std::string junk = dir.path.string() + "/junk.log";
     write(junk, "\nhello world\nsecond\n");
     k = detect_trace_kind(junk);
     EXPECT_NE(k.error.find(junk), std::string::npos) << k.error;
     EXPECT_NE(k.error.find("hello world"), std::string::npos) << k.error;
-    const std::string empty = dir.path().string() + "/empty.log";
+    const std::string empty = dir.path.string() + "/empty.log";
     write(empty, "");
     EXPECT_NE(detect_trace_kind(empty).error.find("is empty"), std::string::npos);
-    EXPECT_NE(detect_trace_kind(dir.path().string() + "/missing.log").error, "");
+    EXPECT_NE(detect_trace_kind(dir.path.string() + "/missing.log").error, "");
 }
 
 TEST(DetectTraceKind, AGeneratedNginxLogIsReplayedAsItsTrace) {
-    testing::TempDir dir;
+    test::TempDir dir;
     const std::string text = outage_trace(true);
     const Trace trace = parse_trace(text, "outage.csv");
-    const std::string log_path = dir.path().string() + "/access.log";
+    const std::string log_path = dir.path.string() + "/access.log";
     SynthOptions synth;
     ASSERT_TRUE(parse_iso8601("2026-12-07T03:00:00Z", synth.start));
     write(log_path, synth_log(trace, synth, "outage.csv"));
@@ -204,14 +204,14 @@ TEST(DetectTraceKind, AGeneratedNginxLogIsReplayedAsItsTrace) {
 }
 
 TEST(ReplayPanel, OpensATraceReplaysInTheBackgroundAndDrawsBandsAndSummary) {
-    testing::TempDir dir;
-    const std::string trace_path = dir.path().string() + "/outage.csv";
+    test::TempDir dir;
+    const std::string trace_path = dir.path.string() + "/outage.csv";
     write(trace_path, outage_trace());
     testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
     auto& [h, view, panel, rects, snap, log, ui] = fx;
     EXPECT_FALSE(panel.is_open());
     EXPECT_EQ(panel.configs().size(), all_presets().size());
-    EXPECT_NE(panel.open_trace(dir.path().string() + "/missing.csv"), "");
+    EXPECT_NE(panel.open_trace(dir.path.string() + "/missing.csv"), "");
     EXPECT_FALSE(panel.is_open());
     ASSERT_EQ(panel.open_trace(trace_path), "");
     EXPECT_TRUE(panel.is_open());
@@ -238,7 +238,7 @@ TEST(ReplayPanel, OpensATraceReplaysInTheBackgroundAndDrawsBandsAndSummary) {
     ASSERT_NE(panel.result(), nullptr);
     EXPECT_EQ(panel.result()->names.size(), before - 1);
     // A breaker file is added as a config; a bad one is refused with its reason.
-    const std::string bad = dir.path().string() + "/bad.toml";
+    const std::string bad = dir.path.string() + "/bad.toml";
     write(bad, "preset = \"nosuch\"\n");
     EXPECT_NE(panel.add_breaker(bad), "");
     EXPECT_EQ(panel.add_breaker(std::string(CBSIM_ASSET_DIR) + "/presets/gobreaker_rolling.toml"),
@@ -256,14 +256,14 @@ void wait_replay(testing::ImGuiHarness& h, const ReplayPanel& panel, Ui&& ui) {
 }
 
 TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
-    testing::TempDir dir;
+    test::TempDir dir;
     const std::string text = outage_trace(true);
     const Trace trace = parse_trace(text, "outage.csv");
     const std::string layout = "$remote_addr [$msec] \"$request\" $status $request_time";
     SynthOptions synth;
     synth.log_format = layout;
     ASSERT_TRUE(parse_iso8601("2026-12-07T03:00:00Z", synth.start));
-    const std::string log_path = dir.path().string() + "/custom.log";
+    const std::string log_path = dir.path.string() + "/custom.log";
     write(log_path, synth_log(trace, synth, "outage.csv"));
     // No format reads it with its default layout.
     const TraceKind kind = detect_trace_kind(log_path);

@@ -10,13 +10,13 @@
 #include <cbsim/export.hpp>
 #include <cbsim/scenario_io.hpp>
 
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 namespace cbsim::gui {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
+using test::TempDir;
 
 SimWorker::Options paused() {
     SimWorker::Options o;
@@ -124,7 +124,7 @@ TEST(SimWorker, PlaysAndPausesAndClampsTheSpeed) {
 
 TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
     const TempDir tmp("cbsim_worker_export");
-    const fs::path dir = tmp.path() / "run";
+    const fs::path dir = tmp.path / "run";
     SimWorker worker(default_scenario(), "", paused());
     worker.send(Step{from_s(2)});
     worker.send(SetSetting{"B.failure_rate", 1.0});
@@ -154,7 +154,7 @@ TEST(SimWorker, ExportsTheRunFolderAndReportsFailures) {
 
 TEST(SimWorker, AFailedExportKeepsThePlayingRunAndSaysWhere) {
     const TempDir tmp("cbsim_worker_export_fail");
-    const fs::path& base = tmp.path();
+    const fs::path& base = tmp.path;
     fs::create_directories(base / "mine");
     std::ofstream(base / "mine" / "notes.txt") << "keep me";
     SimWorker::Options o;
@@ -254,7 +254,7 @@ TEST(SimWorker, CompareModeAddsSelectsRenamesAndRemovesVariants) {
 
     // Export: the compare folder, re-runnable from its compare.toml.
     const TempDir tmp("cbsim_worker_compare");
-    const fs::path dir = tmp.path() / "compare";
+    const fs::path dir = tmp.path / "compare";
     worker.send(ExportRun{dir.string()});
     worker.sync();
     const auto notices = worker.take_notices();
@@ -296,7 +296,7 @@ std::size_t change_rows(const Snapshot& s) {
 
 TEST(SimWorker, A2SecondDragOf60StepsIsOneChangeAndOneEntryAndItsExportReplays) {
     const TempDir tmp("cbsim_worker_gesture");
-    const fs::path dir = tmp.path() / "run";
+    const fs::path dir = tmp.path / "run";
     SimWorker worker(default_scenario(), "", paused());
     worker.send(Step{from_s(5)});
     for (int i = 1; i <= 60; ++i) {
@@ -387,7 +387,7 @@ Change change(std::string_view path, std::string value) {
 
 TEST(SimWorker, ATopologyEditWhileRunningKeepsTheHistoryAndReplays) {
     const TempDir tmp("cbsim_worker_topology");
-    const fs::path dir = tmp.path() / "run";
+    const fs::path dir = tmp.path / "run";
     SimWorker worker(default_scenario(), "", paused());
     worker.send(Step{from_s(4)});
     worker.send(SetSetting{"B.failure_rate", 0.3});

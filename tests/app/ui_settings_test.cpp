@@ -8,14 +8,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 namespace cbsim::gui {
 namespace {
 
 namespace fs = std::filesystem;
 
-using testing::TempDir;
+using test::TempDir;
 
 TEST(UiSettings, RoundTripsThroughText) {
     UiSettings s;
@@ -58,8 +58,8 @@ TEST(UiSettings, LivesInTheXdgConfigDirectory) {
     TempDir dir;
     const char* old_xdg = std::getenv("XDG_CONFIG_HOME");
     const std::string saved = old_xdg ? old_xdg : "";
-    ::setenv("XDG_CONFIG_HOME", dir.path().c_str(), 1);
-    EXPECT_EQ(config_dir(), (dir.path() / "cbsim").string());
+    ::setenv("XDG_CONFIG_HOME", dir.path.c_str(), 1);
+    EXPECT_EQ(config_dir(), (dir.path / "cbsim").string());
     ::unsetenv("XDG_CONFIG_HOME");
     const char* home = std::getenv("HOME");
     if (home) {
@@ -70,7 +70,7 @@ TEST(UiSettings, LivesInTheXdgConfigDirectory) {
     UiSettings s;
     s.width = 1000;
     s.panels["summary"] = false;
-    const std::string path = (dir.path() / "cbsim" / "ui.ini").string();
+    const std::string path = (dir.path / "cbsim" / "ui.ini").string();
     ASSERT_EQ(save_ui_settings(s, path), "");  // creates the directory
     EXPECT_EQ(load_ui_settings(path), s);
 }

@@ -12,7 +12,7 @@
 
 #include "cbsim/breaker_config.hpp"
 #include "cbsim/error.hpp"
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 namespace cbsim {
 namespace {

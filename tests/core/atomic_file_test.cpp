@@ -4,6 +4,8 @@
 #include <unistd.h>
 #include <cbsim/atomic_file.hpp>
 
+#include "common/temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,25 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "cbsim-atomic-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(path, fs::perms::owner_all, ec);
-        fs::remove_all(path, ec);
-    }
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::read_bytes;
+using test::TempDir;
 
 std::size_t entries(const fs::path& dir) {
     return static_cast<std::size_t>(
@@ -42,9 +27,9 @@ TEST(AtomicFile, WritesAndReplacesWholeContent) {
     TempDir d;
     const auto file = (d.path / "out.csv").string();
     ASSERT_EQ(write_file_atomic(file, "first\n"), "");
-    EXPECT_EQ(slurp(file), "first\n");
+    EXPECT_EQ(read_bytes(file), "first\n");
     ASSERT_EQ(write_file_atomic(file, "second, longer\n"), "");
-    EXPECT_EQ(slurp(file), "second, longer\n");
+    EXPECT_EQ(read_bytes(file), "second, longer\n");
     EXPECT_EQ(entries(d.path), 1u) << "no temporary file may be left behind";
 }
 
@@ -57,7 +42,7 @@ TEST(AtomicFile, UnwritablePlaceGivesAClearErrorAndKeepsTheOldFile) {
     const std::string err = write_file_atomic(bad, "new\n");
     EXPECT_NE(err.find(bad), std::string::npos) << err;
     EXPECT_NE(err.find("is not a directory"), std::string::npos) << err;
-    EXPECT_EQ(slurp(file), "old\n");
+    EXPECT_EQ(read_bytes(file), "old\n");
     EXPECT_EQ(entries(d.path), 1u);
 }
 
@@ -69,16 +54,16 @@ TEST(AtomicFile, WriterAppearsOnlyOnCommitAndAbandonedWritesLeaveNothing) {
         AtomicFileWriter w(file);
         ASSERT_TRUE(w.write("new "));
         ASSERT_TRUE(w.write("piece\n"));
-        EXPECT_EQ(slurp(file), "old\n") << "nothing visible before commit";
+        EXPECT_EQ(read_bytes(file), "old\n") << "nothing visible before commit";
         EXPECT_EQ(entries(d.path), 2u) << "the temp file beside it";
     }  // abandoned
-    EXPECT_EQ(slurp(file), "old\n");
+    EXPECT_EQ(read_bytes(file), "old\n");
     EXPECT_EQ(entries(d.path), 1u);
     AtomicFileWriter w(file);
     ASSERT_TRUE(w.write("new "));
     ASSERT_TRUE(w.write("piece\n"));
     ASSERT_EQ(w.commit(), "");
-    EXPECT_EQ(slurp(file), "new piece\n");
+    EXPECT_EQ(read_bytes(file), "new piece\n");
     EXPECT_EQ(entries(d.path), 1u);
     // A writer that could not start reports the path on every call.
     AtomicFileWriter bad((d.path / "no-dir" / "x.csv").string());
@@ -95,14 +80,14 @@ TEST(AtomicFile, ReplaceDirectorySwapsInTheNewContentAndDropsTheOld) {
     fs::create_directory(d.path / "run.staging");
     std::ofstream(d.path / "run.staging" / "a.csv") << "new";
     ASSERT_EQ(replace_directory((d.path / "run.staging").string(), (d.path / "run").string()), "");
-    EXPECT_EQ(slurp(d.path / "run" / "a.csv"), "new");
+    EXPECT_EQ(read_bytes(d.path / "run" / "a.csv"), "new");
     EXPECT_FALSE(fs::exists(d.path / "run" / "gone.csv")) << "the folder is swapped, not merged";
     EXPECT_EQ(entries(d.path), 1u) << "the old content is deleted";
     // Nothing to swap in: an error naming the target, which stays as it was.
     const std::string err =
         replace_directory((d.path / "missing").string(), (d.path / "run").string());
     EXPECT_NE(err.find((d.path / "run").string()), std::string::npos) << err;
-    EXPECT_EQ(slurp(d.path / "run" / "a.csv"), "new");
+    EXPECT_EQ(read_bytes(d.path / "run" / "a.csv"), "new");
 }
 
 TEST(AtomicFile, PublishDirectoryRefusesToOverwrite) {
@@ -110,7 +95,7 @@ TEST(AtomicFile, PublishDirectoryRefusesToOverwrite) {
     fs::create_directory(d.path / "staging");
     std::ofstream(d.path / "staging" / "a.csv") << "a";
     ASSERT_EQ(publish_directory((d.path / "staging").string(), (d.path / "run").string()), "");
-    EXPECT_EQ(slurp(d.path / "run" / "a.csv"), "a");
+    EXPECT_EQ(read_bytes(d.path / "run" / "a.csv"), "a");
     fs::create_directory(d.path / "staging2");
     const std::string err =
         publish_directory((d.path / "staging2").string(), (d.path / "run").string());
@@ -128,13 +113,13 @@ TEST(AtomicFile, ASymlinkIsWrittenThroughToItsTarget) {
     ASSERT_EQ(write_file_atomic((d.path / "link2.csv").string(), "new\n"), "");
     EXPECT_TRUE(fs::is_symlink(d.path / "link.csv"));
     EXPECT_TRUE(fs::is_symlink(d.path / "link2.csv"));
-    EXPECT_EQ(slurp(target), "new\n");
+    EXPECT_EQ(read_bytes(target), "new\n");
     EXPECT_EQ(entries(d.path / "real"), 1u);
     // A dangling link: its target is created, the link kept.
     fs::create_symlink("real/fresh.csv", d.path / "dangling.csv");
     ASSERT_EQ(write_file_atomic((d.path / "dangling.csv").string(), "fresh\n"), "");
     EXPECT_TRUE(fs::is_symlink(d.path / "dangling.csv"));
-    EXPECT_EQ(slurp(d.path / "real" / "fresh.csv"), "fresh\n");
+    EXPECT_EQ(read_bytes(d.path / "real" / "fresh.csv"), "fresh\n");
 }
 
 TEST(AtomicFile, AReplacedFileKeepsItsMode) {
@@ -150,10 +135,10 @@ TEST(AtomicFile, AReplacedFileKeepsItsMode) {
     if (::geteuid() == 0) {
         // root may write it (as `cp` would); it stays read-only.
         EXPECT_EQ(err, "");
-        EXPECT_EQ(slurp(file), "c\n");
+        EXPECT_EQ(read_bytes(file), "c\n");
     } else {
         EXPECT_NE(err.find("is not writable: Permission denied"), std::string::npos) << err;
-        EXPECT_EQ(slurp(file), "b\n");
+        EXPECT_EQ(read_bytes(file), "b\n");
     }
     EXPECT_EQ(fs::status(file).permissions() & fs::perms::mask, fs::perms(0444));
     EXPECT_EQ(entries(d.path), 1u);

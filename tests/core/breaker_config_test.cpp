@@ -8,7 +8,7 @@
 // [SECTION] Round trip
 // [SECTION] Factory
 #include "breaker_test_util.hpp"
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 #include <cbsim/error.hpp>
 

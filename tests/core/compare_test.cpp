@@ -12,7 +12,7 @@
 #include "cbsim/error.hpp"
 #include "cbsim/export.hpp"
 #include "cbsim/scenario_io.hpp"
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 namespace cbsim {
 namespace {

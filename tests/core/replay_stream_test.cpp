@@ -10,7 +10,7 @@
 // [SECTION] KPIs and bursts
 // [SECTION] Bounded memory
 #include "breaker_test_util.hpp"
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 #include <cbsim/error.hpp>
 #include <cbsim/replay.hpp>

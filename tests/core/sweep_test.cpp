@@ -5,7 +5,7 @@
 #include <cbsim/error.hpp>
 #include <cbsim/sweep.hpp>
 
-#include "temp_dir.hpp"
+#include "common/temp_dir.hpp"
 
 #include <cmath>
 #include <filesystem>
