@@ -305,6 +305,23 @@ TEST(GobreakerWindow, ReanchorDoesNotHappenAtTheBoundaryItself) {
     EXPECT_EQ(h.breaker->counts().requests, 1u);
 }
 
+TEST(GobreakerWindow, ReadingTheStateNeverStartsTheNextWindow) {
+    // Window [0, 1000]. A read at 1500 leaves the new window to the next call: [1600, 2600], as
+    // with no read (a window started by the read, [1500, 2500], would end before 2550).
+    for (const bool read : {false, true}) {
+        Harness h(gobreaker({{"interval_ms", 1000}, {"trip.consecutive_failures", 3}}));
+        EXPECT_TRUE(h.fail(0));
+        if (read) {
+            EXPECT_EQ(h.state(ms(1500)), State::closed);
+            EXPECT_EQ(h.breaker->window(ms(1500)).calls, 0u);  // what the next call starts from
+        }
+        EXPECT_TRUE(h.fail(ms(1600)));
+        EXPECT_TRUE(h.fail(ms(2550)));
+        EXPECT_TRUE(h.fail(ms(2580)));
+        EXPECT_EQ(h.state(ms(2580)), State::open) << (read ? "read at 1500 ms" : "no read");
+    }
+}
+
 TEST(GobreakerWindow, ResultOfAnExpiredWindowIsDropped) {
     Harness h(gobreaker({{"interval_ms", 1000}, {"trip.consecutive_failures", 1}}));
     const Admission old = h.breaker->acquire(0);

@@ -585,6 +585,35 @@ TEST(SimRun, Resilience4jTimedTransitionsHappenAtTheirInstantsWithNoCall) {
                                               "4002000 opened: half_open_elapsed_ms 300 >= 300"}));
 }
 
+TEST(SimRun, GobreakerResultsDoNotDependOnHowOftenTheStateIsRead) {
+    // The recorder reads every breaker's state at each bucket end. A gobreaker counting period
+    // (interval_ms) that has run out must be ended by the next call, not by that read, or the
+    // periods, and so the trips, would follow resolution_ms.
+    Service b = service("B", 1, 0, constant_ms(1));
+    b.failure_rate = 0.3;
+    Scenario sc = a_calls_b(5, b);
+    sc.duration_s = 600;
+    BreakerConfig g = gobreaker_consecutive(3, 5000);
+    std::get<GobreakerSettings>(g.settings).interval_ms = 1000;
+    sc.services[0].dependencies[0].breaker = g;
+    std::vector<std::string> seen;
+    std::vector<std::uint64_t> opens;
+    for (std::int64_t resolution : {10, 100, 1000}) {
+        sc.resolution_ms = resolution;
+        cbsim::Run run(sc);
+        run.advance_to(sc.duration());
+        const EdgeSummary e = edge(run, "A->B");
+        std::string line = std::to_string(e.attempts) + " allowed " + std::to_string(e.allowed) +
+                           " rejected " + std::to_string(e.rejected) + " failures " +
+                           std::to_string(e.failures) + " opens " + std::to_string(e.opens);
+        seen.push_back(line);
+        opens.push_back(e.opens);
+    }
+    EXPECT_GT(opens.front(), 10u) << seen.front();  // the breaker did trip, many times
+    EXPECT_EQ(seen[1], seen[0]);
+    EXPECT_EQ(seen[2], seen[0]);
+}
+
 TEST(SimRun, RowStateIsTheCallerStateOfHighestSeverityForcedModesIncluded) {
     Service b = service("B", 1, 0, constant_ms(1));
     Scenario sc = a_calls_b(100, b);

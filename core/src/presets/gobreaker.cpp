@@ -456,22 +456,36 @@ void GobreakerBreaker::subtract(std::size_t oldest) {
 
 // [SECTION] Queries and reconfiguration ----------------------------------------------------------
 
+bool GobreakerBreaker::generation_expired(SimTime now) const {
+    return state_ == State::closed && has_expiry_ && expiry_ < now;
+}
+
+void GobreakerBreaker::observe_for_read(SimTime now) {
+    // A closed counting period that has run out is left for the next call to end: ending it
+    // here would start the next period at the read, and when a read happens (every frame, every
+    // bucket) must not change what later calls see. Open -> half-open may happen here: its
+    // instant is the same whoever observes it first (the half-open generation has no expiry).
+    if (!generation_expired(now)) observe(now);
+}
+
 State GobreakerBreaker::state(SimTime now) {
-    observe(now);
+    observe_for_read(now);
     return state_;
 }
 
 WindowView GobreakerBreaker::window(SimTime now) {
-    observe(now);
+    observe_for_read(now);
     WindowView view;
-    view.calls = counts_.requests;
-    if (counts_.requests > 0) {
+    // Past the period's end the next call starts from empty counts: show those.
+    const Counts counts = generation_expired(now) ? Counts{} : counts_;
+    view.calls = counts.requests;
+    if (counts.requests > 0) {
         view.failure_rate =
-            static_cast<double>(counts_.total_failures) / static_cast<double>(counts_.requests);
+            static_cast<double>(counts.total_failures) / static_cast<double>(counts.requests);
     }
     if (settings_.trip == Trip::failure_ratio) {
         view.minimum_calls = static_cast<std::uint64_t>(settings_.min_requests);
-        if (counts_.requests < view.minimum_calls) view.failure_rate = -1.0;
+        if (counts.requests < view.minimum_calls) view.failure_rate = -1.0;
         view.failure_threshold = settings_.failure_ratio;
     } else {
         view.failure_threshold = 2.0;  // no rate rule: the trip counts failures

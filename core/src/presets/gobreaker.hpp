@@ -76,6 +76,10 @@ class GobreakerBreaker final : public Breaker {
         if (idle_closed()) return;
         observe_time(now);
     }
+    /// observe() for state() and window(): never ends a closed counting period (see there).
+    void observe_for_read(SimTime now);
+    /// Whether the closed fixed-window period has run out at `now` (the next call ends it).
+    bool generation_expired(SimTime now) const;
     bool idle_closed() const { return idle_closed_; }
     void update_idle() { idle_closed_ = state_ == State::closed && !has_expiry_ && !rolling_; }
     [[gnu::noinline]] Admission acquire_observed(SimTime now);
