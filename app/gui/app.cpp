@@ -253,10 +253,11 @@ void App::show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
     if (!snap.source.empty())
         places.push_back({"This scenario's folder", fs::path(snap.source).parent_path().string()});
     if (mode == FileBrowser::Mode::open) {
-        browser_.open(
-            mode, "Open scenario",
-            snap.source.empty() ? places[0].path : fs::path(snap.source).parent_path().string(),
-            std::move(places), settings_.recent);
+        // The folder is taken before `places` is moved into the call (argument order is
+        // unspecified).
+        std::string folder =
+            snap.source.empty() ? places[0].path : fs::path(snap.source).parent_path().string();
+        browser_.open(mode, "Open scenario", folder, std::move(places), settings_.recent);
         return;
     }
     // Save as: the file the scenario came from (not a shipped preset), else the exports folder.

@@ -5,8 +5,11 @@
 # selected edge becomes profile->auth). The Run panel's "Save as..." shows the dialog in the
 # exports folder with the scenario's file name filled in; the name is replaced by typing and
 # Enter saves it (SAVED, a valid scenario for cbsim-cli validate). Ctrl+O again lists it first
-# under Recent, and one click on it opens it. After Ctrl+Q, ui.ini keeps it as a recent file.
-# Artifacts in WORKDIR: app.log, open.png and save.png (the dialog; look at them), saved/.
+# under Recent, and one click on it opens it. File > New (a scenario with no file), then Ctrl+O:
+# the dialog opens in the first place and the app keeps running. After Ctrl+Q, ui.ini keeps
+# the saved file as a recent file.
+# Artifacts in WORKDIR: app.log, open.png, save.png and new_open.png (the dialog; look at
+# them), saved/.
 set -euo pipefail
 app=$1 cli=$2 work=$3
 # shellcheck source=lib.sh
@@ -59,6 +62,18 @@ sleep 0.5
 click_rect browser.recent.0
 sleep 1
 grep -q '^ERROR' "$log" && fail "opening the recent file failed"
+
+# A new scenario has no file: Open starts in the first place (Home).
+click_rect menu.file
+for _ in $(seq 50); do grep -q '^RECT menu.file.new ' "$log" && break; sleep 0.1; done
+click_rect menu.file.new
+sleep 0.5
+chord ctrl o
+sleep 1
+kill -0 "$pid" 2>/dev/null || fail "the app ended when Open was asked for a new scenario"
+import -window root "$work/new_open.png"
+xdo key Escape
+sleep 0.5
 quit_app
 grep -qx "recent = $work/saved/mine.toml" "$XDG_CONFIG_HOME/cbsim/ui.ini" ||
     fail "ui.ini does not keep the recent file: $(cat "$XDG_CONFIG_HOME/cbsim/ui.ini")"
