@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "output.hpp"
+
 namespace cbsim::cli {
 
 namespace {
@@ -234,13 +236,13 @@ void plain(std::ostream& out) {
 
 }  // namespace
 
-int run_keys(const KeysOptions& options, std::ostream& out) {
+int run_keys(const KeysOptions& options, std::ostream& out, std::ostream& err) {
     if (options.markdown) {
         markdown(out);
     } else {
         plain(out);
     }
-    return 0;
+    return finish_output(out, err, "keys", 0);
 }
 
 }  // namespace cbsim::cli

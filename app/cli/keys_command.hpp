@@ -12,7 +12,8 @@ struct KeysOptions {
     bool markdown = false;
 };
 
-/// Writes the table to `out`; returns the exit code (0).
-int run_keys(const KeysOptions& options, std::ostream& out);
+/// Writes the table to `out`; returns the exit code (0, or 1 when writing failed: the reason
+/// on `err`).
+int run_keys(const KeysOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace cbsim::cli

@@ -248,7 +248,7 @@ int main(int argc, char** argv) {
         if (synth_cmd->parsed()) return cbsim::cli::run_synth_log(synth, std::cout, std::cerr);
         if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
         if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);
-        if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout);
+        if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout, std::cerr);
     } catch (const std::exception& e) {
         // "cbsim-cli sweep merge: ", named from the subcommands parsed.
         std::string me = "cbsim-cli";

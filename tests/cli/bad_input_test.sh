@@ -146,6 +146,8 @@ br br_int64 '[breaker]\nmax_requests = 9223372036854775807\n'
 case_ "breaker: int64 max" 2 "br_int64.toml:2: key 'breaker.max_requests': 9223372036854775807 is out of range" -- validate br_int64.toml
 br br_buckets '[breaker]\nbucket_period_ms = 1\ninterval_ms = 1000000000\n'
 case_ "breaker: a billion rolling buckets" 2 "br_buckets.toml:3: key 'breaker.interval_ms'.*at most 100000" -- validate br_buckets.toml
+br br_r4j_backoff '[breaker]\npreset = "resilience4j"\nexponential_backoff_multiplier = 0.5\n'
+case_ "breaker: a backoff multiplier the library refuses" 2 "br_r4j_backoff.toml:3: key 'breaker.exponential_backoff_multiplier': .*is below 1, which Resilience4j refuses.*or a number in \\[1, 10\\]" -- validate br_r4j_backoff.toml
 br br_type '[breaker]\ntimeout_ms = "10s"\n'
 case_ "breaker: string for a number" 2 "br_type.toml:2: key 'breaker.timeout_ms': a string is not allowed" -- validate br_type.toml
 br br_unknown '[breaker]\nmax_request = 1\n'

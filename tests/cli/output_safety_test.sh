@@ -6,7 +6,7 @@
 #     written through (the link stays, its target gets the output); a replaced file keeps its
 #     mode; "-" is standard output.
 #  2. standard output that cannot be written (/dev/full): exit 1 and a message, for run,
-#     replay and validate.
+#     replay, validate and keys.
 #  3. validate reads its file once: a pipe (<(...)), /dev/stdin and a FIFO work.
 #  4. run --out: a user's DIR.staging and a user's folder inside an earlier export are refused
 #     and kept; a name past NAME_MAX is refused before the run; two exports to one folder at
@@ -64,7 +64,8 @@ ls -A . real | grep -q '\.tmp-' && fail "temporary files left: $(ls -A . real)"
 
 echo "2. standard output that cannot be written"
 if [ -w /dev/full ]; then
-  for cmd in "replay --config $cfg --trace $trace" "run $scenario --duration 1" "validate $scenario"; do
+  for cmd in "replay --config $cfg --trace $trace" "run $scenario --duration 1" "validate $scenario" \
+    keys "keys --markdown"; do
     out=$("$cli" $cmd 2>&1 >/dev/full)
     rc=$?
     [ "$rc" -eq 1 ] || fail "$cmd > /dev/full: exit $rc, wanted 1"

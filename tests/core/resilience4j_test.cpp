@@ -658,12 +658,29 @@ TEST(Resilience4jBackoff, TheCapAppliesToTheTruncatedStepAndFromTheFirstAttempt)
     expect_waits(low, {400, 400});
 }
 
-TEST(Resilience4jBackoff, AMultiplierBelowOneShrinksByTruncatedSteps) {
-    // (long) (5 * 0.5) = 2, (long) (2 * 0.5) = 1, (long) (1 * 0.5) = 0: a zero wait, after
-    // which a call 1 us after the reopening is the probe.
-    Rig rig(
-        single({{"wait_duration_in_open_state_ms", 5}, {"exponential_backoff_multiplier", 0.5}}));
-    expect_waits(rig, {5, 2, 1, 0, 0});
+TEST(Resilience4jBackoff, AMultiplierBelowOneIsRefusedAsTheLibraryRefusesIt) {
+    // IntervalFunction.ofExponentialBackoff throws for a multiplier below 1; 0 is cbsim's
+    // "no backoff" and 1 a constant wait.
+    BreakerConfig c = BreakerConfig::defaults(Preset::resilience4j);
+    for (const double m : {0.5, 0.999, 1e-9}) {
+        const std::string e = set_param(c, "exponential_backoff_multiplier", m);
+        EXPECT_NE(e.find("is below 1, which Resilience4j refuses"), std::string::npos) << m << e;
+        EXPECT_NE(e.find("expected 0 (a constant wait) or a number in [1, 10]"), std::string::npos)
+            << e;
+        EXPECT_EQ(get_param(c, "exponential_backoff_multiplier"), 0.0);  // left unchanged
+    }
+    EXPECT_EQ(set_param(c, "exponential_backoff_multiplier", 0.5),
+              "exponential_backoff_multiplier 0.5 is below 1, which Resilience4j refuses "
+              "(IntervalFunction: \"Illegal argument multiplier\"); expected 0 (a constant wait) "
+              "or a number in [1, 10]");
+    for (const double m : {0.0, 1.0, 10.0})
+        EXPECT_EQ(set_param(c, "exponential_backoff_multiplier", m), "") << m;
+    EXPECT_THROW(parse_breaker_toml("[breaker]\npreset = \"resilience4j\"\n"
+                                    "exponential_backoff_multiplier = 0.5\n",
+                                    "r.toml"),
+                 ConfigError);
+    Rig one(single({{"wait_duration_in_open_state_ms", 5}, {"exponential_backoff_multiplier", 1}}));
+    expect_waits(one, {5, 5, 5});
 }
 
 TEST(Resilience4jBackoff, AStepThatTruncatesToItselfStaysThere) {

@@ -12,6 +12,8 @@
 #include <limits>
 #include <variant>
 
+#include "cbsim/number_text.hpp"
+
 namespace cbsim::detail {
 
 // [SECTION] Parameters ----------------------------------------------------------------------
@@ -52,7 +54,8 @@ const ParamSpec kParams[] = {
      "passed (the first wait of a backoff)."},
     {"exponential_backoff_multiplier", ParamKind::real, 0, 10, {},
      "Resilience4j IntervalFunction.ofExponentialBackoff multiplier: each reopen since the last "
-     "close waits the previous wait * m, truncated to whole ms; 0 = constant wait."},
+     "close waits the previous wait * m, truncated to whole ms; 0 = constant wait; the library "
+     "refuses 0 < m < 1."},
     {"exponential_max_wait_duration_in_open_state_ms", ParamKind::integer, 0, kMaxMs, {},
      "Resilience4j exponential backoff maxWaitDuration: cap of the backoff wait; 0 = no cap."},
     {"permitted_number_of_calls_in_half_open_state", ParamKind::integer, 1, kMaxCalls, {},
@@ -119,6 +122,16 @@ std::size_t floor_mod(std::int64_t a, std::size_t n) {
 
 std::span<const ParamSpec> resilience4j_params() {
     return kParams;
+}
+
+std::string check_resilience4j_settings(const Resilience4jSettings& s) {
+    const double m = s.exponential_backoff_multiplier;
+    if (m > 0.0 && m < 1.0) {
+        return "exponential_backoff_multiplier " + text::number(m) +
+               " is below 1, which Resilience4j refuses (IntervalFunction: \"Illegal argument "
+               "multiplier\"); expected 0 (a constant wait) or a number in [1, 10]";
+    }
+    return {};
 }
 
 std::optional<double> get_resilience4j_param(const Resilience4jSettings& s, std::string_view key) {

@@ -63,6 +63,9 @@ std::span<const ParamSpec> resilience4j_params();
 std::optional<double> get_resilience4j_param(const Resilience4jSettings& s, std::string_view key);
 /// Unknown key -> false. Values arrive range-checked (integers and choice indices exact).
 bool set_resilience4j_param(Resilience4jSettings& s, std::string_view key, double value);
+/// The rules the library's builders enforce beyond one key's range: a backoff multiplier in
+/// (0, 1) is refused (IntervalFunction checks multiplier >= 1). Empty when valid.
+std::string check_resilience4j_settings(const Resilience4jSettings& s);
 std::unique_ptr<Breaker> make_resilience4j_breaker(const Resilience4jSettings& s,
                                                    const BreakerExtras& extras);
 /// The KPIs' failure-rate threshold (see PresetEntry::failure_threshold).
@@ -182,7 +185,7 @@ inline constexpr PresetEntry<Resilience4jSettings> kResilience4jPreset{
     resilience4j_params,
     get_resilience4j_param,
     set_resilience4j_param,
-    nullptr,  // no rule across keys
+    check_resilience4j_settings,
     resilience4j_failure_threshold,
     make_resilience4j_breaker};
 
