@@ -9,16 +9,20 @@
 namespace cbsim::cli {
 
 std::string apply_set_options(Scenario& scenario, const std::vector<std::string>& sets) {
+    std::vector<Change> changes;
     for (const std::string& set : sets) {
         const auto eq = set.find('=');
-        const std::string shown = "--set " + printable(set, 200) + ": ";
-        if (eq == std::string::npos || eq == 0) return shown + "expected PATH=VALUE";
-        const std::string path = set.substr(0, eq);
-        const SettingValue value = setting_value_from_text(std::string_view(set).substr(eq + 1));
-        if (std::string e = apply_setting(scenario, path, value); !e.empty()) {
-            if (!find_setting(scenario, path)) e += "; run cbsim-cli keys to list every key";
-            return shown + printable(e, 1000);
-        }
+        if (eq == std::string::npos || eq == 0)
+            return "--set " + printable(set, 200) + ": expected PATH=VALUE";
+        changes.push_back(Change{set.substr(0, eq),
+                                 setting_value_from_text(std::string_view(set).substr(eq + 1))});
+    }
+    std::size_t failed = 0;
+    if (std::string e = apply_settings_together(scenario, changes, &failed); !e.empty()) {
+        if (!find_setting(scenario, changes[failed].path) &&
+            missing_breaker(scenario, changes[failed].path).empty())
+            e += "; run cbsim-cli keys to list every key";
+        return "--set " + printable(sets[failed], 200) + ": " + printable(e, 1000);
     }
     return {};
 }

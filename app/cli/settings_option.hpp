@@ -10,7 +10,8 @@
 
 namespace cbsim::cli {
 
-/// Applies each "PATH=VALUE" to `scenario` as its initial value (as if the file said so), the
+/// Applies each "PATH=VALUE" to `scenario` as its initial value (as if the file said so: in any
+/// order, see apply_settings_together()), the
 /// value read by setting_value_from_text() and checked by apply_setting() against the key's
 /// type and range. Empty on success, else "--set TEXT: MESSAGE" (the path, the allowed range or
 /// choices, and for an unknown path how to list the keys).

@@ -272,11 +272,13 @@ case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
 case_ "option: --set out of range" 2 "--set B.failure_rate=2: B.failure_rate: 2 is out of range; expected a number in \\[0, 1\\]" -- run default.toml --set B.failure_rate=2
 case_ "option: --set unknown choice" 2 "--set A->B.retry.jitter=fulll: A->B.retry.jitter: \"fulll\" is not allowed; expected one of: none, full, equal, decorrelated" -- run default.toml --set 'A->B.retry.jitter=fulll'
 case_ "option: --set unknown path" 2 "--set B.capacty=5: B.capacty: not a settable path.*cbsim-cli keys" -- run default.toml --set B.capacty=5
+case_ "option: --set one path twice" 2 "--set B.failure_rate=0.2: B.failure_rate: given twice; give each path once" -- run default.toml --set B.failure_rate=0.1 --set B.failure_rate=0.2
 case_ "option: --set without a value" 2 "--set B.failure_rate: expected PATH=VALUE" -- run default.toml --set B.failure_rate
 case_ "compare: misspelt variant path" 2 "variant 'r3': A->B.retry.max_attemps: not a protection setting.*close matches: A->B.retry.max_attempts" -- compare default.toml --variant base --variant 'r3:A->B.retry.max_attemps=3'
 case_ "compare: variant value out of range" 2 "variant 'r0': A->B.retry.max_attempts: 0 is out of range; expected an integer in \\[1, 100\\]" -- compare default.toml --variant base --variant 'r0:A->B.retry.max_attempts=0'
 case_ "compare: variant sets the world" 2 "variant 'bad': B.failure_rate: a world setting" -- compare default.toml --variant base --variant 'bad:B.failure_rate=0.5'
 case_ "compare: variant unknown preset" 2 "variant 'p': A->B.breaker.preset: \"sentinel\" is not allowed; expected one of: none, gobreaker" -- compare default.toml --variant base --variant 'p:A->B.breaker.preset=sentinel'
+case_ "compare: variant breaker key on an edge without breaker" 2 "variant 'n': A->B.breaker.timeout_ms: the edge A->B has no breaker; set A->B.breaker.preset too \\(one of: gobreaker" -- compare default.toml --variant base --variant 'n:A->B.breaker.preset=none,A->B.breaker.timeout_ms=5'
 case_ "compare: variant without a value" 2 "variant 't': 'A->B.timeout_ms' is not PATH=VALUE" -- compare default.toml --variant base --variant 't:A->B.timeout_ms'
 case_ "compare: variant name with a slash" 2 "variant name 'a/b' is not allowed; expected 1 to 64 letters" -- compare default.toml --variant 'a/b'
 case_ "compare: two variants of one name" 2 "variant name 'base' is used twice" -- compare default.toml --variant base --variant base

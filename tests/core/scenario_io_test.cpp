@@ -603,7 +603,8 @@ TEST(ScenarioIoErrors, TimelinePathsAndValuesAreChecked) {
     expect_error(std::string(kBase) +
                      "\n[[timeline]]\nat_s = 6\nset = \"A->B.breaker.preset\"\nvalue = \"none\"\n"
                      "\n[[timeline]]\nat_s = 7\nset = \"A->B.breaker.timeout_ms\"\nvalue = 100\n",
-                 37, "timeline[2].set", {"not a settable path"});
+                 37, "timeline[2].set",
+                 {"the edge A->B has no breaker", "set A->B.breaker.preset too"});
 }
 
 TEST(ScenarioIoErrors, BreakerTableErrorsNameTheDependency) {

@@ -75,6 +75,51 @@ TEST(SimScenario, BreakerPresetAndParametersByPath) {
     EXPECT_EQ(sc.services[0].dependencies[0].breaker, BreakerConfig::defaults(Preset::gobreaker));
 }
 
+TEST(SimScenario, ABreakerKeyOnAnEdgeWithoutBreakerSaysToSetThePreset) {
+    Scenario sc = default_scenario();
+    ASSERT_EQ(apply_setting(sc, "A->B.breaker.preset", std::string("none")), "");
+    EXPECT_EQ(apply_setting(sc, "A->B.breaker.timeout_ms", 2500.0),
+              "A->B.breaker.timeout_ms: the edge A->B has no breaker; set A->B.breaker.preset too "
+              "(one of: gobreaker, resilience4j, polly, hystrix, opossum, cockatiel), and its keys "
+              "apply on top of that preset's defaults");
+    EXPECT_EQ(missing_breaker(sc, "A->B.timeout_ms"), "");          // not a breaker key
+    EXPECT_EQ(missing_breaker(sc, "A->C.breaker.timeout_ms"), "");  // no such edge
+}
+
+TEST(SimScenario, SettingsTogetherApplyInAnyOrder) {
+    // What a file says at once has no order: p50 above the old p99 with the new p99, a breaker
+    // key given before the preset that creates it, in both orders, give one scenario.
+    const std::vector<Change> one = {{"B.latency_p50_ms", 500.0},
+                                     {"B.latency_p99_ms", 1000.0},
+                                     {"A->B.breaker.preset", std::string("resilience4j")},
+                                     {"A->B.breaker.wait_duration_in_open_state_ms", 2500.0}};
+    std::vector<Change> reversed(one.rbegin(), one.rend());
+    Scenario a = default_scenario();
+    Scenario b = default_scenario();
+    ASSERT_EQ(apply_settings_together(a, one), "");
+    ASSERT_EQ(apply_settings_together(b, reversed), "");
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(std::get<double>(*get_setting(a, "B.latency_p50_ms")), 500.0);
+    EXPECT_EQ(std::get<double>(*get_setting(a, "A->B.breaker.wait_duration_in_open_state_ms")),
+              2500.0);
+    // One by one, in the first order, the p50 is refused (above the p99 of 80 then).
+    Scenario c = default_scenario();
+    EXPECT_NE(apply_setting(c, "B.latency_p50_ms", 500.0), "");
+
+    // The refusal is that of the first change that cannot apply, with its index.
+    Scenario d = default_scenario();
+    std::size_t failed = 99;
+    EXPECT_EQ(
+        apply_settings_together(d, {{"B.failure_rate", 0.5}, {"B.failure_rate", 0.6}}, &failed),
+        "B.failure_rate: given twice; give each path once");
+    EXPECT_EQ(failed, 1u);
+    Scenario e = default_scenario();
+    EXPECT_EQ(
+        apply_settings_together(e, {{"B.failure_rate", 0.5}, {"B.latency_p50_ms", 500.0}}, &failed),
+        apply_setting(e, "B.latency_p50_ms", 500.0));
+    EXPECT_EQ(failed, 1u);
+}
+
 TEST(SimScenario, ValidateFindsStructuralProblems) {
     Scenario sc = default_scenario();
     sc.services[0].dependencies[0].target = "Z";

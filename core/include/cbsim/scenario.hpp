@@ -293,6 +293,10 @@ std::optional<SettingValue> get_setting(const Scenario& scenario, std::string_vi
 /// defaults); `A->B.breaker.<key>` needs a breaker on the edge.
 std::string apply_setting(Scenario& scenario, std::string_view path, const SettingValue& value);
 
+/// For `<caller>-><target>.breaker.<key>` on an existing edge without a breaker: a message
+/// that says to set the edge's breaker.preset too (naming the presets); else empty.
+std::string missing_breaker(const Scenario& scenario, std::string_view path);
+
 /// Timeline paths that change the system's shape rather than a setting (docs/SCENARIOS.md
 /// "Topology changes"). Their value is a name: a service ("services.add", "services.remove")
 /// or an edge "CALLER->TARGET" ("dependencies.add", "dependencies.remove"). A new service or
@@ -317,6 +321,18 @@ struct Change {
     SettingValue value;
     bool operator==(const Change&) const = default;
 };
+
+/// Applies `changes` as if a scenario file said them all at once (`--set` options, a
+/// variant's settings): their order does not matter. Breaker presets come first (a preset
+/// starts from its library defaults, so the edge's other breaker keys apply on top of it),
+/// then the rest, again and again while one more applies (a range that depends on another
+/// key, such as latency_p50_ms up to latency_p99_ms, sees that key's new value). Returns
+/// empty when every change applied, else the refusal of the first one in `changes` that
+/// could not (apply_setting()'s message), its index in `*failed` when given; a path given
+/// twice is refused (the second). On a refusal `scenario` may hold the changes applied so
+/// far: apply to a copy.
+std::string apply_settings_together(Scenario& scenario, const std::vector<Change>& changes,
+                                    std::size_t* failed = nullptr);
 
 /// Applies `changes` in order to a copy of `scenario`; empty if every one applies, else the
 /// first refusal (the message of apply_setting()). The GUI checks a topology edit with it.

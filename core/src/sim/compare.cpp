@@ -133,12 +133,20 @@ std::string variant_spec(const Variant& variant) {
 std::string variant_scenario(const Scenario& base, const Variant& variant, Scenario& out) {
     Scenario sc = base;
     const std::string who = "variant '" + variant.name + "': ";
+    // A key of the breaker a variant's own preset setting puts on an edge is a setting of that
+    // edge too, whatever the order they are given in.
+    Scenario with_presets = base;
+    for (const Override& o : variant.overrides)
+        if (!o.at && o.path.ends_with(".breaker.preset"))
+            apply_setting(with_presets, o.path, o.value);
     std::vector<const Override*> timed;
+    std::vector<Change> now;
     for (const Override& o : variant.overrides) {
-        const auto scope = setting_scope(sc, o.path);
+        const auto scope = setting_scope(with_presets, o.path);
         if (!scope) {
+            if (std::string e = missing_breaker(with_presets, o.path); !e.empty()) return who + e;
             return who + printable(o.path, 200) + ": not a protection setting of this scenario" +
-                   close_matches(sc, o.path, SettingScope::protection);
+                   close_matches(with_presets, o.path, SettingScope::protection);
         }
         if (*scope == SettingScope::world) {
             return who + o.path +
@@ -148,13 +156,14 @@ std::string variant_scenario(const Scenario& base, const Variant& variant, Scena
                    "<caller>-><target>.breaker.<key>";
         }
         if (!o.at) {
-            if (std::string e = apply_setting(sc, o.path, o.value); !e.empty()) return who + e;
+            now.push_back(Change{o.path, o.value});
             continue;
         }
         // A timed override: checked against the settings as they are by then, and entered in
         // the timeline after every entry due at or before it (where the run recorded it).
         timed.push_back(&o);
     }
+    if (std::string e = apply_settings_together(sc, now); !e.empty()) return who + e;
     if (!timed.empty()) {
         std::vector<TimelineEntry> entries = sc.timeline;
         Scenario later = sc;

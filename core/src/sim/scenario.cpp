@@ -21,6 +21,7 @@
 #include "cbsim/edge_name.hpp"
 #include "cbsim/number_text.hpp"
 #include "cbsim/scenario_keys.hpp"
+#include "cbsim/text.hpp"
 
 namespace cbsim {
 
@@ -390,6 +391,44 @@ bool is_topology_path(std::string_view path) {
            path == topology::kAddDependency || path == topology::kRemoveDependency;
 }
 
+std::string apply_settings_together(Scenario& scenario, const std::vector<Change>& changes,
+                                    std::size_t* failed) {
+    const auto refuse = [&](std::size_t i, std::string message) {
+        if (failed != nullptr) *failed = i;
+        return message;
+    };
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (changes[j].path == changes[i].path)
+                return refuse(
+                    i, printable(changes[i].path, 200) + ": given twice; give each path once");
+        }
+    }
+    const auto is_preset = [](const Change& c) { return c.path.ends_with(".breaker.preset"); };
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < changes.size(); ++i)
+        if (is_preset(changes[i])) pending.push_back(i);
+    for (std::size_t i = 0; i < changes.size(); ++i)
+        if (!is_preset(changes[i])) pending.push_back(i);
+    std::vector<std::string> errors(changes.size());
+    for (bool progress = true; progress && !pending.empty();) {
+        progress = false;
+        std::vector<std::size_t> left;
+        for (const std::size_t i : pending) {
+            errors[i] = apply_setting(scenario, changes[i].path, changes[i].value);
+            if (errors[i].empty()) {
+                progress = true;
+            } else {
+                left.push_back(i);
+            }
+        }
+        pending = std::move(left);
+    }
+    if (pending.empty()) return {};
+    const std::size_t first = *std::min_element(pending.begin(), pending.end());
+    return refuse(first, errors[first]);
+}
+
 std::string check_changes(const Scenario& scenario, const std::vector<Change>& changes) {
     Scenario copy = scenario;
     for (const Change& c : changes) {
@@ -493,10 +532,26 @@ std::string rename_service(Scenario& sc, std::string_view from, std::string_view
     return {};
 }
 
+std::string missing_breaker(const Scenario& scenario, std::string_view path) {
+    const Target t = resolve(const_cast<Scenario&>(scenario), path);  // resolve() only reads
+    if (t.what != Target::What::breaker_param || t.edge->breaker) return {};
+    const std::string edge(path.substr(0, path.find('.')));
+    std::string presets;
+    for (const std::string& p : preset_choices()) {
+        if (p == "none") continue;
+        presets += presets.empty() ? "" : ", ";
+        presets += p;
+    }
+    return printable(path, 200) + ": the edge " + printable(edge, 200) + " has no breaker; set " +
+           printable(edge, 200) + ".breaker.preset too (one of: " + presets +
+           "), and its keys apply on top of that preset's defaults";
+}
+
 std::string apply_setting(Scenario& scenario, std::string_view path, const SettingValue& value) {
     if (is_topology_path(path)) return apply_topology(scenario, path, value);
     const auto spec = find_setting(scenario, path);
     if (!spec) {
+        if (std::string e = missing_breaker(scenario, path); !e.empty()) return e;
         return std::string(path) +
                ": not a settable path; expected traffic.<key>, <service>.<key>, "
                "<caller>-><target>.<key> or <caller>-><target>.breaker.<key> of this scenario";
