@@ -182,6 +182,84 @@ TEST(Sweep, ProfilesAreTimelineEntriesThatRestoreThePointsOwnValues) {
     EXPECT_TRUE(profile_timeline(FaultProfile{}, s, "B").empty());
 }
 
+/// The end of every profile with an end is one clearing change, also on a target that fails a
+/// little when healthy (failure_rate 0.02, 4 instances): each run under each fault measures a
+/// recovery delay. The partial profile's end restores failure_rate and faulty_instances at one
+/// instant; the step between them (3 of 4 instances at 0.02, below the healthy 0.02 of all)
+/// must not count as a new fault that forgets the recovery.
+TEST(Sweep, EveryProfileWithAnEndMeasuresRecoveryOnATargetWithBackgroundFailures) {
+    TempDir dir("cbsim_sweep_recovery_test");
+    std::string scenario = kTheoryScenario;
+    scenario.replace(scenario.find("timeout_ms = 600000"), 19, "timeout_ms = 1000");
+    scenario.replace(scenario.rfind("constant = 1 }"), 14, "constant = 2 }");
+    scenario += "failure_rate = 0.02\ninstances = 4\n";
+    dir.file("theory.toml", scenario);
+    const std::string spec = R"(scenario = "theory.toml"
+edge = "A->B"
+seeds = 3
+duration_s = 40
+
+[[axis]]
+path = "A->B.breaker.trip.consecutive_failures"
+values = [2]
+
+[[profile]]
+name = "step"
+kind = "step"
+at_s = 5
+failure_rate = 0.9
+end_s = 15
+
+[[profile]]
+name = "flapping"
+kind = "flapping"
+at_s = 5
+period_s = 4
+duty = 0.5
+failure_rate = 0.9
+end_s = 15
+
+[[profile]]
+name = "brownout"
+kind = "brownout"
+at_s = 5
+until_s = 7
+factor = 1000
+step_s = 1
+end_s = 15
+
+[[profile]]
+name = "partial"
+kind = "partial"
+at_s = 5
+faulty_instances = 3
+failure_rate = 1
+end_s = 15
+)";
+    const SweepPlan plan = parse_sweep(spec, (dir.path / "r.sweep.toml").string());
+    const std::vector<std::string> header = split(sweep_csv_header(plan.spec));
+    const auto col = [&](const std::string& name) {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
+                                        header.begin());
+    };
+    const std::size_t c_recoveries = col("recoveries"), c_delay = col("recovery_delay_s");
+    ASSERT_LT(c_delay, header.size());
+    ASSERT_EQ(task_count(plan.spec), 4u * 3u);
+    for (std::size_t t = 0; t < task_count(plan.spec); ++t) {
+        const std::string profile = plan.spec.profiles[sweep_task(plan, t).profile].name;
+        std::string row = run_sweep_task(plan, t);
+        while (!row.empty() && row.back() == '\n')
+            row.pop_back();
+        const std::vector<std::string> f = split(row);
+        ASSERT_EQ(f.size(), header.size()) << row;
+        EXPECT_GE(std::stod(f[c_recoveries]), 1.0) << profile << ", task " << t << ": " << row;
+        ASSERT_FALSE(f[c_delay].empty()) << profile << ", task " << t;
+        // The breaker's open time is 1 s: it closes on one of its first probes after the end.
+        EXPECT_GT(std::stod(f[c_delay]), 0.0) << profile;
+        EXPECT_LT(std::stod(f[c_delay]), 5.0) << profile;
+    }
+}
+
 TEST(Sweep, ABadSpecNamesFileLineKeyAndTheAllowedRange) {
     TempDir dir("cbsim_sweep_bad_test");
     dir.file("theory.toml", kTheoryScenario);
