@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -496,6 +497,80 @@ TEST(Sweep, RecommendKeepsTheParetoFrontAndChoosesWithinTheConstraints) {
     const std::string toml = recommended_breaker_toml(all);
     const std::vector<SettingValue> v = point_values(plan.spec, all.points[*all.chosen].point);
     EXPECT_NE(toml.find("consecutive_failures = " + to_string(v[0])), std::string::npos) << toml;
+}
+
+/// A fault of 0.2 s (20 calls) at failure rate 0.3: a breaker that opens on 4 failures in a
+/// row detects it in some seeds only, one that needs 50 in none. The score shows the share
+/// detected and counts each missed seed as the fault's whole length; a point that missed a seed
+/// never meets a detection-delay constraint, however loose.
+TEST(Sweep, RecommendCountsSeedsThatMissedTheFault) {
+    TempDir dir("cbsim_sweep_missed_test");
+    dir.file("theory.toml", kTheoryScenario);
+    const std::string spec = R"(scenario = "theory.toml"
+edge = "A->B"
+seeds = 10
+duration_s = 3
+
+[[axis]]
+path = "A->B.breaker.trip.consecutive_failures"
+values = [4, 50]
+
+[[profile]]
+name = "blip"
+kind = "step"
+at_s = 1
+failure_rate = 0.3
+end_s = 1.2
+)";
+    const SweepPlan plan = parse_sweep(spec, (dir.path / "m.sweep.toml").string());
+    bool bad = false;
+    ASSERT_EQ(run_sweep(plan, (dir.path / "out").string(), SweepOptions{}, bad), "");
+    // points.csv: the mean over the detecting seeds and their count.
+    std::istringstream points(read(dir.path / "out" / "points.csv"));
+    std::string line;
+    std::getline(points, line);
+    const std::vector<std::string> header = split(line);
+    const auto col = [&](const std::string& name) {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
+                                        header.begin());
+    };
+    const std::size_t c_d = col("detection_delay_s"), c_n = col("detection_delay_s_n");
+    ASSERT_LT(c_n, header.size());
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(points, line))
+        rows.push_back(split(line));
+    ASSERT_EQ(rows.size(), 2u);
+    const double n = std::stod(rows[0][c_n]);
+    ASSERT_GT(n, 0.0) << "some seed sees 4 failures in a row";
+    ASSERT_LT(n, 10.0) << "some seed does not";
+    EXPECT_EQ(rows[1][c_n], "0") << "no seed sees 50 failures in a row";
+    EXPECT_EQ(rows[1][c_d], "");
+
+    const Recommendation all = recommend((dir.path / "out").string(), std::nullopt, std::nullopt);
+    ASSERT_EQ(all.points.size(), 2u);
+    EXPECT_DOUBLE_EQ(all.points[0].detected, n / 10.0);
+    EXPECT_DOUBLE_EQ(all.points[1].detected, 0.0);
+    EXPECT_FALSE(all.points[1].detection_delay_s);
+    // A missed seed counts as 0.2 s, the fault's length.
+    ASSERT_TRUE(all.points[0].detection_delay_s);
+    const double fast = std::stod(rows[0][c_d]);
+    EXPECT_NEAR(*all.points[0].detection_delay_s, (fast * n + 0.2 * (10 - n)) / 10, 1e-12);
+    EXPECT_GT(*all.points[0].detection_delay_s, fast);
+    const std::string text = recommendation_text(all);
+    std::ostringstream share;
+    share << std::fixed << std::setprecision(1) << n * 10.0;
+    EXPECT_NE(text.find(" s (detected " + share.str() + " %)"), std::string::npos) << text;
+    EXPECT_NE(text.find("never s (detected 0.0 %)"), std::string::npos) << text;
+    // Unconstrained, the point that detects sometimes is the choice; with any limit on the
+    // detection delay, none is.
+    ASSERT_TRUE(all.chosen);
+    EXPECT_EQ(*all.chosen, 0u);
+    EXPECT_NE(recommended_breaker_toml(all).find("(detected in " + share.str() + " % of"),
+              std::string::npos);
+    for (const double limit : {1e9, 0.2}) {
+        const Recommendation r = recommend((dir.path / "out").string(), std::nullopt, limit);
+        EXPECT_FALSE(r.chosen) << "limit " << limit;
+    }
 }
 
 }  // namespace
