@@ -278,6 +278,79 @@ TEST(Sweep, ABadSpecNamesFileLineKeyAndTheAllowedRange) {
     }
 }
 
+/// An axis after a breaker.preset axis may name the keys of the presets that axis sets.
+TEST(Sweep, AnAxisAfterAPresetAxisTakesThatPresetsKeys) {
+    TempDir dir("cbsim_sweep_preset_axis_test");
+    dir.file("theory.toml", kTheoryScenario);
+    const std::string file = (dir.path / "p.sweep.toml").string();
+    const std::string head = R"(scenario = "theory.toml"
+edge = "A->B"
+seeds = 1
+duration_s = 5
+)";
+    const std::string profile = R"(
+[[profile]]
+name = "down"
+kind = "step"
+at_s = 1
+failure_rate = 0.9
+)";
+    const std::string threshold = R"(
+[[axis]]
+path = "A->B.breaker.failure_rate_threshold"
+values = [30, 50]
+)";
+    const SweepPlan plan = parse_sweep(head + R"(
+[[axis]]
+path = "A->B.breaker.preset"
+values = ["resilience4j"]
+)" + threshold + profile,
+                                       file);
+    ASSERT_EQ(point_count(plan.spec), 2u);
+    const Scenario p1 = point_scenario(plan, 1);
+    EXPECT_EQ(get_setting(p1, "A->B.breaker.preset"), SettingValue(std::string("resilience4j")));
+    EXPECT_EQ(get_setting(p1, "A->B.breaker.failure_rate_threshold"), SettingValue(50.0));
+    EXPECT_FALSE(run_sweep_task(plan, 1).empty());
+    // Without the preset axis the key is not one of gobreaker's.
+    try {
+        parse_sweep(head + threshold + profile, file);
+        FAIL() << "accepted a resilience4j key on a gobreaker edge";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "axis[0].path");
+        EXPECT_NE(e.message().find("is not a settable path of the base scenario"),
+                  std::string::npos)
+            << e.message();
+    }
+    // A value out of the key's range is refused as before.
+    try {
+        std::string bad = threshold;
+        bad.replace(bad.find("[30, 50]"), 8, "[30, 500]");
+        parse_sweep(head + R"(
+[[axis]]
+path = "A->B.breaker.preset"
+values = ["resilience4j"]
+)" + bad + profile,
+                    file);
+        FAIL() << "accepted a threshold of 500 %";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "axis[1].values");
+    }
+}
+
+TEST(Sweep, AnUnknownProfileServiceListsTheServices) {
+    TempDir dir("cbsim_sweep_service_test");
+    dir.file("theory.toml", kTheoryScenario);
+    std::string text = kSmallSpec;
+    text.replace(text.find("kind = \"step\""), 13, "kind = \"step\"\nservice = \"C\"");
+    try {
+        parse_sweep(text, (dir.path / "s.sweep.toml").string());
+        FAIL() << "accepted service C";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "profile[1].service");
+        EXPECT_EQ(e.message(), "expected the name of a service of the base scenario: A, B");
+    }
+}
+
 TEST(Sweep, TheKpisListKeepsThoseColumnsInTheTablesOrder) {
     TempDir dir("cbsim_sweep_kpis_test");
     dir.file("theory.toml", kTheoryScenario);
