@@ -12,28 +12,7 @@ sweep_sbatch=$src/scripts/slurm/sweep.sbatch
 merge_sbatch=$src/scripts/slurm/merge.sbatch
 cd "$work" || fail "cd $work"
 
-cat >"$work/small.sweep.toml" <<SPEC
-scenario = "$src/assets/scenarios/default.toml"
-edge = "A->B"
-seeds = 2
-duration_s = 30
-
-[[axis]]
-path = "A->B.breaker.trip.consecutive_failures"
-values = [2, 3, 5]
-
-[[axis]]
-path = "A->B.breaker.timeout_ms"
-values = [1000, 5000]
-
-[[profile]]
-name = "outage"
-kind = "step"
-at_s = 10
-end_s = 20
-failure_rate = 0.5
-SPEC
-spec=$work/small.sweep.toml
+spec=$src/tests/data/sweeps/small.sweep.toml
 
 # CBSIM_CLI for the tasks: logs its arguments, then runs the real cli.
 cat >"$work/logging-cli" <<WRAP

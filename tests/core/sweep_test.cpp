@@ -36,6 +36,27 @@ std::vector<std::string> split(const std::string& line) {
     return out;
 }
 
+/// A CSV file's header and rows, split in fields.
+struct Csv {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    /// The column named `name`; header.size() when there is none.
+    std::size_t col(const std::string& name) const {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
+                                        header.begin());
+    }
+};
+
+Csv read_csv(const fs::path& p) {
+    std::istringstream in(read(p));
+    Csv csv;
+    std::string line;
+    if (std::getline(in, line)) csv.header = split(line);
+    while (std::getline(in, line))
+        csv.rows.push_back(split(line));
+    return csv;
+}
+
 /// A call every 10 ms from A to B (1 ms of work, no overlap), no retry, a gobreaker breaker
 /// that opens on 2 consecutive failures and stays open past the end of the run.
 constexpr const char* kTheoryScenario = R"(name = "theory"
@@ -238,12 +259,9 @@ failure_rate = 1
 end_s = 15
 )";
     const SweepPlan plan = parse_sweep(spec, (dir.path / "r.sweep.toml").string());
-    const std::vector<std::string> header = split(sweep_csv_header(plan.spec));
-    const auto col = [&](const std::string& name) {
-        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
-                                        header.begin());
-    };
-    const std::size_t c_recoveries = col("recoveries"), c_delay = col("recovery_delay_s");
+    const Csv csv{split(sweep_csv_header(plan.spec)), {}};
+    const std::vector<std::string>& header = csv.header;
+    const std::size_t c_recoveries = csv.col("recoveries"), c_delay = csv.col("recovery_delay_s");
     ASSERT_LT(c_delay, header.size());
     ASSERT_EQ(task_count(plan.spec), 4u * 3u);
     for (std::size_t t = 0; t < task_count(plan.spec); ++t) {
@@ -477,24 +495,16 @@ failure_rate = 0.7
     SweepOptions options;
     options.jobs = 2;
     ASSERT_EQ(run_sweep(plan, (dir.path / "out").string(), options, bad), "");
-    std::istringstream points(read(dir.path / "out" / "points.csv"));
-    std::string line;
-    std::getline(points, line);
-    const std::vector<std::string> header = split(line);
-    const auto col = [&](const std::string& name) {
-        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
-                                        header.begin());
-    };
-    const std::size_t c_n = col("A->B.breaker.trip.consecutive_failures");
-    const std::size_t c_allowed = col("allowed"), c_ci = col("allowed_ci95"),
-                      c_opens = col("opens");
-    ASSERT_LT(c_opens, header.size());
+    const Csv points = read_csv(dir.path / "out" / "points.csv");
+    const std::size_t c_n = points.col("A->B.breaker.trip.consecutive_failures");
+    const std::size_t c_allowed = points.col("allowed"), c_ci = points.col("allowed_ci95"),
+                      c_opens = points.col("opens");
+    ASSERT_LT(c_opens, points.header.size());
     // The three (p, N) pairs checked: (0.3, 2), (0.5, 3), (0.7, 4).
     const std::map<std::pair<std::string, int>, double> pairs{
         {{"p30", 2}, 0.3}, {{"p50", 3}, 0.5}, {{"p70", 4}, 0.7}};
     std::size_t checked = 0;
-    while (std::getline(points, line)) {
-        const std::vector<std::string> f = split(line);
+    for (const std::vector<std::string>& f : points.rows) {
         const int n = std::stoi(f[c_n]);
         const auto it = pairs.find({f[1], n});
         if (it == pairs.end()) continue;
@@ -599,19 +609,11 @@ end_s = 1.2
     bool bad = false;
     ASSERT_EQ(run_sweep(plan, (dir.path / "out").string(), SweepOptions{}, bad), "");
     // points.csv: the mean over the detecting seeds and their count.
-    std::istringstream points(read(dir.path / "out" / "points.csv"));
-    std::string line;
-    std::getline(points, line);
-    const std::vector<std::string> header = split(line);
-    const auto col = [&](const std::string& name) {
-        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
-                                        header.begin());
-    };
-    const std::size_t c_d = col("detection_delay_s"), c_n = col("detection_delay_s_n");
-    ASSERT_LT(c_n, header.size());
-    std::vector<std::vector<std::string>> rows;
-    while (std::getline(points, line))
-        rows.push_back(split(line));
+    const Csv points = read_csv(dir.path / "out" / "points.csv");
+    const std::size_t c_d = points.col("detection_delay_s"),
+                      c_n = points.col("detection_delay_s_n");
+    ASSERT_LT(c_n, points.header.size());
+    const std::vector<std::vector<std::string>>& rows = points.rows;
     ASSERT_EQ(rows.size(), 2u);
     const double n = std::stod(rows[0][c_n]);
     ASSERT_GT(n, 0.0) << "some seed sees 4 failures in a row";
