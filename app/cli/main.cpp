@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
     recommend_cmd->add_option("--max-false-trips-per-hour", recommend.max_false_trips_per_hour,
                               "constraint on false trips per hour (healthy profiles)");
     recommend_cmd->add_option("--max-detection-delay-s", recommend.max_detection_delay_s,
-                              "constraint on the mean detection delay (fault profiles)");
+                              "constraint on the mean detection delay (fault profiles); "
+                              "only points that detected the fault in every seed meet it");
     recommend_cmd->add_option("--out", recommend.out,
                               "breaker file to write (default SWEEP_DIR/recommended.toml)");
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <variant>
 
+#include "cbsim/breaker.hpp"
+#include "cbsim/breaker_config.hpp"
 #include "cbsim/edge_name.hpp"
 #include "cbsim/number_text.hpp"
 
@@ -28,8 +30,8 @@ constexpr std::array<LintRule, 5> kRules{{
      "minimum calls or volume threshold above the calls one window holds at the edge's "
      "traffic: the rate rule never trips"},
     {kRetryWindow,
-     "a time window shorter than the backoffs of one call's retries: the window forgets the "
-     "first attempts before the last one runs"},
+     "a time window shorter than one failing call's attempts (each up to its timeout) and "
+     "backoffs: the window forgets the first attempts before the last one counts"},
     {kHalfOpen,
      "a half-open budget larger than the calls the half-open period can admit: half-open "
      "never decides on its probes and reopens"},
@@ -261,24 +263,39 @@ std::optional<std::pair<std::string_view, std::int64_t>> time_window(const Break
     return std::nullopt;
 }
 
+/// The longest one attempt can take before it fails, as a run enforces it: the edge's
+/// timeout_ms, or the breaker's own call timeout when shorter; 0 when neither is set (the
+/// attempt waits forever and has no length to count).
+std::int64_t attempt_limit_ms(const Dependency& d, const BreakerConfig& b) {
+    const std::int64_t own = (make_breaker(b)->call_timeout() + kMillisecond - 1) / kMillisecond;
+    if (own > 0 && (d.timeout_ms <= 0 || own < d.timeout_ms)) return own;
+    return std::max<std::int64_t>(d.timeout_ms, 0);
+}
+
 void retry_window_rule(const EdgeView& e, std::vector<LintWarning>& out) {
-    if (e.dep.retry.max_attempts <= 1) return;
+    const RetryPolicy& retry = e.dep.retry;
+    if (retry.max_attempts <= 1) return;
     const auto window = time_window(e.breaker);
     if (!window) return;
-    const std::int64_t backoff = retry_backoff_ms(e.dep.retry);
-    if (window->second >= backoff) return;
+    const std::int64_t backoff = retry_backoff_ms(retry);
+    const std::int64_t attempt = attempt_limit_ms(e.dep, e.breaker);
+    const std::int64_t total = retry.max_attempts * attempt + backoff;
+    if (window->second >= total) return;
     const bool seconds = window->first == "sliding_window_size";
+    const bool own = attempt > 0 && attempt != e.dep.timeout_ms;
     add(out, e, kRetryWindow,
         "the window (" + std::string(window->first) + ", " + num(window->second) +
-            " ms) is shorter than the " + num(backoff) + " ms of backoff between the " +
-            num(e.dep.retry.max_attempts) + " attempts of one call (retry.backoff_base_ms " +
-            num(e.dep.retry.backoff_base_ms) + ", backoff_cap_ms " +
-            num(e.dep.retry.backoff_cap_ms) +
+            " ms) is shorter than the " + num(total) + " ms one failing call can take: " +
+            num(retry.max_attempts) + " attempts of up to " + num(attempt) + " ms (" +
+            (own ? std::string("the breaker's call timeout") : "timeout_ms") + ") and " +
+            num(backoff) + " ms of backoff between them (retry.backoff_base_ms " +
+            num(retry.backoff_base_ms) + ", backoff_cap_ms " + num(retry.backoff_cap_ms) +
             ", without jitter): a call's first failures leave the window before its last "
             "attempt counts",
         "lengthen " + std::string(window->first) + " to at least " +
-            (seconds ? num((backoff + 999) / 1000) + " s" : num(backoff) + " ms") +
-            ", or shorten the retry backoff (retry.backoff_cap_ms)");
+            (seconds ? num((total + 999) / 1000) + " s" : num(total) + " ms") + ", or shorten " +
+            (own ? "the breaker's call timeout" : "timeout_ms") +
+            " or the retry backoff (retry.backoff_cap_ms)");
 }
 
 // [rule] half_open_budget_unfillable -------------------------------------------------------
@@ -310,13 +327,15 @@ void bucket_rule(const EdgeView& e, std::vector<LintWarning>& out) {
     const PresetSettings& s = e.breaker.settings;
     if (const auto* g = std::get_if<GobreakerSettings>(&s)) {
         const std::int64_t bucket = g->bucket_period_ms, interval = g->interval_ms;
-        if (bucket <= 0 || interval <= 0 || bucket >= interval || interval % bucket == 0) return;
+        if (bucket <= 0 || interval <= 0 || interval % bucket == 0) return;
+        // A bucket longer than the interval rounds it up to one bucket.
         const std::int64_t up = gobreaker_window_ms(*g), down = interval / bucket * bucket;
+        const std::int64_t buckets = up / bucket;
         add(out, e, kBucket,
             "bucket_period_ms " + num(bucket) + " does not divide interval_ms " + num(interval) +
-                ": the window is rounded up to " + num(up) + " ms (" + num(up / bucket) +
-                " buckets), not the interval set",
-            "set interval_ms to " + num(up) + " or " + num(down) +
+                ": the window is rounded up to " + num(up) + " ms (" + num(buckets) +
+                (buckets == 1 ? " bucket" : " buckets") + "), not the interval set",
+            "set interval_ms to " + num(up) + (down > 0 ? " or " + num(down) : std::string()) +
                 " (a multiple of the bucket), or pick a bucket_period_ms that divides " +
                 num(interval));
     } else if (const auto* o = std::get_if<OpossumSettings>(&s)) {

@@ -43,7 +43,7 @@ mkdir -p "$out/logs"
 out=$(cd "$out" && pwd)
 
 if ! array=$(sbatch --parsable "${wait[@]}" --array="0-$((count - 1))" \
-  --output="$out/logs/shard-%a.out" "$@" "$here/sweep.sbatch" "$spec" "$out"); then
+  --output="$out/logs/shard-%a.out" "$@" "$here/sweep.sbatch" "$spec" "$out" "$count"); then
   echo "$0: the sweep array failed (job ${array:-not submitted}); see $out/logs/shard-*.out" >&2
   exit 1
 fi

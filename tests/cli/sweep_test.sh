@@ -120,6 +120,7 @@ awk -F, -v c="$col" 'NR > 1 { if (($2 == "healthy") != ($c == 0)) { print; bad =
 "$cli" recommend "$work/j1" --max-false-trips-per-hour 10 >"$work/rec.out" 2>&1 || fail "recommend: $(cat "$work/rec.out")"
 grep -q "Pareto front" "$work/rec.out" || fail "no Pareto front"
 grep -q "^recommended: point" "$work/rec.out" || fail "no recommendation: $(cat "$work/rec.out")"
+grep -Eq "detection [0-9.]+ s \(detected [0-9]+\.[0-9] %\)" "$work/rec.out" || fail "no detected share: $(cat "$work/rec.out")"
 "$cli" validate "$work/j1/recommended.toml" >/dev/null 2>&1 || fail "recommended.toml does not validate"
 "$cli" recommend "$work/j1" --max-detection-delay-s 0.5 --out "$work/fast.toml" >/dev/null 2>&1 || fail "recommend --out"
 "$cli" validate "$work/fast.toml" >/dev/null 2>&1 || fail "fast.toml does not validate"

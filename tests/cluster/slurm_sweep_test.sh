@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # slurm_sweep_test.sh CLI SOURCE_DIR WORKDIR: a sweep on a one-node Slurm cluster equals the
-# local sweep byte for byte. Writes a small sweep spec (3 x 2 points of default.toml's gobreaker,
-# a healthy and an outage profile, 2 seeds: 24 runs of 30 s), starts the cluster
+# local sweep byte for byte. Takes the small sweep tests/data/sweeps/small.sweep.toml (3 x 2
+# points of default.toml's gobreaker, a healthy and an outage profile, 2 seeds: 24 runs of
+# 30 s), starts the cluster
 # (slurm_cluster.sh) in a short directory under /tmp, submits the spec as a 4-task job array and its
 # dependent merge job with scripts/slurm/submit.sh --wait, runs `cbsim-cli sweep SPEC` locally,
 # compares sweep.csv and points.csv, and stops the cluster on every exit path, then checks that
@@ -26,32 +27,7 @@ cd "$work"
 cluster=$(mktemp -d /tmp/cbsim-slurm.XXXXXX)
 echo "$cluster" >"$work/cluster.dir"
 
-spec=$work/cluster.sweep.toml
-cat >"$spec" <<SPEC
-scenario = "$src/assets/scenarios/default.toml"
-edge = "A->B"
-seeds = 2
-duration_s = 30
-
-[[axis]]
-path = "A->B.breaker.trip.consecutive_failures"
-values = [2, 3, 5]
-
-[[axis]]
-path = "A->B.breaker.timeout_ms"
-values = [1000, 5000]
-
-[[profile]]
-name = "healthy"
-kind = "healthy"
-
-[[profile]]
-name = "outage"
-kind = "step"
-at_s = 10
-end_s = 20
-failure_rate = 0.5
-SPEC
+spec=$src/tests/data/sweeps/small.sweep.toml
 
 pids=()
 cleanup() {

@@ -179,10 +179,12 @@ TEST(Lint, WindowShorterThanRetrySequence) {
     p.sampling_duration_ms = 500;
     Scenario s = with_breaker(config_of(p), 50);
     auto& retry = s.services[0].dependencies[0].retry;
-    retry.max_attempts = 4;  // sleeps 100 + 200 + 400 = 700 ms
+    s.services[0].dependencies[0].timeout_ms = 0;  // attempts of no bounded length
+    retry.max_attempts = 4;                        // sleeps 100 + 200 + 400 = 700 ms
     auto w = lint_scenario(s);
     ASSERT_EQ(rules_of(w), std::vector<std::string>{"window_shorter_than_retries"});
-    EXPECT_NE(w[0].message.find("500 ms) is shorter than the 700 ms of backoff"), std::string::npos)
+    EXPECT_NE(w[0].message.find("500 ms) is shorter than the 700 ms one failing call can take"),
+              std::string::npos)
         << w[0].message;
     EXPECT_NE(w[0].fix.find("at least 700 ms"), std::string::npos) << w[0].fix;
     retry.backoff_cap_ms = 150;  // 100 + 150 + 150 = 400
@@ -190,6 +192,49 @@ TEST(Lint, WindowShorterThanRetrySequence) {
     retry.backoff_cap_ms = 10000;
     retry.max_attempts = 1;
     EXPECT_TRUE(lint_scenario(s).empty());
+}
+
+TEST(Lint, WindowShorterThanRetrySequenceCountsTheAttemptsTimeouts) {
+    // 3 attempts of up to 2000 ms (the edge's timeout) and 100 + 200 ms of backoff: 6300 ms.
+    GobreakerSettings g;
+    g.interval_ms = 1000;
+    Scenario s = with_breaker(config_of(g), 50);
+    Dependency& d = s.services[0].dependencies[0];
+    d.timeout_ms = 2000;
+    d.retry.max_attempts = 3;
+    d.retry.backoff_base_ms = 100;
+    auto w = lint_scenario(s);
+    ASSERT_EQ(rules_of(w), std::vector<std::string>{"window_shorter_than_retries"});
+    EXPECT_NE(w[0].message.find("(interval_ms, 1000 ms) is shorter than the 6300 ms one failing "
+                                "call can take: 3 attempts of up to 2000 ms (timeout_ms) and 300 "
+                                "ms of backoff"),
+              std::string::npos)
+        << w[0].message;
+    EXPECT_NE(w[0].fix.find("at least 6300 ms, or shorten timeout_ms"), std::string::npos)
+        << w[0].fix;
+    g.interval_ms = 6300;  // just long enough
+    s.services[0].dependencies[0].breaker = config_of(g);
+    EXPECT_TRUE(lint_scenario(s).empty());
+    g.interval_ms = 6299;
+    s.services[0].dependencies[0].breaker = config_of(g);
+    EXPECT_TRUE(has(lint_scenario(s), "window_shorter_than_retries"));
+
+    // The breaker's own call timeout, when shorter than the edge's, bounds each attempt:
+    // opossum timeout_ms 500 under an edge timeout of 2000: 3 x 500 + 300 = 1800 ms.
+    OpossumSettings o;
+    o.timeout_ms = 500;
+    o.rolling_count_timeout_ms = 1500;
+    o.rolling_count_buckets = 10;
+    d.breaker = config_of(o);
+    w = lint_scenario(s);
+    ASSERT_TRUE(has(w, "window_shorter_than_retries")) << rules_of(w).size();
+    const auto it = std::find_if(w.begin(), w.end(), [](const LintWarning& x) {
+        return x.rule == "window_shorter_than_retries";
+    });
+    EXPECT_NE(it->message.find("the 1800 ms one failing call can take: 3 attempts of up to 500 ms "
+                               "(the breaker's call timeout)"),
+              std::string::npos)
+        << it->message;
 }
 
 TEST(Lint, HalfOpenBudgetTheHalfOpenPeriodNeverFills) {
@@ -219,6 +264,18 @@ TEST(Lint, BucketThatDoesNotDivideTheWindow) {
         << w[0].message;
     EXPECT_NE(w[0].fix.find("12000 or 9000"), std::string::npos) << w[0].fix;
     g.bucket_period_ms = 2500;
+    EXPECT_TRUE(lint_scenario(with_breaker(config_of(g), 50)).empty());
+    // A bucket longer than the interval: the window is one bucket, not the interval.
+    g.interval_ms = 1000;
+    g.bucket_period_ms = 3000;
+    w = lint_scenario(with_breaker(config_of(g), 50));
+    ASSERT_EQ(rules_of(w), std::vector<std::string>{"bucket_not_dividing_window"});
+    EXPECT_NE(w[0].message.find("bucket_period_ms 3000 does not divide interval_ms 1000: the "
+                                "window is rounded up to 3000 ms (1 bucket)"),
+              std::string::npos)
+        << w[0].message;
+    EXPECT_NE(w[0].fix.find("set interval_ms to 3000 (a multiple"), std::string::npos) << w[0].fix;
+    g.bucket_period_ms = 1000;  // equal: one bucket of the interval
     EXPECT_TRUE(lint_scenario(with_breaker(config_of(g), 50)).empty());
 
     OpossumSettings o;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -33,6 +34,27 @@ std::vector<std::string> split(const std::string& line) {
             out.back() += c;
     }
     return out;
+}
+
+/// A CSV file's header and rows, split in fields.
+struct Csv {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    /// The column named `name`; header.size() when there is none.
+    std::size_t col(const std::string& name) const {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
+                                        header.begin());
+    }
+};
+
+Csv read_csv(const fs::path& p) {
+    std::istringstream in(read(p));
+    Csv csv;
+    std::string line;
+    if (std::getline(in, line)) csv.header = split(line);
+    while (std::getline(in, line))
+        csv.rows.push_back(split(line));
+    return csv;
 }
 
 /// A call every 10 ms from A to B (1 ms of work, no overlap), no retry, a gobreaker breaker
@@ -182,6 +204,81 @@ TEST(Sweep, ProfilesAreTimelineEntriesThatRestoreThePointsOwnValues) {
     EXPECT_TRUE(profile_timeline(FaultProfile{}, s, "B").empty());
 }
 
+/// The end of every profile with an end is one clearing change, also on a target that fails a
+/// little when healthy (failure_rate 0.02, 4 instances): each run under each fault measures a
+/// recovery delay. The partial profile's end restores failure_rate and faulty_instances at one
+/// instant; the step between them (3 of 4 instances at 0.02, below the healthy 0.02 of all)
+/// must not count as a new fault that forgets the recovery.
+TEST(Sweep, EveryProfileWithAnEndMeasuresRecoveryOnATargetWithBackgroundFailures) {
+    TempDir dir("cbsim_sweep_recovery_test");
+    std::string scenario = kTheoryScenario;
+    scenario.replace(scenario.find("timeout_ms = 600000"), 19, "timeout_ms = 1000");
+    scenario.replace(scenario.rfind("constant = 1 }"), 14, "constant = 2 }");
+    scenario += "failure_rate = 0.02\ninstances = 4\n";
+    dir.file("theory.toml", scenario);
+    const std::string spec = R"(scenario = "theory.toml"
+edge = "A->B"
+seeds = 3
+duration_s = 40
+
+[[axis]]
+path = "A->B.breaker.trip.consecutive_failures"
+values = [2]
+
+[[profile]]
+name = "step"
+kind = "step"
+at_s = 5
+failure_rate = 0.9
+end_s = 15
+
+[[profile]]
+name = "flapping"
+kind = "flapping"
+at_s = 5
+period_s = 4
+duty = 0.5
+failure_rate = 0.9
+end_s = 15
+
+[[profile]]
+name = "brownout"
+kind = "brownout"
+at_s = 5
+until_s = 7
+factor = 1000
+step_s = 1
+end_s = 15
+
+[[profile]]
+name = "partial"
+kind = "partial"
+at_s = 5
+faulty_instances = 3
+failure_rate = 1
+end_s = 15
+)";
+    const SweepPlan plan = parse_sweep(spec, (dir.path / "r.sweep.toml").string());
+    const Csv csv{split(sweep_csv_header(plan.spec)), {}};
+    const std::vector<std::string>& header = csv.header;
+    const std::size_t c_recoveries = csv.col("recoveries"), c_delay = csv.col("recovery_delay_s");
+    ASSERT_LT(c_delay, header.size());
+    ASSERT_EQ(task_count(plan.spec), 4u * 3u);
+    for (std::size_t t = 0; t < task_count(plan.spec); ++t) {
+        const std::string profile = plan.spec.profiles[sweep_task(plan, t).profile].name;
+        std::string row = run_sweep_task(plan, t);
+        while (!row.empty() && row.back() == '\n')
+            row.pop_back();
+        const std::vector<std::string> f = split(row);
+        ASSERT_EQ(f.size(), header.size()) << row;
+        EXPECT_GE(std::stod(f[c_recoveries]), 1.0) << profile << ", task " << t << ": " << row;
+        ASSERT_FALSE(f[c_delay].empty()) << profile << ", task " << t;
+        // The breaker's open time is 1 s: it closes on one of its first probes after the end.
+        EXPECT_GT(std::stod(f[c_delay]), 0.0) << profile;
+        EXPECT_LT(std::stod(f[c_delay]), 5.0) << profile;
+    }
+}
+
 TEST(Sweep, ABadSpecNamesFileLineKeyAndTheAllowedRange) {
     TempDir dir("cbsim_sweep_bad_test");
     dir.file("theory.toml", kTheoryScenario);
@@ -196,6 +293,79 @@ TEST(Sweep, ABadSpecNamesFileLineKeyAndTheAllowedRange) {
         EXPECT_EQ(e.line(), 22);
         EXPECT_EQ(e.key(), "profile[1].failure_rate");
         EXPECT_EQ(e.message(), "expected a number in [0, 1]");
+    }
+}
+
+/// An axis after a breaker.preset axis may name the keys of the presets that axis sets.
+TEST(Sweep, AnAxisAfterAPresetAxisTakesThatPresetsKeys) {
+    TempDir dir("cbsim_sweep_preset_axis_test");
+    dir.file("theory.toml", kTheoryScenario);
+    const std::string file = (dir.path / "p.sweep.toml").string();
+    const std::string head = R"(scenario = "theory.toml"
+edge = "A->B"
+seeds = 1
+duration_s = 5
+)";
+    const std::string profile = R"(
+[[profile]]
+name = "down"
+kind = "step"
+at_s = 1
+failure_rate = 0.9
+)";
+    const std::string threshold = R"(
+[[axis]]
+path = "A->B.breaker.failure_rate_threshold"
+values = [30, 50]
+)";
+    const SweepPlan plan = parse_sweep(head + R"(
+[[axis]]
+path = "A->B.breaker.preset"
+values = ["resilience4j"]
+)" + threshold + profile,
+                                       file);
+    ASSERT_EQ(point_count(plan.spec), 2u);
+    const Scenario p1 = point_scenario(plan, 1);
+    EXPECT_EQ(get_setting(p1, "A->B.breaker.preset"), SettingValue(std::string("resilience4j")));
+    EXPECT_EQ(get_setting(p1, "A->B.breaker.failure_rate_threshold"), SettingValue(50.0));
+    EXPECT_FALSE(run_sweep_task(plan, 1).empty());
+    // Without the preset axis the key is not one of gobreaker's.
+    try {
+        parse_sweep(head + threshold + profile, file);
+        FAIL() << "accepted a resilience4j key on a gobreaker edge";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "axis[0].path");
+        EXPECT_NE(e.message().find("is not a settable path of the base scenario"),
+                  std::string::npos)
+            << e.message();
+    }
+    // A value out of the key's range is refused as before.
+    try {
+        std::string bad = threshold;
+        bad.replace(bad.find("[30, 50]"), 8, "[30, 500]");
+        parse_sweep(head + R"(
+[[axis]]
+path = "A->B.breaker.preset"
+values = ["resilience4j"]
+)" + bad + profile,
+                    file);
+        FAIL() << "accepted a threshold of 500 %";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "axis[1].values");
+    }
+}
+
+TEST(Sweep, AnUnknownProfileServiceListsTheServices) {
+    TempDir dir("cbsim_sweep_service_test");
+    dir.file("theory.toml", kTheoryScenario);
+    std::string text = kSmallSpec;
+    text.replace(text.find("kind = \"step\""), 13, "kind = \"step\"\nservice = \"C\"");
+    try {
+        parse_sweep(text, (dir.path / "s.sweep.toml").string());
+        FAIL() << "accepted service C";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "profile[1].service");
+        EXPECT_EQ(e.message(), "expected the name of a service of the base scenario: A, B");
     }
 }
 
@@ -325,24 +495,16 @@ failure_rate = 0.7
     SweepOptions options;
     options.jobs = 2;
     ASSERT_EQ(run_sweep(plan, (dir.path / "out").string(), options, bad), "");
-    std::istringstream points(read(dir.path / "out" / "points.csv"));
-    std::string line;
-    std::getline(points, line);
-    const std::vector<std::string> header = split(line);
-    const auto col = [&](const std::string& name) {
-        return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) -
-                                        header.begin());
-    };
-    const std::size_t c_n = col("A->B.breaker.trip.consecutive_failures");
-    const std::size_t c_allowed = col("allowed"), c_ci = col("allowed_ci95"),
-                      c_opens = col("opens");
-    ASSERT_LT(c_opens, header.size());
+    const Csv points = read_csv(dir.path / "out" / "points.csv");
+    const std::size_t c_n = points.col("A->B.breaker.trip.consecutive_failures");
+    const std::size_t c_allowed = points.col("allowed"), c_ci = points.col("allowed_ci95"),
+                      c_opens = points.col("opens");
+    ASSERT_LT(c_opens, points.header.size());
     // The three (p, N) pairs checked: (0.3, 2), (0.5, 3), (0.7, 4).
     const std::map<std::pair<std::string, int>, double> pairs{
         {{"p30", 2}, 0.3}, {{"p50", 3}, 0.5}, {{"p70", 4}, 0.7}};
     std::size_t checked = 0;
-    while (std::getline(points, line)) {
-        const std::vector<std::string> f = split(line);
+    for (const std::vector<std::string>& f : points.rows) {
         const int n = std::stoi(f[c_n]);
         const auto it = pairs.find({f[1], n});
         if (it == pairs.end()) continue;
@@ -418,6 +580,72 @@ TEST(Sweep, RecommendKeepsTheParetoFrontAndChoosesWithinTheConstraints) {
     const std::string toml = recommended_breaker_toml(all);
     const std::vector<SettingValue> v = point_values(plan.spec, all.points[*all.chosen].point);
     EXPECT_NE(toml.find("consecutive_failures = " + to_string(v[0])), std::string::npos) << toml;
+}
+
+/// A fault of 0.2 s (20 calls) at failure rate 0.3: a breaker that opens on 4 failures in a
+/// row detects it in some seeds only, one that needs 50 in none. The score shows the share
+/// detected and counts each missed seed as the fault's whole length; a point that missed a seed
+/// never meets a detection-delay constraint, however loose.
+TEST(Sweep, RecommendCountsSeedsThatMissedTheFault) {
+    TempDir dir("cbsim_sweep_missed_test");
+    dir.file("theory.toml", kTheoryScenario);
+    const std::string spec = R"(scenario = "theory.toml"
+edge = "A->B"
+seeds = 10
+duration_s = 3
+
+[[axis]]
+path = "A->B.breaker.trip.consecutive_failures"
+values = [4, 50]
+
+[[profile]]
+name = "blip"
+kind = "step"
+at_s = 1
+failure_rate = 0.3
+end_s = 1.2
+)";
+    const SweepPlan plan = parse_sweep(spec, (dir.path / "m.sweep.toml").string());
+    bool bad = false;
+    ASSERT_EQ(run_sweep(plan, (dir.path / "out").string(), SweepOptions{}, bad), "");
+    // points.csv: the mean over the detecting seeds and their count.
+    const Csv points = read_csv(dir.path / "out" / "points.csv");
+    const std::size_t c_d = points.col("detection_delay_s"),
+                      c_n = points.col("detection_delay_s_n");
+    ASSERT_LT(c_n, points.header.size());
+    const std::vector<std::vector<std::string>>& rows = points.rows;
+    ASSERT_EQ(rows.size(), 2u);
+    const double n = std::stod(rows[0][c_n]);
+    ASSERT_GT(n, 0.0) << "some seed sees 4 failures in a row";
+    ASSERT_LT(n, 10.0) << "some seed does not";
+    EXPECT_EQ(rows[1][c_n], "0") << "no seed sees 50 failures in a row";
+    EXPECT_EQ(rows[1][c_d], "");
+
+    const Recommendation all = recommend((dir.path / "out").string(), std::nullopt, std::nullopt);
+    ASSERT_EQ(all.points.size(), 2u);
+    EXPECT_DOUBLE_EQ(all.points[0].detected, n / 10.0);
+    EXPECT_DOUBLE_EQ(all.points[1].detected, 0.0);
+    EXPECT_FALSE(all.points[1].detection_delay_s);
+    // A missed seed counts as 0.2 s, the fault's length.
+    ASSERT_TRUE(all.points[0].detection_delay_s);
+    const double fast = std::stod(rows[0][c_d]);
+    EXPECT_NEAR(*all.points[0].detection_delay_s, (fast * n + 0.2 * (10 - n)) / 10, 1e-12);
+    EXPECT_GT(*all.points[0].detection_delay_s, fast);
+    const std::string text = recommendation_text(all);
+    std::ostringstream share;
+    share << std::fixed << std::setprecision(1) << n * 10.0;
+    EXPECT_NE(text.find(" s (detected " + share.str() + " %)"), std::string::npos) << text;
+    EXPECT_NE(text.find("never s (detected 0.0 %)"), std::string::npos) << text;
+    // Unconstrained, the point that detects sometimes is the choice; with any limit on the
+    // detection delay, none is.
+    ASSERT_TRUE(all.chosen);
+    EXPECT_EQ(*all.chosen, 0u);
+    EXPECT_NE(recommended_breaker_toml(all).find("(detected in " + share.str() + " % of"),
+              std::string::npos);
+    for (const double limit : {1e9, 0.2}) {
+        const Recommendation r = recommend((dir.path / "out").string(), std::nullopt, limit);
+        EXPECT_FALSE(r.chosen) << "limit " << limit;
+    }
 }
 
 }  // namespace

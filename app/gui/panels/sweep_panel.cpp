@@ -686,9 +686,9 @@ void SweepPanel::draw_point_tooltip(const SweepState& st, std::size_t point) {
     for (std::size_t a = 0; a < values.size(); ++a)
         ImGui::Text("%s = %s", plan.spec.axes[a].path.c_str(), to_string(values[a]).c_str());
     ImGui::TextDisabled(
-        "detection %s s, false trips %.3g/h, good rejected %.1f (recommend)",
+        "detection %s s (detected %.1f %%), false trips %.3g/h, good rejected %.1f (recommend)",
         r.score.detection_delay_s ? fmt_value(*r.score.detection_delay_s).c_str() : "never",
-        r.score.false_trips_per_hour, r.score.good_rejected);
+        100.0 * r.score.detected, r.score.false_trips_per_hour, r.score.good_rejected);
     const int cols = 1 + static_cast<int>(plan.spec.profiles.size());
     if (ImGui::BeginTable("##kpis", cols, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
         ImGui::TableSetupColumn("KPI");

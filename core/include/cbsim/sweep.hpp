@@ -209,15 +209,19 @@ std::string merge_sweep_shards(std::span<const std::string> shard_dirs, const st
 // [SECTION] Recommendation -------------------------------------------------------------------
 
 /// One point as recommend sees it: means over its profiles. Detection delay: over the fault
-/// profiles. False trips per hour: opens per hour under the healthy profiles (every open there
-/// is false) or, with no healthy profile, false_trips per hour (opens while the failure
-/// probability was below the breaker's threshold) under all. Good calls rejected: over all.
-/// No detection value when a fault profile never saw one.
+/// profiles, each the mean over every seed, a seed that missed the fault counting as the
+/// fault's whole length (at_s to end_s, or to the run's end); no value when a fault profile was
+/// detected in no seed. Detected: the share of (fault profile, seed) runs that detected it
+/// (points.csv's detection_delay_s_n over seeds). False trips per hour: opens per hour under
+/// the healthy profiles (every open there is false) or, with no healthy profile, false_trips
+/// per hour (opens while the failure probability was below the breaker's threshold) under
+/// all. Good calls rejected: over all.
 struct PointScore {
     std::size_t point = 0;
     std::vector<std::string> values;  ///< the axis values as in points.csv
     std::string preset;               ///< the edge's breaker preset at this point
     std::optional<double> detection_delay_s;
+    double detected = 0.0;  ///< in [0, 1]; 0 with no fault profile
     double false_trips_per_hour = 0.0;
     double good_rejected = 0.0;
 };
@@ -245,7 +249,9 @@ PointScore score_point(const SweepPlan& plan, std::size_t point, std::string_vie
 std::vector<std::size_t> pareto_front(std::span<const PointScore> points);
 
 /// Reads sweep folder `dir` (sweep.toml, scenario.toml, points.csv) and scores its points.
-/// Throws ConfigError when the folder is not a finished sweep.
+/// A point meets `max_detection_delay_s` only if it detected every fault profile in every seed
+/// (detected = 1) and its detection delay is at most that. Throws ConfigError when the folder
+/// is not a finished sweep.
 Recommendation recommend(const std::string& dir, std::optional<double> max_false_trips_per_hour,
                          std::optional<double> max_detection_delay_s);
 /// The chosen point's breaker as a breaker file (a `[breaker]` table with a comment that

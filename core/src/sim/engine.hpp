@@ -195,6 +195,10 @@ struct ServiceModel {
     SimTime bucket_from = 0;
     std::int64_t busy_from = 0;
     std::int64_t busy_moments = 0;
+    // The service before the first change of the instant `changed_at`: fault marking compares
+    // against it, so the changes of one instant count as one (mark_fault_or_clear()).
+    SimTime changed_at = -1;
+    std::optional<Service> instant_before;
 };
 
 /// Per-edge counters of the current bucket (EdgeRow's counters) and the logical totals.

@@ -883,7 +883,16 @@ double failure_threshold(const BreakerConfig& config) {
 }
 
 void Run::Impl::mark_fault_or_clear(std::uint32_t service, const Service& before) {
-    const Service& after = *services[service].cfg;
+    // The changes of one instant are one change: the end of a fault that restores two keys
+    // (failure_rate and faulty_instances) clears it even when the step between them is worse
+    // than the first. Compared with the service before the instant's first change; when that
+    // shows no net change, with the service before this change.
+    sim::ServiceModel& model = services[service];
+    if (model.changed_at != sim.now() || !model.instant_before) {
+        model.changed_at = sim.now();
+        model.instant_before = before;
+    }
+    const Service& after = *model.cfg;
     auto tail_ms = [](const Service& s) {
         switch (s.latency.dist) {
             case LatencyDist::lognormal:
@@ -898,11 +907,16 @@ void Run::Impl::mark_fault_or_clear(std::uint32_t service, const Service& before
     auto workers = [](const Service& s) {
         return s.capacity == 0 ? 1e300 : static_cast<double>(s.capacity * s.instances);
     };
-    const double p0 = true_failure_probability(before), p1 = true_failure_probability(after);
-    const double l0 = tail_ms(before), l1 = tail_ms(after);
-    const double w0 = workers(before), w1 = workers(after);
-    const bool worse = p1 > p0 || l1 > l0 || w1 < w0;
-    const bool better = p1 < p0 || l1 < l0 || w1 > w0;
+    bool worse = false, better = false;
+    const auto compare = [&](const Service& from) {
+        const double p0 = true_failure_probability(from), p1 = true_failure_probability(after);
+        const double l0 = tail_ms(from), l1 = tail_ms(after);
+        const double w0 = workers(from), w1 = workers(after);
+        worse = p1 > p0 || l1 > l0 || w1 < w0;
+        better = p1 < p0 || l1 < l0 || w1 > w0;
+    };
+    compare(*model.instant_before);
+    if (worse == better) compare(before);
     if (worse == better) return;
     for (std::uint32_t ei : services[service].in_edges) {
         sim::EdgeModel& e = edges[ei];

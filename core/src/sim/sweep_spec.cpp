@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <span>
 
 #include "cbsim/compare.hpp"
 #include "cbsim/error.hpp"
@@ -109,6 +110,14 @@ const char* to_string(FaultKind kind) {
 
 namespace {
 
+/// "A, B, C": the names of the services of `s`, for the error of a service it does not have.
+std::string service_names(const Scenario& s) {
+    std::string names;
+    for (const Service& svc : s.services)
+        names += (names.empty() ? "" : ", ") + svc.name;
+    return names;
+}
+
 /// The values of a `linear` or `log` range table {from, to, steps}.
 std::vector<double> read_range(const toml::table& range, bool log, const std::string& file,
                                const std::string& where) {
@@ -140,7 +149,11 @@ std::vector<double> read_range(const toml::table& range, bool log, const std::st
     return out;
 }
 
-SweepAxis read_axis(const toml::table& t, std::size_t index, const Scenario& base,
+/// Reads axis `index`. `bases` are the base scenario with each choice the axes before it can
+/// make (a breaker preset, a latency distribution: they change which keys exist): the path must
+/// be settable in one of them, and each value apply in one where it is. Whether every point
+/// applies is checked once all axes are read.
+SweepAxis read_axis(const toml::table& t, std::size_t index, std::span<const Scenario> bases,
                     const std::string& file, std::vector<std::string>& notes) {
     const std::string where = "axis[" + std::to_string(index) + "].";
     const int line = line_of(t);
@@ -150,13 +163,21 @@ SweepAxis read_axis(const toml::table& t, std::size_t index, const Scenario& bas
         "a settable path as a string, e.g. \"A->B.breaker.trip.consecutive_failures\" "
         "(`cbsim-cli keys`)");
     axis.path = path->as_string()->get();
-    const std::optional<SettingSpec> spec = find_setting(base, axis.path);
+    std::optional<SettingSpec> spec;
+    std::vector<const Scenario*> having;  // the bases where the path exists
+    for (const Scenario& b : bases) {
+        if (auto found = find_setting(b, axis.path)) {
+            if (!spec) spec = std::move(found);
+            having.push_back(&b);
+        }
+    }
     if (!spec)
         throw_config_error(file, line_of(*path), where + "path",
                            "'" + printable(axis.path, 200) +
-                               "' is not a settable path of the base scenario; `cbsim-cli keys` "
-                               "lists the keys (paths: <service>.<key>, <caller>-><target>.<key>, "
-                               "<caller>-><target>.breaker.<key>)");
+                               "' is not a settable path of the base scenario" +
+                               (bases.size() > 1 ? " with any choice of the axes before it" : "") +
+                               "; `cbsim-cli keys` lists the keys (paths: <service>.<key>, "
+                               "<caller>-><target>.<key>, <caller>-><target>.breaker.<key>)");
     int given = 0;
     const toml::node* values_node = nullptr;
     for (const auto& [k, node] : t) {
@@ -222,9 +243,18 @@ SweepAxis read_axis(const toml::table& t, std::size_t index, const Scenario& bas
         notes.push_back(std::move(note));
     }
     for (const SettingValue& v : kept) {
-        Scenario s = base;
-        if (std::string e = apply_setting(s, axis.path, v); !e.empty())
-            throw_config_error(file, values_line, where + "values", e);
+        std::string first_error;
+        for (const Scenario* b : having) {
+            Scenario s = *b;
+            std::string e = apply_setting(s, axis.path, v);
+            if (e.empty()) {
+                first_error.clear();
+                break;
+            }
+            if (first_error.empty()) first_error = std::move(e);
+        }
+        if (!first_error.empty())
+            throw_config_error(file, values_line, where + "values", first_error);
     }
     axis.values = std::move(kept);
     return axis;
@@ -291,8 +321,9 @@ FaultProfile read_profile(const toml::table& t, std::size_t index, const Scenari
     p.service = default_service;
     if (const toml::node* s = t.get("service")) {
         if (!s->is_string() || base.find_service(s->as_string()->get()) == nullptr)
-            throw_config_error(file, line_of(*s), where + "service",
-                               "expected the name of a service of the base scenario");
+            throw_config_error(
+                file, line_of(*s), where + "service",
+                "expected the name of a service of the base scenario: " + service_names(base));
         p.service = s->as_string()->get();
     }
     const Service& svc = *base.find_service(p.service);
@@ -430,13 +461,10 @@ SweepPlan parse_sweep_on(std::string_view text, const std::string& file, const S
                                "' is not an edge of the base scenario; expected one of: " + edges);
     spec.service = target;
     if (const toml::node* s = root.get("service")) {
-        if (!s->is_string() || base.find_service(s->as_string()->get()) == nullptr) {
-            std::string names;
-            for (const Service& svc : base.services)
-                names += (names.empty() ? "" : ", ") + svc.name;
-            throw_config_error(file, line_of(*s), "service",
-                               "expected the name of a service of the base scenario: " + names);
-        }
+        if (!s->is_string() || base.find_service(s->as_string()->get()) == nullptr)
+            throw_config_error(
+                file, line_of(*s), "service",
+                "expected the name of a service of the base scenario: " + service_names(base));
         spec.service = s->as_string()->get();
     }
     // Seeds and duration.
@@ -503,8 +531,25 @@ SweepPlan parse_sweep_on(std::string_view text, const std::string& file, const S
         if (arr == nullptr || !arr->is_array_of_tables() || arr->empty() ||
             arr->size() > kMaxSweepAxes)
             throw_config_error(file, line_of(*axes), "axis", "expected 1 to 3 [[axis]] tables");
-        for (std::size_t i = 0; i < arr->size(); ++i)
-            spec.axes.push_back(read_axis(*arr->get(i)->as_table(), i, base, file, plan.notes));
+        std::vector<Scenario> bases{base};
+        for (std::size_t i = 0; i < arr->size(); ++i) {
+            spec.axes.push_back(read_axis(*arr->get(i)->as_table(), i, bases, file, plan.notes));
+            // An axis of choices (a breaker preset, a latency distribution) changes which keys
+            // the axes after it may name.
+            const SweepAxis& a = spec.axes.back();
+            if (i + 1 == arr->size() ||
+                std::none_of(a.values.begin(), a.values.end(), [](const SettingValue& v) {
+                    return std::holds_alternative<std::string>(v);
+                }))
+                continue;
+            std::vector<Scenario> next;
+            for (const Scenario& b : bases)
+                for (const SettingValue& v : a.values) {
+                    Scenario s = b;
+                    if (apply_setting(s, a.path, v).empty()) next.push_back(std::move(s));
+                }
+            bases = std::move(next);
+        }
         for (std::size_t i = 0; i < spec.axes.size(); ++i)
             for (std::size_t j = 0; j < i; ++j)
                 if (spec.axes[i].path == spec.axes[j].path)
