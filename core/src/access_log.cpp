@@ -115,6 +115,25 @@ std::uint64_t LogStats::skipped() const {
     return n;
 }
 
+std::string skipped_counts_text(const LogStats& stats) {
+    std::string out;
+    for (int k = 0; k < static_cast<int>(SkipReason::count_); ++k) {
+        if (stats.skipped_by[k] == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += std::to_string(stats.skipped_by[k]);
+        out += ' ';
+        out += to_string(static_cast<SkipReason>(k));
+    }
+    return out;
+}
+
+std::string skipped_line_text(const SkippedLine& line) {
+    std::string out = printable(line.file, 200) + ':' + std::to_string(line.line) + ": " +
+                      to_string(line.reason) + " (" + printable(line.detail, 200) + ")";
+    if (!line.text.empty()) out += ": '" + line.text + "'";
+    return out;
+}
+
 // [SECTION] numbers and times
 
 namespace {

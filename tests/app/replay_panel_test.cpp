@@ -328,5 +328,60 @@ TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
     EXPECT_EQ(panel.read_options().timeout, 500 * kMillisecond);
 }
 
+TEST(ReplayPanel, ALogsSkippedLinesAreCountedBesideItsNameAsTheCliReportsThem) {
+    test::TempDir dir;
+    const Trace trace = parse_trace(outage_trace(true), "outage.csv");
+    SynthOptions synth;
+    ASSERT_TRUE(parse_iso8601("2026-12-07T03:00:00Z", synth.start));
+    const std::string text = synth_log(trace, synth, "outage.csv");
+    const std::string clean = dir.path.string() + "/clean.log";
+    write(clean, text);
+    // The same log with 7 lines of garbage after its 100th line.
+    std::size_t at = 0;
+    for (int i = 0; i < 100; ++i)
+        at = text.find('\n', at) + 1;
+    std::string garbage;
+    for (int i = 1; i <= 7; ++i)
+        garbage += "garbage line " + std::to_string(i) + "\n";
+    const std::string bad = dir.path.string() + "/bad.log";
+    write(bad, text.substr(0, at) + garbage + text.substr(at));
+
+    {
+        testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+        auto& [h, view, panel, rects, snap, log, ui] = fx;
+        ASSERT_EQ(panel.open_trace(clean), "");
+        wait_replay(h, panel, ui);
+        ASSERT_NE(panel.result(), nullptr);
+        h.frame(ui);
+        EXPECT_EQ(panel.result()->log.skipped(), 0u);
+        EXPECT_EQ(panel.result()->log.lines, trace.rows.size());
+        EXPECT_FALSE(rects.rects.count("replay.skipped"));
+    }
+    testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    auto& [h, view, panel, rects, snap, log, ui] = fx;
+    ASSERT_EQ(panel.open_trace(bad), "");
+    wait_replay(h, panel, ui);
+    ASSERT_NE(panel.result(), nullptr);
+    h.frame(ui);
+    const ReplayResult& r = *panel.result();
+    ASSERT_EQ(r.error, "");
+    EXPECT_EQ(r.rows, trace.rows.size());
+    EXPECT_EQ(r.log.lines, trace.rows.size() + 7);
+    EXPECT_EQ(r.log.skipped(), 7u);
+    EXPECT_EQ(skipped_counts_text(r.log), "7 not in the format");
+    ASSERT_EQ(r.log.first_skipped.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(r.log.first_skipped[i].line, 101 + i);
+        EXPECT_EQ(skipped_line_text(r.log.first_skipped[i]),
+                  bad + ":" + std::to_string(101 + i) +
+                      ": not in the format (does not match the nginx layout): 'garbage line " +
+                      std::to_string(1 + i) + "'");
+    }
+    // Shown beside the file's name, in the header line.
+    ASSERT_TRUE(rects.rects.count("replay.skipped"));
+    ASSERT_TRUE(rects.rects.count("replay.read_as"));
+    EXPECT_NEAR(rects.rects.at("replay.skipped").y, rects.rects.at("replay.read_as").y, 4.0f);
+}
+
 }  // namespace
 }  // namespace cbsim::gui

@@ -207,6 +207,8 @@ printf 'ts,code\n2026-12-07T03:00:01Z,200\n' >calls.csv
 im() { case_ "$1" "$2" "$3" -- import "${@:4}"; }
 im "import: a line not in the format (skipped, exit 0)" 0 "lines: 3 read, 2 calls, 1 skipped" --format nginx bad_line.log --out im.csv
 im "import: more bad lines than --max-bad" 2 "1 of 3 lines skipped, more than --max-bad 0; nothing written" --format nginx bad_line.log --out im.csv --max-bad 0
+case_ "replay: a log line not in the format (skipped, exit 0)" 0 "lines: 3 read, 2 calls, 1 skipped" -- replay --config good.toml --format nginx --trace bad_line.log --out rp.csv
+case_ "replay: more bad log lines than --max-bad" 2 "1 of 3 lines skipped, more than --max-bad 0; nothing written" -- replay --config good.toml --format nginx --trace bad_line.log --out rp.csv --max-bad 0
 im "import: --max-bad not a limit" 2 "--max-bad '5x' is not a limit" --format nginx ok.log --max-bad 5x
 im "import: no line of a file in the format" 2 "other.log:1: no line is in the nginx format .*first line: '\{\"ts\"" --format nginx ok.log other.log
 im "import: empty log" 2 "empty.log: the file is empty" --format nginx empty.log

@@ -155,6 +155,13 @@ struct LogStats {
     std::uint64_t skipped() const;
 };
 
+/// The skipped lines by reason, as the reports say them: "7 not in the format, 1 later than
+/// the reorder window" ("" when none was skipped). `cbsim-cli import`, `replay --format` and
+/// the app's Replay view show this text.
+std::string skipped_counts_text(const LogStats& stats);
+/// One skipped line as the reports quote it: "FILE:LINE: REASON (DETAIL): 'TEXT'".
+std::string skipped_line_text(const SkippedLine& line);
+
 /// Streams the records of one or more logs in start order (see the top of this file).
 class LogReader {
   public:
@@ -224,6 +231,9 @@ class LogTraceSource : public TraceSource {
     bool next(TraceRow& row) override;
     /// The first record's start, microseconds since the epoch (t_ms 0); 0 before any row.
     SimTime origin() const { return origin_; }
+    /// The reader's counts: lines read and skipped (by reason, the first five quoted);
+    /// complete once next() returned false.
+    const LogStats& stats() const { return reader_.stats(); }
 
   private:
     LogReader& reader_;
