@@ -1498,6 +1498,7 @@ struct Source {
                     const int n = gzread(gz, buf.data(), static_cast<unsigned>(kChunk));
                     if (n < 0) read_error();
                     if (n == 0) {
+                        check_complete();
                         begin = end = 0;
                         eof = true;
                         break;
@@ -1522,8 +1523,24 @@ struct Source {
             }
             const int n = gzread(gz, buf.data() + end, static_cast<unsigned>(buf.size() - end));
             if (n < 0) read_error();
-            if (n == 0) eof = true;
+            if (n == 0) {
+                check_complete();
+                eof = true;
+            }
             end += static_cast<std::size_t>(n);
+        }
+    }
+
+    // At the end of the data: a gzip stream that stopped before its end (a truncated or
+    // partly copied .gz) reads as a clean end of file, with gzerror Z_BUF_ERROR; it is an
+    // error like a corrupt one, not a shorter log.
+    void check_complete() {
+        int code = Z_OK;
+        gzerror(gz, &code);
+        if (code == Z_BUF_ERROR) {
+            throw ConfigError(path, 0, "",
+                              "cannot read the file: the gzip data ends early (the file is "
+                              "truncated)");
         }
     }
 
