@@ -328,6 +328,33 @@ TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
     EXPECT_EQ(panel.read_options().timeout, 500 * kMillisecond);
 }
 
+TEST(ReplayPanel, TheHoverHintSaysADoubleClickFitsTheWholeTrace) {
+    test::TempDir dir;
+    const std::string trace_path = dir.path.string() + "/outage.csv";
+    write(trace_path, outage_trace());
+    testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    auto& [h, view, panel, rects, snap, log, ui] = fx;
+    ASSERT_EQ(panel.open_trace(trace_path), "");
+    wait_replay(h, panel, ui);
+    ASSERT_NE(panel.result(), nullptr);
+    h.frame(ui);
+    ASSERT_TRUE(rects.rects.count("replay.rate"));
+    const ImVec4 r = rects.rects.at("replay.rate");
+    const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
+    h.mouse(x, y, false);
+    h.frame(ui);
+    // The whole trace in view: no hint. Zoomed in: a double-click fits the trace again.
+    EXPECT_EQ(h.frame_text(ui).find("double-click"), std::string::npos);
+    ImGui::GetIO().MouseWheel = 3.0f;
+    h.frame(ui);
+    const std::string zoomed = h.frame_text(ui);
+    EXPECT_NE(zoomed.find("double-click: fit the whole trace"), std::string::npos) << zoomed;
+    EXPECT_EQ(zoomed.find("follow live"), std::string::npos) << zoomed;
+    h.click_at(x, y, ui);
+    h.click_at(x, y, ui);
+    EXPECT_EQ(h.frame_text(ui).find("double-click"), std::string::npos);
+}
+
 TEST(ReplayPanel, ALogsSkippedLinesAreCountedBesideItsNameAsTheCliReportsThem) {
     test::TempDir dir;
     const Trace trace = parse_trace(outage_trace(true), "outage.csv");
@@ -381,6 +408,19 @@ TEST(ReplayPanel, ALogsSkippedLinesAreCountedBesideItsNameAsTheCliReportsThem) {
     ASSERT_TRUE(rects.rects.count("replay.skipped"));
     ASSERT_TRUE(rects.rects.count("replay.read_as"));
     EXPECT_NEAR(rects.rects.at("replay.skipped").y, rects.rects.at("replay.read_as").y, 4.0f);
+    const ImVec4 skipped_at = rects.rects.at("replay.skipped");
+    const std::string shown = h.frame_text(ui);
+    EXPECT_NE(shown.find("7 of " + std::to_string(trace.rows.size() + 7) +
+                         " lines skipped: 7 not in the format"),
+              std::string::npos)
+        << shown;
+    EXPECT_EQ(shown.find("garbage line"), std::string::npos) << shown;
+    // Hovered: the first five quoted, as the CLI quotes them.
+    h.mouse((skipped_at.x + skipped_at.z) * 0.5f, (skipped_at.y + skipped_at.w) * 0.5f, false);
+    h.frame(ui);
+    const std::string hovered = h.frame_text(ui);
+    for (const SkippedLine& l : r.log.first_skipped)
+        EXPECT_NE(hovered.find(skipped_line_text(l)), std::string::npos) << hovered;
 }
 
 }  // namespace

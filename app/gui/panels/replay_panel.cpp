@@ -37,6 +37,8 @@ ReplayPanel::ReplayPanel(ViewState& view, std::string preset_dir)
     for (const PresetInfo& p : all_presets())
         configs_.push_back(Config{p.name, (fs::path(preset_dir) / p.preset_file).string(), true});
     time_.min_span = 0.001;
+    // Following "live" here shows the whole finished trace (live_span is its length).
+    time_.double_click_hint = "double-click: fit the whole trace";
     open() = false;  // until a trace is opened
 }
 
