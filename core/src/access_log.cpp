@@ -1586,6 +1586,29 @@ struct LogReader::Impl {
     LogRecord scratch;
     std::string why;
 
+    // A file given twice, under any name (a link, "./x", another path to it), would be read
+    // twice and its calls doubled: refused, naming it. Files are compared by device and inode;
+    // one that cannot be stat'ed is left to open() to report.
+    static void refuse_repeats(const std::vector<std::string>& files) {
+        std::vector<std::pair<dev_t, ino_t>> ids(files.size());
+        std::vector<bool> known(files.size(), false);
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            struct stat st {};
+            if (stat(files[i].c_str(), &st) != 0) continue;
+            ids[i] = {st.st_dev, st.st_ino};
+            known[i] = true;
+            for (std::size_t j = 0; j < i; ++j) {
+                if (!known[j] || ids[j] != ids[i]) continue;
+                throw ConfigError(
+                    files[i], 0, "",
+                    (files[j] == files[i]
+                         ? std::string("given twice")
+                         : "the same file as " + printable(files[j], 200) + ", given twice") +
+                        "; give each log once (it would be read twice)");
+            }
+        }
+    }
+
     // A file that ended without a record: empty, blank or a header only, or no line parsed.
     [[noreturn]] void no_record(const Source& s) const {
         if (s.first_bad_no == 0) {
@@ -1648,6 +1671,7 @@ struct LogReader::Impl {
 
     Impl(std::vector<std::string> files, LogOptions o) : options(std::move(o)) {
         if (files.empty()) throw ConfigError("", 0, "LOG", "no log file given");
+        refuse_repeats(files);
         // Rank by the start of the first parsable line (stable: ties keep the given order).
         // One file needs no ranking, so it may be a pipe.
         std::vector<std::pair<SimTime, std::unique_ptr<Source>>> ranked;

@@ -213,6 +213,9 @@ im "import: --max-bad not a limit" 2 "--max-bad '5x' is not a limit" --format ng
 im "import: no line of a file in the format" 2 "other.log:1: no line is in the nginx format .*first line: '\{\"ts\"" --format nginx ok.log other.log
 im "import: empty log" 2 "empty.log: the file is empty" --format nginx empty.log
 im "import: missing log" 2 "missing.log: cannot read the file: No such file or directory" --format nginx missing.log
+ln -sf ok.log ok_link.log
+im "import: one log given twice" 2 "ok_link.log: the same file as ok.log, given twice; give each log once" --format nginx ok.log ok_link.log --out im.csv
+case_ "replay: one log given twice" 2 "ok.log: given twice; give each log once" -- replay --config good.toml --format nginx --trace ok.log --trace ok.log --out rp.csv
 gzip -c ok.log >ok.log.gz
 head -c 60 ok.log.gz >trunc.log.gz
 im "import: a truncated .gz log" 2 "trunc.log.gz: cannot read the file: the gzip data ends early" --format nginx trunc.log.gz --out im.csv

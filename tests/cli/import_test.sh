@@ -50,6 +50,18 @@ mv "$work/rot.ac" "$work/access.log"
 cmp -s "$work/rotated.csv" "$logs/outage_30s.csv" || fail "rotated files: the trace differs"
 grep -q '^import: 3 files' "$work/report" || fail "rotated report: $(cat "$work/report")"
 
+# The same file given twice, under any name (the same spelling, ./x, a symbolic or hard link),
+# is refused naming it, not read twice.
+ln -sf "access.log.1" "$work/sym.log"
+ln -f "$work/access.log.1" "$work/hard.log"
+expect 2 "access.log.1: given twice; give each log once" -- "$cli" import --format haproxy \
+  "$work/access.log.1" "$work/access.log" "$work/access.log.1" --out "$work/twice.csv"
+for other in "$work/./access.log.1" "$work/sym.log" "$work/hard.log"; do
+  expect 2 "cbsim-cli import: $other: the same file as $work/access.log.1, given twice" -- \
+    "$cli" import --format haproxy "$work/access.log.1" "$other" --out "$work/twice.csv"
+done
+[ -e "$work/twice.csv" ] && fail "a file given twice was imported"
+
 # A truncated .gz (a partial copy) is bad input naming the file, like a corrupt one (a wrong
 # CRC), not a shorter log: exit 2, nothing written, for import and replay --format alike.
 gzip -c "$work/json-every_third.log" >"$work/whole.log.gz"

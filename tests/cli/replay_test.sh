@@ -199,6 +199,12 @@ tail -n +$((n / 2 + 1)) "$work/outage.json.log" | gzip >"$work/rot.2.log.gz"
 "$cli" replay --config "$presets/gobreaker.toml" --format json --trace "$work/rot.2.log.gz" \
   --trace "$work/rot.1.log" --out "$work/rotated.csv" || fail "replay of rotated logs exited $?"
 cmp -s "$work/from_trace.json.csv" "$work/rotated.csv" || fail "rotated logs replay differently"
+# A rotated file given twice (here through a symbolic link) is refused naming it.
+ln -sf rot.1.log "$work/rot.again.log"
+expect 2 "rot.again.log: the same file as .*rot.1.log, given twice; give each log once" -- \
+  "$cli" replay --config "$presets/gobreaker.toml" --format json --trace "$work/rot.1.log" \
+  --trace "$work/rot.2.log.gz" --trace "$work/rot.again.log" --out "$work/twice.csv"
+[ -e "$work/twice.csv" ] && fail "a log given twice was replayed"
 # Malformed lines of a log: skipped, with the report import gives (count per reason, the first
 # five quoted with file and line) on stderr; --max-bad refuses (exit 2) and writes nothing: no
 # decisions file, nothing on standard output, an earlier replay folder left as it was.

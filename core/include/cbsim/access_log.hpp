@@ -168,8 +168,9 @@ class LogReader {
     /// Opens every file (plain or gzip) and, when there are several, ranks them by reading up
     /// to their first parsable line (so they must be files; one log may be a pipe). Throws
     /// ConfigError for an option that does not fit the format (a --log-format without a time, a
-    /// key the format lacks), a file that cannot be read (a directory, a device), or, while
-    /// ranking, a file that is empty or in which no line parses (naming its first line).
+    /// key the format lacks), a file given twice (the same device and inode, under any name),
+    /// a file that cannot be read (a directory, a device), or, while ranking, a file that is
+    /// empty or in which no line parses (naming its first line).
     LogReader(std::vector<std::string> files, LogOptions options);
     ~LogReader();
     LogReader(const LogReader&) = delete;
