@@ -221,6 +221,43 @@ bool parse_scaled(std::string_view s, FieldUnit unit, SimTime& out) {
     return true;
 }
 
+bool parse_scaled_exp(std::string_view s, FieldUnit unit, SimTime& out) {
+    // digits[.digits] then e|E[+|-]digits: the same decimal with its point moved by the
+    // exponent, read by parse_scaled (exact, no floating point, no locale).
+    const std::size_t e = s.find_first_of("eE");
+    if (e == std::string_view::npos) return parse_scaled(s, unit, out);
+    const std::string_view mantissa = s.substr(0, e), exponent = s.substr(e + 1);
+    std::int64_t exp = 0;
+    if (exponent.empty() || exponent.size() > 6 || !parse_int(exponent, exp)) return false;
+    std::string digits;
+    std::size_t point = std::string_view::npos;
+    for (const char c : mantissa) {
+        if (c >= '0' && c <= '9')
+            digits += c;
+        else if (c == '.' && point == std::string_view::npos)
+            point = digits.size();
+        else
+            return false;
+    }
+    if (point == std::string_view::npos) point = digits.size();
+    if (point == 0 || (point == digits.size() && mantissa.back() == '.')) return false;
+    const std::int64_t at = static_cast<std::int64_t>(point) + exp;  // the point's new place
+    const auto n = static_cast<std::int64_t>(digits.size());
+    if (at > 40) return false;  // far past any time or duration
+    std::string text;
+    if (at <= -7) {
+        text = "0";  // below a millionth of the unit: parse_scaled cuts it to 0 anyway
+    } else if (at <= 0) {
+        text = "0." + std::string(static_cast<std::size_t>(-at), '0') + digits;
+    } else if (at >= n) {
+        text = digits + std::string(static_cast<std::size_t>(at - n), '0');
+    } else {
+        text = digits.substr(0, static_cast<std::size_t>(at)) + "." +
+               digits.substr(static_cast<std::size_t>(at));
+    }
+    return parse_scaled(text, unit, out);
+}
+
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     y -= m <= 2;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -1273,7 +1310,7 @@ struct LineParser::Impl {
 
     bool mapped_time(const MappedField& f, std::string_view v, SimTime& out) const {
         if (f.unit == FieldUnit::iso8601) return parse_iso8601(v, out);
-        return logdetail::parse_scaled(v, f.unit, out);
+        return logdetail::parse_scaled_exp(v, f.unit, out);
     }
 
     bool parse_mapped(std::string_view line, LogRecord& r, std::string& why) const {
@@ -1332,7 +1369,7 @@ struct LineParser::Impl {
             r.duration = end - r.at;
         }
         if (present[2] && !values[2].empty() && values[2] != "null") {
-            if (!logdetail::parse_scaled(values[2], fields.duration.unit, r.duration)) {
+            if (!logdetail::parse_scaled_exp(values[2], fields.duration.unit, r.duration)) {
                 why = "'" + printable(values[2]) + "' in " + fields.duration.name +
                       " is not a duration";
                 return false;
