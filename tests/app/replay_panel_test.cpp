@@ -328,16 +328,21 @@ TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
     EXPECT_EQ(panel.read_options().timeout, 500 * kMillisecond);
 }
 
+// Opens `path` in the fixture's Replay view and waits, drawing frames, until its replay is done
+// and drawn once.
+void open_and_replay(testing::PanelFixture<ReplayPanel>& fx, const std::string& path) {
+    ASSERT_EQ(fx.panel.open_trace(path), "");
+    wait_replay(fx.ui, fx.panel, fx.draw);
+    ASSERT_NE(fx.panel.result(), nullptr);
+    fx.ui.frame(fx.draw);
+}
+
 TEST(ReplayPanel, TheHoverHintSaysADoubleClickFitsTheWholeTrace) {
-    test::TempDir dir;
-    const std::string trace_path = dir.path.string() + "/outage.csv";
-    write(trace_path, outage_trace());
+    const test::TempDir dir;
+    const std::string trace_path = dir.file("outage.csv", outage_trace());
     testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    ASSERT_NO_FATAL_FAILURE(open_and_replay(fx, trace_path));
     auto& [h, view, panel, rects, snap, log, ui] = fx;
-    ASSERT_EQ(panel.open_trace(trace_path), "");
-    wait_replay(h, panel, ui);
-    ASSERT_NE(panel.result(), nullptr);
-    h.frame(ui);
     ASSERT_TRUE(rects.rects.count("replay.rate"));
     const ImVec4 r = rects.rects.at("replay.rate");
     const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
@@ -375,21 +380,14 @@ TEST(ReplayPanel, ALogsSkippedLinesAreCountedBesideItsNameAsTheCliReportsThem) {
 
     {
         testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
-        auto& [h, view, panel, rects, snap, log, ui] = fx;
-        ASSERT_EQ(panel.open_trace(clean), "");
-        wait_replay(h, panel, ui);
-        ASSERT_NE(panel.result(), nullptr);
-        h.frame(ui);
-        EXPECT_EQ(panel.result()->log.skipped(), 0u);
-        EXPECT_EQ(panel.result()->log.lines, trace.rows.size());
-        EXPECT_FALSE(rects.rects.count("replay.skipped"));
+        ASSERT_NO_FATAL_FAILURE(open_and_replay(fx, clean));
+        EXPECT_EQ(fx.panel.result()->log.skipped(), 0u);
+        EXPECT_EQ(fx.panel.result()->log.lines, trace.rows.size());
+        EXPECT_FALSE(fx.rects.rects.count("replay.skipped"));
     }
     testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    ASSERT_NO_FATAL_FAILURE(open_and_replay(fx, bad));
     auto& [h, view, panel, rects, snap, log, ui] = fx;
-    ASSERT_EQ(panel.open_trace(bad), "");
-    wait_replay(h, panel, ui);
-    ASSERT_NE(panel.result(), nullptr);
-    h.frame(ui);
     const ReplayResult& r = *panel.result();
     ASSERT_EQ(r.error, "");
     EXPECT_EQ(r.rows, trace.rows.size());
