@@ -125,28 +125,75 @@ int to_log_options(const LogReadOptions& o, const char* me, std::ostream& err,
     return 0;
 }
 
+int to_max_bad(const LogReadOptions& o, const char* me, std::ostream& err, MaxBad& out) {
+    out = MaxBad{};
+    out.text = o.max_bad;
+    if (o.max_bad.empty()) return 0;
+    std::string n = o.max_bad;
+    const bool pct = n.back() == '%';
+    if (pct) n.pop_back();
+    SimTime v = 0;  // parsed as a "millisecond" number: value * 1000
+    if (!parse_ms_option(n, v) || (pct && v > 100 * 1000) || (!pct && v % 1000 != 0)) {
+        err << me << "--max-bad '" << printable(o.max_bad)
+            << "' is not a limit; expected a count (an integer >= 0) or a percentage "
+               "in [0, 100] such as 1%\n";
+        return 2;
+    }
+    if (pct)
+        out.share = static_cast<double>(v) / 1000.0 / 100.0;
+    else
+        out.count = static_cast<std::uint64_t>(v / 1000);
+    return 0;
+}
+
+bool MaxBad::exceeded(const LogStats& s) const {
+    const std::uint64_t skipped = s.skipped();
+    return skipped > count || (share >= 0 && s.lines > 0 &&
+                               static_cast<double>(skipped) > share * static_cast<double>(s.lines));
+}
+
+bool write_log_report(const LogReader& reader, const LogOptions& options, const MaxBad& limit,
+                      const char* me, const char* command, bool nothing_written,
+                      std::ostream& err) {
+    // The refusal, if any, comes first.
+    const LogStats& s = reader.stats();
+    const std::uint64_t skipped = s.skipped();
+    const bool too_many = limit.exceeded(s);
+    if (too_many) {
+        err << me << skipped << " of " << s.lines << " lines skipped, more than --max-bad "
+            << printable(limit.text) << (nothing_written ? "; nothing written" : "") << '\n';
+    }
+    err << command << ": " << reader.files().size()
+        << (reader.files().size() == 1 ? " file" : " files") << ", format "
+        << log_format_info(options.format).name << ", failure rule '"
+        << printable(options.failure.text(), 200) << "'";
+    if (options.timeout >= 0) err << ", timeout " << format_ms(options.timeout) << " ms";
+    err << "\nlines: " << s.lines << " read, " << s.records << " calls, " << skipped << " skipped ("
+        << percent(skipped, s.lines) << ")\n";
+    if (skipped != 0) {
+        err << "skipped: " << skipped_counts_text(s) << '\n';
+        for (const SkippedLine& l : s.first_skipped)
+            err << "  " << skipped_line_text(l) << '\n';
+    }
+    if (s.records > 0) {
+        const SimTime span = s.last_at - s.first_at;
+        char rate[48];
+        std::snprintf(rate, sizeof rate, "%.3f",
+                      span > 0 ? static_cast<double>(s.records - 1) / to_s(span) : 0.0);
+        err << "span: " << format_ms(span) << " ms from " << format_iso8601(s.first_at)
+            << " (t_ms 0), rate " << rate << " calls/s\n";
+        err << "outcomes: " << s.failures << " failures (" << percent(s.failures, s.records)
+            << "), " << s.timeouts << " timeouts (" << percent(s.timeouts, s.records) << ")\n";
+    }
+    return too_many;
+}
+
 int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
     const char* me = "cbsim-cli import: ";
     LogOptions options;
     if (const int rc = to_log_options(o.read, me, err, options); rc != 0) return rc;
-    std::uint64_t max_bad_count = UINT64_MAX;
-    double max_bad_share = -1;
-    if (!o.max_bad.empty()) {
-        std::string n = o.max_bad;
-        const bool pct = n.back() == '%';
-        if (pct) n.pop_back();
-        SimTime v = 0;  // parsed as a "millisecond" number: value * 1000
-        if (!parse_ms_option(n, v) || (pct && v > 100 * 1000) || (!pct && v % 1000 != 0)) {
-            err << me << "--max-bad '" << printable(o.max_bad)
-                << "' is not a limit; expected a count (an integer >= 0) or a percentage "
-                   "in [0, 100] such as 1%\n";
-            return 2;
-        }
-        if (pct)
-            max_bad_share = static_cast<double>(v) / 1000.0 / 100.0;
-        else
-            max_bad_count = static_cast<std::uint64_t>(v / 1000);
-    }
+    MaxBad limit;
+    if (const int rc = to_max_bad(o.read, me, err, limit); rc != 0) return rc;
     if (o.key == "upstream")
         options.key = KeyKind::upstream;
     else if (o.key == "route")
@@ -233,50 +280,8 @@ int run_import(const ImportOptions& o, std::ostream& out, std::ostream& err) {
     });
     if (rc != 0) return rc;
 
-    // The report (after the refusal, if any, so that it comes first).
     const LogStats& s = reader->stats();
-    const std::uint64_t skipped = s.skipped();
-    const bool too_many =
-        skipped > max_bad_count ||
-        (max_bad_share >= 0 && s.lines > 0 &&
-         static_cast<double>(skipped) > max_bad_share * static_cast<double>(s.lines));
-    if (too_many) {
-        err << me << skipped << " of " << s.lines << " lines skipped, more than --max-bad "
-            << printable(o.max_bad) << (to_stdout ? "" : "; nothing written") << '\n';
-    }
-    err << "import: " << reader->files().size()
-        << (reader->files().size() == 1 ? " file" : " files") << ", format "
-        << log_format_info(options.format).name << ", failure rule '"
-        << printable(options.failure.text(), 200) << "'";
-    if (options.timeout >= 0) err << ", timeout " << format_ms(options.timeout) << " ms";
-    err << "\nlines: " << s.lines << " read, " << s.records << " calls, " << skipped << " skipped ("
-        << percent(skipped, s.lines) << ")\n";
-    if (skipped != 0) {
-        err << "skipped:";
-        const char* sep = " ";
-        for (int k = 0; k < static_cast<int>(SkipReason::count_); ++k) {
-            if (s.skipped_by[k] == 0) continue;
-            err << sep << s.skipped_by[k] << ' ' << to_string(static_cast<SkipReason>(k));
-            sep = ", ";
-        }
-        err << '\n';
-        for (const SkippedLine& l : s.first_skipped) {
-            err << "  " << printable(l.file, 200) << ':' << l.line << ": " << to_string(l.reason)
-                << " (" << printable(l.detail, 200) << ")";
-            if (!l.text.empty()) err << ": '" << l.text << "'";
-            err << '\n';
-        }
-    }
-    if (s.records > 0) {
-        const SimTime span = s.last_at - s.first_at;
-        char rate[48];
-        std::snprintf(rate, sizeof rate, "%.3f",
-                      span > 0 ? static_cast<double>(s.records - 1) / to_s(span) : 0.0);
-        err << "span: " << format_ms(span) << " ms from " << format_iso8601(s.first_at)
-            << " (t_ms 0), rate " << rate << " calls/s\n";
-        err << "outcomes: " << s.failures << " failures (" << percent(s.failures, s.records)
-            << "), " << s.timeouts << " timeouts (" << percent(s.timeouts, s.records) << ")\n";
-    }
+    const bool too_many = write_log_report(*reader, options, limit, me, "import", !to_stdout, err);
 
     if (too_many) {
         if (to_stdout) {

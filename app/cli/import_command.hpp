@@ -9,7 +9,9 @@
 
 namespace cbsim {
 struct LogOptions;
-}
+struct LogStats;
+class LogReader;
+}  // namespace cbsim
 
 namespace cbsim::cli {
 
@@ -22,6 +24,7 @@ struct LogReadOptions {
     std::string failure;     ///< failure rule; "" = the default
     std::string timeout_ms;  ///< "" = none
     std::string reorder_ms;  ///< "" = 60000
+    std::string max_bad;     ///< N or P%; "" = no limit
 };
 
 /// Fills `options` from `o` (format, layout, fields, failure rule, timeout, reorder window).
@@ -29,12 +32,30 @@ struct LogReadOptions {
 /// allowed.
 int to_log_options(const LogReadOptions& o, const char* me, std::ostream& err, LogOptions& options);
 
+/// --max-bad: how many lines a read may skip, a count or a share of the lines read.
+struct MaxBad {
+    std::string text;  ///< as given; "" = no limit
+    std::uint64_t count = UINT64_MAX;
+    double share = -1;  ///< < 0: none
+    /// Whether `stats` skipped more lines than the limit allows.
+    bool exceeded(const LogStats& stats) const;
+};
+/// Parses `o.max_bad` into `out`. Returns 0, or 2 after saying on `err` what is allowed.
+int to_max_bad(const LogReadOptions& o, const char* me, std::ostream& err, MaxBad& out);
+
+/// The report of a log read (`import`, `replay --format`), on `err`: when `limit` is exceeded
+/// first the refusal (`me`: "N of M lines skipped, more than --max-bad X", then
+/// "; nothing written" when `nothing_written`), then "COMMAND: files, format, rule", the line
+/// counts, the skipped lines by reason with the first five quoted, the span and the outcomes.
+/// Returns whether the limit was exceeded (the caller then exits 2).
+bool write_log_report(const LogReader& reader, const LogOptions& options, const MaxBad& limit,
+                      const char* me, const char* command, bool nothing_written, std::ostream& err);
+
 struct ImportOptions {
     LogReadOptions read;
     std::vector<std::string> logs;
-    std::string out;      ///< trace.csv; "" or "-" stdout; with --key a directory
-    std::string key;      ///< upstream | route | FIELD; "" = one trace
-    std::string max_bad;  ///< N or P%; "" = no limit
+    std::string out;  ///< trace.csv; "" or "-" stdout; with --key a directory
+    std::string key;  ///< upstream | route | FIELD; "" = one trace
     bool no_duration = false;
 };
 

@@ -41,6 +41,8 @@ CLI::Option* add_log_read_options(CLI::App& cmd, cbsim::cli::LogReadOptions& o,
     cmd.add_option("--timeout-ms", o.timeout_ms, "a call longer than this is a timeout");
     cmd.add_option("--reorder-ms", o.reorder_ms,
                    "how far out of start order a line may be (default 60000)");
+    cmd.add_option("--max-bad", o.max_bad,
+                   "N or P%: exit 2 when more lines are skipped (default: no limit)");
     return format;
 }
 
@@ -178,8 +180,6 @@ int main(int argc, char** argv) {
                            "trace.csv to write (default or -: stdout); with --key a directory");
     import_cmd->add_option("--key", import.key,
                            "upstream, route or a field: one trace per key into --out DIR");
-    import_cmd->add_option("--max-bad", import.max_bad,
-                           "N or P%: exit 2 when more lines are skipped (default: no limit)");
     import_cmd->add_flag("--no-duration", import.no_duration,
                          "write t_ms,outcome without the duration_ms column");
 

@@ -33,6 +33,13 @@ class CallSource {
         }
     }
     TraceSource& source() { return csv_ ? static_cast<TraceSource&>(*csv_) : *logs_; }
+    /// After the last row: the skip report of a log, when a line was skipped (import's report,
+    /// on `err`). Returns false when more were skipped than --max-bad allows (nothing is
+    /// written then: the caller exits 2).
+    bool report(const LogOptions& log, const MaxBad& limit, std::ostream& err) const {
+        if (!reader_ || reader_->stats().skipped() == 0) return true;
+        return !write_log_report(*reader_, log, limit, kCommand, "replay", true, err);
+    }
 
   private:
     std::unique_ptr<CsvTraceSource> csv_;
@@ -41,8 +48,8 @@ class CallSource {
 };
 
 /// One config: decisions.csv to standard output or a file, row by row.
-int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream& out,
-               std::ostream& err) {
+int replay_one(const ReplayOptions& options, const LogOptions& log, const MaxBad& limit,
+               std::ostream& out, std::ostream& err) {
     const bool to_stdout = is_stdout(options.out);
     if (!check_out_file(kCommand, options.out, err)) return 2;
     std::string text;
@@ -66,6 +73,7 @@ int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream
         if (ok) {
             replayer.finish();
             replayer.drain(take);
+            if (!calls.report(log, limit, err)) return 2;  // the file is not put in place
         }
         if (const std::string e = ok ? stream.commit() : stream.error(); !e.empty()) {
             err << kCommand << e << '\n';
@@ -81,8 +89,8 @@ int replay_one(const ReplayOptions& options, const LogOptions& log, std::ostream
 }
 
 /// Several configs: the replay folder.
-int replay_folder(const ReplayOptions& options, const LogOptions& log, std::ostream& out,
-                  std::ostream& err) {
+int replay_folder(const ReplayOptions& options, const LogOptions& log, const MaxBad& limit,
+                  std::ostream& out, std::ostream& err) {
     if (is_stdout(options.out)) {
         err << kCommand << "--out DIR is required with several --config (the replay folder: "
             << "decisions-<config>.csv per config, summary.csv, bursts.csv)\n";
@@ -117,11 +125,15 @@ int replay_folder(const ReplayOptions& options, const LogOptions& log, std::ostr
         for (const std::string& file : options.configs)
             configs.push_back(NamedConfig{config_name(file), load_breaker_file(file)});
         CallSource calls(options, log);
-        const ReplayFolderResult result = replay_to_folder(calls.source(), configs, folder);
+        bool accepted = true;
+        const ReplayFolderResult result = replay_to_folder(calls.source(), configs, folder, [&] {
+            return accepted = calls.report(log, limit, err);
+        });
         if (!result.error.empty()) {
             err << kCommand << "cannot write the replay folder " << result.error << '\n';
             return 1;
         }
+        if (!accepted) return 2;  // DIR as it was
         out << replay_summary_csv(result.kpis) << "\nreplay folder: " << options.out << '\n';
         return 0;
     });
@@ -147,18 +159,21 @@ int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& er
         const LogReadOptions none;
         if (options.read.log_format != none.log_format || options.read.fields != none.fields ||
             options.read.failure != none.failure || options.read.timeout_ms != none.timeout_ms ||
-            options.read.reorder_ms != none.reorder_ms) {
+            options.read.reorder_ms != none.reorder_ms || options.read.max_bad != none.max_bad) {
             err << kCommand
-                << "--log-format, --field, --failure, --timeout-ms and --reorder-ms read an "
-                   "access log: give its --format (a trace.csv has its outcomes)\n";
+                << "--log-format, --field, --failure, --timeout-ms, --reorder-ms and --max-bad "
+                   "read an access log: give its --format (a trace.csv has its outcomes)\n";
             return 2;
         }
     } else if (const int rc = to_log_options(options.read, kCommand, err, log); rc != 0) {
         return rc;
     }
+    MaxBad limit;
+    if (const int rc = to_max_bad(options.read, kCommand, err, limit); rc != 0) return rc;
     const bool folder =
         options.configs.size() > 1 || (options.out.size() > 1 && options.out.back() == '/');
-    return folder ? replay_folder(options, log, out, err) : replay_one(options, log, out, err);
+    return folder ? replay_folder(options, log, limit, out, err)
+                  : replay_one(options, log, limit, out, err);
 }
 
 }  // namespace cbsim::cli

@@ -21,7 +21,9 @@ struct ReplayOptions {
 
 /// Replays the trace through the configured breakers, streaming: with one config writes
 /// decisions.csv (atomically when `out` is a file); with several (or `out` ending in '/')
-/// writes the replay folder and prints its summary.csv. Returns the exit code: 0 ok, 2 bad
+/// writes the replay folder and prints its summary.csv. A log's skipped lines are reported on
+/// `err` as import reports them (write_log_report); more than read.max_bad allows exit 2 with
+/// nothing written (no decisions, the folder as it was). Returns the exit code: 0 ok, 2 bad
 /// input (the message on `err` names the file, line and key), 1 runtime error (e.g. the
 /// output cannot be written).
 int run_replay(const ReplayOptions& options, std::ostream& out, std::ostream& err);

@@ -320,7 +320,10 @@ ReplayResult replay_request(const ReplayRequest& request, const std::stop_token&
         if (!stop.stop_requested()) set.finish(sink);
         for (std::size_t c = 0; c < set.size(); ++c)
             out.kpis.push_back(set.kpis(c));
-        if (log_source) out.origin_us = log_source->origin();
+        if (log_source) {
+            out.origin_us = log_source->origin();
+            out.log = log_source->stats();
+        }
     } catch (const std::exception& e) {
         out.error = e.what();
     }

@@ -142,7 +142,10 @@ struct ReplayResult {
     std::vector<ReplayKpis> kpis;          ///< per config, complete when done
     std::uint64_t rows = 0;
     SimTime origin_us = 0;  ///< a log's t = 0 in epoch microseconds (0 for a trace)
-    std::string error;      ///< the ConfigError of bad input (the replay stopped there)
+    /// A log's lines read and skipped (by reason, the first five quoted), as `cbsim-cli
+    /// replay --format` reports them; all zero for a trace.
+    LogStats log;
+    std::string error;  ///< the ConfigError of bad input (the replay stopped there)
 };
 
 /// Runs one replay at a time on its own thread. start() stops the one before; the UI polls

@@ -115,6 +115,25 @@ std::uint64_t LogStats::skipped() const {
     return n;
 }
 
+std::string skipped_counts_text(const LogStats& stats) {
+    std::string out;
+    for (int k = 0; k < static_cast<int>(SkipReason::count_); ++k) {
+        if (stats.skipped_by[k] == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += std::to_string(stats.skipped_by[k]);
+        out += ' ';
+        out += to_string(static_cast<SkipReason>(k));
+    }
+    return out;
+}
+
+std::string skipped_line_text(const SkippedLine& line) {
+    std::string out = printable(line.file, 200) + ':' + std::to_string(line.line) + ": " +
+                      to_string(line.reason) + " (" + printable(line.detail, 200) + ")";
+    if (!line.text.empty()) out += ": '" + line.text + "'";
+    return out;
+}
+
 // [SECTION] numbers and times
 
 namespace {
@@ -200,6 +219,43 @@ bool parse_scaled(std::string_view s, FieldUnit unit, SimTime& out) {
     if (whole > ((std::int64_t{1} << 62) / mult)) return false;
     out = whole * mult + frac_us * mult / 1000000;
     return true;
+}
+
+bool parse_scaled_exp(std::string_view s, FieldUnit unit, SimTime& out) {
+    // digits[.digits] then e|E[+|-]digits: the same decimal with its point moved by the
+    // exponent, read by parse_scaled (exact, no floating point, no locale).
+    const std::size_t e = s.find_first_of("eE");
+    if (e == std::string_view::npos) return parse_scaled(s, unit, out);
+    const std::string_view mantissa = s.substr(0, e), exponent = s.substr(e + 1);
+    std::int64_t exp = 0;
+    if (exponent.empty() || exponent.size() > 6 || !parse_int(exponent, exp)) return false;
+    std::string digits;
+    std::size_t point = std::string_view::npos;
+    for (const char c : mantissa) {
+        if (c >= '0' && c <= '9')
+            digits += c;
+        else if (c == '.' && point == std::string_view::npos)
+            point = digits.size();
+        else
+            return false;
+    }
+    if (point == std::string_view::npos) point = digits.size();
+    if (point == 0 || (point == digits.size() && mantissa.back() == '.')) return false;
+    const std::int64_t at = static_cast<std::int64_t>(point) + exp;  // the point's new place
+    const auto n = static_cast<std::int64_t>(digits.size());
+    if (at > 40) return false;  // far past any time or duration
+    std::string text;
+    if (at <= -7) {
+        text = "0";  // below a millionth of the unit: parse_scaled cuts it to 0 anyway
+    } else if (at <= 0) {
+        text = "0." + std::string(static_cast<std::size_t>(-at), '0') + digits;
+    } else if (at >= n) {
+        text = digits + std::string(static_cast<std::size_t>(at - n), '0');
+    } else {
+        text = digits.substr(0, static_cast<std::size_t>(at)) + "." +
+               digits.substr(static_cast<std::size_t>(at));
+    }
+    return parse_scaled(text, unit, out);
 }
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -1254,7 +1310,7 @@ struct LineParser::Impl {
 
     bool mapped_time(const MappedField& f, std::string_view v, SimTime& out) const {
         if (f.unit == FieldUnit::iso8601) return parse_iso8601(v, out);
-        return logdetail::parse_scaled(v, f.unit, out);
+        return logdetail::parse_scaled_exp(v, f.unit, out);
     }
 
     bool parse_mapped(std::string_view line, LogRecord& r, std::string& why) const {
@@ -1313,7 +1369,7 @@ struct LineParser::Impl {
             r.duration = end - r.at;
         }
         if (present[2] && !values[2].empty() && values[2] != "null") {
-            if (!logdetail::parse_scaled(values[2], fields.duration.unit, r.duration)) {
+            if (!logdetail::parse_scaled_exp(values[2], fields.duration.unit, r.duration)) {
                 why = "'" + printable(values[2]) + "' in " + fields.duration.name +
                       " is not a duration";
                 return false;
@@ -1479,6 +1535,7 @@ struct Source {
                     const int n = gzread(gz, buf.data(), static_cast<unsigned>(kChunk));
                     if (n < 0) read_error();
                     if (n == 0) {
+                        check_complete();
                         begin = end = 0;
                         eof = true;
                         break;
@@ -1503,8 +1560,24 @@ struct Source {
             }
             const int n = gzread(gz, buf.data() + end, static_cast<unsigned>(buf.size() - end));
             if (n < 0) read_error();
-            if (n == 0) eof = true;
+            if (n == 0) {
+                check_complete();
+                eof = true;
+            }
             end += static_cast<std::size_t>(n);
+        }
+    }
+
+    // At the end of the data: a gzip stream that stopped before its end (a truncated or
+    // partly copied .gz) reads as a clean end of file, with gzerror Z_BUF_ERROR; it is an
+    // error like a corrupt one, not a shorter log.
+    void check_complete() {
+        int code = Z_OK;
+        gzerror(gz, &code);
+        if (code == Z_BUF_ERROR) {
+            throw ConfigError(path, 0, "",
+                              "cannot read the file: the gzip data ends early (the file is "
+                              "truncated)");
         }
     }
 
@@ -1549,6 +1622,29 @@ struct LogReader::Impl {
     SimTime last_released = 0;
     LogRecord scratch;
     std::string why;
+
+    // A file given twice, under any name (a link, "./x", another path to it), would be read
+    // twice and its calls doubled: refused, naming it. Files are compared by device and inode;
+    // one that cannot be stat'ed is left to open() to report.
+    static void refuse_repeats(const std::vector<std::string>& files) {
+        std::vector<std::pair<dev_t, ino_t>> ids(files.size());
+        std::vector<bool> known(files.size(), false);
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            struct stat st {};
+            if (stat(files[i].c_str(), &st) != 0) continue;
+            ids[i] = {st.st_dev, st.st_ino};
+            known[i] = true;
+            for (std::size_t j = 0; j < i; ++j) {
+                if (!known[j] || ids[j] != ids[i]) continue;
+                throw ConfigError(
+                    files[i], 0, "",
+                    (files[j] == files[i]
+                         ? std::string("given twice")
+                         : "the same file as " + printable(files[j], 200) + ", given twice") +
+                        "; give each log once (it would be read twice)");
+            }
+        }
+    }
 
     // A file that ended without a record: empty, blank or a header only, or no line parsed.
     [[noreturn]] void no_record(const Source& s) const {
@@ -1612,6 +1708,7 @@ struct LogReader::Impl {
 
     Impl(std::vector<std::string> files, LogOptions o) : options(std::move(o)) {
         if (files.empty()) throw ConfigError("", 0, "LOG", "no log file given");
+        refuse_repeats(files);
         // Rank by the start of the first parsable line (stable: ties keep the given order).
         // One file needs no ranking, so it may be a pipe.
         std::vector<std::pair<SimTime, std::unique_ptr<Source>>> ranked;

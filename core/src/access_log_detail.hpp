@@ -74,6 +74,9 @@ bool split_csv(std::string_view line, std::vector<std::string_view>& fields,
 bool parse_int(std::string_view s, std::int64_t& out);
 /// A non-negative decimal in `unit`, as microseconds (finer digits cut).
 bool parse_scaled(std::string_view s, FieldUnit unit, SimTime& out);
+/// As parse_scaled, with an optional exponent as JSON numbers have (1.2e-05, 5E+3): read
+/// exactly, the decimal point moved by the exponent (json and csv mapped fields).
+bool parse_scaled_exp(std::string_view s, FieldUnit unit, SimTime& out);
 bool parse_clf_time(std::string_view s, bool with_zone, SimTime& out);
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d);

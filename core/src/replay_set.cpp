@@ -417,7 +417,7 @@ class FolderSink : public ReplaySetSink {
 }  // namespace
 
 ReplayFolderResult replay_to_folder(TraceSource& source, const std::vector<NamedConfig>& configs,
-                                    ReplayFolderWriter& folder) {
+                                    ReplayFolderWriter& folder, const std::function<bool()>& keep) {
     ReplayFolderResult result;
     if (!folder.error().empty()) {
         result.error = folder.error();
@@ -450,6 +450,7 @@ ReplayFolderResult replay_to_folder(TraceSource& source, const std::vector<Named
     for (std::size_t c = 0; c < set.size(); ++c)
         result.kpis.push_back(set.kpis(c));
     std::string e = sink.commit();
+    if (e.empty() && keep && !keep()) return result;  // the staging folder goes with `folder`
     if (e.empty()) {
         if (AtomicFileWriter summary(folder.staged("summary.csv"));
             summary.write(replay_summary_csv(result.kpis)))
@@ -459,6 +460,7 @@ ReplayFolderResult replay_to_folder(TraceSource& source, const std::vector<Named
     }
     if (e.empty()) e = folder.commit();
     result.error = e;
+    result.committed = e.empty();
     return result;
 }
 

@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <functional>
+#include <string>
 #include <utility>
 
 #include "commands.hpp"
@@ -44,6 +45,18 @@ class ImGuiHarness {
         ImGui::NewFrame();
         ui();
         ImGui::Render();
+    }
+    /// One frame as frame(), returning the text it drew (every window, tooltips included),
+    /// through ImGui's log (to the clipboard, which without a backend is ImGui's own buffer).
+    std::string frame_text(const std::function<void()>& ui) {
+        ImGui::SetClipboardText("");
+        frame([&] {
+            ImGui::LogToClipboard();
+            ui();
+            ImGui::LogFinish();
+        });
+        const char* text = ImGui::GetClipboardText();
+        return text != nullptr ? text : "";
     }
     void mouse(float x, float y, bool down) {
         ImGuiIO& io = ImGui::GetIO();

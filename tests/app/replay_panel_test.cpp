@@ -328,5 +328,98 @@ TEST(ReplayPanel, ALogOfAnotherLayoutOpensForReadAsAndReplaysOnceGivenIt) {
     EXPECT_EQ(panel.read_options().timeout, 500 * kMillisecond);
 }
 
+// Opens `path` in the fixture's Replay view and waits, drawing frames, until its replay is done
+// and drawn once.
+void open_and_replay(testing::PanelFixture<ReplayPanel>& fx, const std::string& path) {
+    ASSERT_EQ(fx.panel.open_trace(path), "");
+    wait_replay(fx.ui, fx.panel, fx.draw);
+    ASSERT_NE(fx.panel.result(), nullptr);
+    fx.ui.frame(fx.draw);
+}
+
+TEST(ReplayPanel, TheHoverHintSaysADoubleClickFitsTheWholeTrace) {
+    const test::TempDir dir;
+    const std::string trace_path = dir.file("outage.csv", outage_trace());
+    testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    ASSERT_NO_FATAL_FAILURE(open_and_replay(fx, trace_path));
+    auto& [h, view, panel, rects, snap, log, ui] = fx;
+    ASSERT_TRUE(rects.rects.count("replay.rate"));
+    const ImVec4 r = rects.rects.at("replay.rate");
+    const float x = (r.x + r.z) * 0.5f, y = (r.y + r.w) * 0.5f;
+    h.mouse(x, y, false);
+    h.frame(ui);
+    // The whole trace in view: no hint. Zoomed in: a double-click fits the trace again.
+    EXPECT_EQ(h.frame_text(ui).find("double-click"), std::string::npos);
+    ImGui::GetIO().MouseWheel = 3.0f;
+    h.frame(ui);
+    const std::string zoomed = h.frame_text(ui);
+    EXPECT_NE(zoomed.find("double-click: fit the whole trace"), std::string::npos) << zoomed;
+    EXPECT_EQ(zoomed.find("follow live"), std::string::npos) << zoomed;
+    h.click_at(x, y, ui);
+    h.click_at(x, y, ui);
+    EXPECT_EQ(h.frame_text(ui).find("double-click"), std::string::npos);
+}
+
+TEST(ReplayPanel, ALogsSkippedLinesAreCountedBesideItsNameAsTheCliReportsThem) {
+    test::TempDir dir;
+    const Trace trace = parse_trace(outage_trace(true), "outage.csv");
+    SynthOptions synth;
+    ASSERT_TRUE(parse_iso8601("2026-12-07T03:00:00Z", synth.start));
+    const std::string text = synth_log(trace, synth, "outage.csv");
+    const std::string clean = dir.path.string() + "/clean.log";
+    write(clean, text);
+    // The same log with 7 lines of garbage after its 100th line.
+    std::size_t at = 0;
+    for (int i = 0; i < 100; ++i)
+        at = text.find('\n', at) + 1;
+    std::string garbage;
+    for (int i = 1; i <= 7; ++i)
+        garbage += "garbage line " + std::to_string(i) + "\n";
+    const std::string bad = dir.path.string() + "/bad.log";
+    write(bad, text.substr(0, at) + garbage + text.substr(at));
+
+    {
+        testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+        ASSERT_NO_FATAL_FAILURE(open_and_replay(fx, clean));
+        EXPECT_EQ(fx.panel.result()->log.skipped(), 0u);
+        EXPECT_EQ(fx.panel.result()->log.lines, trace.rows.size());
+        EXPECT_FALSE(fx.rects.rects.count("replay.skipped"));
+    }
+    testing::PanelFixture<ReplayPanel> fx(Snapshot{}, {{1400, 900}, {1400, 900}}, kPresetDir);
+    ASSERT_NO_FATAL_FAILURE(open_and_replay(fx, bad));
+    auto& [h, view, panel, rects, snap, log, ui] = fx;
+    const ReplayResult& r = *panel.result();
+    ASSERT_EQ(r.error, "");
+    EXPECT_EQ(r.rows, trace.rows.size());
+    EXPECT_EQ(r.log.lines, trace.rows.size() + 7);
+    EXPECT_EQ(r.log.skipped(), 7u);
+    EXPECT_EQ(skipped_counts_text(r.log), "7 not in the format");
+    ASSERT_EQ(r.log.first_skipped.size(), 5u);
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(r.log.first_skipped[i].line, 101 + i);
+        EXPECT_EQ(skipped_line_text(r.log.first_skipped[i]),
+                  bad + ":" + std::to_string(101 + i) +
+                      ": not in the format (does not match the nginx layout): 'garbage line " +
+                      std::to_string(1 + i) + "'");
+    }
+    // Shown beside the file's name, in the header line.
+    ASSERT_TRUE(rects.rects.count("replay.skipped"));
+    ASSERT_TRUE(rects.rects.count("replay.read_as"));
+    EXPECT_NEAR(rects.rects.at("replay.skipped").y, rects.rects.at("replay.read_as").y, 4.0f);
+    const ImVec4 skipped_at = rects.rects.at("replay.skipped");
+    const std::string shown = h.frame_text(ui);
+    EXPECT_NE(shown.find("7 of " + std::to_string(trace.rows.size() + 7) +
+                         " lines skipped: 7 not in the format"),
+              std::string::npos)
+        << shown;
+    EXPECT_EQ(shown.find("garbage line"), std::string::npos) << shown;
+    // Hovered: the first five quoted, as the CLI quotes them.
+    h.mouse((skipped_at.x + skipped_at.z) * 0.5f, (skipped_at.y + skipped_at.w) * 0.5f, false);
+    h.frame(ui);
+    const std::string hovered = h.frame_text(ui);
+    for (const SkippedLine& l : r.log.first_skipped)
+        EXPECT_NE(hovered.find(skipped_line_text(l)), std::string::npos) << hovered;
+}
+
 }  // namespace
 }  // namespace cbsim::gui

@@ -130,9 +130,12 @@ TEST(TimePlot, WheelZoomsAndStopsFollowing) {
     ui.frame(draw);
     ui.mouse((lo.x + hi.x) / 2, (lo.y + hi.y) / 2, false);
     ui.frame(draw);
+    EXPECT_EQ(ui.frame_text(draw).find("double-click"), std::string::npos);
     ImGui::GetIO().MouseWheel = 2.0f;
     ui.frame(draw);
     EXPECT_FALSE(view.follow_live);
+    // Zoomed, the live plots' hover read-out says a double-click follows live time again.
+    EXPECT_NE(ui.frame_text(draw).find("double-click: follow live"), std::string::npos);
     EXPECT_LT(view.range.span(), 60.0);
     EXPECT_GT(view.range.lo, 60.0);
     EXPECT_LT(view.range.hi, 120.0);

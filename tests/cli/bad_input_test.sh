@@ -209,10 +209,20 @@ printf 'ts,code\n2026-12-07T03:00:01Z,200\n' >calls.csv
 im() { case_ "$1" "$2" "$3" -- import "${@:4}"; }
 im "import: a line not in the format (skipped, exit 0)" 0 "lines: 3 read, 2 calls, 1 skipped" --format nginx bad_line.log --out im.csv
 im "import: more bad lines than --max-bad" 2 "1 of 3 lines skipped, more than --max-bad 0; nothing written" --format nginx bad_line.log --out im.csv --max-bad 0
+case_ "replay: a log line not in the format (skipped, exit 0)" 0 "lines: 3 read, 2 calls, 1 skipped" -- replay --config good.toml --format nginx --trace bad_line.log --out rp.csv
+case_ "replay: more bad log lines than --max-bad" 2 "1 of 3 lines skipped, more than --max-bad 0; nothing written" -- replay --config good.toml --format nginx --trace bad_line.log --out rp.csv --max-bad 0
 im "import: --max-bad not a limit" 2 "--max-bad '5x' is not a limit" --format nginx ok.log --max-bad 5x
 im "import: no line of a file in the format" 2 "other.log:1: no line is in the nginx format .*first line: '\{\"ts\"" --format nginx ok.log other.log
 im "import: empty log" 2 "empty.log: the file is empty" --format nginx empty.log
 im "import: missing log" 2 "missing.log: cannot read the file: No such file or directory" --format nginx missing.log
+ln -sf ok.log ok_link.log
+im "import: one log given twice" 2 "ok_link.log: the same file as ok.log, given twice; give each log once" --format nginx ok.log ok_link.log --out im.csv
+case_ "replay: one log given twice" 2 "ok.log: given twice; give each log once" -- replay --config good.toml --format nginx --trace ok.log --trace ok.log --out rp.csv
+gzip -c ok.log >ok.log.gz
+head -c 60 ok.log.gz >trunc.log.gz
+im "import: a truncated .gz log" 2 "trunc.log.gz: cannot read the file: the gzip data ends early" --format nginx trunc.log.gz --out im.csv
+{ head -c -8 ok.log.gz; printf '\0\0\0\0'; tail -c 4 ok.log.gz; } >crc.log.gz
+im "import: a .gz log with a wrong CRC" 2 "crc.log.gz(:1)?: cannot read the file: crc.log.gz: incorrect data check" --format nginx crc.log.gz --out im.csv
 im "import: a directory as log" 2 "folder.toml: cannot read the file" --format nginx folder.toml
 im "import: unknown format" 2 "--format: apache not in" --format apache ok.log
 im "import: failure rule syntax" 2 "--failure: 'status => 500' column 8: expected >=, >, <=, <, == or !=" --format nginx ok.log --failure 'status => 500'

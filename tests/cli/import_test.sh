@@ -50,6 +50,41 @@ mv "$work/rot.ac" "$work/access.log"
 cmp -s "$work/rotated.csv" "$logs/outage_30s.csv" || fail "rotated files: the trace differs"
 grep -q '^import: 3 files' "$work/report" || fail "rotated report: $(cat "$work/report")"
 
+# The same file given twice, under any name (the same spelling, ./x, a symbolic or hard link),
+# is refused naming it, not read twice.
+ln -sf "access.log.1" "$work/sym.log"
+ln -f "$work/access.log.1" "$work/hard.log"
+expect 2 "access.log.1: given twice; give each log once" -- "$cli" import --format haproxy \
+  "$work/access.log.1" "$work/access.log" "$work/access.log.1" --out "$work/twice.csv"
+for other in "$work/./access.log.1" "$work/sym.log" "$work/hard.log"; do
+  expect 2 "cbsim-cli import: $other: the same file as $work/access.log.1, given twice" -- \
+    "$cli" import --format haproxy "$work/access.log.1" "$other" --out "$work/twice.csv"
+done
+[ -e "$work/twice.csv" ] && fail "a file given twice was imported"
+
+# A truncated .gz (a partial copy) is bad input naming the file, like a corrupt one (a wrong
+# CRC), not a shorter log: exit 2, nothing written, for import and replay --format alike.
+gzip -c "$work/json-every_third.log" >"$work/whole.log.gz"
+head -c 300 "$work/whole.log.gz" >"$work/trunc.log.gz"
+expect 2 "trunc.log.gz: cannot read the file: the gzip data ends early \(the file is truncated\)" -- \
+  "$cli" import --format json "$work/trunc.log.gz" --out "$work/trunc.csv"
+[ -e "$work/trunc.csv" ] && fail "a truncated .gz was imported"
+expect 2 "trunc.log.gz: cannot read the file: the gzip data ends early" -- \
+  "$cli" replay --config "$src/assets/presets/gobreaker.toml" --format json \
+  --trace "$work/trunc.log.gz" --out "$work/trunc_decisions.csv"
+[ -e "$work/trunc_decisions.csv" ] && fail "a truncated .gz was replayed"
+python3 - "$work/whole.log.gz" "$work/crc.log.gz" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+data[-8] ^= 0xFF  # the CRC32 of the trailer
+open(sys.argv[2], 'wb').write(data)
+PY
+expect 2 "crc.log.gz(:1)?: cannot read the file: .*incorrect data check" -- \
+  "$cli" import --format json "$work/crc.log.gz" --out "$work/crc.csv"
+[ -e "$work/crc.csv" ] && fail "a corrupt .gz was imported"
+expect 0 "" -- "$cli" import --format json "$work/whole.log.gz" --out "$work/whole.csv"
+cmp -s "$work/whole.csv" "$logs/every_third.csv" || fail "the whole .gz imports differently"
+
 # Bad lines: skipped, reported with file and line, exit 0; --max-bad turns them into exit 2.
 { echo "not a log line"; head -5 "$work/json-every_third.log"; echo '{"time": 12'; 
   tail -n +6 "$work/json-every_third.log"; } >"$work/bad.json"

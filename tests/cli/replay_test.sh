@@ -199,12 +199,64 @@ tail -n +$((n / 2 + 1)) "$work/outage.json.log" | gzip >"$work/rot.2.log.gz"
 "$cli" replay --config "$presets/gobreaker.toml" --format json --trace "$work/rot.2.log.gz" \
   --trace "$work/rot.1.log" --out "$work/rotated.csv" || fail "replay of rotated logs exited $?"
 cmp -s "$work/from_trace.json.csv" "$work/rotated.csv" || fail "rotated logs replay differently"
+# A rotated file given twice (here through a symbolic link) is refused naming it.
+ln -sf rot.1.log "$work/rot.again.log"
+expect 2 "rot.again.log: the same file as .*rot.1.log, given twice; give each log once" -- \
+  "$cli" replay --config "$presets/gobreaker.toml" --format json --trace "$work/rot.1.log" \
+  --trace "$work/rot.2.log.gz" --trace "$work/rot.again.log" --out "$work/twice.csv"
+[ -e "$work/twice.csv" ] && fail "a log given twice was replayed"
+# Malformed lines of a log: skipped, with the report import gives (count per reason, the first
+# five quoted with file and line) on stderr; --max-bad refuses (exit 2) and writes nothing: no
+# decisions file, nothing on standard output, an earlier replay folder left as it was.
+{ head -n 100 "$work/outage.envoy.log"; for i in 1 2 3 4 5 6 7; do echo "garbage line $i"; done
+  tail -n +101 "$work/outage.envoy.log"; } >"$work/bad.envoy.log"
+"$cli" import --format envoy "$work/bad.envoy.log" --out "$work/bad_import.csv" \
+  2>"$work/import.err" || fail "import of the log with bad lines exited $?"
+"$cli" replay --config "$presets/gobreaker.toml" --format envoy --trace "$work/bad.envoy.log" \
+  --out "$work/bad_replay.csv" 2>"$work/replay.err" || fail "replay of the log with bad lines exited $?"
+grep -qx "skipped: 7 not in the format" "$work/replay.err" || fail "no skip count: $(cat "$work/replay.err")"
+[ "$(grep -c "^  $work/bad.envoy.log:10[1-5]: not in the format (.*): 'garbage line [1-5]'$" \
+  "$work/replay.err")" -eq 5 ] || fail "the first five bad lines are not quoted: $(cat "$work/replay.err")"
+diff <(sed 1d "$work/import.err" | grep -v '^trace: ') <(sed 1d "$work/replay.err") \
+  || fail "replay's skip report differs from import's"
+head -1 "$work/replay.err" | grep -q "^replay: 1 file, format envoy" || fail "replay's report header"
+"$cli" replay --config "$presets/gobreaker.toml" --format envoy --trace "$work/bad.envoy.log" \
+  --out "$work/bad7.csv" --max-bad 7 2>/dev/null || fail "--max-bad 7 refused 7 bad lines"
+[ -s "$work/bad7.csv" ] || fail "--max-bad 7: no decisions"
+expect 2 "cbsim-cli replay: 7 of 457 lines skipped, more than --max-bad 6; nothing written" -- \
+  "$cli" replay --config "$presets/gobreaker.toml" --format envoy --trace "$work/bad.envoy.log" \
+  --out "$work/bad6.csv" --max-bad 6
+[ -e "$work/bad6.csv" ] && fail "--max-bad exceeded but the decisions were written"
+grep -q "skipped: 7 not in the format" <<<"$last_out" || fail "no report with the refusal"
+"$cli" replay --config "$presets/gobreaker.toml" --format envoy --trace "$work/bad.envoy.log" \
+  --max-bad 1% >"$work/bad_stdout.csv" 2>/dev/null
+[ $? -eq 2 ] || fail "--max-bad 1% to stdout did not exit 2"
+[ -s "$work/bad_stdout.csv" ] && fail "--max-bad exceeded but decisions went to stdout"
+cp "$work/folder.envoy/summary.csv" "$work/summary.before"
+expect 2 "more than --max-bad 0; nothing written" -- "$cli" replay \
+  --config "$presets/gobreaker.toml" --config "$presets/polly.toml" --format envoy \
+  --trace "$work/bad.envoy.log" --out "$work/folder.envoy" --max-bad 0
+cmp -s "$work/summary.before" "$work/folder.envoy/summary.csv" || fail "--max-bad: folder replaced"
+[ -e "$work/folder.envoy.staging" ] && fail "--max-bad: the staging folder was left"
+expect 2 "more than --max-bad 0" -- "$cli" replay --config "$presets/gobreaker.toml" \
+  --config "$presets/polly.toml" --format envoy --trace "$work/bad.envoy.log" \
+  --out "$work/new_folder" --max-bad 0
+[ -e "$work/new_folder" ] && fail "--max-bad: a new folder was written"
+expect 2 "--max-bad 'x' is not a limit" -- "$cli" replay --config "$presets/gobreaker.toml" \
+  --format envoy --trace "$work/bad.envoy.log" --max-bad x
+# A log without a skipped line says nothing on stderr.
+"$cli" replay --config "$presets/gobreaker.toml" --format envoy --trace "$work/outage.envoy.log" \
+  --out "$work/quiet.csv" 2>"$work/quiet.err" || fail "replay of a clean log exited $?"
+[ -s "$work/quiet.err" ] && fail "a clean log's replay wrote on stderr: $(cat "$work/quiet.err")"
+
 # Bad input: several trace.csv, log options without --format, an unknown format, a log that
 # matches no line of the format.
 expect 2 "2 --trace given; a trace.csv is one file" -- "$cli" replay \
   --config "$presets/gobreaker.toml" --trace "$traces/grpc_style.csv" --trace "$traces/grpc_style.csv"
 expect 2 "read an access log: give its --format" -- "$cli" replay \
   --config "$presets/gobreaker.toml" --trace "$traces/grpc_style.csv" --failure 'status>=500'
+expect 2 "read an access log: give its --format" -- "$cli" replay \
+  --config "$presets/gobreaker.toml" --trace "$traces/grpc_style.csv" --max-bad 1
 expect 2 "--format" -- "$cli" replay --config "$presets/gobreaker.toml" --format apache \
   --trace "$work/outage.json.log"
 expect 2 "grpc_style.csv" -- "$cli" replay --config "$presets/gobreaker.toml" --format nginx \

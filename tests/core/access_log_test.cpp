@@ -400,6 +400,69 @@ TEST(AccessLog, FieldMappingWithUnitsReadsOpenTelemetrySpans) {
     }
 }
 
+TEST(AccessLog, JsonAndCsvNumbersWithExponentsAreReadExactly) {
+    // Python's json.dumps writes 0.000012 as 1.2e-05: the exponent moves the decimal point,
+    // exactly (no floating point), cut at the microsecond like any other number.
+    LogOptions options;
+    options.format = LogFormat::json;
+    options.fields = parse_field_map("time=ts:s,duration=latency:s,status=code");
+    LineParser parser(options);
+    struct Case {
+        const char* ts;
+        const char* latency;
+        SimTime at, duration;
+    };
+    for (const Case& c : {
+             Case{"1765076401.25", "1.2e-05", 1765076401250000, 12},
+             Case{"1.76507640125E9", "1.2E-5", 1765076401250000, 12},
+             Case{"1.765076401250001e+9", "12e-3", 1765076401250001, 12000},
+             Case{"1765076401", "0.5e1", 1765076401000000, 5 * kSecond},
+             Case{"1765076401", "3e0", 1765076401000000, 3 * kSecond},
+             Case{"1765076401", "1e-6", 1765076401000000, 1},
+             Case{"1765076401", "1.9e-6", 1765076401000000, 1},
+             Case{"1765076401", "9e-7", 1765076401000000, 0},
+             Case{"1765076401", "5e-300", 1765076401000000, 0},
+             Case{"1765076401", "0.00125e3", 1765076401000000, 1250 * kMillisecond},
+         }) {
+        SCOPED_TRACE(std::string(c.ts) + " " + c.latency);
+        LogRecord r;
+        std::string why;
+        ASSERT_TRUE(parser.parse(
+            std::string(R"({"ts": )") + c.ts + R"(, "latency": )" + c.latency + R"(, "code": 200})",
+            r, why))
+            << why;
+        EXPECT_EQ(r.at, c.at);
+        EXPECT_EQ(r.duration, c.duration);
+    }
+    const char* const bad[] = {"1e",    "1e+",  "e5",   ".5e1",      "1.e5", "1e5.5",
+                               "1e1e1", "-1e3", "1e41", "1e9999999", "1x5"};
+    for (const char* b : bad) {
+        SCOPED_TRACE(b);
+        LogRecord r;
+        std::string why;
+        // Not a duration ("e5" and ".5e1" are not even JSON numbers).
+        EXPECT_FALSE(parser.parse(
+            std::string(R"({"ts": 1765076401, "latency": )") + b + R"(, "code": 200})", r, why));
+    }
+    // csv: the same numbers in columns.
+    options.format = LogFormat::csv;
+    LineParser csv(options);
+    csv.header("ts,latency,code", "calls.csv");
+    LogRecord r;
+    std::string why;
+    ASSERT_TRUE(csv.parse("1.76507640125e9,2.5e-2,503", r, why)) << why;
+    EXPECT_EQ(r.at, 1765076401250000);
+    EXPECT_EQ(r.duration, 25 * kMillisecond);
+    EXPECT_EQ(r.outcome, Outcome::failure);
+    for (const char* b : bad) {
+        SCOPED_TRACE(b);
+        EXPECT_FALSE(csv.parse(std::string("1765076401,") + b + ",200", r, why));
+        EXPECT_NE(why.find("'" + std::string(b) + "' in latency is not a duration"),
+                  std::string::npos)
+            << why;
+    }
+}
+
 TEST(AccessLog, CsvNeedsItsMappedColumnsInTheHeader) {
     TempDir dir("cbsim_access_log_csv");
     const std::string path = dir.file("calls.csv", "when,code\n2026-12-07T03:00:00Z,200\n");

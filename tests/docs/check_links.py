@@ -9,6 +9,8 @@
 2. Every `NAME.md` that a tracked source, script or document mentions exists in the
    repository (a comment that cites a note kept elsewhere fails here).
 3. No tracked file names an absolute path under /work/ (a developer's machine).
+4. README.md's `## Documentation` section lists every document of docs/ (docs/*.md), each on
+   one line of its own that links it.
 
 Prints one line per problem (file:line: what) and exits 1 if there is any, else prints the
 number of links checked and exits 0.
@@ -60,6 +62,34 @@ def anchors(path):
     return out
 
 
+def unlisted_docs(root, files):
+    """Rule 4: the documents of docs/ that README.md's Documentation section does not list on
+    exactly one line."""
+    docs = sorted(p for p in files if re.fullmatch(r"docs/[^/]+\.md", p))
+    readme = os.path.join(root, "README.md")
+    if not docs or not os.path.isfile(readme):
+        return []
+    section = []
+    inside = False
+    with open(readme, encoding="utf-8") as f:
+        for no, line in enumerate(f, 1):
+            if line.startswith("## "):
+                inside = line.strip() == "## Documentation"
+            elif inside:
+                section.append((no, line))
+    if not section:
+        return ["README.md: no '## Documentation' section listing the documents of docs/"]
+    problems = []
+    for doc in docs:
+        lines = [no for no, line in section if doc in LINK.findall(line)]
+        if not lines:
+            problems.append(f"README.md: {doc} is not listed in the Documentation section")
+        elif len(lines) > 1:
+            problems.append(f"README.md:{lines[1]}: {doc} is listed twice in the Documentation "
+                            f"section (also line {lines[0]})")
+    return problems
+
+
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".")
     files = tracked_files(root)
@@ -105,6 +135,7 @@ def main():
                 if frag and dest.endswith(".md") and frag not in anchors(dest):
                     problems.append(f"{rel}:{no}: link {target}: no heading #{frag} in "
                                     f"{os.path.relpath(dest, root)}")
+    problems += unlisted_docs(root, files)
     for p in problems:
         print(p)
     if problems:

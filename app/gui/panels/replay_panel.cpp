@@ -37,6 +37,8 @@ ReplayPanel::ReplayPanel(ViewState& view, std::string preset_dir)
     for (const PresetInfo& p : all_presets())
         configs_.push_back(Config{p.name, (fs::path(preset_dir) / p.preset_file).string(), true});
     time_.min_span = 0.001;
+    // Following "live" here shows the whole finished trace (live_span is its length).
+    time_.double_click_hint = "double-click: fit the whole trace";
     open() = false;  // until a trace is opened
 }
 
@@ -203,6 +205,28 @@ void ReplayPanel::draw_header() {
             ImGui::SameLine();
             ImGui::TextDisabled("t = 0 at %s", format_iso8601(result_->origin_us).c_str());
         }
+        draw_skipped(result_->log);
+    }
+}
+
+void ReplayPanel::draw_skipped(const LogStats& stats) {
+    // Lines of the log that were not calls, as `cbsim-cli replay --format` reports them: the
+    // count and the reasons, the first lines quoted on hover.
+    const std::uint64_t skipped = stats.skipped();
+    if (skipped == 0) return;
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.2f, 1), "%llu of %llu lines skipped: %s",
+                       static_cast<unsigned long long>(skipped),
+                       static_cast<unsigned long long>(stats.lines),
+                       skipped_counts_text(stats).c_str());
+    report_item("replay.skipped");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(stats.first_skipped.size() < skipped ? "The first skipped lines:"
+                                                                    : "The skipped lines:");
+        for (const SkippedLine& l : stats.first_skipped)
+            ImGui::TextUnformatted(skipped_line_text(l).c_str());
+        ImGui::EndTooltip();
     }
 }
 

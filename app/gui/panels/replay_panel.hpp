@@ -3,10 +3,11 @@
 // (replay_model.hpp): on one time axis the trace's calls/s and failure share, then one state
 // band per config (hover: the state at that moment and the reason of the transition into it),
 // and beside them the per-config summary (the columns of replay_summary_columns()). A log's
-// format is detected; "Read as..." gives another format, layout, failure rule or timeout. The
-// configs: every preset's library-defaults file (checkboxes) plus breaker files added with
-// "Add breaker file...". Wheel zooms, drag pans, double-click fits the whole trace; zoomed to
-// the finest buckets, each call is a tick coloured by its outcome.
+// format is detected; "Read as..." gives another format, layout, failure rule or timeout; the
+// lines it skipped (not in the format, ...) are counted beside its name, the first ones quoted
+// on hover. The configs: every preset's library-defaults file (checkboxes) plus breaker files
+// added with "Add breaker file...". Wheel zooms, drag pans, double-click fits the whole trace;
+// zoomed to the finest buckets, each call is a tick coloured by its outcome.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +67,8 @@ class ReplayPanel : public Panel {
     /// Starts the replay of the file with the chosen configs; false with error_ set if not.
     bool restart();
     void draw_header();
+    /// Beside the trace's name: a log's skipped lines (count, reasons; hover: the first ones).
+    void draw_skipped(const LogStats& stats);
     /// The "Read as..." popup: format, layout, failure rule and timeout, and Apply.
     void draw_read_as();
     /// Fills the popup's fields from the options in use.

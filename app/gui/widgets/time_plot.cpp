@@ -439,7 +439,7 @@ void TimePlot::draw_hover() {
             ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(m.color), "%s", m.text.c_str());
         }
     }
-    if (!view_->follow_live) ImGui::TextDisabled("double-click: follow live");
+    if (!view_->follow_live) ImGui::TextDisabled("%s", view_->double_click_hint);
     ImGui::EndTooltip();
 }
 

@@ -14,9 +14,10 @@
 // known. Lines are split into draw calls of fewer than 32k vertices (ImDrawIdx is 16-bit).
 //
 // Interaction: mouse wheel zooms around the cursor, dragging pans, double-click returns to
-// following live time; a hover read-out shows every item's value under the cursor; clicking a
-// legend entry hides or shows that item. The x view is a TimeView shared by all plots of a panel
-// (so they stay aligned) and by the events log (which moves it to an event's time).
+// following live time (TimeView::double_click_hint says so in the read-out); a hover read-out shows
+// every item's value under the cursor; clicking a legend entry hides or shows that item. The x view
+// is a TimeView shared by all plots of a panel (so they stay aligned) and by the events log (which
+// moves it to an event's time).
 #pragma once
 
 #include <imgui.h>
@@ -35,6 +36,10 @@ struct TimeView {
     bool follow_live = true;  ///< the view slides with simulated time
     double live_span = 60.0;  ///< seconds shown while following
     double min_span = 0.5;    ///< the narrowest span zooming reaches, seconds
+    /// What a double-click does (it sets follow_live), shown in the hover read-out while not
+    /// following: the live plots follow live time; a finished trace (the Replay view, whose
+    /// live_span is the whole trace) fits it all again.
+    const char* double_click_hint = "double-click: follow live";
     plot::Range range{0.0, 60.0};
     double hover_t = -1.0;     ///< time under the mouse in a linked plot last frame (-1 = none);
                                ///< every linked plot draws a cursor line there

@@ -155,14 +155,22 @@ struct LogStats {
     std::uint64_t skipped() const;
 };
 
+/// The skipped lines by reason, as the reports say them: "7 not in the format, 1 later than
+/// the reorder window" ("" when none was skipped). `cbsim-cli import`, `replay --format` and
+/// the app's Replay view show this text.
+std::string skipped_counts_text(const LogStats& stats);
+/// One skipped line as the reports quote it: "FILE:LINE: REASON (DETAIL): 'TEXT'".
+std::string skipped_line_text(const SkippedLine& line);
+
 /// Streams the records of one or more logs in start order (see the top of this file).
 class LogReader {
   public:
     /// Opens every file (plain or gzip) and, when there are several, ranks them by reading up
     /// to their first parsable line (so they must be files; one log may be a pipe). Throws
     /// ConfigError for an option that does not fit the format (a --log-format without a time, a
-    /// key the format lacks), a file that cannot be read (a directory, a device), or, while
-    /// ranking, a file that is empty or in which no line parses (naming its first line).
+    /// key the format lacks), a file given twice (the same device and inode, under any name),
+    /// a file that cannot be read (a directory, a device), or, while ranking, a file that is
+    /// empty or in which no line parses (naming its first line).
     LogReader(std::vector<std::string> files, LogOptions options);
     ~LogReader();
     LogReader(const LogReader&) = delete;
@@ -224,6 +232,9 @@ class LogTraceSource : public TraceSource {
     bool next(TraceRow& row) override;
     /// The first record's start, microseconds since the epoch (t_ms 0); 0 before any row.
     SimTime origin() const { return origin_; }
+    /// The reader's counts: lines read and skipped (by reason, the first five quoted);
+    /// complete once next() returned false.
+    const LogStats& stats() const { return reader_.stats(); }
 
   private:
     LogReader& reader_;

@@ -182,12 +182,17 @@ class ReplayFolderWriter : public StagedFolderWriter {
 
 /// Replays `source` through every config into `folder`'s files and commits it. Returns the
 /// KPIs (config order); a bad trace throws ConfigError (the folder is not committed); a write
-/// failure is returned in `error` (the folder is not committed either).
+/// failure is returned in `error` (the folder is not committed either). `keep`, when given, is
+/// asked once every file is written and the source is read to its end: false leaves the folder
+/// uncommitted (DIR as it was; `committed` false, `error` empty), as for a log with more
+/// skipped lines than allowed.
 struct ReplayFolderResult {
     std::vector<ReplayKpis> kpis;
     std::string error;
+    bool committed = false;
 };
 ReplayFolderResult replay_to_folder(TraceSource& source, const std::vector<NamedConfig>& configs,
-                                    ReplayFolderWriter& folder);
+                                    ReplayFolderWriter& folder,
+                                    const std::function<bool()>& keep = {});
 
 }  // namespace cbsim
