@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <functional>
+#include <string>
 #include <utility>
 
 #include "commands.hpp"
@@ -44,6 +45,26 @@ class ImGuiHarness {
         ImGui::NewFrame();
         ui();
         ImGui::Render();
+    }
+    /// One frame of `ui` that returns every text its top-level windows drew (ImGui's log of
+    /// rendered text, lines as laid out; widget labels, table cells, tooltips). ImGui ends a log
+    /// at the End() of a top-level window and hands a clipboard log to SetClipboardTextFn,
+    /// where it is collected.
+    std::string frame_text(const std::function<void()>& ui) {
+        std::string out;
+        ImGuiIO& io = ImGui::GetIO();
+        io.ClipboardUserData = &out;
+        io.SetClipboardTextFn = [](void* user, const char* text) {
+            static_cast<std::string*>(user)->append(text).push_back('\n');
+        };
+        ImGui::NewFrame();
+        ImGui::LogToClipboard();
+        ui();
+        ImGui::LogFinish();  // a log still open (no window ended it)
+        ImGui::Render();
+        io.SetClipboardTextFn = nullptr;
+        io.ClipboardUserData = nullptr;
+        return out;
     }
     void mouse(float x, float y, bool down) {
         ImGuiIO& io = ImGui::GetIO();
