@@ -135,4 +135,19 @@ inline int vertices_in(ImU32 color) {
     return n;
 }
 
+/// Vertices of the last rendered frame drawn in `color` exactly inside `rect` (x0, y0, x1, y1).
+inline int vertices_in(ImU32 color, ImVec4 rect) {
+    int n = 0;
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer) {
+            n += v.col == color && v.pos.x >= rect.x && v.pos.x <= rect.z && v.pos.y >= rect.y &&
+                         v.pos.y <= rect.w
+                     ? 1
+                     : 0;
+        }
+    }
+    return n;
+}
+
 }  // namespace cbsim::gui::testing

@@ -431,7 +431,9 @@ TEST(SummaryPanel, CompareShowsEveryEdgeWithoutABreakerPerVariant) {
     EXPECT_NE(e0[1].attempts, e1[1].attempts) << "the budget acts on A->B";
     // The differences to the first variant: overall availability and client->A's KPIs.
     auto diff = [](double d, int decimals) {
-        return (d >= 0 ? "+" : "") + text::fixed(d, decimals);
+        std::string out = d >= 0 ? "+" : "";
+        out += text::fixed(d, decimals);
+        return out;
     };
     const double da =
         100.0 * (snap->variants[1].summary.availability - snap->variants[0].summary.availability);
@@ -690,6 +692,127 @@ TEST(PlotsPanel, StateBandShowsTheMostSevereStateOfEveryPixelColumn) {
     EXPECT_GT(vertices_in(band_color(State::open)), 0) << "the open seconds are not hidden";
     EXPECT_GT(vertices_in(band_color(State::disabled)), 0) << "the disabled half hour";
     EXPECT_GT(vertices_in(band_color(State::closed)), 0);
+}
+
+/// A paused worker on four_libraries.toml (six libraries on A->B) where B fails every call
+/// from 10 s to 40 s.
+std::unique_ptr<SimWorker> four_libraries_failing() {
+    const std::string file = std::string(CBSIM_ASSET_DIR) + "/scenarios/four_libraries.toml";
+    const ScenarioOrCompare loaded = load_scenario_or_compare(file);
+    SimWorker::Options o;
+    o.playing = false;
+    auto worker = std::make_unique<SimWorker>(loaded.scenario, file, o, loaded.variants);
+    worker->send(Step{from_s(10)});
+    worker->send(SetSetting{"B.failure_rate", 1.0});
+    worker->send(Step{from_s(30)});
+    worker->sync();
+    return worker;
+}
+
+// Compare mode's Plots: one state band per variant, stacked, each with the variant's own
+// opens; one line per variant in its colour in the plots below the bands.
+TEST(PlotsPanel, CompareDrawsAStateBandAndALinePerVariant) {
+    const auto worker = four_libraries_failing();
+    const auto snap = worker->snapshot();
+    ASSERT_TRUE(snap->error.empty()) << snap->error;
+    ASSERT_EQ(snap->variants.size(), 6u);
+    ImGuiHarness ui;
+    ViewState vs;
+    vs.time.follow_live = false;
+    vs.time.range = {0.0, snap->now_s()};
+    vs.edge = "A->B";
+    EventCache cache;
+    PlotsPanel plots(vs, cache);
+    WidgetRects rects{true, {}};
+    plots.set_report(&rects);
+    plots.place({0, 20}, {590, 780});
+    CommandLog log;
+    for (int f = 0; f < 3; ++f) {
+        ui.frame([&] {
+            cache.update(*snap);
+            plots.draw(*snap, log);
+        });
+    }
+    float previous_bottom = 0.0f, bands_bottom = 0.0f;
+    for (std::size_t v = 0; v < snap->variants.size(); ++v) {
+        const std::string name = snap->variants[v].name;
+        SCOPED_TRACE(name);
+        ASSERT_TRUE(rects.rects.count("state_band:" + name));
+        const ImVec4 r = rects.rects.at("state_band:" + name);
+        EXPECT_GE(r.y, previous_bottom) << "bands are stacked, one under the other";
+        previous_bottom = r.w;
+        bands_bottom = std::max(bands_bottom, r.w);
+        EXPECT_GT(r.z - r.x, 300.0f) << "full width";
+        // Every library opened while B failed, and was closed before.
+        EXPECT_GT(testing::vertices_in(band_color(State::open), r), 0);
+        EXPECT_GT(testing::vertices_in(band_color(State::closed), r), 0);
+    }
+    // Each variant's lines (rejected, failure rate, p99) below the bands: far more vertices in
+    // its exact colour than its name and legend entries take (4 a glyph).
+    const ImVec4 below(0.0f, bands_bottom + 1.0f, 590.0f, 800.0f);
+    for (std::size_t v = 0; v < snap->variants.size(); ++v) {
+        const int labels = 4 * 3 * static_cast<int>(snap->variants[v].name.size() + 4) + 3 * 8;
+        EXPECT_GT(testing::vertices_in(theme::variant_color(v), below), 4 * labels)
+            << snap->variants[v].name;
+    }
+}
+
+// The Summary's compare table: a header with each variant's name in its colour, each compared
+// KPI per variant with its difference to the first.
+TEST(SummaryPanel, CompareTableHasAColumnPerVariantInItsColour) {
+    const auto worker = four_libraries_failing();
+    const auto snap = worker->snapshot();
+    PanelFixture<SummaryPanel> fx(*snap, {.size = {1280, 780}});
+    auto& [ui, vs, panel, rects, s, log, draw] = fx;
+    ui.frame(draw);
+    const std::string text = ui.frame_text(draw);
+    const auto& vars = snap->variants;
+    for (std::size_t v = 0; v < vars.size(); ++v) {
+        EXPECT_NE(text.find(vars[v].name), std::string::npos) << vars[v].name;
+        EXPECT_GT(testing::vertices_in(theme::variant_color(v)), 0) << vars[v].name;
+        if (v == 0) continue;
+        const auto& e0 = vars[0].summary.edges.at(1);  // A->B
+        const auto& ev = vars[v].summary.edges.at(1);
+        ASSERT_EQ(ev.edge, "A->B");
+        const double d = static_cast<double>(ev.opens) - static_cast<double>(e0.opens);
+        std::string shown = d >= 0 ? "+" : "";
+        shown += text::fixed(d, 0);
+        EXPECT_NE(text.find(shown), std::string::npos) << vars[v].name << " opens " << shown;
+    }
+    EXPECT_NE(text.find("vs " + vars[0].name), std::string::npos) << text;
+    EXPECT_NE(text.find("edge A->B"), std::string::npos);
+}
+
+// The variant bar: the selected variant's colour swatch (no other variant's colour), its
+// name in the rename field; Enter in the field sends the rename.
+TEST(BreakerPanel, VariantBarShowsTheSelectedColourAndRenames) {
+    const auto worker = four_libraries_failing();
+    worker->send(SelectVariant{2});
+    worker->sync();
+    PanelFixture<BreakerPanel> fx(*worker->snapshot(), {.size = {460, 780}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_GT(testing::vertices_in(theme::variant_color(2)), 0) << "the swatch";
+    for (std::size_t v : {0u, 1u, 3u, 4u, 5u})
+        EXPECT_EQ(testing::vertices_in(theme::variant_color(v)), 0) << v;
+    const std::string name = snap.variants[2].name;
+    EXPECT_NE(ui.frame_text(draw).find(name), std::string::npos);
+    ASSERT_TRUE(rects.rects.count("compare.rename"));
+    const ImVec4 r = rects.rects.at("compare.rename");
+    ui.click_at(r.z - 4.0f, (r.y + r.w) * 0.5f, draw);  // the caret at the end
+    type(ui, "_x", draw);
+    ui.key(257, true);  // Enter
+    ui.frame(draw);
+    ui.key(257, false);
+    ui.frame(draw);
+    const RenameVariant* rename = nullptr;
+    for (const Command& c : log.commands) {
+        if (const auto* x = std::get_if<RenameVariant>(&c)) rename = x;
+    }
+    ASSERT_NE(rename, nullptr);
+    EXPECT_EQ(rename->index, 2u);
+    EXPECT_EQ(rename->name, name + "_x");
 }
 
 }  // namespace

@@ -111,6 +111,7 @@ void BreakerPanel::draw_variants(const Snapshot& snap, CommandSink& sink, float 
                          ImGuiInputTextFlags_EnterReturnsTrue)) {
         sink.send(RenameVariant{sel, rename_buf_});
     }
+    report_item("compare.rename");
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
             "Enter renames the variant (1 to 64 letters, digits, '_' or '-'); the name is its "
