@@ -74,6 +74,13 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
     const int columns = static_cast<int>(vs.size()) + 1;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
+    // A table that scrolls sideways is a child window: without a height it would take the rest
+    // of the panel, so each is as high as its rows and the scrollbar.
+    auto table_size = [](std::size_t rows) {
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float row = ImGui::GetTextLineHeight() + 2.0f * st.CellPadding.y;
+        return ImVec2(0.0f, static_cast<float>(rows + 1) * row + st.ScrollbarSize + 2.0f);
+    };
     auto header = [&] {
         ImGui::TableSetupScrollFreeze(1, 0);
         ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -110,7 +117,7 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
             "Every variant sees the same arrivals, service times and failures (common random "
             "numbers); the grey numbers are each variant's difference to the first");
     }
-    if (ImGui::BeginTable("##compare_overall", columns, flags)) {
+    if (ImGui::BeginTable("##compare_overall", columns, flags, table_size(1))) {
         header();
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
@@ -132,7 +139,9 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
             any_breaker |= e < v.summary.edges.size() && v.summary.edges[e].has_breaker;
         ImGui::Separator();
         edge_header(first.edges[e].edge, any_breaker);
-        if (!ImGui::BeginTable(first.edges[e].edge.c_str(), columns, flags)) continue;
+        if (!ImGui::BeginTable(first.edges[e].edge.c_str(), columns, flags,
+                               table_size(compare_kpis().size())))
+            continue;
         header();
         for (const CompareKpi& k : compare_kpis()) {
             ImGui::TableNextRow();
