@@ -417,6 +417,12 @@ TEST(SummaryPanel, CompareShowsEveryEdgeWithoutABreakerPerVariant) {
     const std::string text = ui.frame_text(draw);
     EXPECT_TRUE(rects.rects.count("summary.edge:client->A")) << text;
     EXPECT_TRUE(rects.rects.count("summary.edge:A->B")) << text;
+    // Each table is as high as its rows: client->A's rows lie between the two headers.
+    const float row_h = ImGui::GetTextLineHeight();
+    const ImVec4 ca = rects.rects.at("summary.edge:client->A");
+    const ImVec4 ab = rects.rects.at("summary.edge:A->B");
+    EXPECT_GT(ab.y - ca.w, static_cast<float>(compare_kpis().size()) * row_h);
+    EXPECT_LT(ca.y, 780.0f) << "the first edge's section starts in the panel";
     EXPECT_NE(text.find("edge client->A (no breaker)"), std::string::npos) << text;
     EXPECT_NE(text.find("edge A->B (no breaker)"), std::string::npos) << text;
     // Each compared KPI has its row, the variants their columns.
