@@ -226,7 +226,6 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                                 "variant alone"
                               : "The caller's protection of this edge");
     }
-    report_item("protection.heading");
     draw_paths(protection_paths_, edge_prefix.size());
 }
 
