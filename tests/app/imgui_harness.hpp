@@ -46,17 +46,25 @@ class ImGuiHarness {
         ui();
         ImGui::Render();
     }
-    /// One frame as frame(), returning the text it drew (every window, tooltips included),
-    /// through ImGui's log (to the clipboard, which without a backend is ImGui's own buffer).
+    /// One frame of `ui` that returns every text its top-level windows drew (ImGui's log of
+    /// rendered text, lines as laid out; widget labels, table cells, tooltips). ImGui ends a log
+    /// at the End() of a top-level window and hands a clipboard log to SetClipboardTextFn,
+    /// where it is collected.
     std::string frame_text(const std::function<void()>& ui) {
-        ImGui::SetClipboardText("");
-        frame([&] {
-            ImGui::LogToClipboard();
-            ui();
-            ImGui::LogFinish();
-        });
-        const char* text = ImGui::GetClipboardText();
-        return text != nullptr ? text : "";
+        std::string out;
+        ImGuiIO& io = ImGui::GetIO();
+        io.ClipboardUserData = &out;
+        io.SetClipboardTextFn = [](void* user, const char* text) {
+            static_cast<std::string*>(user)->append(text).push_back('\n');
+        };
+        ImGui::NewFrame();
+        ImGui::LogToClipboard();
+        ui();
+        ImGui::LogFinish();  // a log still open (no window ended it)
+        ImGui::Render();
+        io.SetClipboardTextFn = nullptr;
+        io.ClipboardUserData = nullptr;
+        return out;
     }
     void mouse(float x, float y, bool down) {
         ImGuiIO& io = ImGui::GetIO();
@@ -123,6 +131,21 @@ inline int vertices_in(ImU32 color) {
     for (int l = 0; l < dd->CmdListsCount; ++l) {
         for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
             n += v.col == color ? 1 : 0;
+    }
+    return n;
+}
+
+/// Vertices of the last rendered frame drawn in `color` exactly inside `rect` (x0, y0, x1, y1).
+inline int vertices_in(ImU32 color, ImVec4 rect) {
+    int n = 0;
+    const ImDrawData* dd = ImGui::GetDrawData();
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer) {
+            n += v.col == color && v.pos.x >= rect.x && v.pos.x <= rect.z && v.pos.y >= rect.y &&
+                         v.pos.y <= rect.w
+                     ? 1
+                     : 0;
+        }
     }
     return n;
 }

@@ -2,9 +2,12 @@
 // commands they send recorded by a CommandLog.
 #include <gtest/gtest.h>
 
+#include <cbsim/compare.hpp>
+#include <cbsim/number_text.hpp>
 #include <cbsim/scenario.hpp>
 
 #include <filesystem>
+#include <memory>
 
 #include <imgui_internal.h>
 
@@ -39,6 +42,22 @@ const SetSetting* last_setting(const CommandLog& log, const std::string& path) {
         if (const auto* s = std::get_if<SetSetting>(&c); s && s->path == path) found = s;
     }
     return found;
+}
+
+/// A paused worker on retry_storm.toml (no breaker on any edge) comparing "base" with "budget"
+/// (A->B.retry.budget_rps = 5), run `seconds` into the storm.
+std::unique_ptr<SimWorker> retry_compare(int seconds) {
+    std::vector<Variant> variants(2);
+    EXPECT_EQ(parse_variant("base", variants[0]), "");
+    EXPECT_EQ(parse_variant("budget:A->B.retry.budget_rps=5", variants[1]), "");
+    SimWorker::Options o;
+    o.playing = false;
+    const std::string file = std::string(CBSIM_ASSET_DIR) + "/scenarios/retry_storm.toml";
+    auto worker =
+        std::make_unique<SimWorker>(load_scenario_or_compare(file).scenario, file, o, variants);
+    worker->send(Step{from_s(seconds)});
+    worker->sync();
+    return worker;
 }
 
 // Drags from the left of a reported rectangle to `frac` of its width, frame by frame.
@@ -386,6 +405,127 @@ TEST(BreakerPanel, ShowsOpossumsKeys) {
     EXPECT_LE(std::get<double>(s->value), 86400000.0);
 }
 
+// Every edge has its KPIs in the Summary, a breaker or not: retry_storm has none, and a compare
+// of its retry budget shows client->A and A->B per variant with the difference to the first.
+TEST(SummaryPanel, CompareShowsEveryEdgeWithoutABreakerPerVariant) {
+    const auto worker = retry_compare(20);
+    const auto snap = worker->snapshot();
+    ASSERT_TRUE(snap->comparing());
+    PanelFixture<SummaryPanel> fx(*snap, {.size = {700, 780}});
+    auto& [ui, vs, panel, rects, s, log, draw] = fx;
+    ui.frame(draw);
+    const std::string text = ui.frame_text(draw);
+    EXPECT_TRUE(rects.rects.count("summary.edge:client->A")) << text;
+    EXPECT_TRUE(rects.rects.count("summary.edge:A->B")) << text;
+    // Each table is as high as its rows: client->A's rows lie between the two headers.
+    const float row_h = ImGui::GetTextLineHeight();
+    const ImVec4 ca = rects.rects.at("summary.edge:client->A");
+    const ImVec4 ab = rects.rects.at("summary.edge:A->B");
+    EXPECT_GT(ab.y - ca.w, static_cast<float>(compare_kpis().size()) * row_h);
+    EXPECT_LT(ca.y, 780.0f) << "the first edge's section starts in the panel";
+    EXPECT_NE(text.find("edge client->A (no breaker)"), std::string::npos) << text;
+    EXPECT_NE(text.find("edge A->B (no breaker)"), std::string::npos) << text;
+    // Each compared KPI has its row, the variants their columns.
+    for (const CompareKpi& k : compare_kpis())
+        EXPECT_NE(text.find(std::string(k.name)), std::string::npos) << k.name;
+    EXPECT_NE(text.find("budget"), std::string::npos);
+    // The budget cuts A->B's attempts: the budget column differs from the base's, so a
+    // difference to the first is drawn with its sign.
+    const auto& e0 = snap->variants[0].summary.edges;
+    const auto& e1 = snap->variants[1].summary.edges;
+    ASSERT_EQ(e0.size(), 2u);
+    EXPECT_NE(e0[1].attempts, e1[1].attempts) << "the budget acts on A->B";
+    // The differences to the first variant: overall availability and client->A's KPIs.
+    auto diff = [](double d, int decimals) {
+        std::string out = d >= 0 ? "+" : "";
+        out += text::fixed(d, decimals);
+        return out;
+    };
+    const double da =
+        100.0 * (snap->variants[1].summary.availability - snap->variants[0].summary.availability);
+    EXPECT_NE(text.find(diff(da, 2)), std::string::npos) << diff(da, 2) << "\n" << text;
+    std::size_t differing = 0;
+    for (const CompareKpi& k : compare_kpis()) {
+        const auto v0 = k.get(e0[0]), v1 = k.get(e1[0]);
+        if (!v0 || !v1 || *v0 == *v1) continue;
+        ++differing;
+        EXPECT_NE(text.find(diff(*v1 - *v0, k.decimals)), std::string::npos) << k.name;
+    }
+    EXPECT_GT(differing, 0u) << "client->A's KPIs differ between the variants";
+    // Each variant's column header in its colour.
+    EXPECT_GT(testing::vertices_in(theme::variant_color(0)), 0);
+    EXPECT_GT(testing::vertices_in(theme::variant_color(1)), 0);
+}
+
+TEST(SummaryPanel, SingleRunShowsEveryEdgeWithoutABreaker) {
+    const std::string file = std::string(CBSIM_ASSET_DIR) + "/scenarios/retry_storm.toml";
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(load_scenario_or_compare(file).scenario, file, o);
+    worker.send(Step{from_s(10)});
+    worker.sync();
+    PanelFixture<SummaryPanel> fx(*worker.snapshot(), {.size = {420, 780}});
+    auto& [ui, vs, panel, rects, s, log, draw] = fx;
+    vs.edge = "A->B";
+    ui.frame(draw);
+    const std::string text = ui.frame_text(draw);
+    EXPECT_TRUE(rects.rects.count("summary.edge:client->A")) << text;
+    EXPECT_NE(text.find("edge A->B (no breaker) (selected)"), std::string::npos) << text;
+    EXPECT_NE(text.find("p99 latency"), std::string::npos) << "[" << text << "]";
+}
+
+// The Breaker panel shows the edge's timeout, retry, bulkhead and fallback: every protection
+// path of the edge outside its breaker, each numeric one with a slider that sends its path.
+TEST(BreakerPanel, ShowsTheEdgesTimeoutRetryBulkheadAndFallback) {
+    PanelFixture<BreakerPanel> fx(make_snapshot(), {.size = {460, 1400}, .display = {1280, 1400}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    ui.frame(draw);
+    const std::string text = ui.frame_text(draw);
+    ASSERT_EQ(vs.edge, "A->B");
+    std::size_t numeric = 0;
+    for (const SettingSpec& spec : setting_specs(snap.live)) {
+        if (spec.path.rfind("A->B.", 0) != 0 || spec.path.rfind("A->B.breaker.", 0) == 0) continue;
+        ASSERT_EQ(setting_scope(snap.live, spec.path), SettingScope::protection) << spec.path;
+        const std::string key = spec.path.substr(5);
+        EXPECT_NE(text.find(key), std::string::npos) << key;
+        if (spec.kind != ParamKind::integer && spec.kind != ParamKind::real) continue;
+        ++numeric;
+        EXPECT_TRUE(rects.rects.count(spec.path)) << spec.path;
+    }
+    EXPECT_GE(numeric, 6u) << "timeout, attempts, backoff base and cap, budget, in flight";
+    EXPECT_NE(text.find("retry.jitter"), std::string::npos);
+    EXPECT_NE(text.find("fallback"), std::string::npos);
+    // No world key (the target's failure rate) is drawn here.
+    EXPECT_FALSE(rects.rects.count("B.failure_rate"));
+    ASSERT_TRUE(rects.rects.count("A->B.retry.max_attempts"));
+    drag(ui, rects.rects["A->B.retry.max_attempts"], 0.3f, draw);
+    const SetSetting* s = last_setting(log, "A->B.retry.max_attempts");
+    ASSERT_NE(s, nullptr) << "dragging the slider sends its path";
+    const auto spec = find_setting(snap.live, "A->B.retry.max_attempts");
+    EXPECT_GE(std::get<double>(s->value), spec->min);
+    EXPECT_LE(std::get<double>(s->value), spec->max);
+}
+
+// In compare mode the section edits the selected variant: its values are that variant's.
+TEST(BreakerPanel, CompareShowsTheSelectedVariantsRetrySettings) {
+    const auto worker = retry_compare(1);
+    worker->send(SelectVariant{1});
+    worker->sync();
+    PanelFixture<BreakerPanel> fx(*worker->snapshot(),
+                                  {.size = {460, 1400}, .display = {1280, 1400}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    vs.edge = "A->B";
+    ui.frame(draw);
+    const std::string text = ui.frame_text(draw);
+    EXPECT_TRUE(rects.rects.count("A->B.retry.budget_rps")) << text;
+    EXPECT_TRUE(rects.rects.count("A->B.timeout_ms")) << text;
+    EXPECT_DOUBLE_EQ(std::get<double>(*get_setting(snap.live, "A->B.retry.budget_rps")), 5.0);
+    // The variant bar: the selected variant's name in the combo and the rename field, and its
+    // colour swatch.
+    EXPECT_NE(text.find("budget"), std::string::npos) << text;
+    EXPECT_GT(testing::vertices_in(theme::variant_color(1)), 0) << "the selected variant's colour";
+}
+
 TEST(EventsAndPlots, DrawWithoutARunAndSendNothing) {
     ImGuiHarness ui;
     ViewState vs;
@@ -558,6 +698,127 @@ TEST(PlotsPanel, StateBandShowsTheMostSevereStateOfEveryPixelColumn) {
     EXPECT_GT(vertices_in(band_color(State::open)), 0) << "the open seconds are not hidden";
     EXPECT_GT(vertices_in(band_color(State::disabled)), 0) << "the disabled half hour";
     EXPECT_GT(vertices_in(band_color(State::closed)), 0);
+}
+
+/// A paused worker on four_libraries.toml (six libraries on A->B) where B fails every call
+/// from 10 s to 40 s.
+std::unique_ptr<SimWorker> four_libraries_failing() {
+    const std::string file = std::string(CBSIM_ASSET_DIR) + "/scenarios/four_libraries.toml";
+    const ScenarioOrCompare loaded = load_scenario_or_compare(file);
+    SimWorker::Options o;
+    o.playing = false;
+    auto worker = std::make_unique<SimWorker>(loaded.scenario, file, o, loaded.variants);
+    worker->send(Step{from_s(10)});
+    worker->send(SetSetting{"B.failure_rate", 1.0});
+    worker->send(Step{from_s(30)});
+    worker->sync();
+    return worker;
+}
+
+// Compare mode's Plots: one state band per variant, stacked, each with the variant's own
+// opens; one line per variant in its colour in the plots below the bands.
+TEST(PlotsPanel, CompareDrawsAStateBandAndALinePerVariant) {
+    const auto worker = four_libraries_failing();
+    const auto snap = worker->snapshot();
+    ASSERT_TRUE(snap->error.empty()) << snap->error;
+    ASSERT_EQ(snap->variants.size(), 6u);
+    ImGuiHarness ui;
+    ViewState vs;
+    vs.time.follow_live = false;
+    vs.time.range = {0.0, snap->now_s()};
+    vs.edge = "A->B";
+    EventCache cache;
+    PlotsPanel plots(vs, cache);
+    WidgetRects rects{true, {}};
+    plots.set_report(&rects);
+    plots.place({0, 20}, {590, 780});
+    CommandLog log;
+    for (int f = 0; f < 3; ++f) {
+        ui.frame([&] {
+            cache.update(*snap);
+            plots.draw(*snap, log);
+        });
+    }
+    float previous_bottom = 0.0f, bands_bottom = 0.0f;
+    for (std::size_t v = 0; v < snap->variants.size(); ++v) {
+        const std::string name = snap->variants[v].name;
+        SCOPED_TRACE(name);
+        ASSERT_TRUE(rects.rects.count("state_band:" + name));
+        const ImVec4 r = rects.rects.at("state_band:" + name);
+        EXPECT_GE(r.y, previous_bottom) << "bands are stacked, one under the other";
+        previous_bottom = r.w;
+        bands_bottom = std::max(bands_bottom, r.w);
+        EXPECT_GT(r.z - r.x, 300.0f) << "full width";
+        // Every library opened while B failed, and was closed before.
+        EXPECT_GT(testing::vertices_in(band_color(State::open), r), 0);
+        EXPECT_GT(testing::vertices_in(band_color(State::closed), r), 0);
+    }
+    // Each variant's lines (rejected, failure rate, p99) below the bands: far more vertices in
+    // its exact colour than its name and legend entries take (4 a glyph).
+    const ImVec4 below(0.0f, bands_bottom + 1.0f, 590.0f, 800.0f);
+    for (std::size_t v = 0; v < snap->variants.size(); ++v) {
+        const int labels = 4 * 3 * static_cast<int>(snap->variants[v].name.size() + 4) + 3 * 8;
+        EXPECT_GT(testing::vertices_in(theme::variant_color(v), below), 4 * labels)
+            << snap->variants[v].name;
+    }
+}
+
+// The Summary's compare table: a header with each variant's name in its colour, each compared
+// KPI per variant with its difference to the first.
+TEST(SummaryPanel, CompareTableHasAColumnPerVariantInItsColour) {
+    const auto worker = four_libraries_failing();
+    const auto snap = worker->snapshot();
+    PanelFixture<SummaryPanel> fx(*snap, {.size = {1280, 780}});
+    auto& [ui, vs, panel, rects, s, log, draw] = fx;
+    ui.frame(draw);
+    const std::string text = ui.frame_text(draw);
+    const auto& vars = snap->variants;
+    for (std::size_t v = 0; v < vars.size(); ++v) {
+        EXPECT_NE(text.find(vars[v].name), std::string::npos) << vars[v].name;
+        EXPECT_GT(testing::vertices_in(theme::variant_color(v)), 0) << vars[v].name;
+        if (v == 0) continue;
+        const auto& e0 = vars[0].summary.edges.at(1);  // A->B
+        const auto& ev = vars[v].summary.edges.at(1);
+        ASSERT_EQ(ev.edge, "A->B");
+        const double d = static_cast<double>(ev.opens) - static_cast<double>(e0.opens);
+        std::string shown = d >= 0 ? "+" : "";
+        shown += text::fixed(d, 0);
+        EXPECT_NE(text.find(shown), std::string::npos) << vars[v].name << " opens " << shown;
+    }
+    EXPECT_NE(text.find("vs " + vars[0].name), std::string::npos) << text;
+    EXPECT_NE(text.find("edge A->B"), std::string::npos);
+}
+
+// The variant bar: the selected variant's colour swatch (no other variant's colour), its
+// name in the rename field; Enter in the field sends the rename.
+TEST(BreakerPanel, VariantBarShowsTheSelectedColourAndRenames) {
+    const auto worker = four_libraries_failing();
+    worker->send(SelectVariant{2});
+    worker->sync();
+    PanelFixture<BreakerPanel> fx(*worker->snapshot(), {.size = {460, 780}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_GT(testing::vertices_in(theme::variant_color(2)), 0) << "the swatch";
+    for (std::size_t v : {0u, 1u, 3u, 4u, 5u})
+        EXPECT_EQ(testing::vertices_in(theme::variant_color(v)), 0) << v;
+    const std::string name = snap.variants[2].name;
+    EXPECT_NE(ui.frame_text(draw).find(name), std::string::npos);
+    ASSERT_TRUE(rects.rects.count("compare.rename"));
+    const ImVec4 r = rects.rects.at("compare.rename");
+    ui.click_at(r.z - 4.0f, (r.y + r.w) * 0.5f, draw);  // the caret at the end
+    type(ui, "_x", draw);
+    ui.key(257, true);  // Enter
+    ui.frame(draw);
+    ui.key(257, false);
+    ui.frame(draw);
+    const RenameVariant* rename = nullptr;
+    for (const Command& c : log.commands) {
+        if (const auto* x = std::get_if<RenameVariant>(&c)) rename = x;
+    }
+    ASSERT_NE(rename, nullptr);
+    EXPECT_EQ(rename->index, 2u);
+    EXPECT_EQ(rename->name, name + "_x");
 }
 
 }  // namespace

@@ -294,6 +294,53 @@ std::size_t change_rows(const Snapshot& s) {
     return n;
 }
 
+// A retry setting of one variant (the Breaker panel's protection section sends it as any
+// setting) changes that variant's run alone, is one change on its timeline and in its events,
+// and undo takes it back in that variant.
+TEST(SimWorker, AVariantsRetryChangeReachesThatVariantOnly) {
+    SimWorker worker(default_scenario(), "", paused());
+    const Dependency before = worker.snapshot()->live.services[0].dependencies[0];
+    ASSERT_NE(before.retry.max_attempts, 4);
+    ASSERT_NE(before.timeout_ms, 250);
+    worker.send(AddVariant{});
+    worker.send(Step{from_s(1)});
+    worker.send(SetSetting{"A->B.retry.max_attempts", 4.0});
+    worker.send(SetSetting{"A->B.timeout_ms", 250.0});
+    worker.send(Step{from_s(1)});
+    worker.sync();
+    auto snap = worker.snapshot();
+    ASSERT_EQ(snap->selected, 1u);
+    const auto attempts = [](const Snapshot& s) {
+        return s.live.services[0].dependencies[0].retry.max_attempts;
+    };
+    const auto timeout = [](const Snapshot& s) {
+        return s.live.services[0].dependencies[0].timeout_ms;
+    };
+    EXPECT_EQ(attempts(*snap), 4);
+    EXPECT_EQ(timeout(*snap), 250);
+    EXPECT_EQ(snap->changes, 2u) << "two entries on the variant's timeline";
+    EXPECT_EQ(change_rows(*snap), 2u) << "two changes in its events";
+    EXPECT_EQ(snap->undo_label, "Undo A->B.timeout_ms 250 -> " + std::to_string(before.timeout_ms));
+    worker.send(SelectVariant{0});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_EQ(attempts(*snap), before.retry.max_attempts) << "the base keeps its retries";
+    EXPECT_EQ(timeout(*snap), before.timeout_ms);
+    EXPECT_EQ(snap->changes, 0u);
+    EXPECT_EQ(change_rows(*snap), 0u);
+    // Both met the same traffic.
+    ASSERT_EQ(snap->variants.size(), 2u);
+    EXPECT_EQ(snap->variants[0].summary.requests, snap->variants[1].summary.requests);
+    // Undo takes the timeout back in that variant only.
+    worker.send(Undo{});
+    worker.send(SelectVariant{1});
+    worker.sync();
+    snap = worker.snapshot();
+    EXPECT_EQ(timeout(*snap), before.timeout_ms);
+    EXPECT_EQ(attempts(*snap), 4);
+    EXPECT_EQ(snap->changes, 3u);
+}
+
 TEST(SimWorker, A2SecondDragOf60StepsIsOneChangeAndOneEntryAndItsExportReplays) {
     const TempDir tmp("cbsim_worker_gesture");
     const fs::path dir = tmp.path / "run";

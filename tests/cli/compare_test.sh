@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # compare_test.sh CLI SOURCE_DIR WORK_DIR: `cbsim-cli compare` and `run --set`: folders,
-# compare.csv, re-runs, byte identity, and exit 2 with the variant, path and allowed values.
+# compare.csv, re-runs, byte identity, exit 2 with the variant, path and allowed values, and
+# docs/COMPARE.md's worked example (its table and compare.csv lines are what its command gives).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 begin "$@"
@@ -95,5 +96,30 @@ expect 2 "--set A->B.retry.jitter=fulll: .*expected one of: none, full, equal, d
   "$cli" run "$scenario" --set 'A->B.retry.jitter=fulll'
 expect 2 "--set Q.x=1: Q.x: not a settable path.*cbsim-cli keys" "$cli" run "$scenario" --set Q.x=1
 expect 2 "--set B.failure_rate: expected PATH=VALUE" "$cli" run "$scenario" --set B.failure_rate
+
+# 7. docs/COMPARE.md's worked example: its command, run as written, prints the documented table
+# and writes the documented first lines of compare.csv.
+doc="$src/docs/COMPARE.md"
+# The first ```sh block after "## A worked example", continuation lines joined.
+cmd=$(awk '/^## A worked example/ { on = 1 } on && /^```sh/ { inside = 1; next }
+           inside && /^```/ { exit } inside { print }' "$doc" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta')
+grep -q '^build/cbsim-cli compare ' <<<"$cmd" || fail "no example command in COMPARE.md: $cmd"
+cmd=${cmd/build\/cbsim-cli/\"\$cli\"}
+cmd=${cmd//\/tmp\/storm-compare/\"\$work\/doc-example\"}
+(cd "$src" && cli="$cli" work="$work" bash -c "$cmd") >"$work/doc-example.out" 2>&1 \
+  || fail "the example command failed: $(cat "$work/doc-example.out")"
+# The ```text block right after the command: the printed table.
+awk '/^## A worked example/ { on = 1 } on && /^```text/ { inside = 1; next }
+     inside && /^```/ { exit } inside { print }' "$doc" >"$work/doc-table.txt"
+sed "s|$work/doc-example|/tmp/storm-compare|" "$work/doc-example.out" >"$work/doc-example.shown"
+diff "$work/doc-table.txt" "$work/doc-example.shown" >"$work/doc-table.diff" \
+  || fail "COMPARE.md's table differs from the command's output: $(cat "$work/doc-table.diff")"
+# The compare.csv sample: its lines are the first lines of the file the command wrote.
+awk '/^variant,seed,edge,/ { on = 1 } on && /^```/ { exit } on { print }' "$doc" \
+  >"$work/doc-csv.txt"
+n=$(wc -l <"$work/doc-csv.txt")
+[ "$n" -ge 2 ] || fail "no compare.csv sample in COMPARE.md"
+head -n "$n" "$work/doc-example/compare.csv" | diff "$work/doc-csv.txt" - >"$work/doc-csv.diff" \
+  || fail "COMPARE.md's compare.csv sample differs from compare.csv: $(cat "$work/doc-csv.diff")"
 
 finish

@@ -111,6 +111,7 @@ void BreakerPanel::draw_variants(const Snapshot& snap, CommandSink& sink, float 
                          ImGuiInputTextFlags_EnterReturnsTrue)) {
         sink.send(RenameVariant{sel, rename_buf_});
     }
+    report_item("compare.rename");
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
             "Enter renames the variant (1 to 64 letters, digits, '_' or '-'); the name is its "
@@ -182,28 +183,50 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
 
     draw_lint(snap.live, edge, [&](const std::string& name, ImVec4 r) { report_rect(name, r); });
 
-    // Preset and every parameter, straight from the scenario's settable paths.
+    // Preset and every parameter, straight from the scenario's settable paths; then the edge's
+    // other protection keys (timeout, retry, bulkhead, fallback, breaker scope): the paths of
+    // the edge whose scope is protection (setting_scope(), from the key table).
     ImGui::Separator();
+    const std::string edge_prefix = edge + ".";
     const std::string prefix = edge + ".breaker.";
     // The edge's paths, listed again only when the run, the edge or a setting changed (the
     // scenario's every spec would cost O(services) a frame); each spec is read fresh.
     if (param_paths_for_ != std::tuple(snap.generation, snap.changes, edge)) {
         param_paths_for_ = std::tuple(snap.generation, snap.changes, edge);
         param_paths_.clear();
+        protection_paths_.clear();
         for (const SettingSpec& spec : setting_specs(snap.live)) {
-            if (spec.path.rfind(prefix, 0) == 0) param_paths_.push_back(spec.path);
+            if (spec.path.rfind(prefix, 0) == 0) {
+                param_paths_.push_back(spec.path);
+            } else if (spec.path.rfind(edge_prefix, 0) == 0 &&
+                       setting_scope(snap.live, spec.path) == SettingScope::protection) {
+                protection_paths_.push_back(spec.path);
+            }
         }
     }
-    for (const std::string& path : param_paths_) {
-        const std::optional<SettingSpec> found = find_setting(snap.live, path);
-        if (!found) continue;
-        const SettingSpec& spec = *found;
-        const std::string key = spec.path.substr(prefix.size());
-        inputs_.draw(spec, key.c_str(), snap.live, sink, label_w);
-        if (spec.kind == ParamKind::integer || spec.kind == ParamKind::real) {
-            report_rect(spec.path, inputs_.last_slider_rect());
+    auto draw_paths = [&](const std::vector<std::string>& paths, std::size_t strip) {
+        for (const std::string& path : paths) {
+            const std::optional<SettingSpec> found = find_setting(snap.live, path);
+            if (!found) continue;
+            const SettingSpec& spec = *found;
+            const std::string key = spec.path.substr(strip);
+            inputs_.draw(spec, key.c_str(), snap.live, sink, label_w);
+            if (spec.kind == ParamKind::integer || spec.kind == ParamKind::real) {
+                report_rect(spec.path, inputs_.last_slider_rect());
+            }
         }
+    };
+    draw_paths(param_paths_, prefix.size());
+    if (protection_paths_.empty()) return;
+    ImGui::Separator();
+    ImGui::TextDisabled("timeout, retry, bulkhead, fallback of %s", edge.c_str());
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip(snap.comparing()
+                              ? "The caller's protection of this edge: these change the selected "
+                                "variant alone"
+                              : "The caller's protection of this edge");
     }
+    draw_paths(protection_paths_, edge_prefix.size());
 }
 
 void BreakerPanel::draw_diagram(const EdgeLive& live) {

@@ -2,8 +2,10 @@
 // preset (live), a state diagram (closed, open, half-open; the current state lit, transition
 // counts, time in state), window fill against minimum calls, failure rate against the
 // threshold, the last transition's reason in words, and the edge's lint findings (cbsim/lint.hpp)
-// with their fixes as tooltips. In compare mode a bar on top picks the
-// variant shown and edited, adds, renames and removes variants.
+// with their fixes as tooltips; below, the edge's other protection settings (timeout, retry with
+// backoff, jitter and budget, bulkhead, fallback). In compare mode a bar on top picks the
+// variant shown and edited, adds, renames and removes variants; every setting of the panel
+// changes that variant alone.
 #pragma once
 
 #include <string>
@@ -34,6 +36,8 @@ class BreakerPanel : public Panel {
 
     ViewState& view_;
     std::vector<std::string> param_paths_;  ///< the edge's breaker paths, in table order
+    /// The edge's other protection paths (timeout, retry, bulkhead, fallback), in table order.
+    std::vector<std::string> protection_paths_;
     std::tuple<std::uint64_t, std::size_t, std::string> param_paths_for_;  ///< run, changes, edge
     SettingInputs inputs_;
     std::uint64_t generation_ = 0;

@@ -179,7 +179,8 @@ void PlotsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                           state_colors, 0.9f);
                 band.end();
                 // The variant's name over the left end of its band, in its colour.
-                const ImVec2 lo = ImGui::GetItemRectMin();
+                const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+                report_rect("state_band:" + variants[v].name, ImVec4(lo.x, lo.y, hi.x, hi.y));
                 ImGui::GetWindowDrawList()->AddText(ImVec2(lo.x + fs * 0.3f, lo.y + fs * 0.05f),
                                                     theme::variant_color(v),
                                                     variants[v].name.c_str());

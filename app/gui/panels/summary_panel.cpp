@@ -52,12 +52,17 @@ std::string delay_text(const std::optional<double>& delay, std::uint64_t episode
 
 SummaryPanel::SummaryPanel(const ViewState& view) : Panel(PanelId::summary), view_(view) {}
 
-void SummaryPanel::edge_header(const std::string& edge) {
+void SummaryPanel::edge_header(const std::string& edge, bool has_breaker) {
+    const char* note = has_breaker ? "" : " (no breaker)";
     if (edge != edge_) {
-        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s", edge.c_str());
-        return;
+        ImGui::TextColored(ImVec4(0.7f, 0.8f, 1.0f, 1.0f), "edge %s%s", edge.c_str(), note);
+    } else {
+        ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, 1.0f), "edge %s%s (selected)", edge.c_str(),
+                           note);
     }
-    ImGui::TextColored(ImVec4(1.0f, 1.0f, 1.0f, 1.0f), "edge %s (selected)", edge.c_str());
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    report_rect("summary.edge:" + edge, ImVec4(a.x, a.y, b.x, b.y));
+    if (edge != edge_) return;
     if (scroll_) {
         ImGui::SetScrollHereY(0.0f);
         scroll_ = false;
@@ -69,6 +74,13 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
     const int columns = static_cast<int>(vs.size()) + 1;
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
+    // A table that scrolls sideways is a child window: without a height it would take the rest
+    // of the panel, so each is as high as its rows and the scrollbar.
+    auto table_size = [](std::size_t rows) {
+        const ImGuiStyle& st = ImGui::GetStyle();
+        const float row = ImGui::GetTextLineHeight() + 2.0f * st.CellPadding.y;
+        return ImVec2(0.0f, static_cast<float>(rows + 1) * row + st.ScrollbarSize + 2.0f);
+    };
     auto header = [&] {
         ImGui::TableSetupScrollFreeze(1, 0);
         ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -105,7 +117,7 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
             "Every variant sees the same arrivals, service times and failures (common random "
             "numbers); the grey numbers are each variant's difference to the first");
     }
-    if (ImGui::BeginTable("##compare_overall", columns, flags)) {
+    if (ImGui::BeginTable("##compare_overall", columns, flags, table_size(1))) {
         header();
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
@@ -118,16 +130,18 @@ void SummaryPanel::draw_compare(const Snapshot& snap) {
         }
         ImGui::EndTable();
     }
-    // Per breaker edge (of any variant): every compare KPI, the one list compare.csv has.
+    // Per edge, with or without a breaker (retries, timeouts and fallbacks act on every edge):
+    // every compare KPI, the one list compare.csv has.
     const Summary& first = vs.front().summary;
     for (std::size_t e = 0; e < first.edges.size(); ++e) {
         bool any_breaker = false;
         for (const VariantView& v : vs)
             any_breaker |= e < v.summary.edges.size() && v.summary.edges[e].has_breaker;
-        if (!any_breaker) continue;
         ImGui::Separator();
-        edge_header(first.edges[e].edge);
-        if (!ImGui::BeginTable(first.edges[e].edge.c_str(), columns, flags)) continue;
+        edge_header(first.edges[e].edge, any_breaker);
+        if (!ImGui::BeginTable(first.edges[e].edge.c_str(), columns, flags,
+                               table_size(compare_kpis().size())))
+            continue;
         header();
         for (const CompareKpi& k : compare_kpis()) {
             ImGui::TableNextRow();
@@ -171,7 +185,6 @@ void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         ImGui::EndTable();
     }
     for (const EdgeSummary& e : s.edges) {
-        if (!e.has_breaker) continue;
         // Sections out of view take the height of the last one drawn (they all have the same
         // rows), so fifty edges cost what the visible ones cost.
         if (section_h_ > 0.0f && !(scroll_ && e.edge == edge_) &&
@@ -181,7 +194,7 @@ void SummaryPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         }
         const float y0 = ImGui::GetCursorPosY();
         ImGui::Separator();
-        edge_header(e.edge);
+        edge_header(e.edge, e.has_breaker);
         if (!ImGui::BeginTable(e.edge.c_str(), 2, flags)) continue;
         const double rejected_pct =
             e.attempts ? 100.0 * static_cast<double>(e.rejected) / static_cast<double>(e.attempts)

@@ -1,5 +1,5 @@
 // summary_panel.hpp: the run's KPIs: availability, share rejected, calls saved, detection and
-// recovery delay, per edge.
+// recovery delay, per edge (every edge, with or without a breaker).
 #pragma once
 
 #include <string>
@@ -20,8 +20,9 @@ class SummaryPanel : public Panel {
   private:
     /// Compare mode: each KPI per variant, with its difference to the first variant.
     void draw_compare(const Snapshot& snapshot);
-    /// The header of an edge's section, marked when it is the selected edge.
-    void edge_header(const std::string& edge);
+    /// The header of an edge's section (its rectangle reported as "summary.edge:EDGE"), marked
+    /// when it is the selected edge and when no variant has a breaker on it.
+    void edge_header(const std::string& edge, bool has_breaker);
 
     const ViewState& view_;
     std::string edge_;        ///< the selection last scrolled to
