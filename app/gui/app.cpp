@@ -22,6 +22,7 @@
 
 #include "help_text.hpp"
 #include "panels/replay_panel.hpp"
+#include "panels/topology_panel.hpp"
 #include "theme.hpp"
 
 namespace cbsim::gui {
@@ -684,6 +685,20 @@ void App::draw_help_overlay(const Snapshot& snap) {
         ImGui::TextColored(theme::state_color_vec(State::open), "open");
         ImGui::SameLine();
         ImGui::TextColored(theme::state_color_vec(State::half_open), "half-open");
+        // Arrows without a breaker (the topology map): grey, redder as more of their calls fail.
+        ImGui::TextUnformatted("No breaker:");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(TopologyPanel::edge_color(false, State::closed, 0.0)),
+            "calls ok");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(TopologyPanel::edge_color(false, State::closed, 0.5)),
+            "half failing");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(TopologyPanel::edge_color(false, State::closed, 1.0)),
+            "all failing");
         ImGui::Spacing();
         ImGui::Bullet();
         ImGui::TextWrapped("%s", help.try_first.c_str());

@@ -112,6 +112,51 @@ TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
     EXPECT_TRUE(log.commands.empty());
 }
 
+TEST(TopologyPanel, AnEdgeWithoutABreakerTurnsRedWithItsFailingCalls) {
+    // cascade_abc at 24 s: C is slow, B saturates, A's calls to B time out; no breaker anywhere.
+    ScenarioOrCompare f =
+        load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) + "/scenarios/cascade_abc.toml");
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(f.scenario, "", o);
+    worker.send(Step{from_s(24)});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    ImGuiHarness ui;
+    ViewState vs;
+    TopologyPanel map(vs);
+    map.place({0, 20}, {700, 260});
+    CommandLog log;
+    auto draw = [&] { map.draw(*snap, log); };
+    ui.mouse(-100, -100, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    std::size_t ab = map.layout().arrows.size();
+    for (std::size_t a = 0; a < map.layout().arrows.size(); ++a)
+        if (map.layout().arrows[a].edge == "A->B") ab = a;
+    ASSERT_LT(ab, map.layout().arrows.size());
+    const double failing = map.edge_rates()[ab].failure_rate;
+    EXPECT_GT(failing, 0.5) << "A's calls to B should time out massively at 24 s";
+    const ImU32 red = TopologyPanel::edge_color(false, State::closed, failing);
+    const ImU32 grey = TopologyPanel::edge_color(false, State::closed, 0.0);
+    EXPECT_NE(red, grey);
+    EXPECT_GT(vertices_in(red), 0) << "A->B is not drawn in its failure tint";
+    // A breaker edge keeps its state colour whatever fails on it.
+    EXPECT_EQ(TopologyPanel::edge_color(true, State::open, 1.0), theme::state_color(State::open));
+    // At 5 s nothing fails: every arrow is plain grey.
+    SimWorker calm(f.scenario, "", o);
+    calm.send(Step{from_s(5)});
+    calm.sync();
+    const auto quiet = calm.snapshot();
+    auto draw_quiet = [&] { map.draw(*quiet, log); };
+    ui.frame(draw_quiet);
+    ui.frame(draw_quiet);
+    for (const TopologyPanel::EdgeRates& r : map.edge_rates())
+        EXPECT_EQ(r.failure_rate, 0.0);
+    EXPECT_EQ(vertices_in(red), 0);
+    EXPECT_GT(vertices_in(grey), 0);
+}
+
 TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {
     ScenarioOrCompare f = load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) +
                                                    "/scenarios/retry_storm_breaker.toml");

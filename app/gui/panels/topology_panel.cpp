@@ -38,6 +38,17 @@ const Dependency* find_dependency(const Scenario& scenario, const topo::Layout& 
 
 }  // namespace
 
+ImU32 TopologyPanel::edge_color(bool has_breaker, State state, double failure_rate) {
+    if (has_breaker) return theme::state_color(state);
+    if (failure_rate <= 0.0) return kNoBreaker;
+    // A few failing calls already show (a third of the way to red), all of them are red.
+    const float t = 0.35f + 0.65f * static_cast<float>(std::min(failure_rate, 1.0));
+    const ImVec4 a = ImGui::ColorConvertU32ToFloat4(kNoBreaker);
+    const ImVec4 b = ImGui::ColorConvertU32ToFloat4(theme::kFailure);
+    return ImGui::ColorConvertFloat4ToU32(
+        ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, 1.0f));
+}
+
 TopologyPanel::TopologyPanel(ViewState& view) : Panel(PanelId::topology), view_(view) {}
 
 // [SECTION] Live rates (recomputed when the recorder moves, not per frame) ----------------
@@ -153,8 +164,9 @@ void TopologyPanel::edge_tooltip(const Snapshot& snap, std::size_t a) const {
     if (!arrow.entry) {
         ImGui::Text("rejected  %.1f /s (%.1f %%)", r.rejected_s, 100.0 * r.rejected_share());
     }
-    ImGui::Text("failures  %.1f /s (failure rate %.2f)", r.failures_s, r.failure_rate);
-    ImGui::Text("timeouts  %.1f /s", r.timeouts_s);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(edge_color(false, r.state, r.failure_rate)),
+                       "failing   %.0f %% of calls (timeouts included)", 100.0 * r.failure_rate);
+    ImGui::Text("failures  %.1f /s, of them timeouts %.1f /s", r.failures_s, r.timeouts_s);
     ImGui::Text("p99       %.1f ms", r.p99_ms);
     for (const EdgeSummary& e : snap.summary.edges) {
         if (e.edge != arrow.edge || !e.has_breaker) continue;
@@ -316,7 +328,7 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const EdgeRates& r = edge_rates_[a];
         const Dependency* dep = find_dependency(snap.live, layout_, arrow);
         const bool breaker = dep && dep->breaker;
-        const ImU32 color = breaker ? theme::state_color(r.state) : kNoBreaker;
+        const ImU32 color = edge_color(breaker, r.state, r.failure_rate);
         const float thick = thickness(a);
         for (int i = 0; i <= kCurveSegments; ++i) {
             pts[static_cast<std::size_t>(i)] =
@@ -344,11 +356,13 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const std::size_t ei = arrow_edge_.size() > a ? arrow_edge_[a] : Recorder::npos;
         const EdgeLive* live = ei < snap.edges.size() ? &snap.edges[ei] : nullptr;
         const int rej = static_cast<int>(std::lround(100.0 * r.rejected_share()));
+        const int fail = static_cast<int>(std::lround(100.0 * r.failure_rate));
         const bool some_open = live && live->breakers > 1 && live->open_breakers > 0;
         const float small = fs * 0.78f;
         const float room = tip.x - head - pts.front().x - 6.0f;  // the gap between the nodes
-        // The longest label that fits the gap: "2/3 open, 40%" or "40% rej", then "2/3" or
-        // "40%"; none when even that does not fit (the tooltip has it all).
+        // The longest label that fits the gap: "2/3 open, 40%" or "40% rej" (a breaker),
+        // "35% fail" (none, failing), "65/s" or "65/s, 35% fail" (the entry), then "2/3",
+        // "40%" or "35%"; none when even that does not fit (the tooltip has it all).
         for (int form = 0; form < 2; ++form) {
             label[0] = '\0';
             if (breaker && some_open) {
@@ -361,8 +375,12 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 }
             } else if (breaker) {
                 std::snprintf(label, sizeof label, form == 0 ? "%d%% rej" : "%d%%", rej);
+            } else if (arrow.entry && fail > 0 && form == 0) {
+                std::snprintf(label, sizeof label, "%.0f/s, %d%% fail", r.calls_s, fail);
             } else if (arrow.entry) {
                 std::snprintf(label, sizeof label, "%.0f/s", r.calls_s);
+            } else if (fail > 0) {
+                std::snprintf(label, sizeof label, form == 0 ? "%d%% fail" : "%d%%", fail);
             }
             const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0.0f, label);
             if (label[0] == '\0' || ts.x + 4.0f > room) continue;
@@ -372,8 +390,8 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             const ImVec2 l0(lx, mid.y - ts.y - thick * 0.5f - 1);
             dl->AddRectFilled(l0, ImVec2(l0.x + ts.x + 4, l0.y + ts.y), IM_COL32(18, 20, 24, 200),
                               2.0f);
-            dl->AddText(ImGui::GetFont(), small, ImVec2(l0.x + 2, l0.y), breaker ? color : kSubText,
-                        label);
+            dl->AddText(ImGui::GetFont(), small, ImVec2(l0.x + 2, l0.y),
+                        breaker || fail > 0 ? color : kSubText, label);
             break;
         }
         if (reporting()) {
