@@ -149,6 +149,53 @@ TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
     EXPECT_EQ(check_changes(snap.live, e->changes), "");
 }
 
+TEST(ServicesPanel, TheDependencyFormFitsItsLabelsAndARefusalShowsInViewUntilTheFormChanges) {
+    // The Services panel at the default 1280x800 layout: the editor is below the fold.
+    Snapshot start = make_snapshot();
+    ASSERT_EQ(apply_setting(start.live, "services.add", std::string("C")), "");
+    PanelFixture<ServicesPanel> fx(start, {.size = {332, 536}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    auto to_bottom = [&] {
+        ui.mouse(150, 300, false);
+        ImGui::GetIO().MouseWheel = -200.0f;
+        ui.frame(draw);
+        ui.frame(draw);
+    };
+    ui.frame(draw);
+    to_bottom();
+    pick(ui, rects, "edit.service", "B", draw);
+    to_bottom();
+    ui.click(rects.rects.at("service.B.dependency"), draw);
+    to_bottom();
+    // Every label fits left of the fields, and the fields inside the panel.
+    float longest = ImGui::CalcTextSize("target").x;
+    for (const SettingSpec& spec : SystemEditor::dependency_form_specs())
+        longest = std::max(longest, ImGui::CalcTextSize(spec.label.c_str()).x);
+    const float labels_from =
+        rects.rects.at("service.B.dependency").x + ImGui::GetStyle().IndentSpacing;
+    for (const SettingSpec& spec : SystemEditor::dependency_form_specs()) {
+        const ImVec4 r = rects.rects.at("service.B.dependency." + spec.path);
+        EXPECT_GE(r.x, labels_from + longest) << spec.label << " is cut by its field";
+        EXPECT_LE(r.z, 332.0f) << spec.path << " runs out of the panel";
+    }
+    pick(ui, rects, "service.B.dependency.target", "A", draw);
+    ui.click(rects.rects.at("service.B.dependency.add"), draw);
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("service.B.dependency.error"));
+    const ImVec4 err = rects.rects.at("service.B.dependency.error");
+    EXPECT_LE(err.w, 536.0f) << "the cycle refusal is below the fold";
+    EXPECT_GE(err.y, 0.0f);
+    // Another target: the old refusal goes.
+    pick(ui, rects, "service.B.dependency.target", "C", draw);
+    rects.rects.erase("service.B.dependency.error");
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_FALSE(rects.rects.count("service.B.dependency.error"))
+        << "a refusal about target A stays after target C was picked";
+    EXPECT_TRUE(log.commands.empty());
+}
+
 TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
     EditorPanel fx(make_snapshot());
     auto& [ui, vs, panel, rects, snap, log, draw] = fx;
