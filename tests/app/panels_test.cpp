@@ -4,6 +4,7 @@
 
 #include <cbsim/scenario.hpp>
 
+#include <cmath>
 #include <filesystem>
 
 #include <imgui_internal.h>
@@ -12,11 +13,13 @@
 #include "panels/breaker_panel.hpp"
 #include "panels/events_panel.hpp"
 #include "panels/plots_panel.hpp"
+#include "panels/registry.hpp"
 #include "panels/run_panel.hpp"
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
 #include "sim_worker.hpp"
 #include "theme.hpp"
+#include "tile_layout.hpp"
 
 namespace cbsim::gui {
 namespace {
@@ -552,6 +555,73 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
     EXPECT_FALSE(view.follow_live);
     EXPECT_NEAR((view.range.lo + view.range.hi) / 2.0, t, 1e-9);
     EXPECT_TRUE(log.commands.empty());
+}
+
+// At the default 1280x800 layout with the app's font, Events shows at least five rows, and a
+// reason its column cuts is whole on hover.
+TEST(EventsPanel, ShowsFiveRowsAtTheDefaultLayoutAndACutReasonOnHover) {
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(default_scenario(), "", o);
+    worker.send(SetSetting{"B.failure_rate", 1.0});
+    worker.send(Step{from_s(60)});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    ImGuiHarness ui;
+    std::string font_error;
+    ASSERT_TRUE(theme::load_fonts(CBSIM_FONT_DIR, 1.0f, font_error)) << font_error;
+    theme::apply(1.0f);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    // The app's area: under the menu bar, over the status bar.
+    std::vector<TileItem> items;
+    std::size_t events_at = 0;
+    for (const PanelSpec& spec : panel_specs()) {
+        if (spec.id == PanelId::events) events_at = items.size();
+        items.push_back(TileItem{spec.key, static_cast<int>(spec.column), spec.row, spec.share,
+                                 spec.open_at_start});
+    }
+    const float fs = 15.0f, bar = fs + 2 * ImGui::GetStyle().FramePadding.y;
+    const Tiling t = tile({0, bar, 1280, 800 - bar - 4}, items, {},
+                          {std::round(fs * 0.3f), fs * 12.0f, fs * 4.0f});
+    const TileRect r = t.rects[events_at];
+    ViewState vs;
+    vs.time.update(snap->now_s());
+    EventCache cache;
+    cache.update(*snap);
+    ASSERT_GE(cache.events().size(), 10u);
+    EventsPanel panel(vs, cache);
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(r.x0, r.y0), ImVec2(r.w(), r.h()));
+    CommandLog log;
+    auto draw = [&] { panel.draw(*snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    rects.rects.clear();
+    ui.frame(draw);
+    // Rows wholly between the column headers and the panel's bottom.
+    ASSERT_TRUE(rects.rects.count("events.header"));
+    const float top = rects.rects.at("events.header").w;
+    int whole = 0;
+    for (const auto& [name, rect] : rects.rects) {
+        if (name.rfind("events.row", 0) == 0 && rect.y >= top - 1 && rect.w <= r.y1) ++whole;
+    }
+    EXPECT_GE(whole, 5) << "Events shows " << whole << " whole rows in " << r.h() << " px";
+    // Hover a transition's reason (longer than its column): a tooltip has it all.
+    std::string reason_row;
+    for (const auto& [name, rect] : rects.rects) {
+        if (name.rfind("events.reason", 0) == 0 && rect.y >= top - 1 && rect.w <= r.y1)
+            reason_row = name;
+    }
+    ASSERT_FALSE(reason_row.empty());
+    const ImVec4 rr = rects.rects.at(reason_row);
+    ui.mouse(rr.x + 5, (rr.y + rr.w) * 0.5f, false);
+    for (int f = 0; f < 4; ++f)
+        ui.frame(draw);
+    const ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+    EXPECT_TRUE(tip && tip->Active) << "no tooltip with the whole reason";
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                             ImGui::GetFontSize() * 9.0f);
     ImGui::TableSetupColumn("reason", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
+    if (reporting()) report_item("events.header");
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(rows_.size()));
     while (clipper.Step()) {
@@ -98,6 +99,16 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(e.reason.c_str());
+            // The column cuts a long reason: the whole of it on hover.
+            if (ImGui::IsItemHovered() &&
+                ImGui::CalcTextSize(e.reason.c_str()).x > ImGui::GetColumnWidth()) {
+                ImGui::BeginTooltip();
+                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+                ImGui::TextUnformatted(e.reason.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::EndTooltip();
+            }
+            if (reporting()) report_item("events.reason" + std::to_string(r));
         }
     }
     if (stick_to_end_ && ImGui::GetScrollY() < ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
