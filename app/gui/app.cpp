@@ -118,6 +118,9 @@ int App::run() {
     SimWorker::Options wopt;
     wopt.speed = options_.speed;
     wopt.playing = !options_.paused;
+    // A file opened with --scenario is a recent file like one opened in the dialog.
+    if (!options_.scenario_path.empty() && source == options_.scenario_path)
+        add_recent(settings_.recent, fs::absolute(source).lexically_normal().string());
     worker_ = std::make_unique<SimWorker>(std::move(initial.scenario), source, wopt,
                                           std::move(initial.variants));
     guard_ = std::make_unique<UnsavedGuard>(*worker_, &report_);
@@ -275,7 +278,8 @@ void App::show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
                                fs::weakly_canonical(snap.source).string().rfind(assets, 0) == 0;
         start = !snap.source.empty() && !is_preset
                     ? snap.source
-                    : (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string();
+                    : (fs::path(export_base()) / suggested_file_name(snap.live.name, snap.source))
+                          .string();
     }
     std::error_code ec;
     fs::create_directories(fs::path(start).parent_path(), ec);
