@@ -20,17 +20,23 @@ namespace {
 using testing::ImGuiHarness;
 using testing::vertices_in;
 
-/// gateway -> profile -> auth; auth fails from 10 s (the scenario's timeline), so at 15 s the
-/// shared breaker on profile -> auth is open.
-std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worker) {
-    ScenarioOrCompare f = load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) +
-                                                   "/scenarios/gateway_profile_auth.toml");
+/// The shipped scenario `file` run to `seconds` by `worker`.
+std::shared_ptr<const Snapshot> scenario_at(const std::string& file, int seconds,
+                                            std::unique_ptr<SimWorker>& worker) {
+    ScenarioOrCompare f =
+        load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) + "/scenarios/" + file);
     SimWorker::Options o;
     o.playing = false;
     worker = std::make_unique<SimWorker>(f.scenario, "", o);
-    worker->send(Step{from_s(15)});
+    worker->send(Step{from_s(seconds)});
     worker->sync();
     return worker->snapshot();
+}
+
+/// gateway -> profile -> auth; auth fails from 10 s (the scenario's timeline), so at 15 s the
+/// shared breaker on profile -> auth is open.
+std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worker) {
+    return scenario_at("gateway_profile_auth.toml", 15, worker);
 }
 
 TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
@@ -114,14 +120,8 @@ TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
 
 TEST(TopologyPanel, AnEdgeWithoutABreakerTurnsRedWithItsFailingCalls) {
     // cascade_abc at 24 s: C is slow, B saturates, A's calls to B time out; no breaker anywhere.
-    ScenarioOrCompare f =
-        load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) + "/scenarios/cascade_abc.toml");
-    SimWorker::Options o;
-    o.playing = false;
-    SimWorker worker(f.scenario, "", o);
-    worker.send(Step{from_s(24)});
-    worker.sync();
-    const auto snap = worker.snapshot();
+    std::unique_ptr<SimWorker> worker, calm;
+    const auto snap = scenario_at("cascade_abc.toml", 24, worker);
     ImGuiHarness ui;
     ViewState vs;
     TopologyPanel map(vs);
@@ -144,10 +144,7 @@ TEST(TopologyPanel, AnEdgeWithoutABreakerTurnsRedWithItsFailingCalls) {
     // A breaker edge keeps its state colour whatever fails on it.
     EXPECT_EQ(TopologyPanel::edge_color(true, State::open, 1.0), theme::state_color(State::open));
     // At 5 s nothing fails: every arrow is plain grey.
-    SimWorker calm(f.scenario, "", o);
-    calm.send(Step{from_s(5)});
-    calm.sync();
-    const auto quiet = calm.snapshot();
+    const auto quiet = scenario_at("cascade_abc.toml", 5, calm);
     auto draw_quiet = [&] { map.draw(*quiet, log); };
     ui.frame(draw_quiet);
     ui.frame(draw_quiet);
@@ -155,6 +152,29 @@ TEST(TopologyPanel, AnEdgeWithoutABreakerTurnsRedWithItsFailingCalls) {
         EXPECT_EQ(r.failure_rate, 0.0);
     EXPECT_EQ(vertices_in(red), 0);
     EXPECT_GT(vertices_in(grey), 0);
+}
+
+TEST(TopologyPanel, CompactNodesKeepTheirDetailLineWhenTheHeightHasRoom) {
+    // A chain of four nodes in a map too narrow for full nodes, but tall enough for a second
+    // line: the compact nodes are tall enough for instances and failure rate.
+    std::unique_ptr<SimWorker> worker;
+    const auto snap = scenario_at("cascade_abc.toml", 1, worker);
+    ImGuiHarness ui;
+    ViewState vs;
+    TopologyPanel map(vs);
+    CommandLog log;
+    auto draw = [&] { map.draw(*snap, log); };
+    const float fs = 13.0f;  // the harness's font
+    map.place({0, 20}, {300, 120});
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_LT(map.layout().geometry.node_h, 3.3f * fs) << "full nodes should not fit 300 px";
+    EXPECT_GE(map.layout().geometry.node_h, 2.7f * fs) << "no room left for the detail line";
+    // Too low for it: the name alone.
+    map.place({0, 20}, {300, 62});
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_LT(map.layout().geometry.node_h, 2.0f * fs);
 }
 
 TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {

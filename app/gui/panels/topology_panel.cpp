@@ -24,6 +24,9 @@ constexpr ImU32 kGaugeBg = IM_COL32(50, 54, 64, 255);
 constexpr ImU32 kGauge = IM_COL32(110, 170, 230, 255);
 constexpr ImU32 kGaugeHot = IM_COL32(240, 150, 60, 255);
 constexpr ImU32 kSelected = IM_COL32(255, 255, 255, 235);
+/// Compact node heights in ems: the name and a gauge; with a small line of detail under it.
+constexpr float kCompactH = 1.75f;
+constexpr float kCompactDetailH = 2.75f;
 
 const Dependency* find_dependency(const Scenario& scenario, const topo::Layout& layout,
                                   const topo::Arrow& arrow) {
@@ -214,10 +217,12 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     const float margin = fs * 0.6f;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // Full nodes (name, instances and failure rate, gauge) when they fit the panel's width,
-    // else compact ones (name and a thin gauge) in more rows; past that the map scrolls.
-    auto geometry = [&](bool compact) {
+    // else compact ones: narrower, with instances and failure rate in a small font under the
+    // name when the height has room for that line (else the name alone), and a thin gauge;
+    // past that the map scrolls.
+    auto geometry = [&](bool compact, bool detail = false) {
         topo::Geometry g;
-        g.node_h = compact ? fs * 1.75f : fs * 3.3f;
+        g.node_h = compact ? (detail ? kCompactDetailH : kCompactH) * fs : fs * 3.3f;
         g.row_gap = compact ? fs * 0.45f : fs * 0.9f;
         // As many rows as fit without a vertical scrollbar (a scrollbar's height spared).
         g.max_rows = std::max(1, static_cast<int>((avail.y - 2 * margin -
@@ -250,7 +255,16 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         layout_ = topo::layout_topology(snap.live, g);  // layers and columns for this height
         if (!fit(layout_, g, false)) {
             compact_ = true;
-            g = geometry(true);
+            // The detail line when the taller nodes need no more sub-columns than the short
+            // ones: the widest layer fits in as many rows.
+            const topo::Geometry shorter = geometry(true, false);
+            g = geometry(true, true);
+            std::vector<int> per_layer(static_cast<std::size_t>(layout_.layers), 0);
+            int widest = 1;
+            for (const topo::Node& n : layout_.nodes)
+                widest = std::max(widest, ++per_layer[static_cast<std::size_t>(n.layer)]);
+            const float room = avail.y - 2 * margin - ImGui::GetStyle().ScrollbarSize;
+            if (g.max_rows < std::min(widest, shorter.max_rows) || g.node_h > room) g = shorter;
             layout_ = topo::layout_topology(snap.live, g);
             fit(layout_, g, true);
         }
@@ -417,7 +431,18 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         if (reporting()) report_rect("map.node." + node.name, ImVec4(p0.x, p0.y, p1.x, p1.y));
         const ServiceRates& r = service_rates_[n];
         const float u = static_cast<float>(std::clamp(r.utilisation, 0.0, 1.0));
-        if (compact_) {  // a thin gauge under the name; the rest is in the tooltip
+        if (compact_) {  // instances and failure rate if there is room, a thin gauge
+            if (s && g.node_h >= kCompactDetailH * fs) {
+                std::snprintf(label, sizeof label, "x%lld fail %.2f",
+                              static_cast<long long>(s->instances), s->failure_rate);
+                dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(p0.x + pad, p0.y + pad * 0.5f + fs),
+                            failing ? theme::kFailure : kSubText, label);
+            } else if (node.is_client() && g.node_h >= kCompactDetailH * fs) {
+                std::snprintf(label, sizeof label, "%.0f req/s",
+                              edge_rates_.empty() ? 0.0 : edge_rates_[0].calls_s);
+                dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(p0.x + pad, p0.y + pad * 0.5f + fs),
+                            kSubText, label);
+            }
             const ImVec2 g0(p0.x + pad, p1.y - pad - fs * 0.22f), g1(p1.x - pad, p1.y - pad);
             dl->AddRectFilled(g0, g1, kGaugeBg);
             if (u > 0.0f) {
