@@ -22,6 +22,7 @@
 
 #include "help_text.hpp"
 #include "panels/replay_panel.hpp"
+#include "panels/topology_panel.hpp"
 #include "theme.hpp"
 
 namespace cbsim::gui {
@@ -117,8 +118,12 @@ int App::run() {
     SimWorker::Options wopt;
     wopt.speed = options_.speed;
     wopt.playing = !options_.paused;
+    // A file opened with --scenario is a recent file like one opened in the dialog.
+    if (!options_.scenario_path.empty() && source == options_.scenario_path)
+        add_recent(settings_.recent, fs::absolute(source).lexically_normal().string());
     worker_ = std::make_unique<SimWorker>(std::move(initial.scenario), source, wopt,
                                           std::move(initial.variants));
+    guard_ = std::make_unique<UnsavedGuard>(*worker_, &report_);
 
     while (!stop_signal_.load() && window_.begin_frame()) {
         if (!options_.screenshot_path.empty() && frame_ == options_.screenshot_frame) {
@@ -167,6 +172,7 @@ int App::run() {
         if (!err.empty())
             std::fprintf(stderr, "cbsim: could not save UI settings: %s\n", err.c_str());
     }
+    guard_.reset();
     worker_.reset();
     std::printf("EXIT frames=%ld\n", frame_);
     return exit_code_;
@@ -191,10 +197,14 @@ void App::process_notices() {
                 std::printf("SAVED %s\n", n.path.c_str());
                 add_recent(settings_.recent, n.path);
                 set_status(n.text, false);
+                if (guard_save_sent_) guard_->saved();  // the held load goes on
+                guard_save_sent_ = false;
                 break;
             case Notice::Kind::error:
                 std::printf("ERROR %s\n", n.text.c_str());
                 set_status(n.text, true);
+                if (guard_save_sent_) guard_->save_abandoned();
+                guard_save_sent_ = false;
                 break;
             case Notice::Kind::info:
                 set_status(n.text, false);
@@ -268,7 +278,8 @@ void App::show_file_dialog(FileBrowser::Mode mode, const Snapshot& snap,
                                fs::weakly_canonical(snap.source).string().rfind(assets, 0) == 0;
         start = !snap.source.empty() && !is_preset
                     ? snap.source
-                    : (fs::path(export_base()) / (file_stem(snap.live.name) + ".toml")).string();
+                    : (fs::path(export_base()) / suggested_file_name(snap.live.name, snap.source))
+                          .string();
     }
     std::error_code ec;
     fs::create_directories(fs::path(start).parent_path(), ec);
@@ -297,7 +308,7 @@ void App::draw_file_dialog(const Snapshot& snap) {
         }
         add_recent(settings_.recent, *path);
     } else if (browser_.mode() == FileBrowser::Mode::open) {
-        const std::string error = run_panel_->open_file(*path, *worker_);
+        const std::string error = run_panel_->open_file(*path, *guard_);
         if (!error.empty()) {
             browser_.set_error(error);  // the dialog stays open; the run goes on
             return;
@@ -305,6 +316,7 @@ void App::draw_file_dialog(const Snapshot& snap) {
         add_recent(settings_.recent, *path);
     } else {
         run_panel_->save_to(*path, *worker_);  // SAVED (then a recent file) or ERROR follows
+        guard_save_sent_ = guard_->awaiting_save();
     }
     browser_.close();
 }
@@ -328,8 +340,9 @@ void App::handle_shortcuts(const Snapshot& snap) {
     // Every press GLFW delivered since the last frame, with the modifiers held at that moment:
     // a tap shorter than a frame acts as well as a held key.
     const std::vector<KeyPress> presses = window_.take_key_presses();
-    // While a text field has the keyboard, keys are the field's.
-    if (ImGui::GetIO().WantTextInput) return;
+    // While a text field has the keyboard, keys are the field's; while the unsaved-changes
+    // question is up, they are its.
+    if (ImGui::GetIO().WantTextInput || (guard_->holding() && !guard_->awaiting_save())) return;
     for (const KeyPress& k : presses) {
         if ((k.mods & GLFW_MOD_CONTROL) != 0) {
             if (k.key == GLFW_KEY_Q) window_.request_close();
@@ -470,6 +483,7 @@ void App::drag_borders() {
 }
 
 void App::draw_frame(const Snapshot& snap) {
+    guard_->set_unsaved(snap.unsaved);
     handle_shortcuts(snap);
     draw_menu_bar(snap);
     view_.resolve(snap.live);
@@ -481,11 +495,15 @@ void App::draw_frame(const Snapshot& snap) {
         window_.set_title("cbsim - " + title_);
     }
     for (auto& p : panels_)
-        p->draw(snap, *worker_);
+        p->draw(snap, *guard_);
     // A click on a service of the map brings its sliders into view.
     if (!view_.show_service.empty()) panel(PanelId::services).open() = true;
     draw_status_bar(snap);
     draw_file_dialog(snap);
+    if (guard_->draw()) show_file_dialog(FileBrowser::Mode::save, snap);
+    // The save dialog the question opened was closed without saving: nothing is replaced.
+    if (guard_->awaiting_save() && !guard_save_sent_ && !browser_.is_open())
+        guard_->save_abandoned();
     draw_export_prompt();
     if (show_about_) draw_about();
     if (show_help_) draw_help_overlay(snap);
@@ -497,10 +515,10 @@ void App::draw_frame(const Snapshot& snap) {
 void App::draw_menu_bar(const Snapshot& snap) {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
-        if (ImGui::MenuItem("New scenario")) {  // one service, paused at t = 0 (docs/APP.md)
-            worker_->send(LoadScenario{new_scenario(), "", {}});
-            worker_->send(SetPlaying{false});
-        }
+        // One service, paused at exactly t = 0 (docs/APP.md): the load and the pause are one
+        // step of the worker.
+        if (ImGui::MenuItem("New scenario"))
+            guard_->send(LoadScenario{new_scenario(), "", {}, false});
         report_menu_item("menu.file.new");
         if (ImGui::MenuItem("Open scenario...", "Ctrl+O"))
             show_file_dialog(FileBrowser::Mode::open, snap);
@@ -671,6 +689,20 @@ void App::draw_help_overlay(const Snapshot& snap) {
         ImGui::TextColored(theme::state_color_vec(State::open), "open");
         ImGui::SameLine();
         ImGui::TextColored(theme::state_color_vec(State::half_open), "half-open");
+        // Arrows without a breaker (the topology map): grey, redder as more of their calls fail.
+        ImGui::TextUnformatted("No breaker:");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(TopologyPanel::edge_color(false, State::closed, 0.0)),
+            "calls ok");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(TopologyPanel::edge_color(false, State::closed, 0.5)),
+            "half failing");
+        ImGui::SameLine();
+        ImGui::TextColored(
+            ImGui::ColorConvertU32ToFloat4(TopologyPanel::edge_color(false, State::closed, 1.0)),
+            "all failing");
         ImGui::Spacing();
         ImGui::Bullet();
         ImGui::TextWrapped("%s", help.try_first.c_str());

@@ -26,6 +26,7 @@
 #include "sim_worker.hpp"
 #include "tile_layout.hpp"
 #include "ui_settings.hpp"
+#include "unsaved_guard.hpp"
 #include "view_state.hpp"
 #include "widgets/file_browser.hpp"
 #include "window.hpp"
@@ -78,6 +79,9 @@ class App {
     UiSettings settings_;
     std::string settings_path_;
     std::unique_ptr<SimWorker> worker_;
+    /// Between the UI and worker_: asks before a scenario with unsaved edits is replaced.
+    std::unique_ptr<UnsavedGuard> guard_;
+    bool guard_save_sent_ = false;  ///< the save the guard asked for is on its way
     ViewState view_;
     EventCache events_;
     WidgetRects report_;

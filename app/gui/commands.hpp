@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -58,10 +59,13 @@ struct SetSeed {
 };
 /// Replaces the run with a new one of `scenario`; `source` is the file it came from. With
 /// `variants` (a compare file), the variants run side by side on the scenario (compare mode).
+/// With `playing`, the new run starts so (false: paused at exactly t = 0, in the same step
+/// as the load); without it, it keeps the play state of the run it replaces.
 struct LoadScenario {
     Scenario scenario;
     std::string source;
     std::vector<Variant> variants;
+    std::optional<bool> playing;
 };
 /// Compare mode: a new variant, a copy of the selected one's protection, named `name` (empty:
 /// the next free "vN"). Every variant restarts at t = 0 so all of them see the same world from
@@ -170,6 +174,10 @@ struct Snapshot {
     std::size_t selected = 0;           ///< compare mode: the variant the panels show and edit
     std::string undo_label;  ///< EditHistory::undo_label(): "" when there is nothing to undo
     std::string redo_label;
+    /// Edits (a typed value, a click, a whole drag, an undo, a topology edit, a rename, a
+    /// seed, a variant added or removed) since the scenario was loaded, saved or exported:
+    /// what replacing it would lose.
+    std::size_t unsaved = 0;
 
     bool comparing() const { return !variants.empty(); }
 

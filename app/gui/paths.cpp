@@ -43,6 +43,21 @@ std::string file_stem(const std::string& scenario_name) {
     return name;
 }
 
+std::string suggested_file_name(const std::string& scenario_name, const std::string& source) {
+    if (!source.empty()) {
+        const fs::path p(source);
+        return p.stem().string() + ".toml";
+    }
+    std::string clean;
+    for (char c : file_stem(scenario_name)) {
+        if (c == '-' && (clean.empty() || clean.back() == '-')) continue;
+        clean += c;
+    }
+    while (!clean.empty() && clean.back() == '-')
+        clean.pop_back();
+    return (clean.empty() ? std::string("scenario") : clean) + ".toml";
+}
+
 std::string default_export_path(const std::string& base, const std::string& scenario_name) {
     const std::string name = file_stem(scenario_name);
     const std::time_t t = std::time(nullptr);

@@ -25,6 +25,11 @@ inline constexpr std::size_t kMaxFileStemBytes = 96;
 /// boundary; "run" when nothing is left.
 std::string file_stem(const std::string& scenario_name);
 
+/// The file name Save as suggests: the name of the file the scenario came from (`source`, a
+/// shipped preset's "cascade_abc.toml"), else the scenario's name as a file_stem with each
+/// run of '-' made one and none at either end ("Cascade A -> B -> C" -> "Cascade-A-B-C.toml").
+std::string suggested_file_name(const std::string& scenario_name, const std::string& source);
+
 /// `base`/<scenario name>-<YYYYmmdd-HHMMSS>, with -2, -3 ... if that exists already.
 std::string default_export_path(const std::string& base, const std::string& scenario_name);
 

@@ -277,6 +277,7 @@ void SimWorker::set_setting(const SetSetting& c) {
     } else {
         history_.record(
             {protection ? std::optional(selected_) : std::nullopt, c.path, *before, *after});
+        ++unsaved_;
     }
     edit_open_ = c.step;
 }
@@ -321,6 +322,7 @@ void SimWorker::rename_service(const RenameService& c) {
         return;
     }
     restart(std::move(s), source_, {});
+    ++unsaved_;
 }
 
 void SimWorker::undo_redo(bool undo) {
@@ -342,7 +344,9 @@ void SimWorker::undo_redo(bool undo) {
     if (!err.empty()) {
         notify({Notice::Kind::error,
                 std::string(undo ? "Cannot undo " : "Cannot redo ") + e->path + ": " + err, ""});
+        return;
     }
+    ++unsaved_;
 }
 
 void SimWorker::export_to(const std::string& dir) {
@@ -350,6 +354,7 @@ void SimWorker::export_to(const std::string& dir) {
         comparing_ ? write_compare_folder(*compare_, dir)
                    : write_run_folder(run(), dir, scenario_to_toml(run().exported_scenario()));
     if (err.empty()) {
+        unsaved_ = 0;  // the run folder holds the scenario with every change
         notify({Notice::Kind::exported,
                 std::string(comparing_ ? "Exported the compare to " : "Exported the run to ") + dir,
                 dir});
@@ -377,6 +382,7 @@ void SimWorker::save_to(const std::string& path) {
     }
     if (err.empty()) {
         source_ = path;
+        unsaved_ = 0;
         notify(
             {Notice::Kind::saved,
              "Saved the " + std::string(comparing_ ? "compare" : "scenario") + " to " + path + also,
@@ -407,7 +413,12 @@ void SimWorker::handle(Command& command) {
                 speed_ = std::clamp(c.speed, kMinSpeed, kMaxSpeed);
             } else if constexpr (std::is_same_v<T, LoadScenario>) {
                 selected_ = 0;
+                const std::uint64_t generation = generation_;
                 restart(std::move(c.scenario), std::move(c.source), std::move(c.variants));
+                if (generation_ != generation) {  // loaded (a bad file keeps the old run)
+                    unsaved_ = 0;
+                    if (c.playing) playing_ = *c.playing;
+                }
             } else {
                 if (!compare_) {
                     notify({Notice::Kind::error, "no run: load a scenario first", ""});
@@ -434,6 +445,7 @@ void SimWorker::handle(Command& command) {
                     restart_now(std::move(names), from, std::nullopt);
                 } else if constexpr (std::is_same_v<T, SetSeed>) {
                     restart_now(std::move(names), from, c.seed);
+                    ++unsaved_;
                 } else if constexpr (std::is_same_v<T, ExportRun>) {
                     export_to(c.dir);
                 } else if constexpr (std::is_same_v<T, SaveScenario>) {
@@ -462,7 +474,10 @@ void SimWorker::handle(Command& command) {
                     selected_ = names.size() - 1;
                     const std::uint64_t generation = generation_;
                     restart_now(std::move(names), from, std::nullopt);
-                    if (generation_ == generation) selected_ = was;  // refused: nothing added
+                    if (generation_ == generation)
+                        selected_ = was;  // refused: nothing added
+                    else
+                        ++unsaved_;
                 } else if constexpr (std::is_same_v<T, RemoveVariant>) {
                     if (!comparing_ || c.index >= names.size()) return;
                     names.erase(names.begin() + static_cast<std::ptrdiff_t>(c.index));
@@ -470,6 +485,7 @@ void SimWorker::handle(Command& command) {
                     if (names.size() == 1) names.front().name = kSingleRun;
                     if (selected_ >= c.index && selected_ > 0) --selected_;
                     restart_now(std::move(names), from, std::nullopt);
+                    ++unsaved_;
                 } else if constexpr (std::is_same_v<T, RenameVariant>) {
                     if (!comparing_ || c.index >= names.size()) return;
                     if (std::string e = variant_name_problem(c.name); !e.empty()) {
@@ -482,6 +498,7 @@ void SimWorker::handle(Command& command) {
                         return;
                     }
                     compare_->rename(c.index, c.name);
+                    ++unsaved_;
                 } else if constexpr (std::is_same_v<T, SelectVariant>) {
                     if (c.index < compare_->size()) selected_ = c.index;
                 } else if constexpr (std::is_same_v<T, EditTopology>) {
@@ -492,6 +509,7 @@ void SimWorker::handle(Command& command) {
                     }
                     history_.record(Edit{std::nullopt, topology_label(c.changes), 0.0, 0.0,
                                          c.changes, std::move(undo)});
+                    ++unsaved_;
                 } else if constexpr (std::is_same_v<T, RenameService>) {
                     rename_service(c);
                 }
@@ -506,6 +524,7 @@ void SimWorker::publish(bool with_summary) {
     s->source = source_;
     s->error = error_;
     s->playing = playing_;
+    s->unsaved = unsaved_;
     s->speed = speed_;
     s->behind = behind_;
     if (compare_) {

@@ -113,6 +113,7 @@ class SimWorker : public CommandSink {
     std::vector<Summary> summaries_;  // per variant, refreshed every kSummaryEvery
     EditHistory history_;             // cleared when the run is replaced
     bool edit_open_ = false;          // the latest edit is a gesture still going on
+    std::size_t unsaved_ = 0;         // Snapshot::unsaved
     void undo_redo(bool undo);
     /// A topology edit at now (EditTopology): checked, then the run rebuilt with the changes
     /// on its timeline (models are built when a run starts). "" or why it was refused.

@@ -49,6 +49,15 @@ TEST(ExportPath, IsNamedAfterTheScenarioAndNeverReused) {
     fs::remove_all(dir_path);
 }
 
+TEST(ExportPath, SaveAsSuggestsACleanFileName) {
+    EXPECT_EQ(suggested_file_name("Cascade A -> B -> C", ""), "Cascade-A-B-C.toml");
+    EXPECT_EQ(
+        suggested_file_name("Cascade A -> B -> C", "/usr/share/cbsim/scenarios/cascade_abc.toml"),
+        "cascade_abc.toml");
+    EXPECT_EQ(suggested_file_name("new scenario", ""), "new-scenario.toml");
+    EXPECT_EQ(suggested_file_name(" -> ", ""), "scenario.toml");
+}
+
 TEST(ExportPath, LongAndNonAsciiNamesAreCutOnACharacterBoundary) {
     EXPECT_EQ(file_stem("Überlast → B"), "Überlast-→-B");
     EXPECT_EQ(file_stem(std::string("a\xff\xc3"

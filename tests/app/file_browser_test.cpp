@@ -138,6 +138,23 @@ TEST(FileBrowser, OpenByClickingAFolderThenAFileThenOpen) {
     EXPECT_FALSE(d.browser.is_open());
 }
 
+TEST(FileBrowser, TheCheckboxesAndRecentNamesAreNotCut) {
+    Folder f;
+    Dialog d;
+    const std::string recent = (f / "Cascade-A-B-C-with-a-long-name.toml");
+    d.browser.open(FileBrowser::Mode::save, "Save scenario as", f / "x.toml", {{"Here", f.str()}},
+                   {recent});
+    d.frames(3);
+    ASSERT_TRUE(d.rects.rects.count("browser.all_files"));
+    const ImVec4 box = d.rects.rects.at("browser.all_files");
+    const ImVec4 win = d.rects.rects.at("browser.window");
+    EXPECT_LE(box.z, win.z - ImGui::GetStyle().WindowPadding.x * 0.5f)
+        << "the 'all files' label runs out of the dialog";
+    // The recent file's whole name fits its list.
+    const ImVec4 r = d.rects.rects.at("browser.recent.0");
+    EXPECT_GE(r.z - r.x, ImGui::CalcTextSize("Cascade-A-B-C-with-a-long-name.toml").x);
+}
+
 TEST(FileBrowser, ATypedMissingFileIsRefusedAndATypedFolderIsEntered) {
     Folder f;
     Dialog d;

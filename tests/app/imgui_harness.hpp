@@ -31,6 +31,8 @@ class ImGuiHarness {
         io.KeyMap[ImGuiKey_Enter] = 257;  // GLFW_KEY_ENTER
         io.KeyMap[ImGuiKey_Backspace] = 259;
         io.KeyMap[ImGuiKey_Tab] = 258;
+        io.KeyMap[ImGuiKey_Escape] = 256;  // GLFW_KEY_ESCAPE
+        io.KeyMap[ImGuiKey_KeyPadEnter] = 335;
         io.KeyMap[ImGuiKey_A] = 65;
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;

@@ -6,6 +6,7 @@
 #include <cbsim/number_text.hpp>
 #include <cbsim/scenario.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 
@@ -15,11 +16,13 @@
 #include "panels/breaker_panel.hpp"
 #include "panels/events_panel.hpp"
 #include "panels/plots_panel.hpp"
+#include "panels/registry.hpp"
 #include "panels/run_panel.hpp"
 #include "panels/services_panel.hpp"
 #include "panels/summary_panel.hpp"
 #include "sim_worker.hpp"
 #include "theme.hpp"
+#include "tile_layout.hpp"
 
 namespace cbsim::gui {
 namespace {
@@ -166,6 +169,53 @@ TEST(ServicesPanel, AddDependencySendsTheAddAndItsSettingsAndRefusesACycle) {
                                                {"B->C.breaker_scope", std::string("shared")},
                                                {"B->C.breaker.preset", std::string("gobreaker")}}));
     EXPECT_EQ(check_changes(snap.live, e->changes), "");
+}
+
+TEST(ServicesPanel, TheDependencyFormFitsItsLabelsAndARefusalShowsInViewUntilTheFormChanges) {
+    // The Services panel at the default 1280x800 layout: the editor is below the fold.
+    Snapshot start = make_snapshot();
+    ASSERT_EQ(apply_setting(start.live, "services.add", std::string("C")), "");
+    PanelFixture<ServicesPanel> fx(start, {.size = {332, 536}});
+    auto& [ui, vs, panel, rects, snap, log, draw] = fx;
+    auto to_bottom = [&] {
+        ui.mouse(150, 300, false);
+        ImGui::GetIO().MouseWheel = -200.0f;
+        ui.frame(draw);
+        ui.frame(draw);
+    };
+    ui.frame(draw);
+    to_bottom();
+    pick(ui, rects, "edit.service", "B", draw);
+    to_bottom();
+    ui.click(rects.rects.at("service.B.dependency"), draw);
+    to_bottom();
+    // Every label fits left of the fields, and the fields inside the panel.
+    float longest = ImGui::CalcTextSize("target").x;
+    for (const SettingSpec& spec : SystemEditor::dependency_form_specs())
+        longest = std::max(longest, ImGui::CalcTextSize(spec.label.c_str()).x);
+    const float labels_from =
+        rects.rects.at("service.B.dependency").x + ImGui::GetStyle().IndentSpacing;
+    for (const SettingSpec& spec : SystemEditor::dependency_form_specs()) {
+        const ImVec4 r = rects.rects.at("service.B.dependency." + spec.path);
+        EXPECT_GE(r.x, labels_from + longest) << spec.label << " is cut by its field";
+        EXPECT_LE(r.z, 332.0f) << spec.path << " runs out of the panel";
+    }
+    pick(ui, rects, "service.B.dependency.target", "A", draw);
+    ui.click(rects.rects.at("service.B.dependency.add"), draw);
+    ui.frame(draw);
+    ui.frame(draw);
+    ASSERT_TRUE(rects.rects.count("service.B.dependency.error"));
+    const ImVec4 err = rects.rects.at("service.B.dependency.error");
+    EXPECT_LE(err.w, 536.0f) << "the cycle refusal is below the fold";
+    EXPECT_GE(err.y, 0.0f);
+    // Another target: the old refusal goes.
+    pick(ui, rects, "service.B.dependency.target", "C", draw);
+    rects.rects.erase("service.B.dependency.error");
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_FALSE(rects.rects.count("service.B.dependency.error"))
+        << "a refusal about target A stays after target C was picked";
+    EXPECT_TRUE(log.commands.empty());
 }
 
 TEST(ServicesPanel, RemoveOfACalledServiceIsRefusedInline) {
@@ -645,6 +695,73 @@ TEST(EventsPanel, ClickingAnEventMovesThePlotsToItsTime) {
     EXPECT_FALSE(view.follow_live);
     EXPECT_NEAR((view.range.lo + view.range.hi) / 2.0, t, 1e-9);
     EXPECT_TRUE(log.commands.empty());
+}
+
+// At the default 1280x800 layout with the app's font, Events shows at least five rows, and a
+// reason its column cuts is whole on hover.
+TEST(EventsPanel, ShowsFiveRowsAtTheDefaultLayoutAndACutReasonOnHover) {
+    SimWorker::Options o;
+    o.playing = false;
+    SimWorker worker(default_scenario(), "", o);
+    worker.send(SetSetting{"B.failure_rate", 1.0});
+    worker.send(Step{from_s(60)});
+    worker.sync();
+    const auto snap = worker.snapshot();
+    ImGuiHarness ui;
+    std::string font_error;
+    ASSERT_TRUE(theme::load_fonts(CBSIM_FONT_DIR, 1.0f, font_error)) << font_error;
+    theme::apply(1.0f);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    // The app's area: under the menu bar, over the status bar.
+    std::vector<TileItem> items;
+    std::size_t events_at = 0;
+    for (const PanelSpec& spec : panel_specs()) {
+        if (spec.id == PanelId::events) events_at = items.size();
+        items.push_back(TileItem{spec.key, static_cast<int>(spec.column), spec.row, spec.share,
+                                 spec.open_at_start});
+    }
+    const float fs = 15.0f, bar = fs + 2 * ImGui::GetStyle().FramePadding.y;
+    const Tiling t = tile({0, bar, 1280, 800 - bar - 4}, items, {},
+                          {std::round(fs * 0.3f), fs * 12.0f, fs * 4.0f});
+    const TileRect r = t.rects[events_at];
+    ViewState vs;
+    vs.time.update(snap->now_s());
+    EventCache cache;
+    cache.update(*snap);
+    ASSERT_GE(cache.events().size(), 10u);
+    EventsPanel panel(vs, cache);
+    WidgetRects rects{true, {}};
+    panel.set_report(&rects);
+    panel.place(ImVec2(r.x0, r.y0), ImVec2(r.w(), r.h()));
+    CommandLog log;
+    auto draw = [&] { panel.draw(*snap, log); };
+    ui.frame(draw);
+    ui.frame(draw);
+    rects.rects.clear();
+    ui.frame(draw);
+    // Rows wholly between the column headers and the panel's bottom.
+    ASSERT_TRUE(rects.rects.count("events.header"));
+    const float top = rects.rects.at("events.header").w;
+    int whole = 0;
+    for (const auto& [name, rect] : rects.rects) {
+        if (name.rfind("events.row", 0) == 0 && rect.y >= top - 1 && rect.w <= r.y1) ++whole;
+    }
+    EXPECT_GE(whole, 5) << "Events shows " << whole << " whole rows in " << r.h() << " px";
+    // Hover a transition's reason (longer than its column): a tooltip has it all.
+    std::string reason_row;
+    for (const auto& [name, rect] : rects.rects) {
+        if (name.rfind("events.reason", 0) == 0 && rect.y >= top - 1 && rect.w <= r.y1)
+            reason_row = name;
+    }
+    ASSERT_FALSE(reason_row.empty());
+    const ImVec4 rr = rects.rects.at(reason_row);
+    ui.mouse(rr.x + 5, (rr.y + rr.w) * 0.5f, false);
+    for (int f = 0; f < 4; ++f)
+        ui.frame(draw);
+    const ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+    EXPECT_TRUE(tip && tip->Active) << "no tooltip with the whole reason";
 }
 
 }  // namespace

@@ -199,7 +199,7 @@ TEST(SimWorker, ABadScenarioKeepsTheCurrentRun) {
     SimWorker worker(default_scenario(), "", paused());
     Scenario bad = default_scenario();
     bad.traffic.target = "nobody";
-    worker.send(LoadScenario{bad, "bad.toml", {}});
+    worker.send(LoadScenario{bad, "bad.toml", {}, {}});
     worker.sync();
     const auto notices = worker.take_notices();
     ASSERT_EQ(notices.size(), 1u);
@@ -536,7 +536,7 @@ TEST(SimWorker, TopologyEditsAreRefusedWhileComparing) {
 
 TEST(SimWorker, NewScenarioAndARenameAtTimeZero) {
     SimWorker worker(default_scenario(), "", paused());
-    worker.send(LoadScenario{new_scenario(), "", {}});
+    worker.send(LoadScenario{new_scenario(), "", {}, {}});
     worker.send(RenameService{"A", "gateway"});
     worker.send(EditTopology{{change(topology::kAddService, "profile")}});
     worker.send(EditTopology{{change(topology::kAddDependency, "gateway->profile")}});
@@ -548,6 +548,56 @@ TEST(SimWorker, NewScenarioAndARenameAtTimeZero) {
     ASSERT_EQ(snap->live.services.size(), 2u);
     EXPECT_EQ(snap->live.services[0].dependencies.at(0).target, "profile");
     EXPECT_EQ(snap->undo_label, "Undo add dependency gateway->profile");
+}
+
+TEST(SimWorker, ANewScenarioWhilePlayingStartsPausedAtExactlyTimeZero) {
+    SimWorker worker(default_scenario(), "", SimWorker::Options{});  // playing
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    worker.sync();
+    ASSERT_GT(worker.snapshot()->now, 0);
+    worker.send(LoadScenario{new_scenario(), "", {}, false});
+    // However long the UI takes to its next frame, the new run does not advance.
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    worker.sync();
+    const auto snap = worker.snapshot();
+    EXPECT_FALSE(snap->playing);
+    EXPECT_EQ(snap->now, 0);
+    worker.send(RenameService{"A", "gateway"});
+    worker.sync();
+    EXPECT_TRUE(worker.take_notices().empty()) << "a rename at t = 0 is allowed";
+    EXPECT_EQ(worker.snapshot()->live.traffic.target, "gateway");
+}
+
+TEST(SimWorker, UnsavedCountsEditsUntilSavedExportedOrReplaced) {
+    TempDir dir;
+    SimWorker worker(default_scenario(), "", paused());
+    EXPECT_EQ(worker.snapshot()->unsaved, 0u) << "a scenario just loaded has nothing to lose";
+    worker.send(SetSetting{"B.failure_rate", 0.5});
+    worker.send(SetSetting{"B.failure_rate", 0.6, true});  // a drag: one edit for all steps
+    worker.send(SetSetting{"B.failure_rate", 0.7, true});
+    worker.send(EndGesture{});
+    worker.send(EditTopology{{change(topology::kAddService, "C")}});
+    worker.send(Undo{});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 4u);
+    worker.send(Reset{});  // the changes stay in force: still unsaved
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 4u);
+    worker.send(SaveScenario{(dir.path / "s.toml").string()});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 0u);
+    worker.send(SetSetting{"B.failure_rate", 0.1});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 1u);
+    worker.send(ExportRun{(dir.path / "run").string()});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 0u);
+    worker.send(SetSeed{7});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 1u);
+    worker.send(LoadScenario{new_scenario(), "", {}, {}});
+    worker.sync();
+    EXPECT_EQ(worker.snapshot()->unsaved, 0u);
 }
 
 }  // namespace

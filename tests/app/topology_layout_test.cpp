@@ -151,6 +151,32 @@ TEST(TopologyLayout, LongestPathDecidesTheLayer) {
     expect_left_to_right(l);
 }
 
+TEST(TopologyLayout, AServiceNobodyCallsIsNeverBetweenACallerAndItsCallee) {
+    // gateway calls profile; auth is called by nobody and calls nobody; ops calls profile only.
+    Scenario sc;
+    sc.traffic.target = "gateway";
+    sc.services = {service("gateway", {"profile"}), service("auth"), service("profile"),
+                   service("ops", {"profile"})};
+    for (int rows : {1, 8}) {  // one row (the layer wraps into sub-columns) and several
+        topo::Geometry g;
+        g.max_rows = rows;
+        const Layout l = topo::layout_topology(sc, g);
+        EXPECT_GT(node(l, "auth").layer, node(l, "profile").layer) << rows << " rows";
+        EXPECT_LT(node(l, "ops").layer, node(l, "profile").layer);
+        // auth's box lies between the two ends of no arrow on its line.
+        const topo::Node& auth = node(l, "auth");
+        for (const topo::Arrow& a : l.arrows) {
+            const topo::Node& from = l.nodes[a.from];
+            const topo::Node& to = l.nodes[a.to];
+            if (auth.y != from.y || from.y != to.y) continue;
+            EXPECT_FALSE(auth.x > from.x && auth.x < to.x)
+                << "auth sits on " << a.edge << " (" << rows << " rows)";
+        }
+        expect_no_overlap(l);
+        expect_left_to_right(l);
+    }
+}
+
 TEST(TopologyLayout, BarycentreKeepsChildrenNextToTheirCallers) {
     Scenario sc;
     sc.traffic.target = "gw";

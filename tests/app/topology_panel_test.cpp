@@ -20,17 +20,23 @@ namespace {
 using testing::ImGuiHarness;
 using testing::vertices_in;
 
-/// gateway -> profile -> auth; auth fails from 10 s (the scenario's timeline), so at 15 s the
-/// shared breaker on profile -> auth is open.
-std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worker) {
-    ScenarioOrCompare f = load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) +
-                                                   "/scenarios/gateway_profile_auth.toml");
+/// The shipped scenario `file` run to `seconds` by `worker`.
+std::shared_ptr<const Snapshot> scenario_at(const std::string& file, int seconds,
+                                            std::unique_ptr<SimWorker>& worker) {
+    ScenarioOrCompare f =
+        load_scenario_or_compare(std::string(CBSIM_ASSET_DIR) + "/scenarios/" + file);
     SimWorker::Options o;
     o.playing = false;
     worker = std::make_unique<SimWorker>(f.scenario, "", o);
-    worker->send(Step{from_s(15)});
+    worker->send(Step{from_s(seconds)});
     worker->sync();
     return worker->snapshot();
+}
+
+/// gateway -> profile -> auth; auth fails from 10 s (the scenario's timeline), so at 15 s the
+/// shared breaker on profile -> auth is open.
+std::shared_ptr<const Snapshot> gateway_at_15s(std::unique_ptr<SimWorker>& worker) {
+    return scenario_at("gateway_profile_auth.toml", 15, worker);
 }
 
 TEST(TopologyPanel, ClickingAnArrowSelectsItsEdgeInBreakerAndPlots) {
@@ -110,6 +116,65 @@ TEST(TopologyPanel, ClickingAServiceBringsItsSlidersIntoView) {
     EXPECT_GT(r.y, 20.0f);
     EXPECT_LT(r.w, 320.0f) << "auth's failure rate slider is inside the panel";
     EXPECT_TRUE(log.commands.empty());
+}
+
+TEST(TopologyPanel, AnEdgeWithoutABreakerTurnsRedWithItsFailingCalls) {
+    // cascade_abc at 24 s: C is slow, B saturates, A's calls to B time out; no breaker anywhere.
+    std::unique_ptr<SimWorker> worker, calm;
+    const auto snap = scenario_at("cascade_abc.toml", 24, worker);
+    ImGuiHarness ui;
+    ViewState vs;
+    TopologyPanel map(vs);
+    map.place({0, 20}, {700, 260});
+    CommandLog log;
+    auto draw = [&] { map.draw(*snap, log); };
+    ui.mouse(-100, -100, false);
+    ui.frame(draw);
+    ui.frame(draw);
+    std::size_t ab = map.layout().arrows.size();
+    for (std::size_t a = 0; a < map.layout().arrows.size(); ++a)
+        if (map.layout().arrows[a].edge == "A->B") ab = a;
+    ASSERT_LT(ab, map.layout().arrows.size());
+    const double failing = map.edge_rates()[ab].failure_rate;
+    EXPECT_GT(failing, 0.5) << "A's calls to B should time out massively at 24 s";
+    const ImU32 red = TopologyPanel::edge_color(false, State::closed, failing);
+    const ImU32 grey = TopologyPanel::edge_color(false, State::closed, 0.0);
+    EXPECT_NE(red, grey);
+    EXPECT_GT(vertices_in(red), 0) << "A->B is not drawn in its failure tint";
+    // A breaker edge keeps its state colour whatever fails on it.
+    EXPECT_EQ(TopologyPanel::edge_color(true, State::open, 1.0), theme::state_color(State::open));
+    // At 5 s nothing fails: every arrow is plain grey.
+    const auto quiet = scenario_at("cascade_abc.toml", 5, calm);
+    auto draw_quiet = [&] { map.draw(*quiet, log); };
+    ui.frame(draw_quiet);
+    ui.frame(draw_quiet);
+    for (const TopologyPanel::EdgeRates& r : map.edge_rates())
+        EXPECT_EQ(r.failure_rate, 0.0);
+    EXPECT_EQ(vertices_in(red), 0);
+    EXPECT_GT(vertices_in(grey), 0);
+}
+
+TEST(TopologyPanel, CompactNodesKeepTheirDetailLineWhenTheHeightHasRoom) {
+    // A chain of four nodes in a map too narrow for full nodes, but tall enough for a second
+    // line: the compact nodes are tall enough for instances and failure rate.
+    std::unique_ptr<SimWorker> worker;
+    const auto snap = scenario_at("cascade_abc.toml", 1, worker);
+    ImGuiHarness ui;
+    ViewState vs;
+    TopologyPanel map(vs);
+    CommandLog log;
+    auto draw = [&] { map.draw(*snap, log); };
+    const float fs = 13.0f;  // the harness's font
+    map.place({0, 20}, {300, 120});
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_LT(map.layout().geometry.node_h, 3.3f * fs) << "full nodes should not fit 300 px";
+    EXPECT_GE(map.layout().geometry.node_h, 2.7f * fs) << "no room left for the detail line";
+    // Too low for it: the name alone.
+    map.place({0, 20}, {300, 62});
+    ui.frame(draw);
+    ui.frame(draw);
+    EXPECT_LT(map.layout().geometry.node_h, 2.0f * fs);
 }
 
 TEST(EdgeStripPanel, OneBandPerBreakerEdgeAndAClickOnANameSelectsIt) {

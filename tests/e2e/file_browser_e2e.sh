@@ -7,9 +7,11 @@
 # Enter saves it (SAVED, a valid scenario for cbsim-cli validate). Ctrl+O again lists it first
 # under Recent, and one click on it opens it. File > New (a scenario with no file), then Ctrl+O:
 # the dialog opens in the first place and the app keeps running. After Ctrl+Q, ui.ini keeps
-# the saved file as a recent file.
-# Artifacts in WORKDIR: app.log, open.png, save.png and new_open.png (the dialog; look at
-# them), saved/.
+# the saved file as a recent file. Started again with --scenario FILE, the file is a recent
+# file as well; after one change, File > New asks first (Escape keeps the scenario, Discard
+# replaces it).
+# Artifacts in WORKDIR: app.log, open.png, save.png, new_open.png and unsaved.png (the dialog
+# and the question; look at them), saved/.
 set -euo pipefail
 app=$1 cli=$2 work=$3
 # shellcheck source=lib.sh
@@ -77,4 +79,30 @@ sleep 0.5
 quit_app
 grep -qx "recent = $work/saved/mine.toml" "$XDG_CONFIG_HOME/cbsim/ui.ini" ||
     fail "ui.ini does not keep the recent file: $(cat "$XDG_CONFIG_HOME/cbsim/ui.ini")"
+
+# A file opened with --scenario is a recent file too. One change to it (a click on a slider),
+# then File > New asks first: Escape keeps the scenario, Discard replaces it.
+cp "$(dirname "$0")/../../assets/scenarios/gateway_profile_auth.toml" "$work/cli_opened.toml"
+: >"$log"
+start_app --paused --pos 0 0 --fps 30 --scenario "$work/cli_opened.toml"
+[ "$(selected)" = "profile->auth" ] || fail "--scenario did not load (selected '$(selected)')"
+click_rect gateway.failure_rate
+click_rect menu.file
+wait_for '^RECT menu.file.new '
+click_rect menu.file.new
+wait_for '^RECT unsaved.discard '
+sleep 0.5
+import -window root "$work/unsaved.png"
+xdo key Escape
+sleep 1
+[ "$(selected)" = "profile->auth" ] || fail "Escape replaced the scenario (selected '$(selected)')"
+click_rect menu.file
+click_rect menu.file.new
+sleep 0.5
+click_rect unsaved.discard
+for _ in $(seq 50); do [ "$(selected)" != "profile->auth" ] && break; sleep 0.1; done
+[ "$(selected)" != "profile->auth" ] || fail "Discard did not replace the scenario"
+quit_app
+grep -qx "recent = $work/cli_opened.toml" "$XDG_CONFIG_HOME/cbsim/ui.ini" ||
+    fail "a file opened with --scenario is not a recent file: $(cat "$XDG_CONFIG_HOME/cbsim/ui.ini")"
 echo "E2E: PASS"

@@ -131,7 +131,11 @@ void BreakerPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     // Which edge: every caller->target pair with a dependency can get a breaker.
     const std::vector<std::string> edges = dependency_edges(snap.live);
     if (edges.empty()) {
-        ImGui::TextDisabled("This scenario has no dependency edge.");
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled(
+            "This scenario has no dependency edge: add a dependency first (Services panel, Edit "
+            "the system > Add dependency); then its breaker is set here.");
+        ImGui::PopTextWrapPos();
         return;
     }
     view_.resolve(snap.live);

@@ -22,7 +22,14 @@ void EdgeStripPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         if (snap.edges[e].has_breaker) edges_.push_back(e);
     }
     if (edges_.empty()) {
-        ImGui::TextDisabled("No edge has a breaker: add one in the Breaker panel.");
+        // What to do first: a breaker sits on a dependency.
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled(
+            "%s", dependency_edges(snap.live).empty()
+                      ? "No dependency yet: add one in the Services panel (Edit the system > Add "
+                        "dependency), then give it a breaker in the Breaker panel."
+                      : "No edge has a breaker: add one in the Breaker panel.");
+        ImGui::PopTextWrapPos();
         return;
     }
     if (bands_.size() < edges_.size()) bands_.resize(edges_.size());

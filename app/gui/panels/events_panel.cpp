@@ -33,8 +33,10 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     // The filtered row list grows with the log; only new events are looked at.
     const int filter = (show_transitions_ ? 1 : 0) | (show_changes_ ? 2 : 0);
     if (filter != rows_filter_ || events.size() < rows_scanned_ ||
-        snap.generation != rows_generation_) {
+        snap.generation != rows_generation_ || events_.reorders() != rows_reorders_) {
         rows_generation_ = snap.generation;
+        rows_reorders_ = events_.reorders();
+        selected_ = static_cast<std::size_t>(-1);
         rows_.clear();
         rows_scanned_ = 0;
         rows_filter_ = filter;
@@ -57,6 +59,7 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                             ImGui::GetFontSize() * 9.0f);
     ImGui::TableSetupColumn("reason", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
+    if (reporting()) report_item("events.header");
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(rows_.size()));
     while (clipper.Step()) {
@@ -66,10 +69,10 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::PushID(static_cast<int>(i));
-            const std::string t = plot::format_time(to_s(e.at), 0.001);
+            const std::string t = plot::format_time(to_s(shown_at(e)), 0.001);
             if (ImGui::Selectable(t.c_str(), selected_ == i, ImGuiSelectableFlags_SpanAllColumns)) {
                 selected_ = i;
-                view_.show_at(to_s(e.at));
+                view_.show_at(to_s(shown_at(e)));
             }
             if (reporting()) report_item("events.row" + std::to_string(r));
             ImGui::PopID();
@@ -83,8 +86,8 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             }
             ImGui::TableNextColumn();
             if (e.kind == EventRecord::Kind::change) {
-                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kChange), "%s -> %s",
-                                   e.from.c_str(), e.to.c_str());
+                ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::kChange), "%s",
+                                   change_text(e).c_str());
             } else {
                 ImVec4 col = ImGui::ColorConvertU32ToFloat4(theme::kMuted);
                 for (std::size_t s = 0; s < kStates; ++s) {
@@ -96,6 +99,16 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             }
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(e.reason.c_str());
+            // The column cuts a long reason: the whole of it on hover.
+            if (ImGui::IsItemHovered() &&
+                ImGui::CalcTextSize(e.reason.c_str()).x > ImGui::GetColumnWidth()) {
+                ImGui::BeginTooltip();
+                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+                ImGui::TextUnformatted(e.reason.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::EndTooltip();
+            }
+            if (reporting()) report_item("events.reason" + std::to_string(r));
         }
     }
     if (stick_to_end_ && ImGui::GetScrollY() < ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);

@@ -26,6 +26,7 @@ class EventsPanel : public Panel {
     std::size_t rows_scanned_ = 0;   ///< events already filtered into rows_
     int rows_filter_ = -1;
     std::uint64_t rows_generation_ = 0;
+    std::uint64_t rows_reorders_ = 0;  ///< EventCache::reorders() when rows_ was built
     std::size_t selected_ = static_cast<std::size_t>(-1);
 };
 

@@ -58,14 +58,14 @@ void PlotsPanel::collect_markers() {
     const auto t0 = static_cast<SimTime>(range_.lo * 1e6),
                t1 = static_cast<SimTime>(range_.hi * 1e6);
     auto it = std::lower_bound(ev.begin(), ev.end(), t0,
-                               [](const EventRecord& e, SimTime t) { return e.at < t; });
-    for (; it != ev.end() && it->at <= t1 && markers_.size() < 400; ++it) {
+                               [](const EventRecord& e, SimTime t) { return shown_at(e) < t; });
+    for (; it != ev.end() && shown_at(*it) <= t1 && markers_.size() < 400; ++it) {
         PlotMarker m;
-        m.t = to_s(it->at);
+        m.t = to_s(shown_at(*it));  // a drag at its mouse-down, before what it caused
         if (it->kind == EventRecord::Kind::change) {
             m.color = theme::kChange;
-            m.text = it->reason.empty() ? ("set " + it->edge + " = " + it->to) : it->reason;
-            if (m.text.find(it->to) == std::string::npos) m.text += " = " + it->to;
+            m.text = it->edge + " " + change_text(*it);
+            if (!it->reason.empty()) m.text += "\n" + it->reason;
         } else {
             if (it->edge != state_.edge) continue;
             const auto to = state_from_name(it->to);

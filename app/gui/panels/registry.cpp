@@ -27,11 +27,11 @@ constexpr std::array<PanelSpec, kPanelCount> kPanels{{
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
          return std::make_unique<BreakerPanel>(c.view);
      }},
-    {PanelId::plots, "plots", "Plots", 4, Column::centre, 1, 0.51f,
+    {PanelId::plots, "plots", "Plots", 4, Column::centre, 1, 0.47f,
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
          return std::make_unique<PlotsPanel>(c.view, c.events);
      }},
-    {PanelId::events, "events", "Events", 5, Column::centre, 3, 0.15f,
+    {PanelId::events, "events", "Events", 5, Column::centre, 3, 0.26f,
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
          return std::make_unique<EventsPanel>(c.view, c.events);
      }},
@@ -40,11 +40,11 @@ constexpr std::array<PanelSpec, kPanelCount> kPanels{{
          return std::make_unique<SummaryPanel>(c.view);
      }},
     // The map over the plots, the all-edges strip under them (same width: the same time axis).
-    {PanelId::topology, "topology", "Topology", 7, Column::centre, 0, 0.23f,
+    {PanelId::topology, "topology", "Topology", 7, Column::centre, 0, 0.19f,
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
          return std::make_unique<TopologyPanel>(c.view);
      }},
-    {PanelId::edges, "edges", "All edges", 8, Column::centre, 2, 0.11f,
+    {PanelId::edges, "edges", "All edges", 8, Column::centre, 2, 0.08f,
      [](const PanelContext& c) -> std::unique_ptr<Panel> {
          return std::make_unique<EdgeStripPanel>(c.view);
      }},

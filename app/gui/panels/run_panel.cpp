@@ -32,7 +32,7 @@ void RunPanel::scan_presets() {
 std::string RunPanel::open_file(const std::string& path, CommandSink& sink) {
     try {
         ScenarioOrCompare f = load_scenario_or_compare(path);
-        sink.send(LoadScenario{std::move(f.scenario), path, std::move(f.variants)});
+        sink.send(LoadScenario{std::move(f.scenario), path, std::move(f.variants), std::nullopt});
         error_.clear();
     } catch (const std::exception& e) {
         error_ = e.what();

@@ -24,6 +24,9 @@ constexpr ImU32 kGaugeBg = IM_COL32(50, 54, 64, 255);
 constexpr ImU32 kGauge = IM_COL32(110, 170, 230, 255);
 constexpr ImU32 kGaugeHot = IM_COL32(240, 150, 60, 255);
 constexpr ImU32 kSelected = IM_COL32(255, 255, 255, 235);
+/// Compact node heights in ems: the name and a gauge; with a small line of detail under it.
+constexpr float kCompactH = 1.75f;
+constexpr float kCompactDetailH = 2.75f;
 
 const Dependency* find_dependency(const Scenario& scenario, const topo::Layout& layout,
                                   const topo::Arrow& arrow) {
@@ -37,6 +40,17 @@ const Dependency* find_dependency(const Scenario& scenario, const topo::Layout& 
 }
 
 }  // namespace
+
+ImU32 TopologyPanel::edge_color(bool has_breaker, State state, double failure_rate) {
+    if (has_breaker) return theme::state_color(state);
+    if (failure_rate <= 0.0) return kNoBreaker;
+    // A few failing calls already show (a third of the way to red), all of them are red.
+    const float t = 0.35f + 0.65f * static_cast<float>(std::min(failure_rate, 1.0));
+    const ImVec4 a = ImGui::ColorConvertU32ToFloat4(kNoBreaker);
+    const ImVec4 b = ImGui::ColorConvertU32ToFloat4(theme::kFailure);
+    return ImGui::ColorConvertFloat4ToU32(
+        ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t, 1.0f));
+}
 
 TopologyPanel::TopologyPanel(ViewState& view) : Panel(PanelId::topology), view_(view) {}
 
@@ -153,8 +167,9 @@ void TopologyPanel::edge_tooltip(const Snapshot& snap, std::size_t a) const {
     if (!arrow.entry) {
         ImGui::Text("rejected  %.1f /s (%.1f %%)", r.rejected_s, 100.0 * r.rejected_share());
     }
-    ImGui::Text("failures  %.1f /s (failure rate %.2f)", r.failures_s, r.failure_rate);
-    ImGui::Text("timeouts  %.1f /s", r.timeouts_s);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(edge_color(false, r.state, r.failure_rate)),
+                       "failing   %.0f %% of calls (timeouts included)", 100.0 * r.failure_rate);
+    ImGui::Text("failures  %.1f /s, of them timeouts %.1f /s", r.failures_s, r.timeouts_s);
     ImGui::Text("p99       %.1f ms", r.p99_ms);
     for (const EdgeSummary& e : snap.summary.edges) {
         if (e.edge != arrow.edge || !e.has_breaker) continue;
@@ -202,10 +217,12 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     const float margin = fs * 0.6f;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // Full nodes (name, instances and failure rate, gauge) when they fit the panel's width,
-    // else compact ones (name and a thin gauge) in more rows; past that the map scrolls.
-    auto geometry = [&](bool compact) {
+    // else compact ones: narrower, with instances and failure rate in a small font under the
+    // name when the height has room for that line (else the name alone), and a thin gauge;
+    // past that the map scrolls.
+    auto geometry = [&](bool compact, bool detail = false) {
         topo::Geometry g;
-        g.node_h = compact ? fs * 1.75f : fs * 3.3f;
+        g.node_h = compact ? (detail ? kCompactDetailH : kCompactH) * fs : fs * 3.3f;
         g.row_gap = compact ? fs * 0.45f : fs * 0.9f;
         // As many rows as fit without a vertical scrollbar (a scrollbar's height spared).
         g.max_rows = std::max(1, static_cast<int>((avail.y - 2 * margin -
@@ -238,7 +255,16 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         layout_ = topo::layout_topology(snap.live, g);  // layers and columns for this height
         if (!fit(layout_, g, false)) {
             compact_ = true;
-            g = geometry(true);
+            // The detail line when the taller nodes need no more sub-columns than the short
+            // ones: the widest layer fits in as many rows.
+            const topo::Geometry shorter = geometry(true, false);
+            g = geometry(true, true);
+            std::vector<int> per_layer(static_cast<std::size_t>(layout_.layers), 0);
+            int widest = 1;
+            for (const topo::Node& n : layout_.nodes)
+                widest = std::max(widest, ++per_layer[static_cast<std::size_t>(n.layer)]);
+            const float room = avail.y - 2 * margin - ImGui::GetStyle().ScrollbarSize;
+            if (g.max_rows < std::min(widest, shorter.max_rows) || g.node_h > room) g = shorter;
             layout_ = topo::layout_topology(snap.live, g);
             fit(layout_, g, true);
         }
@@ -316,7 +342,7 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const EdgeRates& r = edge_rates_[a];
         const Dependency* dep = find_dependency(snap.live, layout_, arrow);
         const bool breaker = dep && dep->breaker;
-        const ImU32 color = breaker ? theme::state_color(r.state) : kNoBreaker;
+        const ImU32 color = edge_color(breaker, r.state, r.failure_rate);
         const float thick = thickness(a);
         for (int i = 0; i <= kCurveSegments; ++i) {
             pts[static_cast<std::size_t>(i)] =
@@ -344,11 +370,13 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         const std::size_t ei = arrow_edge_.size() > a ? arrow_edge_[a] : Recorder::npos;
         const EdgeLive* live = ei < snap.edges.size() ? &snap.edges[ei] : nullptr;
         const int rej = static_cast<int>(std::lround(100.0 * r.rejected_share()));
+        const int fail = static_cast<int>(std::lround(100.0 * r.failure_rate));
         const bool some_open = live && live->breakers > 1 && live->open_breakers > 0;
         const float small = fs * 0.78f;
         const float room = tip.x - head - pts.front().x - 6.0f;  // the gap between the nodes
-        // The longest label that fits the gap: "2/3 open, 40%" or "40% rej", then "2/3" or
-        // "40%"; none when even that does not fit (the tooltip has it all).
+        // The longest label that fits the gap: "2/3 open, 40%" or "40% rej" (a breaker),
+        // "35% fail" (none, failing), "65/s" or "65/s, 35% fail" (the entry), then "2/3",
+        // "40%" or "35%"; none when even that does not fit (the tooltip has it all).
         for (int form = 0; form < 2; ++form) {
             label[0] = '\0';
             if (breaker && some_open) {
@@ -361,8 +389,12 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
                 }
             } else if (breaker) {
                 std::snprintf(label, sizeof label, form == 0 ? "%d%% rej" : "%d%%", rej);
+            } else if (arrow.entry && fail > 0 && form == 0) {
+                std::snprintf(label, sizeof label, "%.0f/s, %d%% fail", r.calls_s, fail);
             } else if (arrow.entry) {
                 std::snprintf(label, sizeof label, "%.0f/s", r.calls_s);
+            } else if (fail > 0) {
+                std::snprintf(label, sizeof label, form == 0 ? "%d%% fail" : "%d%%", fail);
             }
             const ImVec2 ts = ImGui::GetFont()->CalcTextSizeA(small, 1e9f, 0.0f, label);
             if (label[0] == '\0' || ts.x + 4.0f > room) continue;
@@ -372,8 +404,8 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             const ImVec2 l0(lx, mid.y - ts.y - thick * 0.5f - 1);
             dl->AddRectFilled(l0, ImVec2(l0.x + ts.x + 4, l0.y + ts.y), IM_COL32(18, 20, 24, 200),
                               2.0f);
-            dl->AddText(ImGui::GetFont(), small, ImVec2(l0.x + 2, l0.y), breaker ? color : kSubText,
-                        label);
+            dl->AddText(ImGui::GetFont(), small, ImVec2(l0.x + 2, l0.y),
+                        breaker || fail > 0 ? color : kSubText, label);
             break;
         }
         if (reporting()) {
@@ -399,7 +431,18 @@ void TopologyPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
         if (reporting()) report_rect("map.node." + node.name, ImVec4(p0.x, p0.y, p1.x, p1.y));
         const ServiceRates& r = service_rates_[n];
         const float u = static_cast<float>(std::clamp(r.utilisation, 0.0, 1.0));
-        if (compact_) {  // a thin gauge under the name; the rest is in the tooltip
+        if (compact_) {  // instances and failure rate if there is room, a thin gauge
+            if (s && g.node_h >= kCompactDetailH * fs) {
+                std::snprintf(label, sizeof label, "x%lld fail %.2f",
+                              static_cast<long long>(s->instances), s->failure_rate);
+                dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(p0.x + pad, p0.y + pad * 0.5f + fs),
+                            failing ? theme::kFailure : kSubText, label);
+            } else if (node.is_client() && g.node_h >= kCompactDetailH * fs) {
+                std::snprintf(label, sizeof label, "%.0f req/s",
+                              edge_rates_.empty() ? 0.0 : edge_rates_[0].calls_s);
+                dl->AddText(ImGui::GetFont(), fs * 0.8f, ImVec2(p0.x + pad, p0.y + pad * 0.5f + fs),
+                            kSubText, label);
+            }
             const ImVec2 g0(p0.x + pad, p1.y - pad - fs * 0.22f), g1(p1.x - pad, p1.y - pad);
             dl->AddRectFilled(g0, g1, kGaugeBg);
             if (u > 0.0f) {

@@ -1,11 +1,13 @@
 // topology_panel.hpp: the map of the system: the client and every service as a node (name,
 // instances, failure rate, a gauge of utilisation with the queue), every dependency as an
 // arrow coloured by its breaker state (closed, open, half-open; "2/3 open" when some of the
-// callers' own breakers are open), as wide as its calls per second, labelled with its rejected
-// share. Layered left to right (widgets/topology_layout.hpp), laid out once per topology.
-// Hover a node or an arrow for its live KPIs; click an arrow to select that edge (the App
-// shows it in Plots, Breaker and Summary), click a service to bring its sliders into view.
-// In compare mode the snapshot's run is the selected variant's, so the map shows that variant.
+// callers' own breakers are open) and labelled with its rejected share; an arrow without a
+// breaker goes from grey to red with the share of its calls failing or timing out (edge_color),
+// that share on its label. Every arrow is as wide as its calls per second. Layered left to right
+// (widgets/topology_layout.hpp), laid out once per topology. Hover a node or an arrow for its live
+// KPIs; click an arrow to select that edge (the App shows it in Plots, Breaker and Summary), click
+// a service to bring its sliders into view. In compare mode the snapshot's run is the selected
+// variant's, so the map shows that variant.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,12 @@ class TopologyPanel : public Panel {
         std::uint32_t open_instances = 0;
         double rejected_share() const { return calls_s > 0.0 ? rejected_s / calls_s : 0.0; }
     };
+
+    /// An arrow's colour: its breaker's state colour; without a breaker, grey tinted towards
+    /// red by `failure_rate` (EdgeRates::failure_rate, timeouts included), pure grey at 0.
+    static ImU32 edge_color(bool has_breaker, State state, double failure_rate);
+    /// Per arrow of layout(), over the last second recorded (tests).
+    const std::vector<EdgeRates>& edge_rates() const { return edge_rates_; }
     struct ServiceRates {
         double arrivals_s = 0.0, dropped_s = 0.0;
         double utilisation = 0.0;

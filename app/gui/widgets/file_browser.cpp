@@ -201,6 +201,10 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
         return std::nullopt;
     }
     std::optional<std::string> chosen;
+    if (rects && rects->enabled) {
+        const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+        rects->rects["browser.window"] = ImVec4(wp.x, wp.y, wp.x + ws.x, wp.y + ws.y);
+    }
     // The folder shown, and Up.
     if (ImGui::Button("Up")) {
         const fs::path parent = fs::path(folder_).parent_path();
@@ -215,8 +219,16 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
     const float bottom = ImGui::GetFrameHeightWithSpacing() * 2.0f +
                          ImGui::GetTextLineHeightWithSpacing() * 2.0f +
                          ImGui::GetStyle().WindowPadding.y;
-    // Places and recent files.
-    ImGui::BeginChild("##places", ImVec2(fs * 11.0f, -bottom), true);
+    // Places and recent files, as wide as their longest name needs (within 11 to 18 ems).
+    float names_w = 0.0f;
+    for (const Place& p : places_)
+        names_w = std::max(names_w, ImGui::CalcTextSize(p.label.c_str()).x);
+    for (const std::string& r : recent_)
+        names_w = std::max(names_w, ImGui::CalcTextSize(fs::path(r).filename().c_str()).x);
+    const float places_w = std::clamp(
+        names_w + ImGui::GetStyle().WindowPadding.x * 2.0f + ImGui::GetStyle().ScrollbarSize,
+        fs * 11.0f, fs * 18.0f);
+    ImGui::BeginChild("##places", ImVec2(places_w, -bottom), true);
     ImGui::TextDisabled("Places");
     for (const Place& p : places_) {
         if (ImGui::Selectable(p.label.c_str(), p.path == folder_)) enter(p.path);
@@ -278,7 +290,11 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(mode_ == Mode::open ? "File" : "Save as");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(-fs * 9.0f);
+    // The field leaves room for the two checkboxes with their whole labels.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float box = ImGui::GetFrameHeight() + st.ItemInnerSpacing.x;
+    ImGui::SetNextItemWidth(-(2.0f * (box + st.ItemSpacing.x) + ImGui::CalcTextSize("hidden").x +
+                              ImGui::CalcTextSize("all files").x + st.WindowPadding.x * 0.5f));
     if (focus_field_) {
         ImGui::SetKeyboardFocusHere();
         focus_field_ = false;
@@ -298,6 +314,7 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
         ImGui::SetTooltip("Show files and folders whose name starts with '.'");
     ImGui::SameLine();
     if (ImGui::Checkbox("all files", &all_files_)) enter(folder_);
+    report(rects, "browser.all_files");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("List every file, not only %s", filter_text().c_str());
     ImGui::TextDisabled(

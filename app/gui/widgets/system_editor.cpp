@@ -11,16 +11,6 @@ namespace cbsim::gui {
 
 namespace {
 
-/// The refusal under its control, wrapped, reported as `<name>.error`.
-void show_refusal(const std::string& error, const std::string& name,
-                  const SystemEditor::Report& report) {
-    if (error.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_Text, theme::kFailure);
-    ImGui::TextWrapped("%s", error.c_str());
-    ImGui::PopStyleColor();
-    report(name + ".error");
-}
-
 /// A combo of `choices`; `*index` the one shown. Each choice's row is reported as
 /// `<name>.<choice>` while the list is open. True when the user picked one.
 bool choice_combo(const char* label, const std::vector<std::string>& choices, int* index,
@@ -87,6 +77,7 @@ const std::vector<SettingSpec>& SystemEditor::dependency_form_specs() {
 
 void SystemEditor::clear() {
     new_name_ = {};
+    reveal_ = nullptr;
     add_error_.clear();
     rename_.clear();
     errors_.clear();
@@ -96,7 +87,24 @@ void SystemEditor::clear() {
 void SystemEditor::submit(const Snapshot& snap, CommandSink& sink, std::vector<Change> changes,
                           std::string& error) {
     error = refusal(snap, changes);
-    if (error.empty()) sink.send(EditTopology{std::move(changes)});
+    if (error.empty()) {
+        sink.send(EditTopology{std::move(changes)});
+    } else {
+        reveal_ = &error;
+    }
+}
+
+void SystemEditor::show_refusal(const std::string& error, const std::string& name,
+                                const Report& report) {
+    if (error.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, theme::kFailure);
+    ImGui::TextWrapped("%s", error.c_str());
+    ImGui::PopStyleColor();
+    report(name + ".error");
+    if (reveal_ == &error) {  // a refusal below the fold would look like no reaction at all
+        ImGui::SetScrollHereY(1.0f);
+        reveal_ = nullptr;
+    }
 }
 
 void SystemEditor::draw(const Snapshot& snap, CommandSink& sink, const Report& report) {
@@ -128,6 +136,7 @@ void SystemEditor::draw_add_service(const Snapshot& snap, CommandSink& sink, con
     const bool entered =
         ImGui::InputTextWithHint("##new_service", "new service name", new_name_.data(),
                                  new_name_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemEdited()) add_error_.clear();  // the refusal was about the old name
     report("services.add.name");
     ImGui::SameLine();
     const bool clicked = ImGui::Button("Add service");
@@ -155,11 +164,12 @@ void SystemEditor::draw_service(const Service& service, const Snapshot& snap, Co
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.0f);
     const bool entered = ImGui::InputTextWithHint(
         "##rename", "new name", typed.data(), typed.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    std::string& rename_error = errors_[id + ".rename"];
+    if (ImGui::IsItemEdited()) rename_error.clear();
     report(id + ".rename.name");
     ImGui::SameLine();
     const bool rename = ImGui::Button("Rename");
     report(id + ".rename");
-    std::string& rename_error = errors_[id + ".rename"];
     if (entered || rename) {
         Scenario copy = snap.live;
         if (snap.comparing())
@@ -168,6 +178,7 @@ void SystemEditor::draw_service(const Service& service, const Snapshot& snap, Co
             rename_error = "a rename edits the scenario itself: only at t = 0 (Reset first)";
         else
             rename_error = rename_service(copy, service.name, typed.data());
+        if (!rename_error.empty()) reveal_ = &rename_error;
         if (rename_error.empty()) {
             selected_ = typed.data();
             sink.send(RenameService{service.name, typed.data()});
@@ -220,14 +231,23 @@ void SystemEditor::draw_form(const Service& service, const Snapshot& snap, Comma
         if (s.name != service.name) targets.push_back(s.name);
     }
     if (form.target >= static_cast<int>(targets.size())) form.target = -1;
-    const float label_w = ImGui::GetFontSize() * 8.0f;
-    const float field_w = ImGui::GetFontSize() * 8.0f;
+    // The fields start right of the longest label; they take the room left, up to 8 ems.
+    float longest = ImGui::CalcTextSize("target").x;
+    for (const SettingSpec& spec : dependency_form_specs())
+        longest = std::max(longest, ImGui::CalcTextSize(spec.label.c_str()).x);
+    const float fs = ImGui::GetFontSize();
+    const float label_w = ImGui::GetCursorPosX() + longest + ImGui::GetStyle().ItemSpacing.x;
+    const float field_w =
+        std::clamp(ImGui::GetContentRegionAvail().x - longest - ImGui::GetStyle().ItemSpacing.x,
+                   fs * 4.0f, fs * 8.0f);
     auto label = [&](const char* text) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(text);
         ImGui::SameLine(label_w);
         ImGui::SetNextItemWidth(field_w);
     };
+    // A refusal is about the form as it was: any change to it clears the refusal.
+    const DependencyForm before = form;
     label("target");
     choice_combo("##target", targets, &form.target, id + ".target", report);
     for (const SettingSpec& spec : dependency_form_specs()) {
@@ -256,9 +276,11 @@ void SystemEditor::draw_form(const Service& service, const Snapshot& snap, Comma
             ImGui::SetTooltip("%s", spec.help.c_str());
         ImGui::PopID();
     }
+    if (form.target != before.target || form.values != before.values) form.error.clear();
     if (ImGui::Button("Add dependency")) {
         if (form.target < 0) {
             form.error = "choose the target first";
+            reveal_ = &form.error;
         } else {
             const std::string edge =
                 EdgeName{service.name, targets[static_cast<std::size_t>(form.target)]}.text();

@@ -42,11 +42,14 @@ class SystemEditor {
     struct DependencyForm {
         int target = -1;                             ///< index into the candidate targets
         std::map<std::string, SettingValue> values;  ///< by key below "CALLER->TARGET."
-        std::string error;
+        std::string error;                           ///< cleared when the form changes
     };
-    /// Sends `changes` or keeps the refusal in `error`.
-    static void submit(const Snapshot& snap, CommandSink& sink, std::vector<Change> changes,
-                       std::string& error);
+    /// Sends `changes` or keeps the refusal in `error` (scrolled into view when drawn).
+    void submit(const Snapshot& snap, CommandSink& sink, std::vector<Change> changes,
+                std::string& error);
+    /// The refusal under its control, wrapped, reported as `<name>.error`; a refusal just
+    /// made (reveal_) is scrolled into view.
+    void show_refusal(const std::string& error, const std::string& name, const Report& report);
     void draw_add_service(const Snapshot& snap, CommandSink& sink, const Report& report);
     /// A service's rename, remove and add-dependency controls and its dependency list.
     void draw_service(const Service& service, const Snapshot& snap, CommandSink& sink,
@@ -60,6 +63,7 @@ class SystemEditor {
     std::map<std::string, std::array<char, 64>> rename_;  ///< per service: the name typed
     std::map<std::string, std::string> errors_;           ///< per control id: its refusal
     std::map<std::string, DependencyForm> forms_;         ///< per service
+    const std::string* reveal_ = nullptr;  ///< the refusal just made: scrolled into view
 };
 
 }  // namespace cbsim::gui

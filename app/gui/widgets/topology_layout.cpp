@@ -74,11 +74,23 @@ Layout layout_topology(const Scenario& scenario, const Geometry& geometry) {
             if (--indegree[v] == 0) queue.push_back(v);
         }
     }
+    // A service nobody calls sits just left of the first service it calls; one that calls
+    // nobody either, after everything else: never between a caller and its callee.
+    auto isolated = [&](std::size_t v) {
+        return v != 0 && callers[v].empty() && callees[v].empty();
+    };
+    for (std::size_t v = 1; v < n; ++v) {
+        if (!done[v] || !callers[v].empty() || callees[v].empty()) continue;
+        int first = layer[callees[v].front()];
+        for (std::size_t c : callees[v])
+            first = std::min(first, layer[c]);
+        layer[v] = std::max(1, first - 1);
+    }
     int last = 0;
     for (std::size_t v = 0; v < n; ++v)
-        if (done[v]) last = std::max(last, layer[v]);
+        if (done[v] && !isolated(v)) last = std::max(last, layer[v]);
     for (std::size_t v = 0; v < n; ++v)
-        if (!done[v]) layer[v] = last + 1;  // on a cycle: after everything else
+        if (!done[v] || isolated(v)) layer[v] = last + 1;  // on a cycle, or alone: at the end
     out.layers = 1 + *std::max_element(layer.begin(), layer.end());
     for (std::size_t v = 0; v < n; ++v)
         out.nodes[v].layer = layer[v];

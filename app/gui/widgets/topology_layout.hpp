@@ -3,7 +3,9 @@
 //
 // The layout is layered, left to right:
 //   1. layers: the client is layer 0; a service's layer is the longest path to it from the
-//      client (the client calls the entry service; a service nobody calls starts at layer 1);
+//      client (the client calls the entry service); a service nobody calls sits one layer left
+//      of the first service it calls (at least layer 1), and one that calls nobody either in a
+//      layer after all the others, so that it never sits between a caller and its callee;
 //   2. order within a layer: scenario order, then one barycentre pass from left to right (a
 //      node moves towards the mean position of its callers), ties broken by scenario order;
 //   3. positions: a layer higher than `max_rows` nodes wraps into sub-columns, each layer's

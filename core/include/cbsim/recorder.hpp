@@ -231,6 +231,10 @@ struct EventRecord {
     std::string from;       ///< state name, or the old value of a change
     std::string to;         ///< state name, or the new value
     std::string reason;     ///< Transition::text(), or "set B.failure_rate" / "timeline ..."
+    /// A gesture's change (recorded at its end, `at`): its first step, the mouse-down, where
+    /// the UI shows it, before what it caused. -1 for every other event. Not exported
+    /// (events.csv has `at`, the instant the change was recorded).
+    SimTime began = -1;
 };
 
 // [SECTION] Live breaker view (for the state diagram) --------------------------------------

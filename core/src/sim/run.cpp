@@ -268,7 +268,7 @@ void Run::Impl::record_gesture(const TimelineEntry& e, const std::string& from) 
     text::trimmed(reason, to_s(e.until - e.at), 3);
     reason += " s)";
     recorder->add_event(EventRecord{EventRecord::Kind::change, sim.now(), e.path, -1, from,
-                                    to_string(e.value), std::move(reason)});
+                                    to_string(e.value), std::move(reason), e.at});
 }
 
 void Run::Impl::end_live_gesture() {
