@@ -9,9 +9,7 @@
 
 #include <csignal>
 #include <cstdio>
-#include <exception>
 #include <iostream>
-#include <new>
 #include <string>
 
 #include "compare_command.hpp"
@@ -19,6 +17,7 @@
 #include "import_command.hpp"
 #include "keys_command.hpp"
 #include "lint_command.hpp"
+#include "output.hpp"
 #include "recommend_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
@@ -221,49 +220,48 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     // Each subcommand maps its own errors to exit codes 2 and 1; what escapes one (an
-    // allocation failure while reading its input, say) still ends with a message and exit 1.
-    try {
-        if (run_cmd->parsed()) {
-            run.progress = isatty(STDERR_FILENO) != 0;
-            return cbsim::cli::run_run(run, std::cout, std::cerr);
-        }
-        if (compare_cmd->parsed()) {
-            compare.progress = isatty(STDERR_FILENO) != 0;
-            return cbsim::cli::run_compare(compare, std::cout, std::cerr);
-        }
-        if (merge_cmd->parsed()) return cbsim::cli::run_sweep_merge(merge, std::cout, std::cerr);
-        if (sweep_cmd->parsed()) {
-            if (sweep.spec.empty()) {
-                std::cerr << "cbsim-cli sweep: SPEC is required (a *.sweep.toml); or "
-                             "`cbsim-cli sweep merge SHARD_DIR... --out DIR`\n";
-                return 2;
+    // allocation failure while reading its input, say) still ends with a message, mapped as
+    // run_guarded() maps it. "cbsim-cli sweep merge: ", named from the subcommands parsed.
+    std::string me = "cbsim-cli";
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+        sub = sub->get_subcommands().front();
+        me += " " + sub->get_name();
+    }
+    me += ": ";
+    return cbsim::cli::run_guarded(
+        me, std::cerr,
+        [&] {
+            if (run_cmd->parsed()) {
+                run.progress = isatty(STDERR_FILENO) != 0;
+                return cbsim::cli::run_run(run, std::cout, std::cerr);
             }
-            sweep.progress = isatty(STDERR_FILENO) != 0;
-            return cbsim::cli::run_sweep_command(sweep, std::cout, std::cerr);
-        }
-        if (recommend_cmd->parsed())
-            return cbsim::cli::run_recommend(recommend, std::cout, std::cerr);
-        if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
-        if (fit_cmd->parsed()) return cbsim::cli::run_fit(fit, std::cout, std::cerr);
-        if (import_cmd->parsed()) return cbsim::cli::run_import(import, std::cout, std::cerr);
-        if (synth_cmd->parsed()) return cbsim::cli::run_synth_log(synth, std::cout, std::cerr);
-        if (validate_cmd->parsed()) return cbsim::cli::run_validate(validate, std::cout, std::cerr);
-        if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);
-        if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout, std::cerr);
-    } catch (const std::exception& e) {
-        // "cbsim-cli sweep merge: ", named from the subcommands parsed.
-        std::string me = "cbsim-cli";
-        for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
-            sub = sub->get_subcommands().front();
-            me += " " + sub->get_name();
-        }
-        const bool oom = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
-        std::cerr << me << ": " << (oom ? "out of memory" : std::string("error: ") + e.what())
-                  << "\n";
-        return 1;
-    }
-    if (app.get_subcommands().empty()) {
-        std::fputs(app.help().c_str(), stdout);
-    }
-    return 0;
+            if (compare_cmd->parsed()) {
+                compare.progress = isatty(STDERR_FILENO) != 0;
+                return cbsim::cli::run_compare(compare, std::cout, std::cerr);
+            }
+            if (merge_cmd->parsed())
+                return cbsim::cli::run_sweep_merge(merge, std::cout, std::cerr);
+            if (sweep_cmd->parsed()) {
+                if (sweep.spec.empty()) {
+                    std::cerr << "cbsim-cli sweep: SPEC is required (a *.sweep.toml); or "
+                                 "`cbsim-cli sweep merge SHARD_DIR... --out DIR`\n";
+                    return 2;
+                }
+                sweep.progress = isatty(STDERR_FILENO) != 0;
+                return cbsim::cli::run_sweep_command(sweep, std::cout, std::cerr);
+            }
+            if (recommend_cmd->parsed())
+                return cbsim::cli::run_recommend(recommend, std::cout, std::cerr);
+            if (replay_cmd->parsed()) return cbsim::cli::run_replay(replay, std::cout, std::cerr);
+            if (fit_cmd->parsed()) return cbsim::cli::run_fit(fit, std::cout, std::cerr);
+            if (import_cmd->parsed()) return cbsim::cli::run_import(import, std::cout, std::cerr);
+            if (synth_cmd->parsed()) return cbsim::cli::run_synth_log(synth, std::cout, std::cerr);
+            if (validate_cmd->parsed())
+                return cbsim::cli::run_validate(validate, std::cout, std::cerr);
+            if (lint_cmd->parsed()) return cbsim::cli::run_lint(lint, std::cout, std::cerr);
+            if (keys_cmd->parsed()) return cbsim::cli::run_keys(keys, std::cout, std::cerr);
+            if (app.get_subcommands().empty()) std::fputs(app.help().c_str(), stdout);
+            return 0;
+        },
+        "error: ");
 }
