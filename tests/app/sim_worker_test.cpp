@@ -492,7 +492,8 @@ TEST(SimWorker, UndoOfARemovalBringsTheServiceBackWithItsSettings) {
     EXPECT_EQ(worker.snapshot()->live.find_service("C"), nullptr);
     worker.send(Undo{});
     worker.sync();
-    const Service* c = worker.snapshot()->live.find_service("C");
+    const auto snap = worker.snapshot();  // keeps the Service that c points into alive
+    const Service* c = snap->live.find_service("C");
     ASSERT_NE(c, nullptr);
     EXPECT_EQ(c->instances, 4);
 }
