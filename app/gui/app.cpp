@@ -152,6 +152,8 @@ int App::run() {
             }
         }
         process_notices();
+        // Quit once the user has answered the unsaved-changes question with Discard or a save.
+        if (guard_->take_quit()) window_.request_close();
         ++frame_;
         if (options_.max_frames > 0 && frame_ >= options_.max_frames) break;
     }
@@ -345,7 +347,7 @@ void App::handle_shortcuts(const Snapshot& snap) {
     if (ImGui::GetIO().WantTextInput || (guard_->holding() && !guard_->awaiting_save())) return;
     for (const KeyPress& k : presses) {
         if ((k.mods & GLFW_MOD_CONTROL) != 0) {
-            if (k.key == GLFW_KEY_Q) window_.request_close();
+            if (k.key == GLFW_KEY_Q) request_quit();
             if (k.key == GLFW_KEY_E) export_run(default_export_path(export_base(), snap.live.name));
             if (k.key == GLFW_KEY_P) export_png(snap);
             if (k.key == GLFW_KEY_S) save_scenario(snap);
@@ -482,8 +484,13 @@ void App::drag_borders() {
     }
 }
 
+void App::request_quit() {
+    if (guard_->request_quit()) window_.request_close();
+}
+
 void App::draw_frame(const Snapshot& snap) {
     guard_->set_unsaved(snap.unsaved);
+    if (window_.take_close_button()) request_quit();
     handle_shortcuts(snap);
     draw_menu_bar(snap);
     view_.resolve(snap.live);
@@ -501,6 +508,11 @@ void App::draw_frame(const Snapshot& snap) {
     draw_status_bar(snap);
     draw_file_dialog(snap);
     if (guard_->draw()) show_file_dialog(FileBrowser::Mode::save, snap);
+    // Scripts see the unsaved-changes question come up (its buttons' RECTs follow).
+    const bool asking = guard_->holding() && !guard_->awaiting_save();
+    if (asking && !asking_reported_)
+        std::printf("ASKING %s\n", guard_->quitting() ? "quit" : "replace");
+    asking_reported_ = asking;
     // The save dialog the question opened was closed without saving: nothing is replaced.
     if (guard_->awaiting_save() && !guard_save_sent_ && !browser_.is_open())
         guard_->save_abandoned();
@@ -539,7 +551,7 @@ void App::draw_menu_bar(const Snapshot& snap) {
         }
         if (ImGui::MenuItem("Export plots PNG", "Ctrl+P")) export_png(snap);
         ImGui::Separator();
-        if (ImGui::MenuItem("Quit", "Ctrl+Q")) window_.request_close();
+        if (ImGui::MenuItem("Quit", "Ctrl+Q")) request_quit();
         ImGui::EndMenu();
     } else {
         report_menu_item("menu.file");

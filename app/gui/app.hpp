@@ -50,6 +50,9 @@ class App {
     void draw_help_overlay(const Snapshot& snap);
     void draw_export_prompt();
     void handle_shortcuts(const Snapshot& snap);
+    /// File > Quit, Ctrl+Q, the window's close button: quits, or first asks about unsaved
+    /// changes (UnsavedGuard).
+    void request_quit();
     void layout();
     /// Splitters: hover shows a resize cursor, a drag moves that border.
     void drag_borders();
@@ -81,6 +84,7 @@ class App {
     std::unique_ptr<SimWorker> worker_;
     /// Between the UI and worker_: asks before a scenario with unsaved edits is replaced.
     std::unique_ptr<UnsavedGuard> guard_;
+    bool asking_reported_ = false;  ///< the question's ASKING line was printed
     bool guard_save_sent_ = false;  ///< the save the guard asked for is on its way
     ViewState view_;
     EventCache events_;

@@ -7,6 +7,10 @@
 // the save succeeded, and is dropped if the save is cancelled or fails), Discard (the load goes
 // on) or Cancel (nothing changes). Enter is Save as..., Escape is Cancel. Nothing to lose: the
 // load goes through at once, no question asked.
+//
+// Quitting (File > Quit, Ctrl+Q, the window's close button) asks the same question first:
+// Save as... then quit, Discard and quit, or Cancel and keep working. A stop signal (SIGTERM,
+// Ctrl-C in the terminal) never asks.
 #pragma once
 
 #include <cstddef>
@@ -29,30 +33,47 @@ class UnsavedGuard : public CommandSink {
 
     void send(Command command) override;
 
+    /// The user asked to quit. True: nothing to lose, quit now. False: the question is up (or
+    /// another question or the save it asked for is under way, which decides first); once the
+    /// user has chosen to quit, take_quit() says so.
+    bool request_quit();
+    /// True once after the user chose Discard, or Save as... and the save succeeded, in the
+    /// quit question: the caller ends the app.
+    bool take_quit();
+
     /// Draws the question while a load is held. True once when the user chose Save as...: the
     /// caller shows the save dialog and then calls saved() or save_abandoned().
     bool draw();
 
-    /// The save asked for succeeded: the held load goes on.
+    /// The save asked for succeeded: the held load (or quit) goes on.
     void saved();
-    /// The save dialog was closed without saving, or the save failed: the load is dropped.
+    /// The save dialog was closed without saving, or the save failed: the load (or quit) is
+    /// dropped.
     void save_abandoned();
 
     /// A load is held (the question is up, or the save it asked for is under way).
-    bool holding() const { return pending_.has_value(); }
+    bool holding() const { return pending_.has_value() || quit_held_; }
     /// The save asked for is under way.
     bool awaiting_save() const { return awaiting_save_; }
+    /// What is held is a quit (the question says so), not a load.
+    bool quitting() const { return quit_held_; }
 
     static constexpr const char* kTitle = "Replace the scenario?";
+    static constexpr const char* kQuitTitle = "Quit cbsim?";
 
   private:
     void report(const char* name);
+    /// The user's answer lets the held load or quit go on / drops it.
+    void go_on();
+    void drop();
 
     CommandSink& next_;
     WidgetRects* report_;
     std::size_t unsaved_ = 0;
     std::size_t asked_unsaved_ = 0;  ///< the count the question shows
     std::optional<Command> pending_;
+    bool quit_held_ = false;   ///< the question is about quitting, not a load
+    bool quit_ready_ = false;  ///< the user chose to quit; take_quit() reports it once
     bool open_popup_ = false;
     bool awaiting_save_ = false;
 };

@@ -69,6 +69,7 @@ bool Window::open(const WindowOptions& options, std::string& error) {
     glfwSetKeyCallback(window_, &Window::on_key);
     glfwSetCharCallback(window_, &Window::on_char);
     glfwSetMouseButtonCallback(window_, &Window::on_mouse_button);
+    glfwSetWindowCloseCallback(window_, &Window::on_close);
     glfwMakeContextCurrent(window_);
     if (gladLoadGL(glfwGetProcAddress) == 0) {
         error = "could not load the OpenGL 3.3 functions";
@@ -203,6 +204,18 @@ void Window::request_close() {
 
 bool Window::close_requested() const {
     return glfwWindowShouldClose(window_) != 0;
+}
+
+void Window::on_close(GLFWwindow* window) {
+    auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window));
+    glfwSetWindowShouldClose(window, GLFW_FALSE);  // the App decides (take_close_button)
+    if (self) self->close_button_ = true;
+}
+
+bool Window::take_close_button() {
+    const bool asked = close_button_;
+    close_button_ = false;
+    return asked;
 }
 
 void Window::request_screenshot(std::string path, float crop_x0, float crop_y0, float crop_x1,

@@ -55,9 +55,12 @@ class Window {
     /// Renders the ImGui frame, takes a pending screenshot, swaps and sleeps out the frame cap.
     void end_frame();
 
-    /// Asks the loop to end after the current frame (menu Quit, Ctrl+Q, SIGTERM).
+    /// Ends the loop after the current frame (begin_frame() then returns false).
     void request_close();
     bool close_requested() const;
+    /// True once after the window's close button (or the window manager) asked to close. The
+    /// window does not close by itself: the App decides (it may ask about unsaved changes first).
+    bool take_close_button();
 
     /// Saves the next rendered frame as a PNG; the result is reported by take_screenshot_result().
     /// `crop` (x0, y0, x1, y1 in window coordinates) limits it to a region; all zero = whole
@@ -100,6 +103,7 @@ class Window {
     static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
     static void on_char(GLFWwindow* window, unsigned int c);
     static void on_mouse_button(GLFWwindow* window, int button, int action, int mods);
+    static void on_close(GLFWwindow* window);
 
     GLFWwindow* window_ = nullptr;
     std::vector<KeyPress> key_presses_;
@@ -107,6 +111,7 @@ class Window {
     std::vector<unsigned int> chars_;  ///< this frame's characters (reused)
     std::vector<MousePress> mouse_presses_;
     bool imgui_ready_ = false;
+    bool close_button_ = false;
     int fps_cap_ = 60;
     double frame_start_ = 0.0;
     float content_scale_ = 1.0f;

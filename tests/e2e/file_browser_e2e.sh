@@ -9,9 +9,10 @@
 # the dialog opens in the first place and the app keeps running. After Ctrl+Q, ui.ini keeps
 # the saved file as a recent file. Started again with --scenario FILE, the file is a recent
 # file as well; after one change, File > New asks first (Escape keeps the scenario, Discard
-# replaces it).
-# Artifacts in WORKDIR: app.log, open.png, save.png, new_open.png and unsaved.png (the dialog
-# and the question; look at them), saved/.
+# replaces it). Quitting after a change asks the same question: Escape keeps the app running,
+# Save as... saves the scenario and then quits.
+# Artifacts in WORKDIR: app.log, open.png, save.png, new_open.png, unsaved.png and quit.png
+# (the dialog and the questions; look at them), saved/.
 set -euo pipefail
 app=$1 cli=$2 work=$3
 # shellcheck source=lib.sh
@@ -102,7 +103,38 @@ sleep 0.5
 click_rect unsaved.discard
 for _ in $(seq 50); do [ "$(selected)" != "profile->auth" ] && break; sleep 0.1; done
 [ "$(selected)" != "profile->auth" ] || fail "Discard did not replace the scenario"
-quit_app
+# Quitting with a change not saved asks too: Escape keeps the app running; Save as... then
+# saves and quits.
+wait_for "^RECT A.failure_rate "
+click_rect A.failure_rate
+chord ctrl q
+wait_for '^ASKING quit'
+sleep 0.5
+import -window root "$work/quit.png"
+xdo key Escape
+sleep 1
+kill -0 "$pid" 2>/dev/null || fail "Escape in the quit question ended the app"
+chord ctrl q
+for _ in $(seq 100); do [ "$(grep -c '^ASKING quit' "$log")" -ge 2 ] && break; sleep 0.1; done
+[ "$(grep -c '^ASKING quit' "$log")" -ge 2 ] || fail "the second Ctrl+Q did not ask"
+sleep 0.5
+click_rect unsaved.save_as
+wait_for '^RECT browser.field '
+sleep 0.5
+xdo keydown ctrl+a
+sleep 0.4
+xdo keyup ctrl+a
+xdo type --delay 30 "$work/saved/before_quit.toml"
+sleep 0.5
+xdo key Return
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "the app did not quit after Save as... in the quit question"
+rc=0
+wait "$pid" || rc=$?
+trap - EXIT
+[ "$rc" -eq 0 ] || fail "exit code $rc after saving and quitting"
+grep -q "^SAVED $work/saved/before_quit.toml" "$log" || fail "no SAVED line before quitting"
+"$cli" validate "$work/saved/before_quit.toml" >/dev/null || fail "the file saved before quitting is not valid"
 grep -qx "recent = $work/cli_opened.toml" "$XDG_CONFIG_HOME/cbsim/ui.ini" ||
     fail "a file opened with --scenario is not a recent file: $(cat "$XDG_CONFIG_HOME/cbsim/ui.ini")"
 echo "E2E: PASS"

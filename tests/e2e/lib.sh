@@ -98,10 +98,21 @@ click_rect() {
     sleep 0.6
 }
 
-# quit_app: a real Ctrl+Q closes the app within 10 s with exit code 0.
+# quit_app: a real Ctrl+Q closes the app within 10 s with exit code 0. A run with changes not
+# saved or exported asks first (ASKING quit): Discard is clicked.
 quit_app() {
+    local asked
+    asked=$(grep -c '^ASKING quit' "$log" || true)
     chord ctrl q
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        if [ "$(grep -c '^ASKING quit' "$log" || true)" -gt "$asked" ]; then
+            sleep 0.5  # the question settles and reports its buttons
+            click_rect unsaved.discard
+            asked=$((asked + 1))
+        fi
+        sleep 0.1
+    done
     kill -0 "$pid" 2>/dev/null && fail "Ctrl+Q did not close the app"
     local rc=0
     wait "$pid" || rc=$?

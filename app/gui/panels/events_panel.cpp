@@ -24,7 +24,8 @@ void EventsPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     ImGui::SameLine();
     const std::uint64_t dropped = snap.recorder ? snap.recorder->events_dropped() : 0;
     if (dropped == 0) {
-        ImGui::TextDisabled("%zu events; click one to show it in the plots", events.size());
+        ImGui::TextDisabled("%zu %s; click one to show it in the plots", events.size(),
+                            events.size() == 1 ? "event" : "events");
     } else {
         ImGui::TextDisabled("the first %zu events (the most kept); %llu later ones not kept",
                             events.size(), static_cast<unsigned long long>(dropped));

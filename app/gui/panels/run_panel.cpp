@@ -120,13 +120,12 @@ void RunPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
     }
     ImGui::SameLine();
     // Changes applied so far (each drag is one), and the scenario's timeline still ahead.
+    const auto changes = static_cast<unsigned long long>(snap.summary.changes_applied);
+    const char* noun = changes == 1 ? "change" : "changes";
     if (snap.scheduled > 0) {
-        ImGui::TextDisabled("%llu changes, %zu scheduled",
-                            static_cast<unsigned long long>(snap.summary.changes_applied),
-                            snap.scheduled);
+        ImGui::TextDisabled("%llu %s, %zu scheduled", changes, noun, snap.scheduled);
     } else {
-        ImGui::TextDisabled("%llu changes",
-                            static_cast<unsigned long long>(snap.summary.changes_applied));
+        ImGui::TextDisabled("%llu %s", changes, noun);
     }
     if (ImGui::IsItemHovered()) {
         ImGui::SetTooltip(
