@@ -351,6 +351,7 @@ sw sw_preset 's/^\[\[axis\]\]$/[[axis]]\npath = "A->B.breaker.preset"\nvalues = 
 case_ "sweep: a key the preset of an earlier axis lacks" 2 "sw_preset.sweep.toml:10: key 'axis\\[1\\].values': A->B.breaker.trip.consecutive_failures: .*\\(with A->B.breaker.preset = polly; an axis applies after the axes before it" -- sweep sw_preset.sweep.toml
 case_ "sweep: --shard 3/3" 2 "--shard 3/3: expected I/N, integers with 0 <= I < N" -- sweep sw.sweep.toml --shard 3/3
 case_ "sweep: --jobs 0" 2 "--jobs 0 is out of range; expected \\[1, 256\\]" -- sweep sw.sweep.toml --jobs 0
+case_ "sweep: --out under /proc" 2 "/proc/cbsim-sweep: cannot create it" -- sweep sw.sweep.toml --out /proc/cbsim-sweep
 case_ "sweep: --out holds other files" 2 "--out mine: holds 'notes.txt', which is not part of a sweep folder" -- sweep sw.sweep.toml --out mine
 "$cli" sweep sw.sweep.toml --jobs 1 --shard 0/2 --out sw_s0 >/dev/null 2>&1 || fail "sweep shard 0/2"
 sw sw_other 's/^seeds = 2$/seeds = 3/'

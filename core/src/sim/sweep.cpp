@@ -308,6 +308,11 @@ std::string check_sweep_folder(const std::string& dir_as_given) {
             return dir + ": its parent " + parent.string() + " is not an existing directory";
         if (::access(parent.c_str(), W_OK) != 0)
             return dir + ": cannot create it in " + parent.string() + ": " + std::strerror(errno);
+        // Prove it can be made (a name past NAME_MAX, a path under /proc): bad input, not a
+        // failure half-way.
+        if (::mkdir(p.c_str(), 0755) != 0)
+            return dir + ": cannot create it: " + std::strerror(errno);
+        ::rmdir(p.c_str());
         return {};
     }
     if (st.type() != fs::file_type::directory)
