@@ -78,6 +78,22 @@ TEST(FileBrowser, TypedPathsAreResolvedFromTheFolderShown) {
               (fs::path(home) / "s.toml").lexically_normal().string());
 }
 
+TEST(FileBrowser, PathsUnderHomeAreShownWithATildeThatReadsBack) {
+    EXPECT_EQ(shown_path("/home/ann/runs/a.toml", "/home/ann"), "~/runs/a.toml");
+    EXPECT_EQ(shown_path("/home/ann/runs/a.toml", "/home/ann/"), "~/runs/a.toml");
+    EXPECT_EQ(shown_path("/home/ann", "/home/ann"), "~");
+    EXPECT_EQ(shown_path("/home/ann2/a.toml", "/home/ann"), "/home/ann2/a.toml");
+    EXPECT_EQ(shown_path("/usr/share/cbsim/scenarios/default.toml", "/home/ann"),
+              "/usr/share/cbsim/scenarios/default.toml");
+    EXPECT_EQ(shown_path("/a.toml", "/"), "/a.toml");
+    EXPECT_EQ(shown_path("/a.toml", ""), "/a.toml");
+    // What is shown is what the dialog reads back.
+    const char* home = std::getenv("HOME");
+    ASSERT_NE(home, nullptr);
+    const std::string path = (fs::path(home) / "cbsim" / "x.toml").lexically_normal().string();
+    EXPECT_EQ(resolve_typed("/", shown_path(path)), path);
+}
+
 TEST(FileBrowser, RecentFilesKeepTheLatestFirstOnceAndAtMostTen) {
     std::vector<std::string> r;
     for (int i = 0; i < 12; ++i)

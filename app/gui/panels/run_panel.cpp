@@ -11,6 +11,7 @@
 
 #include "paths.hpp"
 #include "theme.hpp"
+#include "widgets/file_browser.hpp"
 #include "widgets/plot_math.hpp"
 
 namespace cbsim::gui {
@@ -133,7 +134,7 @@ void RunPanel::draw_content(const Snapshot& snap, CommandSink& sink) {
             "scenario's timeline entries still ahead. Save and Export keep them "
             "all, so the run replays exactly.");
     }
-    if (!snap.source.empty()) ImGui::TextDisabled("%s", snap.source.c_str());
+    if (!snap.source.empty()) ImGui::TextDisabled("%s", shown_path(snap.source).c_str());
     if (!snap.error.empty())
         ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.25f, 1), "%s", snap.error.c_str());
     if (!error_.empty()) {

@@ -76,6 +76,23 @@ std::string resolve_typed(const std::string& dir, const std::string& typed) {
     return s;
 }
 
+std::string shown_path(const std::string& path, const std::string& home_given) {
+    std::string home = home_given;
+    while (home.size() > 1 && home.back() == '/')
+        home.pop_back();
+    if (home.empty() || home == "/" || path.rfind(home, 0) != 0) return path;
+    if (path.size() == home.size()) return "~";
+    if (path[home.size()] != '/') return path;  // /home/ann2 is not under /home/ann
+    std::string out(1, '~');
+    out.append(path, home.size());
+    return out;
+}
+
+std::string shown_path(const std::string& path) {
+    const char* home = std::getenv("HOME");
+    return shown_path(path, home ? home : "");
+}
+
 void add_recent(std::vector<std::string>& recent, const std::string& path, std::size_t max) {
     std::vector<std::string> out;
     out.reserve(std::min(recent.size() + 1, max));
@@ -213,7 +230,7 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
     report(rects, "browser.up");
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(folder_.c_str());
+    ImGui::TextUnformatted(shown_path(folder_).c_str());
 
     // Below the lists: the name row, the hint, the error line and the buttons.
     const float bottom = ImGui::GetFrameHeightWithSpacing() * 2.0f +
@@ -247,7 +264,7 @@ std::optional<std::string> FileBrowser::draw(WidgetRects* rects) {
                 std::snprintf(field_, sizeof field_, "%s", name.c_str());
                 if (mode_ == Mode::open) chosen = accept();
             }
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", recent_[i].c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", shown_path(recent_[i]).c_str());
             report(rects, "browser.recent." + std::to_string(i));
             ImGui::PopID();
         }

@@ -43,6 +43,12 @@ FolderListing list_folder(const std::string& dir, const std::vector<std::string>
 /// `dir`. Empty when `typed` is empty.
 std::string resolve_typed(const std::string& dir, const std::string& typed);
 
+/// `path` as shown to the user: under `home` (not "/" nor empty) as `~` or `~/x`, the way
+/// resolve_typed() reads it back; anything else as it is.
+std::string shown_path(const std::string& path, const std::string& home);
+/// shown_path() with $HOME.
+std::string shown_path(const std::string& path);
+
 /// Puts `path` first in `recent` (once), keeping at most `max` entries.
 void add_recent(std::vector<std::string>& recent, const std::string& path, std::size_t max = 10);
 
