@@ -15,7 +15,7 @@ packages=(
   cmake ninja-build pkg-config g++ git clang libclang-rt-14-dev
   libimgui-dev libstb-dev libglfw3 libglfw3-dev libgl-dev libgl1-mesa-dri python3-glad
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libtomlplusplus-dev zlib1g-dev
-  xvfb xauth xdotool imagemagick fonts-dejavu-core
+  xvfb xauth xdotool imagemagick fonts-dejavu-core libx11-dev
   help2man librsvg2-bin dpkg-dev man-db desktop-file-utils appstream lintian
   slurm-wlm munge
 )
