@@ -280,6 +280,7 @@ case_ "option: --duration ''" 2 "--duration: must be a number of seconds" -- run
 case_ "option: --duration 1e-7" 2 "--duration 1e-07 is out of range; expected a number in \\[1e-06, 10000000\\] \\(seconds\\)" -- run default.toml --duration 1e-7
 case_ "option: unknown flag" 2 "--frobnicate" -- run default.toml --frobnicate
 case_ "option: --set out of range" 2 "--set B.failure_rate=2: B.failure_rate: 2 is out of range; expected a number in \\[0, 1\\]" -- run default.toml --set B.failure_rate=2
+case_ "option: --set an integer past 2^53" 2 "--set B.capacity=9007199254740993: B.capacity: 9007199254740993 is out of range; expected an integer in \\[0, 1000000\\]" -- run default.toml --set B.capacity=9007199254740993
 case_ "option: --set unknown choice" 2 "--set A->B.retry.jitter=fulll: A->B.retry.jitter: \"fulll\" is not allowed; expected one of: none, full, equal, decorrelated" -- run default.toml --set 'A->B.retry.jitter=fulll'
 case_ "option: --set unknown path" 2 "--set B.capacty=5: B.capacty: not a settable path.*cbsim-cli keys" -- run default.toml --set B.capacty=5
 case_ "option: --set one path twice" 2 "--set B.failure_rate=0.2: B.failure_rate: given twice; give each path once" -- run default.toml --set B.failure_rate=0.1 --set B.failure_rate=0.2

@@ -596,6 +596,11 @@ TEST(ScenarioIoErrors, TimelinePathsAndValuesAreChecked) {
     expect_error(edit("set = \"B.failure_rate\"", "set = \"Z.failure_rate\""), 27,
                  "timeline[0].set", {"not a settable path"});
     expect_error(edit("value = 0.5", "value = 2"), 28, "timeline[0].value", {"[0, 1]"});
+    // An integer no double holds is echoed as written, not as the nearest double (...992).
+    expect_error(edit("set = \"B.failure_rate\"\nvalue = 0.5",
+                      "set = \"B.capacity\"\nvalue = 9007199254740993"),
+                 28, "timeline[0].value",
+                 {"9007199254740993 is out of range; expected an integer in [0, 1000000]"});
     expect_error(edit("set = \"B.failure_rate\"\nvalue = 0.5",
                       "set = \"A->B.retry.jitter\"\nvalue = \"wild\""),
                  28, "timeline[0].value", {"\"wild\"", "decorrelated"});

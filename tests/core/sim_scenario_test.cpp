@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "cbsim/number_text.hpp"
 #include "cbsim/scenario.hpp"
 
 namespace cbsim {
@@ -60,6 +61,32 @@ TEST(SimScenario, ApplySettingValidatesAndNamesTheRange) {
     // p50 <= p99: the ranges follow the other value.
     EXPECT_NE(apply_setting(sc, "B.latency_p50_ms", 500.0), "");
     EXPECT_EQ(find_setting(sc, "B.latency_p50_ms")->max, 80.0);
+}
+
+TEST(SimScenario, AnIntegerNoDoubleHoldsIsEchoedAsTyped) {
+    EXPECT_FALSE(text::inexact_integer_literal("9007199254740992"));  // 2^53 itself is exact
+    EXPECT_TRUE(text::inexact_integer_literal("9007199254740993"));
+    EXPECT_TRUE(text::inexact_integer_literal("-9007199254740993"));
+    EXPECT_TRUE(text::inexact_integer_literal("+00099999999999999999"));
+    EXPECT_FALSE(text::inexact_integer_literal("0009007199254740992"));
+    for (const char* s : {"", "-", "+", "1.5", "1e20", "12a", "99999999999999999.0"})
+        EXPECT_FALSE(text::inexact_integer_literal(s)) << s;
+
+    Scenario sc = default_scenario();
+    EXPECT_EQ(apply_setting(sc, "A.capacity", setting_value_from_text("9007199254740993")),
+              "A.capacity: 9007199254740993 is out of range; expected an integer in [0, 1000000]");
+    EXPECT_EQ(apply_setting(sc, "A.capacity", setting_value_from_text("-99999999999999999999")),
+              "A.capacity: -99999999999999999999 is out of range; expected an integer in [0, "
+              "1000000]");
+    EXPECT_EQ(apply_setting(sc, "B.failure_rate", setting_value_from_text("12345678901234567")),
+              "B.failure_rate: 12345678901234567 is out of range; expected a number in [0, 1]");
+    // 2^53 is a double: the numeric message, the same digits.
+    EXPECT_EQ(apply_setting(sc, "A.capacity", setting_value_from_text("9007199254740992")),
+              "A.capacity: 9007199254740992 is out of range; expected an integer in [0, 1000000]");
+    // A choice is told its choices.
+    EXPECT_EQ(apply_setting(sc, "A->B.retry.jitter", setting_value_from_text("9007199254740993")),
+              "A->B.retry.jitter: \"9007199254740993\" is not allowed; expected one of: none, "
+              "full, equal, decorrelated");
 }
 
 TEST(SimScenario, BreakerPresetAndParametersByPath) {

@@ -63,6 +63,22 @@ inline std::string shortest(double v) {
 /// Largest magnitude below which every integer is an exact double (2^53).
 inline constexpr double kExactIntegers = 9007199254740992.0;
 
+/// True when `s` is a whole integer literal ("-12", "9007199254740993") that no double holds
+/// exactly: its magnitude is above 2^53. Such a value is kept as its text, so a message echoes
+/// what was written instead of the nearest double.
+inline bool inexact_integer_literal(std::string_view s) {
+    std::size_t i = !s.empty() && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+    if (i == s.size()) return false;
+    std::size_t first = i;
+    for (; i < s.size(); ++i)
+        if (s[i] < '0' || s[i] > '9') return false;
+    while (first + 1 < s.size() && s[first] == '0')
+        ++first;
+    const std::string_view digits = s.substr(first);
+    constexpr std::string_view kLimit = "9007199254740992";  // 2^53
+    return digits.size() > kLimit.size() || (digits.size() == kLimit.size() && digits > kLimit);
+}
+
 /// A number as people read it: an integer (|v| <= 2^53) without a fraction ("1000000000",
 /// "-1"; -0 as "0"), anything else in shortest form ("0.5", "1e+300", "nan").
 inline void number(std::string& out, double v) {

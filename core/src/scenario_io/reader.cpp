@@ -448,6 +448,9 @@ TimelineEntry Reader::read_timeline_entry(const toml::table& t, const std::strin
     } else if (const auto* b = value.as_boolean()) {
         e.value = b->get() ? 1.0 : 0.0;
         booleans_.push_back({key, e.path, b->get(), line_of(value.source())});
+    } else if (const auto* n = value.as_integer();
+               n && text::inexact_integer_literal(text::integer(n->get()))) {
+        e.value = text::integer(n->get());  // no double holds it: checked and echoed as written
     } else if (value.is_number()) {
         e.value = real(value, key);
     } else {

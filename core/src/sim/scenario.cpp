@@ -35,6 +35,8 @@ std::string to_string(const SettingValue& value) {
 }
 
 SettingValue setting_value_from_text(std::string_view text) {
+    // An integer no double holds stays text: check_value() then echoes it as typed.
+    if (text::inexact_integer_literal(text)) return SettingValue(std::string(text));
     double v = 0.0;
     const char* end = text.data() + text.size();
     const auto r = std::from_chars(text.data(), end, v);
@@ -138,6 +140,13 @@ std::string check_value(const SettingSpec& spec, const SettingValue& value, doub
             out = *text == "true" ? 1.0 : 0.0;
             return {};
         }
+        // Every numeric key's range lies within +-2^53, so an integer beyond it is out of
+        // range; it is shown as written, not as the nearest double.
+        if (spec.kind != ParamKind::choice && spec.kind != ParamKind::boolean &&
+            text::inexact_integer_literal(*text) && p.max < text::kExactIntegers &&
+            p.min > -text::kExactIntegers)
+            return spec.path + ": " + *text + " is out of range; expected " +
+                   detail::describe_allowed(p);
         return spec.path + ": \"" + *text + "\" is not allowed; expected " +
                detail::describe_allowed(p);
     }
