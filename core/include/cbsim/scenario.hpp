@@ -315,6 +315,10 @@ inline constexpr std::string_view kRemoveDependency = "dependencies.remove";
 /// True for the four paths of namespace topology.
 bool is_topology_path(std::string_view path);
 
+/// True for `<caller>-><target>.breaker.preset`: the setting that decides which breaker keys
+/// an edge has (applied before them when several settings are given together).
+bool is_breaker_preset_path(std::string_view path);
+
 /// One change by path, as a timeline entry or a Run::apply() makes it.
 struct Change {
     std::string path;

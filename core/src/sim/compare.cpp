@@ -137,8 +137,7 @@ std::string variant_scenario(const Scenario& base, const Variant& variant, Scena
     // edge too, whatever the order they are given in.
     Scenario with_presets = base;
     for (const Override& o : variant.overrides)
-        if (!o.at && o.path.ends_with(".breaker.preset"))
-            apply_setting(with_presets, o.path, o.value);
+        if (!o.at && is_breaker_preset_path(o.path)) apply_setting(with_presets, o.path, o.value);
     std::vector<const Override*> timed;
     std::vector<Change> now;
     for (const Override& o : variant.overrides) {

@@ -400,6 +400,10 @@ bool is_topology_path(std::string_view path) {
            path == topology::kAddDependency || path == topology::kRemoveDependency;
 }
 
+bool is_breaker_preset_path(std::string_view path) {
+    return path.ends_with(".breaker.preset");
+}
+
 std::string apply_settings_together(Scenario& scenario, const std::vector<Change>& changes,
                                     std::size_t* failed) {
     const auto refuse = [&](std::size_t i, std::string message) {
@@ -413,12 +417,11 @@ std::string apply_settings_together(Scenario& scenario, const std::vector<Change
                     i, printable(changes[i].path, 200) + ": given twice; give each path once");
         }
     }
-    const auto is_preset = [](const Change& c) { return c.path.ends_with(".breaker.preset"); };
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < changes.size(); ++i)
-        if (is_preset(changes[i])) pending.push_back(i);
+        if (is_breaker_preset_path(changes[i].path)) pending.push_back(i);
     for (std::size_t i = 0; i < changes.size(); ++i)
-        if (!is_preset(changes[i])) pending.push_back(i);
+        if (!is_breaker_preset_path(changes[i].path)) pending.push_back(i);
     std::vector<std::string> errors(changes.size());
     for (bool progress = true; progress && !pending.empty();) {
         progress = false;
